@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// The six command-line filters. Each is a thin argument-parsing shell over `PRouterKit`.
+let tools = ["pr-sim", "pr-build-graph", "pr-embed", "pr-train", "pr-route", "pr-eval"]
+
+let package = Package(
+    name: "prouter",
+    products: tools.map { .executable(name: $0, targets: [$0]) } + [
+        .library(name: "PRouterKit", targets: ["PRouterKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CJansson",
+            pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(
+            name: "PRouterKit",
+            dependencies: ["CJansson", "COpenBLAS"]
+        ),
+        .testTarget(
+            name: "PRouterKitTests",
+            dependencies: ["PRouterKit"]
+        ),
+    ] + tools.map {
+        .executableTarget(
+            name: $0,
+            dependencies: [
+                "PRouterKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        )
+    }
+)

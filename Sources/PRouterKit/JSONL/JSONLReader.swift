@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CJansson
+
+/// Reads JSON Lines: one JSON object per line, from a file or standard input.
+///
+/// Blank lines are skipped; a UTF-8 BOM and CRLF line ends are tolerated; any other
+/// malformation is a ``DataError`` naming the file and line. jansson does the parsing.
+public struct JSONLReader {
+    /// The name used in error messages: the path, or `<stdin>`.
+    public let name: String
+    private let fd: Int32
+    private let ownsDescriptor: Bool
+
+    /// Opens `path`; `-` means standard input.
+    public init(path: String) throws {
+        if path == "-" {
+            self.init(fd: 0, name: "<stdin>", ownsDescriptor: false)
+            return
+        }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw FileError(path: path, message: "cannot open: \(FileIO.errnoText())", status: .noInput)
+        }
+        self.init(fd: fd, name: path, ownsDescriptor: true)
+    }
+
+    private init(fd: Int32, name: String, ownsDescriptor: Bool) {
+        self.fd = fd
+        self.name = name
+        self.ownsDescriptor = ownsDescriptor
+    }
+
+    /// Calls `body` once per record, in order, then closes the input.
+    public func forEach(_ body: (JSONRecord) throws -> Void) throws {
+        defer { if ownsDescriptor { close(fd) } }
+        var lines = LineReader(fd: fd, name: name)
+        var failure: Error?
+        while try lines.nextLine({ bytes, lineNumber in
+            guard failure == nil, !Self.isBlank(bytes) else { return }
+            let location = SourceLocation(file: name, line: lineNumber)
+            var error = json_error_t()
+            guard let parsed = json_loadb(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count,
+                                          Int(JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL), &error) else {
+                let text = withUnsafeBytes(of: &error.text) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                failure = DataError("invalid JSON at column \(error.column): \(text)", at: location)
+                return
+            }
+            defer { cjansson_decref(parsed) }
+            guard cjansson_type(parsed) == Int32(JSON_OBJECT.rawValue) else {
+                failure = DataError("expected a JSON object, got \(JSONRecord.render(OpaquePointer(parsed)))", at: location)
+                return
+            }
+            do {
+                try body(JSONRecord(object: OpaquePointer(parsed), location: location))
+            } catch {
+                failure = error
+            }
+        }) {
+            if let failure { throw failure }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Decodes every record with `decode` into an array.
+    public func decodeAll<T>(_ decode: (JSONRecord) throws -> T) throws -> [T] {
+        var records: [T] = []
+        try forEach { records.append(try decode($0)) }
+        return records
+    }
+
+    private static func isBlank(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        for byte in bytes where byte != 0x20 && byte != 0x09 && byte != 0x0D {
+            return false
+        }
+        return true
+    }
+}

@@ -1,0 +1,108 @@
+import CJansson
+
+/// One decoded JSON Lines record: a JSON object parsed by jansson, with typed field
+/// accessors whose errors name the file, line and field.
+///
+/// A record is only valid inside the closure that receives it; copy out what you need.
+public struct JSONRecord {
+    let object: OpaquePointer
+    /// Where the record came from.
+    public let location: SourceLocation
+
+    init(object: OpaquePointer, location: SourceLocation) {
+        self.object = object
+        self.location = location
+    }
+
+    /// Whether the record has `key`, with any value other than `null`.
+    public func has(_ key: String) -> Bool {
+        guard let value = json_object_get(UnsafePointer(object), key) else { return false }
+        return cjansson_type(value) != Int32(JSON_NULL.rawValue)
+    }
+
+    /// The value at `key` or nil when absent or `null`.
+    private func value(_ key: String) -> OpaquePointer? {
+        guard let value = json_object_get(UnsafePointer(object), key),
+              cjansson_type(value) != Int32(JSON_NULL.rawValue) else { return nil }
+        return OpaquePointer(value)
+    }
+
+    /// An error about `key` in this record.
+    public func error(_ key: String, _ message: String) -> DataError {
+        DataError(message, at: location, field: key)
+    }
+
+    private func wrongType(_ key: String, _ expected: String, _ value: OpaquePointer) -> DataError {
+        error(key, "expected \(expected), got \(Self.render(value))")
+    }
+
+    /// A required non-empty string.
+    public func string(_ key: String) throws -> String {
+        guard let text = try optionalString(key) else { throw error(key, "missing") }
+        return text
+    }
+
+    /// An optional string; present but empty or non-string is an error.
+    public func optionalString(_ key: String, allowEmpty: Bool = false) throws -> String? {
+        guard let value = value(key) else { return nil }
+        guard cjansson_type(UnsafePointer(value)) == Int32(JSON_STRING.rawValue) else {
+            throw wrongType(key, "a string", value)
+        }
+        let length = json_string_length(UnsafePointer(value))
+        let text = String(decoding: UnsafeRawBufferPointer(start: json_string_value(UnsafePointer(value)), count: length),
+                          as: UTF8.self)
+        if !allowEmpty, text.isEmpty { throw error(key, "expected a non-empty string, got \"\"") }
+        return text
+    }
+
+    /// A required number within `range`.
+    public func number(_ key: String, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude,
+                       describedAs expectation: String = "a number") throws -> Double {
+        guard let number = try optionalNumber(key, in: range, describedAs: expectation) else {
+            throw error(key, "missing")
+        }
+        return number
+    }
+
+    /// An optional number within `range`; `expectation` phrases the range for errors
+    /// ("a number >= 0").
+    public func optionalNumber(_ key: String, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude,
+                               describedAs expectation: String = "a number") throws -> Double? {
+        guard let value = value(key) else { return nil }
+        let type = cjansson_type(UnsafePointer(value))
+        guard type == Int32(JSON_INTEGER.rawValue) || type == Int32(JSON_REAL.rawValue) else {
+            throw wrongType(key, expectation, value)
+        }
+        let number = json_number_value(UnsafePointer(value))
+        guard number.isFinite, range.contains(number) else { throw wrongType(key, expectation, value) }
+        return number
+    }
+
+    /// An optional whole number `>= minimum`.
+    public func optionalInteger(_ key: String, minimum: Int = 0) throws -> Int? {
+        guard let value = value(key) else { return nil }
+        guard cjansson_type(UnsafePointer(value)) == Int32(JSON_INTEGER.rawValue) else {
+            throw wrongType(key, "an integer >= \(minimum)", value)
+        }
+        let number = Int(json_integer_value(UnsafePointer(value)))
+        guard number >= minimum else { throw wrongType(key, "an integer >= \(minimum)", value) }
+        return number
+    }
+
+    /// A required boolean.
+    public func bool(_ key: String) throws -> Bool {
+        guard let value = value(key) else { throw error(key, "missing") }
+        let type = cjansson_type(UnsafePointer(value))
+        if type == Int32(JSON_TRUE.rawValue) { return true }
+        if type == Int32(JSON_FALSE.rawValue) { return false }
+        throw wrongType(key, "true or false", value)
+    }
+
+    /// A short JSON rendering of a value for error messages.
+    static func render(_ value: OpaquePointer) -> String {
+        guard let dumped = json_dumps(UnsafePointer(value), Int(JSON_ENCODE_ANY | JSON_COMPACT)) else { return "?" }
+        defer { free(dumped) }
+        let text = String(cString: dumped)
+        return text.count > 60 ? String(text.prefix(57)) + "..." : text
+    }
+}

@@ -1,0 +1,100 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Streams the lines of a file descriptor without holding the whole input in memory.
+///
+/// A UTF-8 byte-order mark at the start of the input and a `\r` before each `\n`
+/// are dropped; the last line need not end with a newline.
+struct LineReader {
+    private let fd: Int32
+    private let name: String
+    private var buffer: [UInt8]
+    private var start = 0
+    private var end = 0
+    private var atEOF = false
+    private var isFirstLine = true
+    /// The 1-based number of the line most recently returned.
+    private(set) var lineNumber = 0
+
+    init(fd: Int32, name: String, chunkSize: Int = 1 << 18) {
+        self.fd = fd
+        self.name = name
+        buffer = [UInt8](repeating: 0, count: chunkSize)
+    }
+
+    /// Calls `body` with the next line's bytes (valid only during the call) and its
+    /// 1-based number; returns false at end of input.
+    mutating func nextLine(_ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws -> Bool {
+        while true {
+            if let newline = findNewline() {
+                try emit(from: start, to: newline, body)
+                start = newline + 1
+                return true
+            }
+            if atEOF {
+                guard start < end else { return false }
+                let lineEnd = end
+                try emit(from: start, to: lineEnd, body)
+                start = end
+                return true
+            }
+            try refill()
+        }
+    }
+
+    private func findNewline() -> Int? {
+        guard start < end else { return nil }
+        return buffer.withUnsafeBytes { raw -> Int? in
+            let base = raw.baseAddress!
+            guard let hit = memchr(base + start, 0x0A, end - start) else { return nil }
+            return base.distance(to: UnsafeRawPointer(hit))
+        }
+    }
+
+    private mutating func emit(from lineStart: Int, to lineEnd: Int,
+                               _ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws {
+        lineNumber += 1
+        var first = lineStart
+        var last = lineEnd
+        if isFirstLine {
+            isFirstLine = false
+            if last - first >= 3, buffer[first] == 0xEF, buffer[first + 1] == 0xBB, buffer[first + 2] == 0xBF {
+                first += 3
+            }
+        }
+        if last > first, buffer[last - 1] == 0x0D { last -= 1 }
+        try buffer.withUnsafeBytes { raw in
+            try body(UnsafeRawBufferPointer(rebasing: raw[first..<last]), lineNumber)
+        }
+    }
+
+    private mutating func refill() throws {
+        if start > 0 {
+            let pending = end - start
+            if pending > 0 {
+                buffer.withUnsafeMutableBytes { raw in
+                    _ = memmove(raw.baseAddress!, raw.baseAddress! + start, pending)
+                }
+            }
+            start = 0
+            end = pending
+        }
+        if end == buffer.count {
+            buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+        }
+        while true {
+            let n = buffer.withUnsafeMutableBytes { raw in
+                read(fd, raw.baseAddress! + end, raw.count - end)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError(path: name, message: "read failed: \(FileIO.errnoText())", status: .ioError)
+            }
+            if n == 0 { atEOF = true } else { end += n }
+            return
+        }
+    }
+}

@@ -1,0 +1,64 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a tool writes its JSON Lines: standard output, or a file that only appears,
+/// complete, once the tool has succeeded (written to a temporary name, then renamed).
+public final class OutputFile {
+    /// The writer to use.
+    public let writer: JSONLWriter
+    private let path: String?
+    private let temp: String?
+    private let fd: Int32
+
+    /// Standard output when `path` is nil or `-`, else an atomically written file.
+    public init(path: String?, lineBuffered: Bool) throws {
+        guard let path, path != "-" else {
+            self.path = nil
+            temp = nil
+            fd = 1
+            writer = JSONLWriter(fd: 1, name: "<stdout>", lineBuffered: lineBuffered ? true : nil)
+            return
+        }
+        let temp = "\(path).tmp.\(getpid())"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else {
+            throw FileError(path: path, message: "cannot create: \(FileIO.errnoText())", status: .cannotCreate)
+        }
+        self.path = path
+        self.temp = temp
+        self.fd = fd
+        writer = JSONLWriter(fd: fd, name: path, lineBuffered: lineBuffered)
+    }
+
+    /// Flushes, and for a file makes it visible under its final name.
+    public func commit() throws {
+        try writer.flush()
+        guard let path, let temp else { return }
+        if fsync(fd) != 0 || close(fd) != 0 || rename(temp, path) != 0 {
+            let message = FileIO.errnoText()
+            unlink(temp)
+            throw FileError(path: path, message: "cannot finish writing: \(message)", status: .ioError)
+        }
+    }
+
+    /// Removes the temporary file after a failure; standard output is left as it is.
+    public func abandon() {
+        guard let temp else { return }
+        close(fd)
+        unlink(temp)
+    }
+
+    /// Runs `body` with the writer, then commits, or abandons the file if `body` throws.
+    public func produce(_ body: (JSONLWriter) throws -> Void) throws {
+        do {
+            try body(writer)
+            try commit()
+        } catch {
+            abandon()
+            throw error
+        }
+    }
+}
