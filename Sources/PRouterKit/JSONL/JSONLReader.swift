@@ -38,31 +38,10 @@ public struct JSONLReader {
     public func forEach(_ body: (JSONRecord) throws -> Void) throws {
         defer { if ownsDescriptor { close(fd) } }
         var lines = LineReader(fd: fd, name: name)
-        var failure: Error?
         while try lines.nextLine({ bytes, lineNumber in
-            guard failure == nil, !Self.isBlank(bytes) else { return }
-            let location = SourceLocation(file: name, line: lineNumber)
-            var error = json_error_t()
-            guard let parsed = json_loadb(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count,
-                                          Int(JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL), &error) else {
-                let text = withUnsafeBytes(of: &error.text) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-                failure = DataError("invalid JSON at column \(error.column): \(text)", at: location)
-                return
-            }
-            defer { cjansson_decref(parsed) }
-            guard cjansson_type(parsed) == Int32(JSON_OBJECT.rawValue) else {
-                failure = DataError("expected a JSON object, got \(JSONRecord.render(OpaquePointer(parsed)))", at: location)
-                return
-            }
-            do {
-                try body(JSONRecord(object: OpaquePointer(parsed), location: location))
-            } catch {
-                failure = error
-            }
-        }) {
-            if let failure { throw failure }
-        }
-        if let failure { throw failure }
+            guard !Self.isBlank(bytes) else { return }
+            try Self.parseObject(bytes, at: SourceLocation(file: name, line: lineNumber), body)
+        }) {}
     }
 
     /// Decodes every record with `decode` into an array.
@@ -70,6 +49,22 @@ public struct JSONLReader {
         var records: [T] = []
         try forEach { records.append(try decode($0)) }
         return records
+    }
+
+    /// Parses `bytes` as one JSON object and calls `body` with it.
+    public static func parseObject(_ bytes: UnsafeRawBufferPointer, at location: SourceLocation,
+                                   _ body: (JSONRecord) throws -> Void) throws {
+        var error = json_error_t()
+        guard let parsed = json_loadb(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count,
+                                      Int(JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL), &error) else {
+            let text = withUnsafeBytes(of: &error.text) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            throw DataError("invalid JSON at column \(error.column): \(text)", at: location)
+        }
+        defer { cjansson_decref(parsed) }
+        guard cjansson_type(parsed) == Int32(JSON_OBJECT.rawValue) else {
+            throw DataError("expected a JSON object, got \(JSONRecord.render(OpaquePointer(parsed)))", at: location)
+        }
+        try body(JSONRecord(object: OpaquePointer(parsed), location: location))
     }
 
     private static func isBlank(_ bytes: UnsafeRawBufferPointer) -> Bool {

@@ -98,6 +98,40 @@ public struct JSONRecord {
         throw wrongType(key, "true or false", value)
     }
 
+    /// A required array of strings.
+    public func stringArray(_ key: String) throws -> [String] {
+        try array(key, "an array of strings") { element in
+            guard cjansson_type(UnsafePointer(element)) == Int32(JSON_STRING.rawValue) else { return nil }
+            return String(cString: json_string_value(UnsafePointer(element)))
+        }
+    }
+
+    /// A required array of finite numbers.
+    public func numberArray(_ key: String) throws -> [Double] {
+        try array(key, "an array of numbers") { element in
+            let type = cjansson_type(UnsafePointer(element))
+            guard type == Int32(JSON_INTEGER.rawValue) || type == Int32(JSON_REAL.rawValue) else { return nil }
+            let number = json_number_value(UnsafePointer(element))
+            return number.isFinite ? number : nil
+        }
+    }
+
+    private func array<T>(_ key: String, _ expected: String, _ convert: (OpaquePointer) -> T?) throws -> [T] {
+        guard let value = value(key) else { throw error(key, "missing") }
+        guard cjansson_type(UnsafePointer(value)) == Int32(JSON_ARRAY.rawValue) else {
+            throw wrongType(key, expected, value)
+        }
+        var result: [T] = []
+        for i in 0..<json_array_size(UnsafePointer(value)) {
+            guard let element = json_array_get(UnsafePointer(value), i),
+                  let converted = convert(OpaquePointer(element)) else {
+                throw wrongType(key, expected, value)
+            }
+            result.append(converted)
+        }
+        return result
+    }
+
     /// A short JSON rendering of a value for error messages.
     static func render(_ value: OpaquePointer) -> String {
         guard let dumped = json_dumps(UnsafePointer(value), Int(JSON_ENCODE_ANY | JSON_COMPACT)) else { return "?" }

@@ -1,0 +1,140 @@
+/// Which simulation produced a graph's labels.
+public enum GraphMode: String, Sendable, Equatable {
+    /// Labels from alpha/beta rewards; edges carry normalized performance and cost.
+    case cost
+    /// Labels from a judge; edges carry the best bit.
+    case judge
+}
+
+/// The role of a query node in an experiment.
+public enum Split: UInt8, Sendable, Equatable, CaseIterable {
+    case train = 0
+    case validation = 1
+    case test = 2
+    /// A few-shot interaction of a new user, seen only at routing time.
+    case support = 3
+
+    /// The name used on the command line and in summaries.
+    public var name: String {
+        switch self {
+        case .train: "train"
+        case .validation: "val"
+        case .test: "test"
+        case .support: "support"
+        }
+    }
+
+    /// The split called `name`, if any.
+    public init?(name: String) {
+        guard let split = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = split
+    }
+}
+
+/// What a model may do with a query-LLM edge.
+public enum EdgeStatus: UInt8, Sendable, Equatable {
+    /// An ordinary edge.
+    case visible = 0
+    /// An edge to a new LLM kept as one of its few-shot support interactions: not for training.
+    case support = 1
+    /// An edge to a new LLM on a training or validation node: never shown to a model.
+    case hidden = 2
+}
+
+/// How a graph was built, stored in its META section.
+public struct GraphSettings: Sendable, Equatable {
+    /// "query" (every copy of a query id in one split: no leakage) or "node".
+    public var splitUnit: SplitUnit
+    /// Train, validation and test fractions, summing to 1.
+    public var fractions: [Double]
+    public var seed: UInt64
+    public var shots: Int
+    public var newUsers: [String]
+    public var newLLMs: [String]
+    /// Query nodes of new users dropped from training and validation.
+    public var droppedNodes: Int
+
+    public init(splitUnit: SplitUnit = .query, fractions: [Double] = [0.7, 0.1, 0.2], seed: UInt64 = 0,
+                shots: Int = 5, newUsers: [String] = [], newLLMs: [String] = [], droppedNodes: Int = 0) {
+        self.splitUnit = splitUnit
+        self.fractions = fractions
+        self.seed = seed
+        self.shots = shots
+        self.newUsers = newUsers
+        self.newLLMs = newLLMs
+        self.droppedNodes = droppedNodes
+    }
+}
+
+/// What is split: unique query ids, or query nodes (leaky, for comparison only).
+public enum SplitUnit: String, Sendable, Equatable {
+    case query
+    case node
+}
+
+/// The heterogeneous interaction graph of PersonalizedRouter.
+///
+/// Node types: users, tasks, query nodes and LLMs. A query node is one (user, query)
+/// pair, so the same query text asked by two users is two nodes: each carries its
+/// own user's preference label. Edge types: user-task (a user asked queries of the
+/// task), task-query (each query node's task, `nodeTask`), and query-LLM (an LLM
+/// answered the query; features, outcome and label bit). Query-LLM edges are stored
+/// grouped by query node, in node order.
+public struct Graph: Sendable, Equatable {
+    public var mode: GraphMode
+    public var settings: GraphSettings
+
+    public var users: [String]
+    public var tasks: [String]
+    public var llms: [String]
+    /// Unique query ids and their texts, referenced by `nodeQuery`.
+    public var queryIDs: [String]
+    public var queryTexts: [String]
+
+    /// Per query node: its user, task, unique query, split and best LLM.
+    public var nodeUser: [UInt32]
+    public var nodeTask: [UInt32]
+    public var nodeQuery: [UInt32]
+    public var nodeSplit: [Split]
+    public var nodeLabel: [UInt32]
+
+    /// User-task edges, sorted by user then task.
+    public var userTaskUser: [UInt32]
+    public var userTaskTask: [UInt32]
+
+    /// Query-LLM edges.
+    public var edgeNode: [UInt32]
+    public var edgeLLM: [UInt32]
+    /// Names of the per-edge features, `["perf_norm", "cost_norm"]` or `["best"]`.
+    public var featureNames: [String]
+    /// Row-major, `edgeCount x featureNames.count`.
+    public var edgeFeatures: [Float]
+    public var edgeBest: [Bool]
+    public var edgeStatus: [EdgeStatus]
+    public var edgePerformance: [Double]
+    public var edgeCost: [Double]
+    /// Rewards in cost mode; empty in judge mode.
+    public var edgeReward: [Double]
+
+    /// Sections this version does not interpret (added by later tools), kept on rewrite.
+    public var extraSections: [GraphFile.Section] = []
+
+    public var nodeCount: Int { nodeUser.count }
+    public var edgeCount: Int { edgeNode.count }
+
+    /// The first edge of each node, plus `edgeCount` at the end.
+    public func edgeStarts() -> [Int] {
+        var starts = [Int](repeating: 0, count: nodeCount + 1)
+        for node in edgeNode { starts[Int(node) + 1] += 1 }
+        for i in 0..<nodeCount { starts[i + 1] += starts[i] }
+        return starts
+    }
+
+    /// The number of query nodes in each split.
+    public func splitCounts() -> [Split: Int] {
+        var counts: [Split: Int] = [:]
+        for split in Split.allCases { counts[split] = 0 }
+        for split in nodeSplit { counts[split, default: 0] += 1 }
+        return counts
+    }
+}

@@ -1,0 +1,138 @@
+/// Reading and writing a ``Graph`` as a ``GraphFile``.
+extension Graph {
+    private static let knownTags: Set<String> = [
+        "META", "USER", "TASK", "LLMS", "QIDS", "QTXT", "QNUS", "QNTK", "QNQY", "QNSP", "QNLB",
+        "UTUS", "UTTK", "QLQN", "QLLM", "QLFT", "QLBS", "QLST", "QLPF", "QLCS", "QLRW",
+    ]
+
+    /// The graph's sections, in a fixed order, followed by any extra ones.
+    public func fileSections() -> [GraphFile.Section] {
+        var meta = JSONObjectBuilder()
+        meta.add("mode", mode.rawValue)
+        meta.add("split_unit", settings.splitUnit.rawValue)
+        meta.add("fractions", settings.fractions)
+        meta.add("seed", String(settings.seed))
+        meta.add("shots", settings.shots)
+        meta.add("new_users", settings.newUsers)
+        meta.add("new_llms", settings.newLLMs)
+        meta.add("dropped_nodes", settings.droppedNodes)
+        meta.add("edge_features", featureNames)
+        let metaBytes = Array(meta.text().utf8)
+        return [
+            GraphFile.Section(tag: "META", kind: .json, count: metaBytes.count, bytes: metaBytes),
+            .strings("USER", users), .strings("TASK", tasks), .strings("LLMS", llms),
+            .strings("QIDS", queryIDs), .strings("QTXT", queryTexts),
+            .array("QNUS", .u32, nodeUser), .array("QNTK", .u32, nodeTask), .array("QNQY", .u32, nodeQuery),
+            .array("QNSP", .u8, nodeSplit.map(\.rawValue)), .array("QNLB", .u32, nodeLabel),
+            .array("UTUS", .u32, userTaskUser), .array("UTTK", .u32, userTaskTask),
+            .array("QLQN", .u32, edgeNode), .array("QLLM", .u32, edgeLLM), .array("QLFT", .f32, edgeFeatures),
+            .array("QLBS", .u8, edgeBest.map { $0 ? UInt8(1) : 0 }), .array("QLST", .u8, edgeStatus.map(\.rawValue)),
+            .array("QLPF", .f64, edgePerformance), .array("QLCS", .f64, edgeCost), .array("QLRW", .f64, edgeReward),
+        ] + extraSections
+    }
+
+    /// Writes the graph to `path` atomically.
+    public func write(to path: String) throws {
+        try FileIO.writeAtomically(GraphFile(sections: fileSections()).encoded(), to: path)
+    }
+
+    /// Reads and verifies the graph file at `path`.
+    public static func read(from path: String) throws -> Graph {
+        try Graph(file: GraphFile(decoding: FileIO.readAll(path: path), name: path), name: path)
+    }
+
+    /// Decodes a verified container, checking every count and index.
+    public init(file: GraphFile, name: String) throws {
+        func fail(_ message: String) -> DataError { DataError("\(name): corrupted: \(message)") }
+        func section(_ tag: String) throws -> GraphFile.Section {
+            guard let section = file.section(tag) else { throw DataError("\(name): missing section \(tag)") }
+            return section
+        }
+        func u32(_ tag: String) throws -> [UInt32] { try section(tag).values(.u32, name: name) }
+        func u8(_ tag: String) throws -> [UInt8] { try section(tag).values(.u8, name: name) }
+        func f64(_ tag: String) throws -> [Double] { try section(tag).values(.f64, name: name) }
+        func strings(_ tag: String) throws -> [String] { try section(tag).stringValues(name: name) }
+
+        let metaSection = try section("META")
+        var mode = GraphMode.cost
+        var settings = GraphSettings()
+        var featureNames: [String] = []
+        try metaSection.bytes.withUnsafeBytes { raw in
+            try JSONLReader.parseObject(raw, at: SourceLocation(file: name, line: 1)) { meta in
+                guard let parsed = GraphMode(rawValue: try meta.string("mode")) else { throw meta.error("mode", "unknown") }
+                mode = parsed
+                guard let unit = SplitUnit(rawValue: try meta.string("split_unit")) else {
+                    throw meta.error("split_unit", "unknown")
+                }
+                guard let seed = UInt64(try meta.string("seed")) else { throw meta.error("seed", "not a number") }
+                settings = GraphSettings(splitUnit: unit, fractions: try meta.numberArray("fractions"), seed: seed,
+                                         shots: try meta.optionalInteger("shots") ?? 0,
+                                         newUsers: try meta.stringArray("new_users"),
+                                         newLLMs: try meta.stringArray("new_llms"),
+                                         droppedNodes: try meta.optionalInteger("dropped_nodes") ?? 0)
+                featureNames = try meta.stringArray("edge_features")
+            }
+        }
+        self.mode = mode
+        self.settings = settings
+        self.featureNames = featureNames
+        users = try strings("USER")
+        tasks = try strings("TASK")
+        llms = try strings("LLMS")
+        queryIDs = try strings("QIDS")
+        queryTexts = try strings("QTXT")
+        nodeUser = try u32("QNUS")
+        nodeTask = try u32("QNTK")
+        nodeQuery = try u32("QNQY")
+        nodeLabel = try u32("QNLB")
+        userTaskUser = try u32("UTUS")
+        userTaskTask = try u32("UTTK")
+        edgeNode = try u32("QLQN")
+        edgeLLM = try u32("QLLM")
+        edgeFeatures = try section("QLFT").values(.f32, name: name)
+        edgePerformance = try f64("QLPF")
+        edgeCost = try f64("QLCS")
+        edgeReward = try f64("QLRW")
+        let splits = try u8("QNSP")
+        let best = try u8("QLBS")
+        let status = try u8("QLST")
+        extraSections = file.sections.filter { !Self.knownTags.contains($0.tag) }
+
+        let nodes = nodeUser.count
+        let edges = edgeNode.count
+        guard queryTexts.count == queryIDs.count else { throw fail("QTXT and QIDS differ in length") }
+        guard [nodeTask.count, nodeQuery.count, nodeLabel.count, splits.count].allSatisfy({ $0 == nodes }) else {
+            throw fail("query node sections differ in length")
+        }
+        guard userTaskTask.count == userTaskUser.count else { throw fail("UTUS and UTTK differ in length") }
+        guard [edgeLLM.count, best.count, status.count, edgePerformance.count, edgeCost.count].allSatisfy({ $0 == edges }),
+              edgeFeatures.count == edges * featureNames.count,
+              edgeReward.count == (mode == .cost ? edges : 0) else {
+            throw fail("query-LLM edge sections differ in length")
+        }
+        func inRange(_ values: [UInt32], _ bound: Int, _ what: String) throws {
+            if let bad = values.first(where: { Int($0) >= bound }) { throw fail("\(what) index \(bad) out of range") }
+        }
+        try inRange(nodeUser, users.count, "user")
+        try inRange(nodeTask, tasks.count, "task")
+        try inRange(nodeQuery, queryIDs.count, "query")
+        try inRange(nodeLabel, llms.count, "label LLM")
+        try inRange(userTaskUser, users.count, "user-task user")
+        try inRange(userTaskTask, tasks.count, "user-task task")
+        try inRange(edgeNode, nodes, "edge node")
+        try inRange(edgeLLM, llms.count, "edge LLM")
+        guard zip(edgeNode, edgeNode.dropFirst()).allSatisfy({ $0 <= $1 }) else { throw fail("edges not grouped by node") }
+        nodeSplit = try splits.map { raw in
+            guard let split = Split(rawValue: raw) else { throw fail("unknown split \(raw)") }
+            return split
+        }
+        edgeStatus = try status.map { raw in
+            guard let value = EdgeStatus(rawValue: raw) else { throw fail("unknown edge status \(raw)") }
+            return value
+        }
+        edgeBest = try best.map { raw in
+            guard raw <= 1 else { throw fail("best bit \(raw)") }
+            return raw == 1
+        }
+    }
+}

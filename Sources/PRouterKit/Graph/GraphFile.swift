@@ -1,0 +1,165 @@
+#if _endian(big)
+#error("prouter's binary files are little-endian; big-endian hosts are not supported")
+#endif
+
+/// The binary container shared by graph files: a header, a section table and
+/// 16-byte-aligned sections, each with a CRC-32, all little-endian, so that a
+/// reader can memory-map the file and use the arrays in place.
+///
+/// ```
+/// offset  size  field
+/// 0       8     magic "PRGRAPH\0"
+/// 8       4     format version (u32)
+/// 12      4     section count (u32)
+/// 16      8     file size in bytes (u64)
+/// 24      4     CRC-32 of bytes 0..<24 followed by the section table (u32)
+/// 28      4     reserved, 0
+/// 32      40*n  section table: tag (4 ASCII bytes), kind (u32), offset (u64),
+///               byte length (u64), element count (u64), CRC-32 of the bytes (u32), reserved (u32)
+/// ...           sections, each at a multiple of 16, zero-padded between
+/// ```
+/// Kinds: 1 u8, 2 u32, 3 f32, 4 f64, 5 strings, 6 JSON text. A strings section holds
+/// `count + 1` u64 byte offsets followed by the concatenated UTF-8 bytes.
+public struct GraphFile: Sendable, Equatable {
+    /// The file's magic bytes.
+    public static let magic: [UInt8] = Array("PRGRAPH".utf8) + [0]
+    /// The format version this build writes; it reads this version only.
+    public static let version: UInt32 = 1
+    static let headerSize = 32
+    static let entrySize = 40
+
+    /// The element type of a section.
+    public enum Kind: UInt32, Sendable, Equatable {
+        case u8 = 1, u32 = 2, f32 = 3, f64 = 4, strings = 5, json = 6
+
+        var elementSize: Int? {
+            switch self {
+            case .u8, .json: 1
+            case .u32, .f32: 4
+            case .f64: 8
+            case .strings: nil
+            }
+        }
+    }
+
+    /// One named section.
+    public struct Section: Sendable, Equatable {
+        public var tag: String
+        public var kind: Kind
+        public var count: Int
+        public var bytes: [UInt8]
+
+        public init(tag: String, kind: Kind, count: Int, bytes: [UInt8]) {
+            precondition(tag.utf8.count == 4, "section tags are 4 ASCII bytes")
+            self.tag = tag
+            self.kind = kind
+            self.count = count
+            self.bytes = bytes
+        }
+    }
+
+    public var sections: [Section]
+
+    public init(sections: [Section]) { self.sections = sections }
+
+    /// The section tagged `tag`, if present.
+    public func section(_ tag: String) -> Section? {
+        sections.first { $0.tag == tag }
+    }
+
+    /// The file's bytes.
+    public func encoded() -> [UInt8] {
+        var offsets: [Int] = []
+        var cursor = Self.align(Self.headerSize + Self.entrySize * sections.count)
+        for section in sections {
+            offsets.append(cursor)
+            cursor = Self.align(cursor + section.bytes.count)
+        }
+        var bytes = [UInt8](repeating: 0, count: cursor)
+        bytes.replaceSubrange(0..<8, with: Self.magic)
+        Self.store(UInt32(Self.version), at: 8, in: &bytes)
+        Self.store(UInt32(sections.count), at: 12, in: &bytes)
+        Self.store(UInt64(cursor), at: 16, in: &bytes)
+        for (i, section) in sections.enumerated() {
+            let entry = Self.headerSize + i * Self.entrySize
+            bytes.replaceSubrange(entry..<entry + 4, with: Array(section.tag.utf8))
+            Self.store(section.kind.rawValue, at: entry + 4, in: &bytes)
+            Self.store(UInt64(offsets[i]), at: entry + 8, in: &bytes)
+            Self.store(UInt64(section.bytes.count), at: entry + 16, in: &bytes)
+            Self.store(UInt64(section.count), at: entry + 24, in: &bytes)
+            Self.store(CRC32.checksum(section.bytes), at: entry + 32, in: &bytes)
+            bytes.replaceSubrange(offsets[i]..<offsets[i] + section.bytes.count, with: section.bytes)
+        }
+        Self.store(Self.headerChecksum(bytes, sectionCount: sections.count), at: 24, in: &bytes)
+        return bytes
+    }
+
+    /// Parses and fully verifies a file's bytes: magic, version, sizes, bounds and every checksum.
+    /// `name` is used in error messages.
+    public init(decoding bytes: [UInt8], name: String) throws {
+        func fail(_ message: String) -> DataError { DataError("\(name): \(message)") }
+        guard bytes.count >= Self.headerSize else {
+            throw fail("truncated: \(bytes.count) bytes is shorter than the \(Self.headerSize)-byte header")
+        }
+        guard Array(bytes[0..<8]) == Self.magic else { throw fail("not a prouter graph file (bad magic)") }
+        let version: UInt32 = Self.load(bytes, at: 8)
+        guard version == Self.version else {
+            throw fail("format version \(version) is not supported (this build reads version \(Self.version))")
+        }
+        let count = Int(Self.load(bytes, at: 12) as UInt32)
+        let declaredSize: UInt64 = Self.load(bytes, at: 16)
+        guard declaredSize == UInt64(bytes.count) else {
+            throw fail(declaredSize > UInt64(bytes.count)
+                       ? "truncated: \(bytes.count) of \(declaredSize) bytes"
+                       : "\(UInt64(bytes.count) - declaredSize) unexpected bytes after the end")
+        }
+        guard count <= (bytes.count - Self.headerSize) / Self.entrySize else {
+            throw fail("corrupted: section table of \(count) entries does not fit")
+        }
+        guard Self.load(bytes, at: 24) as UInt32 == Self.headerChecksum(bytes, sectionCount: count) else {
+            throw fail("corrupted: header checksum mismatch")
+        }
+        var sections: [Section] = []
+        for i in 0..<count {
+            let entry = Self.headerSize + i * Self.entrySize
+            let tag = String(decoding: bytes[entry..<entry + 4], as: UTF8.self)
+            guard let kind = Kind(rawValue: Self.load(bytes, at: entry + 4)) else {
+                throw fail("corrupted: section \(tag) has an unknown kind")
+            }
+            let offset: UInt64 = Self.load(bytes, at: entry + 8)
+            let length: UInt64 = Self.load(bytes, at: entry + 16)
+            let elements: UInt64 = Self.load(bytes, at: entry + 24)
+            guard offset <= UInt64(bytes.count), length <= UInt64(bytes.count) - offset else {
+                throw fail("truncated: section \(tag) runs past the end of the file")
+            }
+            let payload = Array(bytes[Int(offset)..<Int(offset + length)])
+            guard CRC32.checksum(payload) == Self.load(bytes, at: entry + 32) as UInt32 else {
+                throw fail("corrupted: checksum mismatch in section \(tag)")
+            }
+            if let size = kind.elementSize, elements.multipliedReportingOverflow(by: UInt64(size)) != (length, false) {
+                throw fail("corrupted: section \(tag) has \(length) bytes for \(elements) elements")
+            }
+            guard elements <= length || kind == .strings else { throw fail("corrupted: section \(tag) count") }
+            sections.append(Section(tag: tag, kind: kind, count: Int(elements), bytes: payload))
+        }
+        self.sections = sections
+    }
+
+    private static func headerChecksum(_ bytes: [UInt8], sectionCount: Int) -> UInt32 {
+        bytes.withUnsafeBytes { raw in
+            let head = CRC32.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<24]))
+            let table = headerSize..<headerSize + entrySize * sectionCount
+            return CRC32.checksum(UnsafeRawBufferPointer(rebasing: raw[table]), continuing: head)
+        }
+    }
+
+    static func align(_ offset: Int) -> Int { (offset + 15) & ~15 }
+
+    static func store<T: FixedWidthInteger>(_ value: T, at offset: Int, in bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(offset..<offset + $0.count, with: $0) }
+    }
+
+    static func load<T: FixedWidthInteger>(_ bytes: [UInt8], at offset: Int) -> T {
+        bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
+    }
+}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import PRouterKit
+
+@main
+struct PRBuildGraph: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pr-build-graph",
+        abstract: "Build the binary interaction graph from interactions.jsonl.",
+        discussion: """
+            Reads interactions (pr-sim's output) and writes a graph file of user, task, query \
+            and LLM nodes with a train/validation/test split. A query node is one (user, query) \
+            pair. The split is over query ids by default, so that every copy of a test query \
+            is in the test split and none leaks its outcome through another user's edges; \
+            --split-unit node gives the leaky per-node split, for comparison only.
+
+            --new-users/--new-user hold users out of training and validation, keeping --shots \
+            of their training queries as a few-shot support set; --new-llms/--new-llm likewise \
+            hide LLMs from training except on --shots support queries each.
+
+            Examples:
+              pr-sim --users users.jsonl responses.jsonl | pr-build-graph -o graph.prg
+              pr-build-graph --new-users 3 --shots 5 -o graph.prg interactions.jsonl
+              pr-build-graph --info graph.prg
+              pr-build-graph --export-queries test graph.prg > test-queries.jsonl
+
+            \(exitStatusHelp)
+            """,
+        version: prouterVersion
+    )
+
+    @Argument(help: "Interactions (interactions.jsonl; '-' or nothing reads standard input), or the graph with --info/--export-queries.",
+              completion: .file())
+    var input: String = "-"
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The graph file to write (atomically).", valueName: "file"),
+            completion: .file(extensions: ["prg"]))
+    var output: String?
+
+    @Flag(help: "Print a JSON summary of the graph file given as input.")
+    var info = false
+
+    @Option(help: ArgumentHelp("Print the query nodes of a split (train, val, test, support) of the graph file given as input, as pr-route input lines.",
+                               valueName: "split"),
+            completion: .list(["train", "val", "test", "support"]))
+    var exportQueries: String?
+
+    @Option(help: ArgumentHelp("Train/validation/test proportions.", valueName: "t/v/t"))
+    var split: String = "70/10/20"
+
+    @Option(help: ArgumentHelp("What the split assigns: query (no leakage) or node (leaky).", valueName: "unit"),
+            completion: .list(["query", "node"]))
+    var splitUnit: String = "query"
+
+    @Option(help: "Seed for the split and the support sets.")
+    var seed: UInt64 = 0
+
+    @Option(help: ArgumentHelp("Hold out the first N users (by order of appearance) as new users.", valueName: "n"))
+    var newUsers: Int = 0
+
+    @Option(help: ArgumentHelp("Hold out this user as a new user (repeatable).", valueName: "id"))
+    var newUser: [String] = []
+
+    @Option(help: ArgumentHelp("Hold out the first M LLMs (by order of appearance) as new LLMs.", valueName: "m"))
+    var newLlms: Int = 0
+
+    @Option(help: ArgumentHelp("Hold out this LLM as a new LLM (repeatable).", valueName: "id"))
+    var newLlm: [String] = []
+
+    @Option(help: ArgumentHelp("Few-shot support interactions per new user and per new LLM.", valueName: "k"))
+    var shots: Int = 5
+
+    @Flag(help: "Flush every output line (the default when standard output is a terminal).")
+    var lineBuffered = false
+
+    func validate() throws {
+        if info && exportQueries != nil { throw ValidationError("--info and --export-queries do not go together") }
+        if info || exportQueries != nil {
+            if input == "-" { throw ValidationError("give the graph file to read") }
+            if output != nil { throw ValidationError("-o is for building a graph") }
+            if let exportQueries, Split(name: exportQueries) == nil {
+                throw ValidationError("--export-queries takes train, val, test or support")
+            }
+            return
+        }
+        guard output != nil else { throw ValidationError("give the graph file to write with -o") }
+        guard SplitUnit(rawValue: splitUnit) != nil else { throw ValidationError("--split-unit takes query or node") }
+        guard Self.parseFractions(split) != nil else {
+            throw ValidationError("--split takes three numbers >= 0 separated by '/', such as 70/10/20, with a positive train part")
+        }
+        if newUsers < 0 || newLlms < 0 { throw ValidationError("--new-users and --new-llms must be >= 0") }
+        if newUsers > 0 && !newUser.isEmpty { throw ValidationError("give --new-users or --new-user, not both") }
+        if newLlms > 0 && !newLlm.isEmpty { throw ValidationError("give --new-llms or --new-llm, not both") }
+        if shots < 0 { throw ValidationError("--shots must be >= 0") }
+    }
+
+    static func parseFractions(_ text: String) -> [Double]? {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map { Double($0) }
+        guard parts.count == 3, parts.allSatisfy({ $0 != nil && $0!.isFinite && $0! >= 0 }),
+              parts[0]! > 0 else { return nil }
+        return parts.map { $0! }
+    }
+
+    func run() throws {
+        let status = runTool("pr-build-graph") {
+            let stdout = JSONLWriter(lineBuffered: lineBuffered ? true : nil)
+            if info {
+                let bytes = try FileIO.readAll(path: input)
+                let graph = try Graph(file: GraphFile(decoding: bytes, name: input), name: input)
+                try graph.writeSummary(to: stdout, fileSize: bytes.count)
+            } else if let exportQueries {
+                try Graph.read(from: input).writeQueries(of: Split(name: exportQueries)!, to: stdout)
+            } else {
+                var options = GraphBuildOptions()
+                options.splitUnit = SplitUnit(rawValue: splitUnit)!
+                options.fractions = Self.parseFractions(split)!
+                options.seed = seed
+                options.shots = shots
+                options.newUserCount = newUsers
+                options.newUserIDs = newUser
+                options.newLLMCount = newLlms
+                options.newLLMIDs = newLlm
+                var builder = GraphBuilder()
+                try builder.addAll(from: input)
+                try builder.build(options).write(to: output!)
+            }
+            try stdout.flush()
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}
