@@ -1,0 +1,80 @@
+/// What `pr-eval` does: score route files against the truth, next to trivial baselines
+/// computed on the same (user, query) pairs.
+public struct EvaluationJob: Sendable {
+    public var truthPath: String
+    /// Route files; `-` is standard input.
+    public var routePaths: [String]
+    /// Instead of routes, a file of `{"user","query_id"}` lines to evaluate the baselines on.
+    public var queriesPath: String?
+    public var seed: UInt64
+
+    public init(truthPath: String, routePaths: [String], queriesPath: String?, seed: UInt64) {
+        self.truthPath = truthPath
+        self.routePaths = routePaths
+        self.queriesPath = queriesPath
+        self.seed = seed
+    }
+
+    /// Reads everything and scores it.
+    public func run() throws -> EvaluationReport {
+        let truth = try TruthTable(path: truthPath)
+        var systems: [PolicyResult] = []
+        var pairs: [Int]?
+        for path in routePaths {
+            let (routedPairs, choices) = try readRoutes(path, truth: truth)
+            if let pairs, Set(pairs) != Set(routedPairs) {
+                throw DataError("\(path): routes cover other (user, query) pairs than \(routePaths[0]); compare files routed on the same queries")
+            }
+            pairs = pairs ?? routedPairs
+            systems.append(PolicyResult(name: path == "-" ? "<stdin>" : path, truth: truth, pairs: routedPairs, choices: choices))
+        }
+        if let queriesPath { pairs = try readQueries(queriesPath, truth: truth) }
+        let evaluated = pairs ?? []
+        guard !evaluated.isEmpty else { throw DataError("no routes to evaluate") }
+        let baselines = [
+            Baselines.random(truth, pairs: evaluated, seed: seed),
+            Baselines.cheapest(truth, pairs: evaluated),
+            Baselines.singleBest(truth, pairs: evaluated),
+            Baselines.oracle(truth, pairs: evaluated),
+        ]
+        return EvaluationReport(mode: truth.mode, pairCount: evaluated.count, systems: systems, baselines: baselines)
+    }
+
+    private func readRoutes(_ path: String, truth: TruthTable) throws -> ([Int], [Int]) {
+        var pairs: [Int] = []
+        var choices: [Int] = []
+        var seen: [Int: SourceLocation] = [:]
+        try JSONLReader(path: path).forEach { record in
+            let route = try Route(record)
+            let pairIndex = try lookup(record, user: route.user, queryID: route.queryID, truth: truth, seen: &seen)
+            guard let choice = truth.pairs[pairIndex].candidateIndex(route.llm) else {
+                throw record.error("llm", "\"\(route.llm)\" is not a candidate for this query in the truth")
+            }
+            pairs.append(pairIndex)
+            choices.append(choice)
+        }
+        return (pairs, choices)
+    }
+
+    private func readQueries(_ path: String, truth: TruthTable) throws -> [Int] {
+        var pairs: [Int] = []
+        var seen: [Int: SourceLocation] = [:]
+        try JSONLReader(path: path).forEach { record in
+            pairs.append(try lookup(record, user: try record.string("user"), queryID: try record.string("query_id"),
+                                    truth: truth, seen: &seen))
+        }
+        return pairs
+    }
+
+    private func lookup(_ record: JSONRecord, user: String, queryID: String, truth: TruthTable,
+                        seen: inout [Int: SourceLocation]) throws -> Int {
+        guard let pairIndex = truth.pairIndex(user: user, queryID: queryID) else {
+            throw record.error("query_id", "no truth for user \"\(user)\" and query \"\(queryID)\"")
+        }
+        if let first = seen[pairIndex] {
+            throw record.error("query_id", "second route for this user and query (first at \(first))")
+        }
+        seen[pairIndex] = record.location
+        return pairIndex
+    }
+}

@@ -1,0 +1,98 @@
+/// The scores of every system and baseline, as JSON or as a table.
+public struct EvaluationReport: Sendable {
+    public var mode: GraphMode
+    /// How many (user, query) pairs were evaluated.
+    public var pairCount: Int
+    public var systems: [PolicyResult]
+    public var baselines: [PolicyResult]
+
+    /// One JSON object: mode, query count, then each system's and baseline's scores.
+    public func writeJSON(to writer: JSONLWriter) throws {
+        try writer.write { report in
+            report.add("mode", mode.rawValue)
+            report.add("queries", pairCount)
+            report.addArray("systems", systems) { encode($1, into: &$0, perUser: true) }
+            report.addArray("baselines", baselines) { encode($1, into: &$0, perUser: false) }
+        }
+    }
+
+    private func encode(_ result: PolicyResult, into object: inout JSONObjectBuilder, perUser: Bool) {
+        object.add("name", result.name)
+        for (key, value) in result.details { object.add(key, value) }
+        encode(result.overall, into: &object)
+        if perUser {
+            object.addArray("per_user", result.perUser) { row, entry in
+                row.add("user", entry.user)
+                encode(entry.card, into: &row)
+            }
+        }
+    }
+
+    private func encode(_ card: Scorecard, into object: inout JSONObjectBuilder) {
+        object.add("queries", card.count)
+        if mode == .cost {
+            object.add("reward", card.meanReward)
+            object.add("oracle_reward", card.oracleReward)
+            object.add("ratio_to_oracle", card.ratioToOracle)
+        }
+        object.add("accuracy", card.accuracy)
+        object.add("total_cost", card.totalCost)
+        object.add("mean_performance", card.meanPerformance)
+    }
+
+    /// An aligned table for people; `perUser` adds one table per system.
+    public func table(perUser: Bool) -> String {
+        var rows: [[String]] = []
+        for result in systems + baselines {
+            var name = result.name
+            if let llm = result.details.first(where: { $0.key == "llm" }) { name += " (\(llm.value))" }
+            rows.append(row(name, result.overall))
+        }
+        var text = "\(mode.rawValue) mode, \(pairCount) queries\n" + Self.align(header(first: "system"), rows)
+        if perUser {
+            for system in systems {
+                text += "\n\(system.name), per user\n"
+                text += Self.align(header(first: "user"), system.perUser.map { row($0.user, $0.card) })
+            }
+        }
+        return text
+    }
+
+    private func header(first: String) -> [String] {
+        mode == .cost ? [first, "queries", "reward", "oracle", "ratio", "accuracy", "cost_usd"]
+                      : [first, "queries", "accuracy", "cost_usd"]
+    }
+
+    private func row(_ name: String, _ card: Scorecard) -> [String] {
+        var row = [name, String(card.count)]
+        if mode == .cost {
+            row += [Self.fixed(card.meanReward, 4), Self.fixed(card.oracleReward, 4),
+                    card.ratioToOracle.map { Self.fixed($0 * 100, 2) + "%" } ?? "-"]
+        }
+        return row + [Self.fixed(card.accuracy * 100, 2) + "%", Self.fixed(card.totalCost, 4)]
+    }
+
+    /// `value` with exactly `digits` decimals, without Foundation.
+    static func fixed(_ value: Double, _ digits: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded()
+        let whole = Int(scaled / scale)
+        var fraction = String(Int(scaled - Double(whole) * scale))
+        while fraction.count < digits { fraction = "0" + fraction }
+        let sign = value < 0 && scaled > 0 ? "-" : ""
+        return digits > 0 ? "\(sign)\(whole).\(fraction)" : "\(sign)\(whole)"
+    }
+
+    /// Left-aligns the first column and right-aligns the others.
+    static func align(_ header: [String], _ rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max()! }
+        return all.map { row in
+            row.indices.map { column in
+                let pad = String(repeating: " ", count: widths[column] - row[column].count)
+                return column == 0 ? row[column] + pad : pad + row[column]
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+}

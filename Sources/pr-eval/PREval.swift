@@ -1,0 +1,75 @@
+import ArgumentParser
+import PRouterKit
+
+@main
+struct PREval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pr-eval",
+        abstract: "Score routes against the truth and trivial baselines.",
+        discussion: """
+            Reads routes ({"user","query_id","llm"} per line, as pr-route writes them) and the \
+            truth (interactions.jsonl). Reports, for each route file and for the baselines \
+            computed on the same (user, query) pairs (random, cheapest, single-best, oracle): \
+            mean reward, Oracle reward and ratio to Oracle (cost mode), accuracy (share of \
+            routes that chose the best LLM), total cost and mean performance, with per-user \
+            rows. Several route files are compared side by side; they must cover the same pairs.
+
+            The single-best baseline is the LLM with the highest mean reward (or best rate in \
+            judge mode) on the truth pairs outside the evaluated ones (fit "held-out"), or on \
+            all pairs when there are no others (fit "all", optimistic).
+
+            Examples:
+              pr-route --split test graph.prg | pr-eval --truth interactions.jsonl
+              pr-eval --truth interactions.jsonl --format table a.jsonl b.jsonl
+              pr-eval --truth interactions.jsonl --queries test-queries.jsonl --format table
+
+            \(exitStatusHelp)
+            """,
+        version: prouterVersion
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case json, table
+    }
+
+    @Argument(help: "Route files; none reads standard input.", completion: .file(extensions: ["jsonl"]))
+    var routes: [String] = []
+
+    @Option(help: ArgumentHelp("The ground truth (interactions.jsonl).", valueName: "file"),
+            completion: .file(extensions: ["jsonl"]))
+    var truth: String
+
+    @Option(help: ArgumentHelp("Evaluate only the baselines on these {\"user\",\"query_id\"} lines instead of routes.",
+                               valueName: "file"),
+            completion: .file(extensions: ["jsonl"]))
+    var queries: String?
+
+    @Option(help: "Output format.")
+    var format: Format = .json
+
+    @Flag(help: "With --format table, add a per-user table for each route file.")
+    var perUser = false
+
+    @Option(help: "Seed for the random baseline.")
+    var seed: UInt64 = 0
+
+    func validate() throws {
+        if queries != nil && !routes.isEmpty { throw ValidationError("give route files or --queries, not both") }
+        if routes.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input can be read only once") }
+    }
+
+    func run() throws {
+        let job = EvaluationJob(truthPath: truth, routePaths: queries == nil && routes.isEmpty ? ["-"] : routes,
+                                queriesPath: queries, seed: seed)
+        let status = runTool("pr-eval") {
+            let report = try job.run()
+            let stdout = JSONLWriter()
+            switch format {
+            case .json: try report.writeJSON(to: stdout)
+            case .table: try stdout.writeText(report.table(perUser: perUser))
+            }
+            try stdout.flush()
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}
