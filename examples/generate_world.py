@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""Generate prouter's bundled example world (SYNTHETIC data, not measurements).
+
+Writes examples/data/{tasks,llms,responses,users,labels}.jsonl:
+
+* 4 tasks shaped like the paper's data sets: instruction following (Alpaca),
+  grade-school math (GSM8K, exact match 0/1), reading comprehension (SQuAD, F1)
+  and multi-document summarization (Multi-News, ROUGE-like scores).
+* 10 LLMs with real-looking prices (USD per million input/output tokens) and
+  sizes. Their skill grows with size, plus per-task strengths and weaknesses,
+  so that the best LLM depends on the task and the query and routing matters.
+* 60 queries per task (240), each with a difficulty; every LLM answers every
+  query: performance, input/output token counts and a short response text.
+  Costs are left to pr-sim, which prices the tokens with llms.jsonl.
+* 9 users as in the paper's cost-efficiency setting: alpha = 0.2, 0.3, ... 1.0,
+  beta = 1 - alpha, each with a profile text for judge mode.
+* labels.jsonl: a simulated judge's choice for each user and query, from hidden
+  per-profile weights on quality, cost and response length plus judge noise.
+
+Deterministic: one seeded random.Random drives everything; the output is
+byte-identical on every run. Uses only random.random() and helpers built on it.
+
+    python3 examples/generate_world.py [--out examples/data] [--seed 2511]
+"""
+
+import argparse
+import json
+import math
+import os
+import random
+
+TASKS = [
+    ("alpaca", "Open-ended instruction following and chat, like Alpaca: write, explain, advise. Scored 0..1 by a reference judge."),
+    ("gsm8k", "Grade-school math word problems, like GSM8K, solved step by step. Scored by exact match of the final number (0 or 1)."),
+    ("squad", "Extractive reading comprehension, like SQuAD: answer a question from a short passage. Scored by token F1 in 0..1."),
+    ("multinews", "Multi-document news summarization, like Multi-News. Scored by a ROUGE-like overlap in 0..1."),
+]
+
+# id, description, price_in, price_out, params_b, base skill, verbosity, per-task bonus
+LLMS = [
+    ("phi-3-mini", "Small 3.8B dense model; fast and cheap, weak at multi-step reasoning.", 0.10, 0.10, 3.8, 0.38, 0.8,
+     {"alpaca": 0.00, "gsm8k": -0.10, "squad": 0.05, "multinews": -0.05}),
+    ("mistral-7b-instruct", "7B dense instruction model; cheap generalist.", 0.20, 0.20, 7.3, 0.42, 1.0,
+     {"alpaca": 0.04, "gsm8k": -0.08, "squad": 0.00, "multinews": 0.02}),
+    ("llama-3.1-8b-instruct", "8B dense instruction model; balanced and inexpensive.", 0.18, 0.18, 8.0, 0.46, 1.0,
+     {"alpaca": 0.03, "gsm8k": -0.02, "squad": 0.03, "multinews": 0.00}),
+    ("gemma-2-9b-it", "9B dense model; strong reader for its size.", 0.30, 0.30, 9.0, 0.47, 0.9,
+     {"alpaca": 0.00, "gsm8k": -0.04, "squad": 0.10, "multinews": 0.03}),
+    ("qwen2.5-7b-instruct", "7B dense model tuned heavily on math and code.", 0.30, 0.30, 7.6, 0.45, 1.1,
+     {"alpaca": -0.04, "gsm8k": 0.16, "squad": -0.02, "multinews": -0.06}),
+    ("mixtral-8x7b-instruct", "Sparse mixture of experts, 47B total; good long-context summarizer.", 0.60, 0.60, 46.7, 0.55, 1.2,
+     {"alpaca": 0.02, "gsm8k": -0.03, "squad": 0.00, "multinews": 0.12}),
+    ("llama-3.1-70b-instruct", "70B dense model; strong generalist.", 0.88, 0.88, 70.0, 0.64, 1.1,
+     {"alpaca": 0.04, "gsm8k": 0.04, "squad": 0.04, "multinews": 0.03}),
+    ("qwen2.5-72b-instruct", "72B dense model; the strongest at math in this pool.", 1.20, 1.20, 72.7, 0.64, 1.2,
+     {"alpaca": -0.02, "gsm8k": 0.14, "squad": 0.01, "multinews": -0.02}),
+    ("deepseek-v3", "671B mixture of experts; top chat quality, priced per output.", 0.90, 2.50, 671.0, 0.70, 1.4,
+     {"alpaca": 0.08, "gsm8k": 0.06, "squad": -0.02, "multinews": 0.02}),
+    ("llama-3.1-405b-instruct", "405B dense model; strongest overall and most expensive.", 3.50, 3.50, 405.0, 0.74, 1.3,
+     {"alpaca": 0.04, "gsm8k": 0.06, "squad": 0.04, "multinews": 0.04}),
+]
+
+QUERIES_PER_TASK = 60
+
+# Hidden judge weights per profile: quality, cost aversion, liking for long answers.
+PROFILES = [
+    ("A student on a tight budget who wants a correct answer but hates paying for it.", 0.5, 0.9, -0.1),
+    ("A hobbyist who likes short, direct replies and does not mind small mistakes.", 0.4, 0.5, -0.6),
+    ("A small-business owner who wants solid answers at a sensible price.", 0.7, 0.6, 0.0),
+    ("A teacher who values clear, complete explanations over brevity.", 0.8, 0.3, 0.5),
+    ("A journalist who needs accurate summaries quickly and concisely.", 0.9, 0.3, -0.4),
+    ("A data analyst who wants precise numbers and is moderately cost-aware.", 1.0, 0.4, 0.0),
+    ("A researcher who wants thorough, detailed answers and has grant money.", 1.0, 0.1, 0.6),
+    ("An engineer at a large company who wants the best answer, cost no object.", 1.2, 0.0, 0.1),
+    ("A lawyer who wants the most reliable answer and reads everything in full.", 1.2, 0.05, 0.4),
+]
+
+NAMES = ["Ava", "Ben", "Chloe", "Dan", "Emma", "Finn", "Grace", "Hugo", "Iris", "Jack", "Kira", "Leo", "Maya", "Noah"]
+ITEMS = ["apples", "pencils", "stickers", "marbles", "cookies", "books", "stamps", "shells"]
+TOPICS = ["remote work", "urban gardening", "learning a language", "saving for retirement", "training for a 10k",
+          "starting a podcast", "reducing food waste", "public speaking", "home composting", "time management",
+          "adopting a rescue dog", "negotiating a salary", "writing a cover letter", "planning a road trip",
+          "choosing a laptop", "keeping houseplants alive", "budget travel in Europe", "sleep hygiene"]
+GENRES = ["short poem", "limerick", "product description", "friendly email", "two-paragraph story", "tweet thread"]
+PLACES = ["the harbour town of Elmsby", "the river city of Carrow", "the mountain village of Tessin", "the port of Valdra",
+          "the university town of Merriton", "the desert outpost of Qasim"]
+EVENTS = ["a new tram line opened", "the annual lantern festival drew record crowds", "a storm closed the ferry service",
+          "the council approved a solar farm", "a historic library reopened", "local farmers reported an early harvest",
+          "a tech start-up announced two hundred jobs", "the main bridge closed for repairs"]
+
+
+class World:
+    def __init__(self, seed):
+        self.rng = random.Random(seed)
+
+    def uniform(self, low, high):
+        return low + (high - low) * self.rng.random()
+
+    def integer(self, low, high):
+        """Uniform integer in [low, high]."""
+        return low + int(self.rng.random() * (high - low + 1))
+
+    def pick(self, items):
+        return items[int(self.rng.random() * len(items))]
+
+    def gauss(self, sigma):
+        # Box-Muller from random() only, for stable output across Python versions.
+        u1 = max(self.rng.random(), 1e-12)
+        u2 = self.rng.random()
+        return sigma * math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+
+    def query(self, task, number):
+        if task == "alpaca":
+            kind = number % 3
+            if kind == 0:
+                return f"Write a {self.pick(GENRES)} about {self.pick(TOPICS)}."
+            if kind == 1:
+                return f"Give me {self.integer(3, 7)} practical tips for {self.pick(TOPICS)}, with one sentence on why each works."
+            return f"Explain the pros and cons of {self.pick(TOPICS)} to a friend who has never tried it."
+        if task == "gsm8k":
+            name, item = self.pick(NAMES), self.pick(ITEMS)
+            a, b, c = self.integer(3, 40), self.integer(2, 9), self.integer(2, 12)
+            if number % 2 == 0:
+                return (f"{name} has {a} {item}. {name} buys {b} packs with {c} {item} in each pack and gives away "
+                        f"{self.integer(1, a)} {item}. How many {item} does {name} have now?")
+            return (f"A shop sells {item} at {b} dollars each. {name} buys {a} of them and pays with a "
+                    f"{self.pick([100, 200, 500])} dollar note. How much change does {name} get?")
+        if task == "squad":
+            place, event = self.pick(PLACES), self.pick(EVENTS)
+            year = self.integer(1990, 2024)
+            return (f"Passage: In {year}, {event} in {place}, according to the regional newspaper. Officials said the "
+                    f"change affected about {self.integer(2, 90)} thousand residents. Question: In which year did this happen, "
+                    f"and where?")
+        sentences = []
+        for _ in range(self.integer(3, 5)):
+            sentences.append(f"In {self.pick(PLACES)}, {self.pick(EVENTS)}.")
+        return "Summarize these news reports in two sentences: " + " ".join(sentences)
+
+
+def performance(world, task, skill, difficulty):
+    margin = skill - difficulty
+    if task == "gsm8k":
+        chance = 1.0 / (1.0 + math.exp(-12.0 * margin))
+        return 1.0 if world.rng.random() < chance else 0.0
+    noise = world.gauss(0.06)
+    if task == "multinews":
+        value = 0.22 + 0.45 * (margin + 0.5) + noise * 0.7
+        return round(min(0.6, max(0.0, value)), 4)
+    value = 0.5 + 1.1 * margin + noise
+    return round(min(1.0, max(0.0, value)), 4)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "data"))
+    parser.add_argument("--seed", type=int, default=2511)
+    args = parser.parse_args()
+    world = World(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+
+    def write(name, rows):
+        with open(os.path.join(args.out, name), "w", encoding="utf-8", newline="\n") as out:
+            for row in rows:
+                out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+    write("tasks.jsonl", [{"task": t, "description": d} for t, d in TASKS])
+    write("llms.jsonl", [{"llm": m[0], "description": m[1], "price_in": m[2], "price_out": m[3], "params_b": m[4]}
+                         for m in LLMS])
+
+    responses = []
+    lengths = {}
+    for task, _ in TASKS:
+        base_output = {"alpaca": 260, "gsm8k": 140, "squad": 30, "multinews": 120}[task]
+        for number in range(QUERIES_PER_TASK):
+            query_id = f"{task}-{number + 1:03d}"
+            text = world.query(task, number)
+            difficulty = world.uniform(0.25, 0.85)
+            input_tokens = int(len(text.split()) * 1.35) + 40
+            for llm, _, _, _, _, skill, verbosity, bonus in LLMS:
+                perf = performance(world, task, skill + bonus[task], difficulty)
+                output_tokens = max(8, int(base_output * verbosity * world.uniform(0.7, 1.3)))
+                lengths[(query_id, llm)] = output_tokens
+                responses.append({
+                    "query_id": query_id, "task": task, "query": text, "llm": llm, "performance": perf,
+                    "input_tokens": input_tokens, "output_tokens": output_tokens,
+                    "response": f"[synthetic {llm} answer, {output_tokens} tokens, quality {perf:.2f}]",
+                })
+    write("responses.jsonl", responses)
+
+    users = []
+    for i, (profile, _, _, _) in enumerate(PROFILES):
+        alpha = round(0.2 + 0.1 * i, 1)
+        users.append({"user": f"user-{i + 1}", "alpha": alpha, "beta": round(1.0 - alpha, 1), "profile": profile})
+    write("users.jsonl", users)
+
+    # The simulated judge: per task min-max normalized quality, cost and length,
+    # weighted by the profile's hidden weights, plus judge noise.
+    price = {m[0]: (m[2], m[3]) for m in LLMS}
+    by_query = {}
+    for r in responses:
+        cost = (r["input_tokens"] * price[r["llm"]][0] + r["output_tokens"] * price[r["llm"]][1]) / 1e6
+        by_query.setdefault(r["query_id"], []).append((r["llm"], r["performance"], cost, r["output_tokens"], r["task"]))
+    ranges = {}
+    for rows in by_query.values():
+        for _, perf, cost, length, task in rows:
+            lo, hi = ranges.get(task, ([math.inf] * 3, [-math.inf] * 3))
+            values = (perf, cost, length)
+            ranges[task] = ([min(a, b) for a, b in zip(lo, values)], [max(a, b) for a, b in zip(hi, values)])
+
+    def norm(value, task, k):
+        lo, hi = ranges[task][0][k], ranges[task][1][k]
+        return (value - lo) / (hi - lo) if hi > lo else 0.0
+
+    labels = []
+    for i, (_, w_quality, w_cost, w_length) in enumerate(PROFILES):
+        for query_id, rows in by_query.items():
+            best, best_score = None, -math.inf
+            for llm, perf, cost, length, task in rows:
+                score = (w_quality * norm(perf, task, 0) - w_cost * norm(cost, task, 1)
+                         + 0.3 * w_length * norm(length, task, 2) + world.gauss(0.04))
+                if score > best_score:
+                    best, best_score = llm, score
+            labels.append({"user": f"user-{i + 1}", "query_id": query_id, "best_llm": best,
+                           "judge": "simulated-judge", "prompt_style": 1})
+    write("labels.jsonl", labels)
+
+
+if __name__ == "__main__":
+    main()
