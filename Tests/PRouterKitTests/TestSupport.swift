@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+@testable import PRouterKit
+
+/// A fresh temporary directory per test, with helpers to write fixture files.
+struct Scratch {
+    let directory: String
+
+    init() throws {
+        let base = FileManager.default.temporaryDirectory.path
+        directory = "\(base)/prouter-tests-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    /// Writes `text` to `name` and returns its path.
+    @discardableResult
+    func file(_ name: String, _ text: String) throws -> String {
+        let path = "\(directory)/\(name)"
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        return path
+    }
+
+    func path(_ name: String) -> String { "\(directory)/\(name)" }
+
+    func read(_ name: String) throws -> String { try String(contentsOfFile: path(name), encoding: .utf8) }
+}
+
+/// Decodes every line of `text`, written to a scratch file called `name`, with `decode`.
+func decodeLines<T>(_ text: String, name: String = "test.jsonl", _ decode: (JSONRecord) throws -> T) throws -> [T] {
+    let scratch = try Scratch()
+    return try JSONLReader(path: try scratch.file(name, text)).decodeAll(decode)
+}
+
+/// The message of the error thrown by `body`, or nil; scratch directories are cut
+/// from file paths so that messages can be compared literally.
+func errorMessage(_ body: () throws -> Void) -> String? {
+    let message: String
+    do {
+        try body()
+        return nil
+    } catch let error as ToolError {
+        message = error.description
+    } catch {
+        message = "\(error)"
+    }
+    return message.replacingOccurrences(of: "/[^ ]*/prouter-tests-[^/]+/", with: "", options: .regularExpression)
+}
+
+/// A responses.jsonl line.
+func responseLine(_ query: String, _ llm: String, perf: Double, cost: Double, task: String = "math") -> String {
+    #"{"query_id":"\#(query)","task":"\#(task)","query":"text of \#(query)","llm":"\#(llm)","performance":\#(perf),"cost":\#(cost)}"#
+}
+
+/// Builds a cost-mode interactions file for `users` (id, alpha, beta) over `responses` lines.
+func simulate(_ responses: [String], users: [(String, Double, Double)]) throws -> String {
+    let table = try ResponseTable(responses: try decodeLines(responses.joined(separator: "\n"), Response.init), llms: nil)
+    var lines: [String] = []
+    try CostSimulator(table: table, users: users.map { UserSpec(user: $0.0, alpha: $0.1, beta: $0.2) })
+        .run(queriesPerUser: nil, seed: 0) { interaction in
+            var object = JSONObjectBuilder()
+            interaction.encode(into: &object)
+            lines.append(object.text())
+        }
+    return lines.joined(separator: "\n") + "\n"
+}
+
+/// A small world: `queries` math queries answered by three LLMs with different quality and cost.
+func smallWorld(queries: Int) -> [String] {
+    (0..<queries).flatMap { q -> [String] in
+        let id = "q\(q)"
+        let spread = Double(q % 7) / 10
+        return [
+            responseLine(id, "small", perf: 0.2 + spread / 2, cost: 0.001),
+            responseLine(id, "medium", perf: 0.5 + spread / 3, cost: 0.01),
+            responseLine(id, "large", perf: 0.9, cost: 0.1 + spread / 10),
+        ]
+    }
+}
+
+/// The directory holding the built executables (next to the test bundle).
+func productsDirectory() -> String {
+    let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    var url = URL(fileURLWithPath: exe).deletingLastPathComponent()
+    while url.path != "/", !FileManager.default.fileExists(atPath: url.appendingPathComponent("pr-sim").path) {
+        url = url.deletingLastPathComponent()
+    }
+    return url.path
+}
+
+/// Runs one of the built tools; returns status, stdout and stderr.
+func runTool(_ tool: String, _ arguments: [String], stdin: String? = nil) throws -> (status: Int32, out: String, err: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "\(productsDirectory())/\(tool)")
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
