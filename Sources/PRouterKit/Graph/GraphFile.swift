@@ -119,7 +119,9 @@ public struct GraphFile: Sendable, Equatable {
         guard Self.load(bytes, at: 24) as UInt32 == Self.headerChecksum(bytes, sectionCount: count) else {
             throw fail("corrupted: header checksum mismatch")
         }
+        guard Self.load(bytes, at: 28) as UInt32 == 0 else { throw fail("corrupted: reserved header bytes are not zero") }
         var sections: [Section] = []
+        var used: [Range<Int>] = [0..<Self.headerSize + Self.entrySize * count]
         for i in 0..<count {
             let entry = Self.headerSize + i * Self.entrySize
             let tag = String(decoding: bytes[entry..<entry + 4], as: UTF8.self)
@@ -132,6 +134,7 @@ public struct GraphFile: Sendable, Equatable {
             guard offset <= UInt64(bytes.count), length <= UInt64(bytes.count) - offset else {
                 throw fail("truncated: section \(tag) runs past the end of the file")
             }
+            used.append(Int(offset)..<Int(offset + length))
             let payload = Array(bytes[Int(offset)..<Int(offset + length)])
             guard CRC32.checksum(payload) == Self.load(bytes, at: entry + 32) as UInt32 else {
                 throw fail("corrupted: checksum mismatch in section \(tag)")
@@ -142,6 +145,13 @@ public struct GraphFile: Sendable, Equatable {
             guard elements <= length || kind == .strings else { throw fail("corrupted: section \(tag) count") }
             sections.append(Section(tag: tag, kind: kind, count: Int(elements), bytes: payload))
         }
+        var cursor = 0
+        for range in used.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            guard range.lowerBound >= cursor else { throw fail("corrupted: sections overlap") }
+            guard bytes[cursor..<range.lowerBound].allSatisfy({ $0 == 0 }) else { throw fail("corrupted: padding is not zero") }
+            cursor = range.upperBound
+        }
+        guard bytes[cursor...].allSatisfy({ $0 == 0 }) else { throw fail("corrupted: padding is not zero") }
         self.sections = sections
     }
 

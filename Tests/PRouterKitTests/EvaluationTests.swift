@@ -1,0 +1,96 @@
+import Testing
+@testable import PRouterKit
+
+@Suite struct EvaluationTests {
+    /// Two users, two queries, LLMs a (good, dear) and b (weak, cheap).
+    static func truth() throws -> (Scratch, String) {
+        let scratch = try Scratch()
+        let text = try simulate([
+            responseLine("q1", "a", perf: 1.0, cost: 0.4),
+            responseLine("q1", "b", perf: 0.5, cost: 0.0),
+            responseLine("q2", "a", perf: 0.0, cost: 0.2),
+            responseLine("q2", "b", perf: 0.25, cost: 0.1),
+        ], users: [("u", 0.75, 0.25), ("v", 0.0, 1.0)])
+        return (scratch, try scratch.file("truth.jsonl", text))
+    }
+
+    static func route(_ user: String, _ query: String, _ llm: String) -> String {
+        #"{"user":"\#(user)","query_id":"\#(query)","llm":"\#(llm)"}"#
+    }
+
+    @Test func scoresRewardAccuracyAndCostAgainstTheOracle() throws {
+        let (scratch, truth) = try Self.truth()
+        // u: q1 a (0.5, best), q2 a (-0.125, best is b: 0.125); v: q1 a (-1, best b: 0), q2 b (-0.25, best).
+        let routes = try scratch.file("routes.jsonl", [
+            Self.route("u", "q1", "a"), Self.route("u", "q2", "a"), Self.route("v", "q1", "a"), Self.route("v", "q2", "b"),
+        ].joined(separator: "\n"))
+        let report = try EvaluationJob(truthPath: truth, routePaths: [routes], queriesPath: nil, seed: 0).run()
+        let card = report.systems[0].overall
+        #expect(card.count == 4)
+        #expect(card.meanReward == (0.5 - 0.125 - 1 - 0.25) / 4)
+        #expect(card.oracleReward == (0.5 + 0.125 + 0 - 0.25) / 4)
+        #expect(card.accuracy == 0.5)
+        #expect(abs(card.totalCost - (0.4 + 0.2 + 0.4 + 0.1)) < 1e-12)
+        #expect(report.systems[0].perUser.map(\.user) == ["u", "v"])
+        #expect(report.systems[0].perUser[0].card.accuracy == 0.5)
+        let oracle = report.baselines.first { $0.name == "oracle" }!
+        #expect(oracle.overall.accuracy == 1 && oracle.overall.meanReward == card.oracleReward)
+        let cheapest = report.baselines.first { $0.name == "cheapest" }!
+        #expect(cheapest.overall.totalCost == 0.2)
+    }
+
+    @Test func singleBestIsFittedOnHeldOutPairs() throws {
+        let (scratch, truth) = try Self.truth()
+        let queries = try scratch.file("q.jsonl", #"{"user":"u","query_id":"q1"}"#)
+        let report = try EvaluationJob(truthPath: truth, routePaths: [], queriesPath: queries, seed: 0).run()
+        let single = report.baselines.first { $0.name == "single-best" }!
+        // Held out: u/q2, v/q1, v/q2. Mean rewards: a = (-0.125 - 1 - 1) / 3, b = (0.125 + 0 - 0.25) / 3.
+        #expect(single.details.map(\.value) == ["b", "held-out"])
+        #expect(report.systems.isEmpty && report.pairCount == 1)
+    }
+
+    @Test func randomBaselineIsSeededPerPair() throws {
+        let (_, truth) = try Self.truth()
+        let table = try TruthTable(path: truth)
+        let all = Baselines.random(table, pairs: [0, 1, 2, 3], seed: 5)
+        let reversed = Baselines.random(table, pairs: [3, 2, 1, 0], seed: 5)
+        #expect(all.overall == reversed.overall)
+    }
+
+    @Test(arguments: [
+        (route("w", "q1", "a"), #"routes.jsonl:1: field "query_id": no truth for user "w" and query "q1""#),
+        (route("u", "q1", "z"), #"routes.jsonl:1: field "llm": "z" is not a candidate for this query in the truth"#),
+        (route("u", "q1", "a") + "\n" + route("u", "q1", "b"),
+         #"routes.jsonl:2: field "query_id": second route for this user and query (first at routes.jsonl:1)"#),
+        (#"{"user":"u","llm":"a"}"#, #"routes.jsonl:1: field "query_id": missing"#),
+    ])
+    func routeErrors(lines: String, expected: String) throws {
+        let (scratch, truth) = try Self.truth()
+        let routes = try scratch.file("routes.jsonl", lines)
+        #expect(errorMessage { _ = try EvaluationJob(truthPath: truth, routePaths: [routes], queriesPath: nil, seed: 0).run() } == expected)
+    }
+
+    @Test func sideBySideFilesMustCoverTheSamePairs() throws {
+        let (scratch, truth) = try Self.truth()
+        let a = try scratch.file("a.jsonl", Self.route("u", "q1", "a"))
+        let b = try scratch.file("b.jsonl", Self.route("u", "q2", "a"))
+        let message = errorMessage { _ = try EvaluationJob(truthPath: truth, routePaths: [a, b], queriesPath: nil, seed: 0).run() }
+        #expect(message?.hasPrefix("b.jsonl: routes cover other (user, query) pairs than") == true)
+    }
+
+    @Test func truthMustHaveOneBestPerPair() throws {
+        let scratch = try Scratch()
+        let truth = try scratch.file("t.jsonl", """
+            {"user":"u","query_id":"q","task":"t","query":"x","llm":"a","performance":0.5,"cost":1,"best":false}
+            """)
+        #expect(errorMessage { _ = try TruthTable(path: truth) }
+            == #"t.jsonl:1: field "best": user "u" and query "q" have 0 LLMs marked best, expected exactly one"#)
+    }
+
+    @Test func tableFormatsFixedDecimals() {
+        #expect(EvaluationReport.fixed(0.123456, 4) == "0.1235")
+        #expect(EvaluationReport.fixed(-0.5, 2) == "-0.50")
+        #expect(EvaluationReport.fixed(99.999, 2) == "100.00")
+        #expect(EvaluationReport.fixed(-0.0001, 2) == "0.00")
+    }
+}
