@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+@testable import PRouterKit
+
+/// The built tools, run as a user would: exit statuses, one-line errors, pipelines.
+@Suite struct CommandLineTests {
+    static let responses = smallWorld(queries: 20).joined(separator: "\n") + "\n"
+
+    @Test func whatIfForOneAdHocUser() throws {
+        let result = try runTool("pr-sim", ["--alpha", "0.7", "--beta", "0.3", "--user", "me"], stdin: Self.responses)
+        #expect(result.status == 0 && result.err.isEmpty)
+        let rows = try decodeLines(result.out, Interaction.init)
+        #expect(rows.count == 60 && rows.allSatisfy { $0.user == "me" && $0.reward != nil })
+        #expect(rows.filter(\.best).count == 20)
+    }
+
+    @Test func badDataIsOneLineWithStatus65() throws {
+        let result = try runTool("pr-sim", ["--alpha", "1", "--beta", "0"],
+                                 stdin: Self.responses + #"{"query_id":"x","task":"t","query":"q","llm":"a","performance":"abc","cost":1}"# + "\n")
+        #expect(result.status == 65)
+        #expect(result.out.isEmpty)
+        #expect(result.err == #"pr-sim: <stdin>:61: field "performance": expected a number in 0..1, got "abc""# + "\n")
+    }
+
+    @Test func usageErrorsExit64AndMissingFilesExit66() throws {
+        #expect(try runTool("pr-sim", [], stdin: "").status == 64)
+        #expect(try runTool("pr-sim", ["--alpha", "1"], stdin: "").status == 64)
+        #expect(try runTool("pr-build-graph", ["-"], stdin: "").status == 64)
+        let missing = try runTool("pr-sim", ["--sweep", "2", "/nonexistent/r.jsonl"])
+        #expect(missing.status == 66)
+        #expect(missing.err == "pr-sim: /nonexistent/r.jsonl: cannot open: No such file or directory\n")
+    }
+
+    @Test func modelToolsAreNotAvailableYet() throws {
+        for tool in ["pr-embed", "pr-train", "pr-route"] {
+            let result = try runTool(tool, [])
+            #expect(result.status == 69)
+            #expect(result.err.hasPrefix("\(tool): not yet implemented"))
+            #expect(try runTool(tool, ["--help"]).status == 0)
+        }
+    }
+
+    @Test func pipelineIsDeterministicEndToEnd() throws {
+        let scratch = try Scratch()
+        let responses = try scratch.file("responses.jsonl", Self.responses)
+        func pipeline(_ tag: String) throws -> (interactions: String, graph: [UInt8], eval: String) {
+            let sim = try runTool("pr-sim", ["--sweep", "5", "--queries-per-user", "12", "--seed", "3", "-o", scratch.path("i\(tag).jsonl"), responses])
+            #expect(sim.status == 0 && sim.out.isEmpty)
+            let build = try runTool("pr-build-graph", ["--seed", "4", "--new-users", "1", "--shots", "2", "-o", scratch.path("g\(tag).prg"), scratch.path("i\(tag).jsonl")])
+            #expect(build.status == 0, "\(build.err)")
+            let queries = try runTool("pr-build-graph", ["--export-queries", "test", scratch.path("g\(tag).prg")])
+            #expect(queries.status == 0 && !queries.out.isEmpty)
+            let routes = try decodeLines(queries.out) { record in
+                #"{"user":"\#(try record.string("user"))","query_id":"\#(try record.string("query_id"))","llm":"large"}"#
+            }
+            let routeFile = try scratch.file("routes\(tag).jsonl", routes.joined(separator: "\n"))
+            let eval = try runTool("pr-eval", ["--truth", scratch.path("i\(tag).jsonl"), routeFile])
+            #expect(eval.status == 0, "\(eval.err)")
+            return (try scratch.read("i\(tag).jsonl"), try FileIO.readAll(path: scratch.path("g\(tag).prg")), eval.out)
+        }
+        let first = try pipeline("1")
+        let second = try pipeline("2")
+        #expect(first.interactions == second.interactions)
+        #expect(first.graph == second.graph)
+        #expect(first.eval.replacingOccurrences(of: "routes1", with: "routes2") == second.eval)
+        #expect(first.eval.hasPrefix(#"{"mode":"cost","queries":"#))
+    }
+
+    @Test func infoSummarizesAndCorruptionIsRejected() throws {
+        let scratch = try Scratch()
+        let interactions = try runTool("pr-sim", ["--sweep", "3"], stdin: Self.responses)
+        try scratch.file("i.jsonl", interactions.out)
+        #expect(try runTool("pr-build-graph", ["-o", scratch.path("g.prg"), scratch.path("i.jsonl")]).status == 0)
+        let info = try runTool("pr-build-graph", ["--info", scratch.path("g.prg")])
+        #expect(info.status == 0)
+        let summary = try decodeLines(info.out) { record in
+            (try record.string("mode"), try record.stringArray("edge_features"))
+        }
+        #expect(summary[0].0 == "cost" && summary[0].1 == ["perf_norm", "cost_norm"])
+        #expect(info.out.contains(#""split":{"train":42,"val":6,"test":12,"support":0}"#))
+
+        var bytes = try FileIO.readAll(path: scratch.path("g.prg"))
+        bytes[bytes.count / 2] ^= 0xFF
+        try FileIO.writeAtomically(bytes, to: scratch.path("bad.prg"))
+        let bad = try runTool("pr-build-graph", ["--info", scratch.path("bad.prg")])
+        #expect(bad.status == 65)
+        #expect(bad.err.contains("bad.prg: corrupted: checksum mismatch in section"))
+        try FileIO.writeAtomically(Array(bytes[0..<100]), to: scratch.path("short.prg"))
+        let short = try runTool("pr-build-graph", ["--info", scratch.path("short.prg")])
+        #expect(short.status == 65 && short.err.contains("short.prg: truncated"))
+    }
+
+    @Test func failedBuildLeavesNoOutputFile() throws {
+        let scratch = try Scratch()
+        let result = try runTool("pr-build-graph", ["-o", scratch.path("g.prg")], stdin: "{\"user\":1}\n")
+        #expect(result.status == 65)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.directory).isEmpty)
+        let sim = try runTool("pr-sim", ["--alpha", "1", "--beta", "1", "-o", scratch.path("i.jsonl")], stdin: "{}\n")
+        #expect(sim.status == 65)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.directory).isEmpty)
+    }
+
+    @Test func evalTableComparesFilesSideBySide() throws {
+        let scratch = try Scratch()
+        try scratch.file("i.jsonl", try runTool("pr-sim", ["--sweep", "2"], stdin: Self.responses).out)
+        let large = (0..<20).map { #"{"user":"sweep-1","query_id":"q\#($0)","llm":"large"}"# }.joined(separator: "\n")
+        let small = large.replacingOccurrences(of: "large", with: "small")
+        try scratch.file("large.jsonl", large)
+        try scratch.file("small.jsonl", small)
+        let result = try runTool("pr-eval", ["--truth", scratch.path("i.jsonl"), "--format", "table",
+                                             scratch.path("large.jsonl"), scratch.path("small.jsonl")])
+        #expect(result.status == 0)
+        let lines = result.out.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "cost mode, 20 queries")
+        #expect(lines[1].hasPrefix("system") && lines[1].hasSuffix("cost_usd"))
+        #expect(lines.filter { $0.contains("large.jsonl") || $0.contains("small.jsonl") }.count == 2)
+        #expect(lines.contains { $0.hasPrefix("oracle ") && $0.contains("100.00%") })
+    }
+}
