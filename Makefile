@@ -1,0 +1,55 @@
+# prouter: build, test, demo, install, and regenerate the man pages and completions.
+
+SWIFT       ?= swift
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+TOOLS       := pr-sim pr-build-graph pr-embed pr-train pr-route pr-eval
+SHELLS      := bash zsh fish
+# The date printed in the man pages; bump it when the command-line interface changes.
+MANUAL_DATE := 2026-11-23
+RELEASE_BIN  = $(shell $(SWIFT) build -c release --show-bin-path)
+
+.PHONY: build test demo install generate check-generated bench clean
+
+build:
+	$(SWIFT) build -c release
+
+test: check-generated
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+demo: build
+	bash examples/demo.sh "$(RELEASE_BIN)"
+
+bench: build
+	bash examples/bench.sh "$(RELEASE_BIN)"
+
+install: build
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/man/man1" \
+		"$(DESTDIR)$(PREFIX)/share/bash-completion/completions" \
+		"$(DESTDIR)$(PREFIX)/share/zsh/site-functions" \
+		"$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d"
+	for tool in $(TOOLS); do \
+		install -m 755 "$(RELEASE_BIN)/$$tool" "$(DESTDIR)$(PREFIX)/bin/$$tool"; \
+		install -m 644 "man/$$tool.1" "$(DESTDIR)$(PREFIX)/share/man/man1/$$tool.1"; \
+		install -m 644 "completions/$$tool.bash" "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$tool"; \
+		install -m 644 "completions/_$$tool" "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_$$tool"; \
+		install -m 644 "completions/$$tool.fish" "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/$$tool.fish"; \
+	done
+
+# Regenerates man/ and completions/ with swift-argument-parser's own generators.
+generate:
+	bash .ci/generate-docs man completions
+
+# Fails when the committed man pages or completions differ from freshly generated ones.
+check-generated:
+	@rm -rf .build/generated-check
+	@bash .ci/generate-docs .build/generated-check/man .build/generated-check/completions
+	@if ! diff -r man .build/generated-check/man >/dev/null || ! diff -r completions .build/generated-check/completions >/dev/null; then \
+		diff -r man .build/generated-check/man; diff -r completions .build/generated-check/completions; \
+		echo "man/ or completions/ are stale: run 'make generate' and commit the result" >&2; exit 1; \
+	fi
+	@echo "man pages and completions are up to date"
+
+clean:
+	$(SWIFT) package clean

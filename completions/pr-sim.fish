@@ -1,0 +1,95 @@
+function __pr-sim_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __pr-sim_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __pr-sim_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __pr-sim_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __pr-sim_parse_tokens -S
+    set -l unparsed_tokens (__pr-sim_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'pr-sim'
+        __pr-sim_parse_subcommand 1 'llms=' 'users=' 'sweep=' 'alpha=' 'beta=' 'user=' 'labels=' 'queries-per-user=' 'seed=' 'o/output=' 'line-buffered' 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'help'
+            __pr-sim_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __pr-sim_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __pr-sim_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __pr-sim_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __pr-sim_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__pr-sim_tokens -p)
+    if test -z "$(__pr-sim_tokens -t)"
+        set -l index (count (__pr-sim_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'pr-sim' -f
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_positional "pr-sim" -eq 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" llms' -l 'llms' -d 'LLM prices (llms.jsonl), to cost responses given as token counts.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" users' -l 'users' -d 'Users with alpha and beta (users.jsonl).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" sweep' -l 'sweep' -d 'Generate N users, alpha evenly from 0.2 to 1.0, beta = 1 - alpha.' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" alpha' -l 'alpha' -d 'One ad-hoc user\'s weight on normalized performance.' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" beta' -l 'beta' -d 'One ad-hoc user\'s weight against normalized cost.' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" user' -l 'user' -d 'The ad-hoc user\'s id.' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" labels' -l 'labels' -d 'Judge mode: preference labels (labels.jsonl).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" queries-per-user' -l 'queries-per-user' -d 'Give each user K distinct queries drawn at random instead of all.' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" seed' -l 'seed' -d 'Seed for --queries-per-user.' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" o output' -l 'output' -s 'o' -d 'Write to this file (atomically) instead of standard output.' -rF
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" line-buffered' -l 'line-buffered' -d 'Flush every line (the default when standard output is a terminal).'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" version' -l 'version' -d 'Show the version.'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_positional "pr-sim" -eq 2' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim help" version' -l 'version' -d 'Show the version.'
