@@ -9,14 +9,7 @@ extension Graph {
     public func fileSections() -> [GraphFile.Section] {
         var meta = JSONObjectBuilder()
         meta.add("mode", mode.rawValue)
-        meta.add("split_unit", settings.splitUnit.rawValue)
-        meta.add("fractions", settings.fractions)
-        meta.add("seed", String(settings.seed))
-        meta.add("shots", settings.shots)
-        meta.add("new_users", settings.newUsers)
-        meta.add("new_llms", settings.newLLMs)
-        meta.add("dropped_nodes", settings.droppedNodes)
-        meta.add("edge_features", featureNames)
+        encodeSettings(into: &meta)
         let metaBytes = Array(meta.text().utf8)
         return [
             GraphFile.Section(tag: "META", kind: .json, count: metaBytes.count, bytes: metaBytes),
@@ -29,6 +22,18 @@ extension Graph {
             .array("QLBS", .u8, edgeBest.map { $0 ? UInt8(1) : 0 }), .array("QLST", .u8, edgeStatus.map(\.rawValue)),
             .array("QLPF", .f64, edgePerformance), .array("QLCS", .f64, edgeCost), .array("QLRW", .f64, edgeReward),
         ] + extraSections
+    }
+
+    /// Adds the build settings and feature names, as META and `--info` show them.
+    func encodeSettings(into object: inout JSONObjectBuilder) {
+        object.add("split_unit", settings.splitUnit.rawValue)
+        object.add("fractions", settings.fractions)
+        object.add("seed", String(settings.seed))
+        object.add("shots", settings.shots)
+        object.add("new_users", settings.newUsers)
+        object.add("new_llms", settings.newLLMs)
+        object.add("dropped_nodes", settings.droppedNodes)
+        object.add("edge_features", featureNames)
     }
 
     /// Writes the graph to `path` atomically.

@@ -28,14 +28,7 @@ extension Graph {
                 $0.add("support", status[1])
                 $0.add("hidden", status[2])
             }
-            info.add("split_unit", settings.splitUnit.rawValue)
-            info.add("fractions", settings.fractions)
-            info.add("seed", String(settings.seed))
-            info.add("shots", settings.shots)
-            info.add("new_users", settings.newUsers)
-            info.add("new_llms", settings.newLLMs)
-            info.add("dropped_nodes", settings.droppedNodes)
-            info.add("edge_features", featureNames)
+            encodeSettings(into: &info)
             info.add("extra_sections", extraSections.map(\.tag))
             if let fileSize { info.add("bytes", fileSize) }
         }
