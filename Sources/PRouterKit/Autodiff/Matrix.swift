@@ -1,0 +1,73 @@
+import COpenBLAS
+
+/// A dense, row-major float32 matrix: the only tensor shape the models need.
+public struct Matrix: Sendable, Equatable {
+    public var rows: Int
+    public var cols: Int
+    public var data: [Float]
+
+    public init(rows: Int, cols: Int, repeating value: Float = 0) {
+        self.rows = rows
+        self.cols = cols
+        data = [Float](repeating: value, count: rows * cols)
+    }
+
+    public init(rows: Int, cols: Int, data: [Float]) {
+        precondition(data.count == rows * cols, "matrix data does not match its shape")
+        self.rows = rows
+        self.cols = cols
+        self.data = data
+    }
+
+    /// Glorot-uniform initialization, drawn from `generator`.
+    public static func glorot(rows: Int, cols: Int, generator: inout SplitMix64) -> Matrix {
+        let limit = (6 / Float(rows + cols)).squareRoot()
+        return Matrix(rows: rows, cols: cols,
+                      data: (0..<rows * cols).map { _ in Float(generator.unit() * 2 - 1) * limit })
+    }
+
+    public subscript(row: Int, col: Int) -> Float {
+        get { data[row * cols + col] }
+        set { data[row * cols + col] = newValue }
+    }
+
+    /// `self += other` elementwise.
+    public mutating func add(_ other: Matrix) {
+        precondition(rows == other.rows && cols == other.cols, "shape mismatch in add")
+        cblas_saxpy(Int32(data.count), 1, other.data, 1, &data, 1)
+    }
+}
+
+/// Dense products through OpenBLAS.
+public enum BLAS {
+    /// `C = alpha * op(A) * op(B) + beta * C` for row-major matrices, where op
+    /// transposes when asked. Shapes are checked.
+    public static func gemm(_ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false,
+                            alpha: Float = 1, beta: Float = 0, into c: inout Matrix) {
+        let m = transposeA ? a.cols : a.rows
+        let k = transposeA ? a.rows : a.cols
+        let kb = transposeB ? b.cols : b.rows
+        let n = transposeB ? b.rows : b.cols
+        precondition(k == kb && c.rows == m && c.cols == n, "shape mismatch in gemm")
+        guard m > 0, n > 0 else { return }
+        if k == 0 {
+            if beta == 0 { c.data = [Float](repeating: 0, count: c.data.count) }
+            return
+        }
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a.data, Int32(a.cols), b.data, Int32(b.cols),
+                    beta, &c.data, Int32(c.cols))
+    }
+
+    /// `op(A) * op(B)` as a new matrix.
+    public static func product(_ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false) -> Matrix {
+        var c = Matrix(rows: transposeA ? a.cols : a.rows, cols: transposeB ? b.rows : b.cols)
+        gemm(a, transposeA: transposeA, b, transposeB: transposeB, into: &c)
+        return c
+    }
+
+    /// Sets how many threads OpenBLAS uses.
+    public static func setThreads(_ count: Int) {
+        openblas_set_num_threads(Int32(max(1, count)))
+    }
+}

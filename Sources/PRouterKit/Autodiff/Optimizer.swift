@@ -1,0 +1,79 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A model's trainable tensors, with names for the weights file.
+public struct ParameterSet: Sendable, Equatable {
+    public var names: [String] = []
+    public var values: [Matrix] = []
+
+    public init() {}
+
+    /// Adds a Glorot-initialized (or zero, for biases) parameter and returns its index.
+    public mutating func add(_ name: String, rows: Int, cols: Int, zero: Bool = false,
+                             generator: inout SplitMix64) -> Int {
+        names.append(name)
+        values.append(zero ? Matrix(rows: rows, cols: cols) : .glorot(rows: rows, cols: cols, generator: &generator))
+        return values.count - 1
+    }
+
+    /// Every parameter's shape.
+    public var shapes: [(rows: Int, cols: Int)] { values.map { ($0.rows, $0.cols) } }
+
+    /// The number of scalars.
+    public var scalarCount: Int { values.reduce(0) { $0 + $1.data.count } }
+}
+
+/// Adam (Kingma & Ba, 2015) with bias correction.
+public struct Adam: Sendable {
+    public var beta1: Float = 0.9
+    public var beta2: Float = 0.999
+    public var epsilon: Float = 1e-8
+    /// L2 weight decay added to the gradient.
+    public var weightDecay: Float = 0
+    private var first: [Matrix]
+    private var second: [Matrix]
+    private(set) var step = 0
+
+    public init(for parameters: ParameterSet, weightDecay: Float = 0) {
+        first = parameters.values.map { Matrix(rows: $0.rows, cols: $0.cols) }
+        second = first
+        self.weightDecay = weightDecay
+    }
+
+    /// One update of `parameters` with `gradients` at learning rate `rate`.
+    public mutating func update(_ parameters: inout ParameterSet, gradients: [Matrix], rate: Float) {
+        step += 1
+        let correction1 = 1 - powf(beta1, Float(step))
+        let correction2 = 1 - powf(beta2, Float(step))
+        for p in parameters.values.indices {
+            for i in parameters.values[p].data.indices {
+                let g = gradients[p].data[i] + weightDecay * parameters.values[p].data[i]
+                first[p].data[i] = beta1 * first[p].data[i] + (1 - beta1) * g
+                second[p].data[i] = beta2 * second[p].data[i] + (1 - beta2) * g * g
+                let mHat = first[p].data[i] / correction1
+                let vHat = second[p].data[i] / correction2
+                parameters.values[p].data[i] -= rate * mHat / (vHat.squareRoot() + epsilon)
+            }
+        }
+    }
+}
+
+/// A LambdaLR-style schedule: the learning rate falls linearly from `initial` at
+/// step 0 to 0 at `totalSteps`.
+public struct LinearDecay: Sendable, Equatable {
+    public var initial: Float
+    public var totalSteps: Int
+
+    public init(initial: Float, totalSteps: Int) {
+        self.initial = initial
+        self.totalSteps = max(totalSteps, 1)
+    }
+
+    /// The rate for step `step` (0-based).
+    public func rate(at step: Int) -> Float {
+        initial * max(0, 1 - Float(step) / Float(totalSteps))
+    }
+}

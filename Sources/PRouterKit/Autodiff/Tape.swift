@@ -1,0 +1,91 @@
+/// A reverse-mode automatic differentiation tape.
+///
+/// One tape records one forward pass: every operation appends its result and a
+/// closure that, given the result's gradient, adds to its inputs' gradients.
+/// ``backward(from:)`` runs those closures in reverse. Parameters enter through
+/// ``parameter(_:)`` and their gradients are read back with ``parameterGradients()``.
+/// A tape holds no global state; make a new one per step.
+public final class Tape {
+    /// A handle to a value recorded on the tape.
+    public struct Variable: Hashable, Sendable {
+        let id: Int
+    }
+
+    private var values: [Matrix] = []
+    private var grads: [Matrix?] = []
+    private var backwardSteps: [(() -> Void)?] = []
+    private var parameterVariables: [(parameter: Int, variable: Int)] = []
+    /// Whether dropout is active.
+    public let isTraining: Bool
+    /// The generator dropout draws its masks from.
+    var generator: SplitMix64
+
+    /// A tape; `training` turns dropout on, drawing masks from a generator seeded with `seed`.
+    public init(training: Bool = false, seed: UInt64 = 0) {
+        isTraining = training
+        generator = SplitMix64(seed: seed)
+    }
+
+    /// The value of `variable`.
+    public func value(_ variable: Variable) -> Matrix { values[variable.id] }
+
+    /// The gradient of the last ``backward(from:)`` with respect to `variable`, if it was reached.
+    public func gradient(_ variable: Variable) -> Matrix? { grads[variable.id] }
+
+    /// Records a value that needs no gradient.
+    public func constant(_ value: Matrix) -> Variable {
+        record(value, backward: nil)
+    }
+
+    /// Records parameter number `index` with its current value.
+    public func parameter(_ index: Int, _ value: Matrix) -> Variable {
+        let variable = record(value, backward: nil)
+        parameterVariables.append((index, variable.id))
+        return variable
+    }
+
+    /// Records a result; `backward` receives the result's id once its gradient is known.
+    func record(_ value: Matrix, backward: ((Int) -> Void)?) -> Variable {
+        let id = values.count
+        values.append(value)
+        grads.append(nil)
+        if let backward {
+            backwardSteps.append { backward(id) }
+        } else {
+            backwardSteps.append(nil)
+        }
+        return Variable(id: id)
+    }
+
+    /// The gradient flowing into result `id` (zero if none arrived).
+    func outputGradient(_ id: Int) -> Matrix {
+        grads[id] ?? Matrix(rows: values[id].rows, cols: values[id].cols)
+    }
+
+    /// Adds `gradient` to the gradient of `variable`.
+    func accumulate(_ variable: Variable, _ gradient: Matrix) {
+        if grads[variable.id] == nil {
+            grads[variable.id] = gradient
+        } else {
+            grads[variable.id]!.add(gradient)
+        }
+    }
+
+    /// Back-propagates from a 1x1 `loss`.
+    public func backward(from loss: Variable) {
+        precondition(values[loss.id].data.count == 1, "backward needs a scalar loss")
+        grads[loss.id] = Matrix(rows: 1, cols: 1, repeating: 1)
+        for id in stride(from: loss.id, through: 0, by: -1) where grads[id] != nil {
+            backwardSteps[id]?()
+        }
+    }
+
+    /// The gradient of every parameter (zero where unused), indexed like the parameters.
+    public func parameterGradients(shapes: [(rows: Int, cols: Int)]) -> [Matrix] {
+        var result = shapes.map { Matrix(rows: $0.rows, cols: $0.cols) }
+        for (parameter, variable) in parameterVariables {
+            if let grad = grads[variable] { result[parameter].add(grad) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,106 @@
+import Testing
+@testable import PRouterKit
+
+/// Every autodiff op's gradient against central finite differences.
+@Suite struct GradientCheckTests {
+    /// Random inputs away from 0 (so ReLU kinks are not straddled by the finite difference).
+    static func random(_ rows: Int, _ cols: Int, seed: UInt64) -> Matrix {
+        var generator = SplitMix64(seed: seed)
+        return Matrix(rows: rows, cols: cols, data: (0..<rows * cols).map { _ in
+            let magnitude = Float(0.2 + generator.unit())
+            return generator.below(2) == 0 ? magnitude : -magnitude
+        })
+    }
+
+    /// Checks d(sum(f(inputs) * R))/d(inputs) for a fixed random R.
+    static func check(_ inputs: [Matrix], tolerance: Float = 1e-2,
+                      _ f: (Tape, [Tape.Variable]) -> Tape.Variable) {
+        func loss(_ values: [Matrix]) -> (Float, Tape, [Tape.Variable]) {
+            let tape = Tape()
+            let variables = values.map { tape.constant($0) }
+            let out = f(tape, variables)
+            let outValue = tape.value(out)
+            let weights = tape.constant(random(outValue.rows, outValue.cols, seed: 99))
+            let total = tape.sum(tape.multiply(out, weights))
+            tape.backward(from: total)
+            return (tape.value(total).data[0], tape, variables)
+        }
+        let (_, tape, variables) = loss(inputs)
+        let epsilon: Float = 1e-2
+        for (k, input) in inputs.enumerated() {
+            let analytic = tape.gradient(variables[k]) ?? Matrix(rows: input.rows, cols: input.cols)
+            for i in input.data.indices {
+                var plus = inputs, minus = inputs
+                plus[k].data[i] += epsilon
+                minus[k].data[i] -= epsilon
+                let numeric = (loss(plus).0 - loss(minus).0) / (2 * epsilon)
+                let error = abs(numeric - analytic.data[i])
+                #expect(error <= tolerance * max(1, abs(numeric)),
+                        "input \(k) element \(i): analytic \(analytic.data[i]) vs numeric \(numeric)")
+            }
+        }
+    }
+
+    @Test func matmul() { Self.check([Self.random(3, 4, seed: 1), Self.random(4, 2, seed: 2)]) { $0.matmul($1[0], $1[1]) } }
+    @Test func addSameShape() { Self.check([Self.random(3, 2, seed: 1), Self.random(3, 2, seed: 2)]) { $0.add($1[0], $1[1]) } }
+    @Test func addBias() { Self.check([Self.random(3, 2, seed: 1), Self.random(1, 2, seed: 2)]) { $0.add($1[0], $1[1]) } }
+    @Test func multiplyElementwise() { Self.check([Self.random(2, 3, seed: 1), Self.random(2, 3, seed: 2)]) { $0.multiply($1[0], $1[1]) } }
+    @Test func multiplyByScalar() { Self.check([Self.random(2, 3, seed: 1), Self.random(1, 1, seed: 2)]) { $0.multiply($1[0], $1[1]) } }
+    @Test func relu() { Self.check([Self.random(3, 3, seed: 4)]) { $0.relu($1[0]) } }
+    @Test func leakyRelu() { Self.check([Self.random(3, 3, seed: 5)]) { $0.leakyRelu($1[0], slope: 0.2) } }
+    @Test func concat() {
+        Self.check([Self.random(2, 3, seed: 1), Self.random(2, 1, seed: 2), Self.random(2, 2, seed: 3)]) { $0.concatColumns($1) }
+    }
+    @Test func gather() { Self.check([Self.random(4, 3, seed: 1)]) { $0.gatherRows($1[0], [2, 0, 2, 3, 3]) } }
+    @Test func scatterSum() { Self.check([Self.random(5, 2, seed: 1)]) { $0.scatterSum($1[0], [1, 0, 1, 3, 1], count: 4) } }
+    @Test func scatterMean() { Self.check([Self.random(5, 2, seed: 1)]) { $0.scatterMean($1[0], [1, 0, 1, 3, 1], count: 4) } }
+    @Test func edgeSoftmax() {
+        Self.check([Self.random(6, 1, seed: 7)]) { $0.edgeSoftmax($1[0], destination: [0, 1, 0, 2, 1, 0], count: 3) }
+    }
+    @Test func scaleRows() { Self.check([Self.random(3, 2, seed: 1), Self.random(3, 1, seed: 2)]) { $0.scaleRows($1[0], by: $1[1]) } }
+    @Test func rowDot() { Self.check([Self.random(3, 4, seed: 1), Self.random(3, 4, seed: 2)]) { $0.rowDot($1[0], $1[1]) } }
+    @Test func sum() { Self.check([Self.random(3, 4, seed: 1)]) { $0.sum($1[0]) } }
+    @Test func candidateCrossEntropy() {
+        Self.check([Self.random(7, 1, seed: 3)]) { $0.candidateCrossEntropy($1[0], offsets: [0, 3, 4, 7], targets: [2, 0, 1]) }
+    }
+    @Test func binaryCrossEntropy() {
+        Self.check([Self.random(5, 1, seed: 3)]) { $0.binaryCrossEntropy($1[0], labels: [1, 0, 0, 1, 1]) }
+    }
+
+    @Test func dropoutScalesKeptUnitsAndIsIdentityAtInference() {
+        let input = Matrix(rows: 100, cols: 10, repeating: 1)
+        let training = Tape(training: true, seed: 3)
+        let out = training.value(training.dropout(training.constant(input), rate: 0.5))
+        #expect(out.data.allSatisfy { $0 == 0 || $0 == 2 })
+        #expect(abs(out.data.reduce(0, +) / 1000 - 1) < 0.1)
+        let inference = Tape()
+        #expect(inference.value(inference.dropout(inference.constant(input), rate: 0.5)) == input)
+        // The gradient goes through the kept units only.
+        Self.check([Self.random(4, 4, seed: 8)]) { tape, x in
+            let masked = Tape(training: true, seed: 5)
+            let mask = masked.value(masked.dropout(masked.constant(Matrix(rows: 4, cols: 4, repeating: 1)), rate: 0.3))
+            return tape.multiply(x[0], tape.constant(mask))
+        }
+    }
+
+    @Test func gradientsAccumulateWhenAValueIsReused() {
+        Self.check([Self.random(3, 3, seed: 1)]) { tape, x in tape.add(tape.matmul(x[0], x[0]), tape.relu(x[0])) }
+    }
+
+    @Test func adamMinimizesAQuadratic() {
+        var parameters = ParameterSet()
+        parameters.values = [Matrix(rows: 1, cols: 2, data: [3, -2])]
+        parameters.names = ["x"]
+        var adam = Adam(for: parameters)
+        let schedule = LinearDecay(initial: 0.1, totalSteps: 500)
+        for step in 0..<500 {
+            let tape = Tape()
+            let x = tape.parameter(0, parameters.values[0])
+            let loss = tape.sum(tape.multiply(x, x))
+            tape.backward(from: loss)
+            adam.update(&parameters, gradients: tape.parameterGradients(shapes: parameters.shapes), rate: schedule.rate(at: step))
+        }
+        #expect(parameters.values[0].data.allSatisfy { abs($0) < 1e-2 })
+        #expect(schedule.rate(at: 0) == 0.1 && schedule.rate(at: 250) == 0.05 && schedule.rate(at: 500) == 0)
+    }
+}
