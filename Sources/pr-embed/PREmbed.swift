@@ -7,15 +7,57 @@ struct PREmbed: ParsableCommand {
         commandName: "pr-embed",
         abstract: "Add initial node features to a graph file.",
         discussion: """
-            Not yet implemented: this tool arrives with the model (autodiff on OpenBLAS, \
-            the PersonalizedRouter GNN and its baselines). Until then it exits with status 69.
+            Embeds every query (its text), task (its description from --tasks) and LLM (its \
+            description from --llms, followed by log-scaled price and size features) and \
+            stores the vectors in the graph file, atomically; running it again replaces them.
+
+            The built-in encoder needs no download: hashed word unigrams and bigrams and \
+            character trigrams, sublinear term frequency, signed hashing into --dim \
+            dimensions, L2-normalized; deterministic and fast. --embeddings uses vectors from \
+            any external encoder instead ({"kind":"query|task|llm","id":...,"vector":[...]} \
+            lines; see docs/EMBEDDINGS.md); pr-route then needs vectors for new queries too.
+
+            User nodes get no stored features: models derive them from each user's visible \
+            interactions, so new users attach at routing time without retraining.
+
+            Examples:
+              pr-embed --tasks tasks.jsonl --llms llms.jsonl graph.prg
+              pr-embed --llms llms.jsonl --embeddings vectors.jsonl -o embedded.prg graph.prg
 
             \(exitStatusHelp)
             """,
         version: prouterVersion
     )
 
+    @Argument(help: "The graph file.", completion: .file(extensions: ["prg"]))
+    var graph: String
+
+    @Option(help: ArgumentHelp("Task descriptions (tasks.jsonl).", valueName: "file"), completion: .file(extensions: ["jsonl"]))
+    var tasks: String?
+
+    @Option(help: ArgumentHelp("LLM descriptions and prices (llms.jsonl).", valueName: "file"), completion: .file(extensions: ["jsonl"]))
+    var llms: String
+
+    @Option(help: "Dimensions of the built-in encoder.")
+    var dim: Int = 64
+
+    @Option(help: ArgumentHelp("External vectors instead of the built-in encoder.", valueName: "file"),
+            completion: .file(extensions: ["jsonl"]))
+    var embeddings: String?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the embedded graph here instead of replacing the input.", valueName: "file"),
+            completion: .file(extensions: ["prg"]))
+    var output: String?
+
+    func validate() throws {
+        guard (1...4096).contains(dim) else { throw ValidationError("--dim must be in 1...4096") }
+        if embeddings == nil, tasks == nil { throw ValidationError("give --tasks (task descriptions) or --embeddings") }
+    }
+
     func run() throws {
-        throw ExitCode(reportNotImplemented("pr-embed"))
+        let job = EmbeddingJob(graphPath: graph, outputPath: output, tasksPath: tasks, llmsPath: llms,
+                               dimension: dim, embeddingsPath: embeddings)
+        let status = runTool("pr-embed") { try job.run() }
+        if status != 0 { throw ExitCode(status) }
     }
 }

@@ -38,7 +38,7 @@ enum Baselines {
     static func random(_ truth: TruthTable, pairs: [Int], seed: UInt64) -> PolicyResult {
         let choices = pairs.map { index -> Int in
             let pair = truth.pairs[index]
-            var generator = SplitMix64(seed: seed, stream: fnv1a(pair.user + "\u{0}" + pair.queryID))
+            var generator = SplitMix64(seed: seed, stream: StableHash.fnv1a(pair.user + "\u{0}" + pair.queryID))
             return generator.below(pair.candidates.count)
         }
         var result = PolicyResult(name: "random", truth: truth, pairs: pairs, choices: choices)
@@ -86,14 +86,5 @@ enum Baselines {
         var result = PolicyResult(name: "single-best", truth: truth, pairs: pairs, choices: choices)
         result.details = [("llm", ranking.first ?? ""), ("fit", heldOut.isEmpty ? "all" : "held-out")]
         return result
-    }
-
-    /// FNV-1a, 64-bit: a stable hash of a string, for seeding.
-    static func fnv1a(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in text.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        }
-        return hash
     }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Which simulation produced a graph's labels.
 public enum GraphMode: String, Sendable, Equatable {
     /// Labels from alpha/beta rewards; edges carry normalized performance and cost.
@@ -116,6 +122,9 @@ public struct Graph: Sendable, Equatable {
     /// Rewards in cost mode; empty in judge mode.
     public var edgeReward: [Double]
 
+    /// Initial node features, once `pr-embed` has added them.
+    public var features: NodeFeatures?
+
     /// Sections this version does not interpret (added by later tools), kept on rewrite.
     public var extraSections: [GraphFile.Section] = []
 
@@ -136,5 +145,37 @@ public struct Graph: Sendable, Equatable {
         for split in Split.allCases { counts[split] = 0 }
         for split in nodeSplit { counts[split, default: 0] += 1 }
         return counts
+    }
+}
+
+/// Initial features of the task, query and LLM nodes (`pr-embed`). User features are
+/// not stored: models derive them from the user's visible interactions, so that a new
+/// user can be attached at routing time without retraining.
+public struct NodeFeatures: Sendable, Equatable {
+    /// The text encoder that made the vectors (`hashed-ngrams-v1`, or `external`).
+    public var encoder: String
+    /// The text embedding width.
+    public var dimension: Int
+    /// One row per task.
+    public var task: Matrix
+    /// One row per unique query (`Graph.queryIDs`).
+    public var query: Matrix
+    /// One row per LLM: the text embedding followed by ``llmProfileColumns`` price and size features.
+    public var llm: Matrix
+
+    /// Price and size columns appended to each LLM's text embedding.
+    public static let llmProfileColumns = 3
+
+    public init(encoder: String, dimension: Int, task: Matrix, query: Matrix, llm: Matrix) {
+        self.encoder = encoder
+        self.dimension = dimension
+        self.task = task
+        self.query = query
+        self.llm = llm
+    }
+
+    /// The profile columns of an LLM: log-scaled input and output prices and size.
+    public static func llmProfile(_ spec: LLMSpec) -> [Float] {
+        [Float(log1p(spec.priceIn)), Float(log1p(spec.priceOut)), Float(log1p(spec.paramsB ?? 0) / 3)]
     }
 }

@@ -3,6 +3,7 @@ extension Graph {
     private static let knownTags: Set<String> = [
         "META", "USER", "TASK", "LLMS", "QIDS", "QTXT", "QNUS", "QNTK", "QNQY", "QNSP", "QNLB",
         "UTUS", "UTTK", "QLQN", "QLLM", "QLFT", "QLBS", "QLST", "QLPF", "QLCS", "QLRW",
+        "FEAT", "FTSK", "FQRY", "FLLM",
     ]
 
     /// The graph's sections, in a fixed order, followed by any extra ones.
@@ -21,7 +22,21 @@ extension Graph {
             .array("QLQN", .u32, edgeNode), .array("QLLM", .u32, edgeLLM), .array("QLFT", .f32, edgeFeatures),
             .array("QLBS", .u8, edgeBest.map { $0 ? UInt8(1) : 0 }), .array("QLST", .u8, edgeStatus.map(\.rawValue)),
             .array("QLPF", .f64, edgePerformance), .array("QLCS", .f64, edgeCost), .array("QLRW", .f64, edgeReward),
-        ] + extraSections
+        ] + featureSections() + extraSections
+    }
+
+    private func featureSections() -> [GraphFile.Section] {
+        guard let features else { return [] }
+        var meta = JSONObjectBuilder()
+        meta.add("encoder", features.encoder)
+        meta.add("dimension", features.dimension)
+        meta.add("llm_columns", features.llm.cols)
+        let bytes = Array(meta.text().utf8)
+        return [
+            GraphFile.Section(tag: "FEAT", kind: .json, count: bytes.count, bytes: bytes),
+            .array("FTSK", .f32, features.task.data), .array("FQRY", .f32, features.query.data),
+            .array("FLLM", .f32, features.llm.data),
+        ]
     }
 
     /// Adds the build settings and feature names, as META and `--info` show them.
@@ -102,6 +117,26 @@ extension Graph {
         let best = try u8("QLBS")
         let status = try u8("QLST")
         extraSections = file.sections.filter { !Self.knownTags.contains($0.tag) }
+        features = nil
+        if let featureMeta = file.section("FEAT") {
+            var encoder = "", dimension = 0, llmColumns = 0
+            try featureMeta.bytes.withUnsafeBytes { raw in
+                try JSONLReader.parseObject(raw, at: SourceLocation(file: name, line: 1)) { meta in
+                    encoder = try meta.string("encoder")
+                    dimension = try meta.optionalInteger("dimension", minimum: 1) ?? 0
+                    llmColumns = try meta.optionalInteger("llm_columns", minimum: 1) ?? 0
+                }
+            }
+            func matrix(_ tag: String, rows: Int, cols: Int) throws -> Matrix {
+                let data: [Float] = try section(tag).values(.f32, name: name)
+                guard data.count == rows * cols else { throw fail("\(tag) has \(data.count) values for \(rows) x \(cols)") }
+                return Matrix(rows: rows, cols: cols, data: data)
+            }
+            features = NodeFeatures(encoder: encoder, dimension: dimension,
+                                    task: try matrix("FTSK", rows: tasks.count, cols: dimension),
+                                    query: try matrix("FQRY", rows: queryIDs.count, cols: dimension),
+                                    llm: try matrix("FLLM", rows: llms.count, cols: llmColumns))
+        }
 
         let nodes = nodeUser.count
         let edges = edgeNode.count

@@ -29,6 +29,13 @@ extension Graph {
                 $0.add("hidden", status[2])
             }
             encodeSettings(into: &info)
+            if let features {
+                info.addObject("features") {
+                    $0.add("encoder", features.encoder)
+                    $0.add("dimension", features.dimension)
+                    $0.add("llm_columns", features.llm.cols)
+                }
+            }
             info.add("extra_sections", extraSections.map(\.tag))
             if let fileSize { info.add("bytes", fileSize) }
         }

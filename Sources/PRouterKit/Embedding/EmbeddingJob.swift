@@ -1,0 +1,104 @@
+/// What `pr-embed` does: add task, query and LLM features to a graph file.
+public struct EmbeddingJob: Sendable {
+    public var graphPath: String
+    /// Where to write; nil rewrites `graphPath` (atomically).
+    public var outputPath: String?
+    public var tasksPath: String?
+    public var llmsPath: String
+    public var dimension: Int
+    /// External vectors (`{"kind","id","vector"}` lines) instead of the built-in encoder.
+    public var embeddingsPath: String?
+
+    public init(graphPath: String, outputPath: String?, tasksPath: String?, llmsPath: String,
+                dimension: Int, embeddingsPath: String?) {
+        self.graphPath = graphPath
+        self.outputPath = outputPath
+        self.tasksPath = tasksPath
+        self.llmsPath = llmsPath
+        self.dimension = dimension
+        self.embeddingsPath = embeddingsPath
+    }
+
+    public func run() throws {
+        var graph = try Graph.read(from: graphPath)
+        let llms = try Catalog.llms(llmsPath)
+        let embed: (Kind, String, () throws -> String) throws -> [Float]
+        let encoderName: String
+        let width: Int
+        if let embeddingsPath {
+            let vectors = try ExternalEmbeddings(path: embeddingsPath)
+            encoderName = "external"
+            width = vectors.dimension
+            embed = { kind, id, _ in try vectors.vector(kind, id) }
+        } else {
+            let encoder = TextEncoder(dimension: dimension)
+            encoderName = encoder.name
+            width = dimension
+            embed = { _, _, text in encoder.encode(try text()) }
+        }
+        let tasks = try tasksPath.map { path in
+            Dictionary(uniqueKeysWithValues: try Catalog.tasks(path).map { ($0.task, $0) })
+        }
+        func rows(_ ids: [String], _ row: (Int, String) throws -> [Float]) throws -> Matrix {
+            let data = try ids.enumerated().flatMap { try row($0.offset, $0.element) }
+            return Matrix(rows: ids.count, cols: ids.isEmpty ? width : data.count / ids.count, data: data)
+        }
+        let taskMatrix = try rows(graph.tasks) { _, task in
+            try embed(.task, task) {
+                guard let tasks else { throw UsageError("give --tasks tasks.jsonl to embed task descriptions") }
+                guard let spec = tasks[task] else { throw DataError("task \"\(task)\" of the graph is not in \(tasksPath!)") }
+                return spec.description
+            }
+        }
+        let queryMatrix = try rows(graph.queryIDs) { index, id in try embed(.query, id) { graph.queryTexts[index] } }
+        let llmMatrix = try rows(graph.llms) { _, llm in
+            guard let spec = llms[llm] else { throw DataError("LLM \"\(llm)\" of the graph is not in \(llmsPath)") }
+            return try embed(.llm, llm) { spec.description } + NodeFeatures.llmProfile(spec)
+        }
+        graph.features = NodeFeatures(encoder: encoderName, dimension: width, task: taskMatrix, query: queryMatrix, llm: llmMatrix)
+        try graph.write(to: outputPath ?? graphPath)
+    }
+
+    /// The node kinds that have text features.
+    public enum Kind: String, Sendable {
+        case task, query, llm
+    }
+}
+
+/// Vectors from an external encoder: `{"kind":"query|task|llm","id":...,"vector":[...]}` lines.
+public struct ExternalEmbeddings: Sendable {
+    public private(set) var dimension = 0
+    private var vectors: [String: [Float]] = [:]
+    private let path: String
+
+    public init(path: String) throws {
+        self.path = path
+        var dimension: Int?
+        var vectors: [String: [Float]] = [:]
+        try JSONLReader(path: path).forEach { record in
+            let kindName = try record.string("kind")
+            guard EmbeddingJob.Kind(rawValue: kindName) != nil else {
+                throw record.error("kind", "expected \"query\", \"task\" or \"llm\", got \"\(kindName)\"")
+            }
+            let id = try record.string("id")
+            let vector = try record.numberArray("vector").map(Float.init)
+            guard !vector.isEmpty, dimension == nil || dimension == vector.count else {
+                throw record.error("vector", "expected \(dimension ?? 1)\(dimension == nil ? "+" : "") numbers, got \(vector.count)")
+            }
+            dimension = vector.count
+            let key = kindName + "\u{0}" + id
+            guard vectors.updateValue(vector, forKey: key) == nil else { throw record.error("id", "duplicate \(kindName) \"\(id)\"") }
+        }
+        guard let dimension else { throw DataError("\(path): no vectors") }
+        self.dimension = dimension
+        self.vectors = vectors
+    }
+
+    /// The vector of node `id` of `kind`; a missing one is an error.
+    public func vector(_ kind: EmbeddingJob.Kind, _ id: String) throws -> [Float] {
+        guard let vector = vectors[kind.rawValue + "\u{0}" + id] else {
+            throw DataError("\(path): no vector for \(kind.rawValue) \"\(id)\"")
+        }
+        return vector
+    }
+}
