@@ -105,7 +105,7 @@ struct PRBuildGraph: ParsableCommand {
             let stdout = JSONLWriter(lineBuffered: lineBuffered ? true : nil)
             if info {
                 let bytes = try FileIO.readAll(path: input)
-                let graph = try Graph(file: GraphFile(decoding: bytes, name: input), name: input)
+                let graph = try Graph(file: SectionFile(decoding: bytes, name: input), name: input)
                 try graph.writeSummary(to: stdout, fileSize: bytes.count)
             } else if let exportQueries {
                 try Graph.read(from: input).writeQueries(of: Split(name: exportQueries)!, to: stdout)

@@ -7,15 +7,77 @@ struct PRRoute: ParsableCommand {
         commandName: "pr-route",
         abstract: "Route queries to the LLM each user would want.",
         discussion: """
-            Not yet implemented: this tool arrives with the model (autodiff on OpenBLAS, \
-            the PersonalizedRouter GNN and its baselines). Until then it exits with status 69.
+            Reads {"user","query","task"} lines (optional "query_id"; default "line-N") and \
+            writes {"user","query_id","llm","score","scores":{llm: score}} lines in input \
+            order. New queries are attached to the graph inductively (embedded like the \
+            graph's queries, linked to their task and to every LLM, with no outcome) and the \
+            whole input is scored in one graph pass, without retraining.
+
+            Users are known by their observed interactions: the graph's training queries, \
+            its support queries (pr-build-graph --new-users), and --support interactions of \
+            users not in the graph at all. A user with none is an error unless \
+            --allow-unknown-users, which routes them with an empty profile (population \
+            behaviour).
+
+            --split test routes the graph's own held-out test queries instead, so that \
+            `pr-route --split test ... | pr-eval --truth interactions.jsonl` reproduces an experiment.
+
+            Examples:
+              pr-route --graph graph.prg --weights model.prw < queries.jsonl
+              pr-route --graph graph.prg --weights model.prw --split test | pr-eval --truth interactions.jsonl
+              pr-route --graph graph.prg --weights model.prw --support alice-history.jsonl < alice.jsonl
 
             \(exitStatusHelp)
             """,
         version: prouterVersion
     )
 
+    @Argument(help: "Queries to route; '-' or nothing reads standard input.", completion: .file(extensions: ["jsonl"]))
+    var queries: String = "-"
+
+    @Option(help: ArgumentHelp("The graph file the model was trained on.", valueName: "file"), completion: .file(extensions: ["prg"]))
+    var graph: String
+
+    @Option(help: ArgumentHelp("The weights file from pr-train.", valueName: "file"), completion: .file(extensions: ["prw"]))
+    var weights: String
+
+    @Option(help: ArgumentHelp("Route the graph's own query nodes of this split (train, val, test, support).", valueName: "split"),
+            completion: .list(["train", "val", "test", "support"]))
+    var split: String?
+
+    @Option(help: ArgumentHelp("Past interactions (interactions.jsonl) of users not in the graph.", valueName: "file"),
+            completion: .file(extensions: ["jsonl"]))
+    var support: String?
+
+    @Option(help: ArgumentHelp("Vectors for new queries, when the graph was embedded with external vectors.", valueName: "file"),
+            completion: .file(extensions: ["jsonl"]))
+    var embeddings: String?
+
+    @Flag(help: "Route users without observed interactions with an empty profile instead of failing.")
+    var allowUnknownUsers = false
+
+    @Option(help: "OpenBLAS threads.")
+    var threads: Int = 1
+
+    @Flag(help: "Flush every line (the default when standard output is a terminal).")
+    var lineBuffered = false
+
+    func validate() throws {
+        if let split, Split(name: split) == nil { throw ValidationError("--split takes train, val, test or support") }
+        if split != nil && queries != "-" { throw ValidationError("give --split or a queries file, not both") }
+        guard threads >= 1 else { throw ValidationError("--threads must be positive") }
+    }
+
     func run() throws {
-        throw ExitCode(reportNotImplemented("pr-route"))
+        let job = RoutingJob(graphPath: graph, weightsPath: weights, split: split.flatMap(Split.init(name:)),
+                             queriesPath: queries, supportPath: support, embeddingsPath: embeddings,
+                             allowUnknownUsers: allowUnknownUsers)
+        let status = runTool("pr-route") {
+            BLAS.setThreads(threads)
+            let writer = JSONLWriter(lineBuffered: lineBuffered ? true : nil)
+            try job.run(writer: writer)
+            try writer.flush()
+        }
+        if status != 0 { throw ExitCode(status) }
     }
 }

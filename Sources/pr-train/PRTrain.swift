@@ -7,15 +7,118 @@ struct PRTrain: ParsableCommand {
         commandName: "pr-train",
         abstract: "Train a routing model on a graph file.",
         discussion: """
-            Not yet implemented: this tool arrives with the model (autodiff on OpenBLAS, \
-            the PersonalizedRouter GNN and its baselines). Until then it exits with status 69.
+            Trains on the graph's training split (the best LLM of each query node, among the \
+            candidates the model may see) and writes a weights file atomically. Models: \
+            personalized (the PersonalizedRouter heterogeneous GNN: per-type input \
+            projections, per-relation transforms and learned edge weights, GAT-style \
+            attention-weighted aggregation, concatenation with the previous state and a \
+            per-type update; h_uqt = MLP(h_u, h_t, h_q); score = h_uqt . h_m), graphrouter \
+            (the same without user nodes) and mlp (query and task embeddings to LLM scores).
+
+            The edges of the query nodes being predicted carry no outcome (their features \
+            are zeroed in message passing, and their labels are left out of the user \
+            features); validation and test edges never carry one. Adam, learning rate \
+            linearly decayed to 0, batches of query nodes, early stopping on validation \
+            reward (cost mode) or accuracy (judge mode); the best epoch's weights are kept.
+
+            Progress: a bar on a terminal, one JSON line per epoch with --log-json, nothing \
+            with -q; a summary line at the end. Output is byte-identical for the same graph, \
+            options and --seed.
+
+            Examples:
+              pr-train -o model.prw graph.prg
+              pr-train --model graphrouter --layers 3 --epochs 200 --log-json -o gr.prw graph.prg
 
             \(exitStatusHelp)
             """,
         version: prouterVersion
     )
 
+    @Argument(help: "The graph file (with features from pr-embed).", completion: .file(extensions: ["prg"]))
+    var graph: String
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The weights file to write.", valueName: "file"),
+            completion: .file(extensions: ["prw"]))
+    var output: String
+
+    @Option(help: ArgumentHelp("personalized, graphrouter or mlp.", valueName: "model"),
+            completion: .list(ModelKind.allCases.map(\.rawValue)))
+    var model: String = "personalized"
+
+    @Option(help: "Message-passing layers (0 to 5).")
+    var layers: Int = 2
+
+    @Option(help: "Hidden width.")
+    var hidden: Int = 32
+
+    @Option(help: "Maximum epochs.")
+    var epochs: Int = 400
+
+    @Option(help: "Query nodes per batch.")
+    var batchSize: Int = 32
+
+    @Option(help: "Initial learning rate (decays linearly to 0).")
+    var lr: Float = 1e-3
+
+    @Option(help: "Stop after this many epochs without a better validation figure.")
+    var patience: Int = 40
+
+    @Option(help: ArgumentHelp("softmax (cross-entropy over each query's candidates) or bce (per edge).", valueName: "loss"),
+            completion: .list(LossKind.allCases.map(\.rawValue)))
+    var loss: String = "softmax"
+
+    @Option(help: "Dropout rate.")
+    var dropout: Float = 0.1
+
+    @Option(help: "Neighbors sampled per node and relation while training.")
+    var fanout: Int = 10
+
+    @Option(help: "Seed for initialization, batching, sampling and dropout.")
+    var seed: UInt64 = 0
+
+    @Option(help: "OpenBLAS threads (results are byte-identical for the same count).")
+    var threads: Int = 1
+
+    @Flag(help: "One JSON line per epoch on stderr.")
+    var logJson = false
+
+    @Flag(name: .shortAndLong, help: "No progress output.")
+    var quiet = false
+
+    func validate() throws {
+        guard ModelKind(rawValue: model) != nil else { throw ValidationError("--model takes personalized, graphrouter or mlp") }
+        guard LossKind(rawValue: loss) != nil else { throw ValidationError("--loss takes softmax or bce") }
+        guard (0...5).contains(layers) else { throw ValidationError("--layers must be in 0...5") }
+        guard hidden >= 1, epochs >= 1, batchSize >= 1, patience >= 1, fanout >= 1, threads >= 1 else {
+            throw ValidationError("--hidden, --epochs, --batch-size, --patience, --fanout and --threads must be positive")
+        }
+        guard lr > 0, lr.isFinite, (0..<1).contains(dropout) else { throw ValidationError("--lr must be > 0 and --dropout in [0, 1)") }
+    }
+
     func run() throws {
-        throw ExitCode(reportNotImplemented("pr-train"))
+        var config = ModelConfig()
+        config.kind = ModelKind(rawValue: model)!
+        config.layers = layers
+        config.hidden = hidden
+        config.loss = LossKind(rawValue: loss)!
+        config.dropout = dropout
+        config.fanout = fanout
+        var options = TrainingOptions()
+        options.epochs = epochs
+        options.batchSize = batchSize
+        options.learningRate = lr
+        options.patience = patience
+        options.seed = seed
+        let status = runTool("pr-train") {
+            BLAS.setThreads(threads)
+            var reporter = ProgressReporter(style: quiet ? .quiet : logJson ? .json : .automatic)
+            let trained = try Trainer.train(graph: try Graph.read(from: graph), config: config, options: options) {
+                reporter.report($0)
+            }
+            try trained.write(to: output)
+            reporter.finish("pr-train: \(model) trained \(trained.epochsRun) epochs, best validation "
+                + "\(EvaluationReport.fixed(trained.bestValidation, 4)) at epoch \(trained.bestEpoch); wrote \(output)")
+        }
+        if status != 0 { throw ExitCode(status) }
     }
 }

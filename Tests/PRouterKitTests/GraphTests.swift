@@ -110,7 +110,7 @@ import Testing
         try graph.write(to: scratch.path("g.prg"))
         let read = try Graph.read(from: scratch.path("g.prg"))
         #expect(read == graph)
-        #expect(GraphFile(sections: read.fileSections()).encoded() == GraphFile(sections: graph.fileSections()).encoded())
+        #expect(SectionFile(sections: read.fileSections()).encoded() == SectionFile(sections: graph.fileSections()).encoded())
     }
 
     @Test func judgeModeGraphsCarryTheBestBit() throws {
@@ -152,13 +152,13 @@ import Testing
 @Suite struct GraphFileTests {
     static func bytes() throws -> [UInt8] {
         let graph = try GraphTests.build(queries: 6, users: 2)
-        return GraphFile(sections: graph.fileSections()).encoded()
+        return SectionFile(sections: graph.fileSections()).encoded()
     }
 
     @Test func everyTruncationIsRejected() throws {
         let bytes = try Self.bytes()
         for length in stride(from: 0, to: bytes.count, by: 7) {
-            let message = errorMessage { _ = try Graph(file: GraphFile(decoding: Array(bytes[0..<length]), name: "g.prg"), name: "g.prg") }
+            let message = errorMessage { _ = try Graph(file: SectionFile(decoding: Array(bytes[0..<length]), name: "g.prg"), name: "g.prg") }
             #expect(message?.hasPrefix("g.prg: truncated") == true, "length \(length): \(message ?? "accepted")")
         }
     }
@@ -168,7 +168,7 @@ import Testing
         for offset in 0..<bytes.count {
             var corrupted = bytes
             corrupted[offset] ^= 0x5A
-            let message = errorMessage { _ = try Graph(file: GraphFile(decoding: corrupted, name: "g.prg"), name: "g.prg") }
+            let message = errorMessage { _ = try Graph(file: SectionFile(decoding: corrupted, name: "g.prg"), name: "g.prg") }
             #expect(message?.hasPrefix("g.prg: ") == true, "byte \(offset) flipped was accepted")
         }
     }
@@ -176,18 +176,18 @@ import Testing
     @Test func rejectsWrongMagicAndVersion() throws {
         var bytes = try Self.bytes()
         bytes[0] = UInt8(ascii: "X")
-        #expect(errorMessage { _ = try GraphFile(decoding: bytes, name: "g.prg") } == "g.prg: not a prouter graph file (bad magic)")
+        #expect(errorMessage { _ = try SectionFile(decoding: bytes, name: "g.prg") } == "g.prg: not a prouter graph file (bad magic)")
         bytes = try Self.bytes()
         bytes[8] = 9
-        #expect(errorMessage { _ = try GraphFile(decoding: bytes, name: "g.prg") }
+        #expect(errorMessage { _ = try SectionFile(decoding: bytes, name: "g.prg") }
             == "g.prg: format version 9 is not supported (this build reads version 1)")
     }
 
     @Test func sectionsAreAlignedForMemoryMapping() throws {
         let bytes = try Self.bytes()
-        let count = Int(GraphFile.load(bytes, at: 12) as UInt32)
+        let count = Int(SectionFile.load(bytes, at: 12) as UInt32)
         for i in 0..<count {
-            #expect((GraphFile.load(bytes, at: 32 + 40 * i + 8) as UInt64) % 16 == 0)
+            #expect((SectionFile.load(bytes, at: 32 + 40 * i + 8) as UInt64) % 16 == 0)
         }
     }
 
@@ -208,11 +208,11 @@ import Testing
         var sections = graph.fileSections()
         let position = sections.firstIndex { $0.tag == "QNUS" }!
         sections[position] = .array("QNUS", .u32, graph.nodeUser.map { _ in UInt32(99) })
-        let bytes = GraphFile(sections: sections).encoded()
-        #expect(errorMessage { _ = try Graph(file: GraphFile(decoding: bytes, name: "g.prg"), name: "g.prg") }
+        let bytes = SectionFile(sections: sections).encoded()
+        #expect(errorMessage { _ = try Graph(file: SectionFile(decoding: bytes, name: "g.prg"), name: "g.prg") }
             == "g.prg: corrupted: user index 99 out of range")
         sections.remove(at: position)
-        #expect(errorMessage { _ = try Graph(file: GraphFile(decoding: GraphFile(sections: sections).encoded(), name: "g.prg"), name: "g.prg") }
+        #expect(errorMessage { _ = try Graph(file: SectionFile(decoding: SectionFile(sections: sections).encoded(), name: "g.prg"), name: "g.prg") }
             == "g.prg: missing section QNUS")
     }
 }

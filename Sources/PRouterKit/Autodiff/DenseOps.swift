@@ -131,3 +131,13 @@ extension Tape {
         }
     }
 }
+
+extension Tape {
+    /// The elements of `a`, row by row, as one column.
+    public func reshapeToColumn(_ a: Variable) -> Variable {
+        let av = value(a)
+        return record(Matrix(rows: av.data.count, cols: 1, data: av.data)) { [unowned self] out in
+            accumulate(a, Matrix(rows: av.rows, cols: av.cols, data: outputGradient(out).data))
+        }
+    }
+}

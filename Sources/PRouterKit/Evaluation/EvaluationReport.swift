@@ -73,7 +73,7 @@ public struct EvaluationReport: Sendable {
     }
 
     /// `value` with exactly `digits` decimals, without Foundation.
-    static func fixed(_ value: Double, _ digits: Int) -> String {
+    public static func fixed(_ value: Double, _ digits: Int) -> String {
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let scaled = (abs(value) * scale).rounded()

@@ -126,7 +126,7 @@ public struct Graph: Sendable, Equatable {
     public var features: NodeFeatures?
 
     /// Sections this version does not interpret (added by later tools), kept on rewrite.
-    public var extraSections: [GraphFile.Section] = []
+    public var extraSections: [SectionFile.Section] = []
 
     public var nodeCount: Int { nodeUser.count }
     public var edgeCount: Int { edgeNode.count }

@@ -1,4 +1,4 @@
-/// Reading and writing a ``Graph`` as a ``GraphFile``.
+/// Reading and writing a ``Graph`` as a ``SectionFile``.
 extension Graph {
     private static let knownTags: Set<String> = [
         "META", "USER", "TASK", "LLMS", "QIDS", "QTXT", "QNUS", "QNTK", "QNQY", "QNSP", "QNLB",
@@ -7,13 +7,13 @@ extension Graph {
     ]
 
     /// The graph's sections, in a fixed order, followed by any extra ones.
-    public func fileSections() -> [GraphFile.Section] {
+    public func fileSections() -> [SectionFile.Section] {
         var meta = JSONObjectBuilder()
         meta.add("mode", mode.rawValue)
         encodeSettings(into: &meta)
         let metaBytes = Array(meta.text().utf8)
         return [
-            GraphFile.Section(tag: "META", kind: .json, count: metaBytes.count, bytes: metaBytes),
+            SectionFile.Section(tag: "META", kind: .json, count: metaBytes.count, bytes: metaBytes),
             .strings("USER", users), .strings("TASK", tasks), .strings("LLMS", llms),
             .strings("QIDS", queryIDs), .strings("QTXT", queryTexts),
             .array("QNUS", .u32, nodeUser), .array("QNTK", .u32, nodeTask), .array("QNQY", .u32, nodeQuery),
@@ -25,7 +25,7 @@ extension Graph {
         ] + featureSections() + extraSections
     }
 
-    private func featureSections() -> [GraphFile.Section] {
+    private func featureSections() -> [SectionFile.Section] {
         guard let features else { return [] }
         var meta = JSONObjectBuilder()
         meta.add("encoder", features.encoder)
@@ -33,7 +33,7 @@ extension Graph {
         meta.add("llm_columns", features.llm.cols)
         let bytes = Array(meta.text().utf8)
         return [
-            GraphFile.Section(tag: "FEAT", kind: .json, count: bytes.count, bytes: bytes),
+            SectionFile.Section(tag: "FEAT", kind: .json, count: bytes.count, bytes: bytes),
             .array("FTSK", .f32, features.task.data), .array("FQRY", .f32, features.query.data),
             .array("FLLM", .f32, features.llm.data),
         ]
@@ -53,18 +53,18 @@ extension Graph {
 
     /// Writes the graph to `path` atomically.
     public func write(to path: String) throws {
-        try FileIO.writeAtomically(GraphFile(sections: fileSections()).encoded(), to: path)
+        try FileIO.writeAtomically(SectionFile(sections: fileSections()).encoded(), to: path)
     }
 
     /// Reads and verifies the graph file at `path`.
     public static func read(from path: String) throws -> Graph {
-        try Graph(file: GraphFile(decoding: FileIO.readAll(path: path), name: path), name: path)
+        try Graph(file: SectionFile(decoding: FileIO.readAll(path: path), name: path), name: path)
     }
 
     /// Decodes a verified container, checking every count and index.
-    public init(file: GraphFile, name: String) throws {
+    public init(file: SectionFile, name: String) throws {
         func fail(_ message: String) -> DataError { DataError("\(name): corrupted: \(message)") }
-        func section(_ tag: String) throws -> GraphFile.Section {
+        func section(_ tag: String) throws -> SectionFile.Section {
             guard let section = file.section(tag) else { throw DataError("\(name): missing section \(tag)") }
             return section
         }

@@ -6,7 +6,7 @@ extension Graph {
         var status = [0, 0, 0]
         for value in edgeStatus { status[Int(value.rawValue)] += 1 }
         try writer.write { info in
-            info.add("format_version", Int(GraphFile.version))
+            info.add("format_version", Int(SectionFile.version))
             info.add("mode", mode.rawValue)
             info.addObject("nodes") {
                 $0.add("user", users.count)

@@ -1,7 +1,7 @@
-/// Conversions between typed arrays and ``GraphFile/Section`` payloads.
-extension GraphFile.Section {
+/// Conversions between typed arrays and ``SectionFile/Section`` payloads.
+extension SectionFile.Section {
     /// A section of fixed-size little-endian elements.
-    public static func array<T: BitwiseCopyable>(_ tag: String, _ kind: GraphFile.Kind, _ values: [T]) -> Self {
+    public static func array<T: BitwiseCopyable>(_ tag: String, _ kind: SectionFile.Kind, _ values: [T]) -> Self {
         let bytes = values.withUnsafeBytes { Array($0) }
         return Self(tag: tag, kind: kind, count: values.count, bytes: bytes)
     }
@@ -19,7 +19,7 @@ extension GraphFile.Section {
     }
 
     /// The elements, when the section has `kind`.
-    public func values<T: BitwiseCopyable>(_ kind: GraphFile.Kind, as type: T.Type = T.self, name: String) throws -> [T] {
+    public func values<T: BitwiseCopyable>(_ kind: SectionFile.Kind, as type: T.Type = T.self, name: String) throws -> [T] {
         guard self.kind == kind else { throw DataError("\(name): corrupted: section \(tag) has the wrong kind") }
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             bytes.withUnsafeBytes { raw in
@@ -40,7 +40,7 @@ extension GraphFile.Section {
         strings.reserveCapacity(count)
         var previous = 0
         for i in 0..<count {
-            let end = Int(GraphFile.load(bytes, at: 8 * (i + 1)) as UInt64)
+            let end = Int(SectionFile.load(bytes, at: 8 * (i + 1)) as UInt64)
             guard end >= previous, textStart + end <= bytes.count,
                   let string = String(validating: bytes[(textStart + previous)..<(textStart + end)], as: UTF8.self) else {
                 throw fail()
@@ -48,7 +48,7 @@ extension GraphFile.Section {
             strings.append(string)
             previous = end
         }
-        guard GraphFile.load(bytes, at: 0) as UInt64 == 0, textStart + previous == bytes.count else { throw fail() }
+        guard SectionFile.load(bytes, at: 0) as UInt64 == 0, textStart + previous == bytes.count else { throw fail() }
         return strings
     }
 }

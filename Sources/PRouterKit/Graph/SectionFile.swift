@@ -2,13 +2,13 @@
 #error("prouter's binary files are little-endian; big-endian hosts are not supported")
 #endif
 
-/// The binary container shared by graph files: a header, a section table and
+/// The binary container of graph (`.prg`) and weights (`.prw`) files: a header, a section table and
 /// 16-byte-aligned sections, each with a CRC-32, all little-endian, so that a
 /// reader can memory-map the file and use the arrays in place.
 ///
 /// ```
 /// offset  size  field
-/// 0       8     magic "PRGRAPH\0"
+/// 0       8     magic: "PRGRAPH\0" or "PRWEIGH\0"
 /// 8       4     format version (u32)
 /// 12      4     section count (u32)
 /// 16      8     file size in bytes (u64)
@@ -20,9 +20,14 @@
 /// ```
 /// Kinds: 1 u8, 2 u32, 3 f32, 4 f64, 5 strings, 6 JSON text. A strings section holds
 /// `count + 1` u64 byte offsets followed by the concatenated UTF-8 bytes.
-public struct GraphFile: Sendable, Equatable {
-    /// The file's magic bytes.
-    public static let magic: [UInt8] = Array("PRGRAPH".utf8) + [0]
+public struct SectionFile: Sendable, Equatable {
+    /// What a file holds, which its magic bytes tell.
+    public enum Content: String, Sendable {
+        case graph
+        case weights
+
+        var magic: [UInt8] { Array(self == .graph ? "PRGRAPH".utf8 : "PRWEIGH".utf8) + [0] }
+    }
     /// The format version this build writes; it reads this version only.
     public static let version: UInt32 = 1
     static let headerSize = 32
@@ -58,9 +63,13 @@ public struct GraphFile: Sendable, Equatable {
         }
     }
 
+    public var content: Content
     public var sections: [Section]
 
-    public init(sections: [Section]) { self.sections = sections }
+    public init(_ content: Content = .graph, sections: [Section]) {
+        self.content = content
+        self.sections = sections
+    }
 
     /// The section tagged `tag`, if present.
     public func section(_ tag: String) -> Section? {
@@ -76,7 +85,7 @@ public struct GraphFile: Sendable, Equatable {
             cursor = Self.align(cursor + section.bytes.count)
         }
         var bytes = [UInt8](repeating: 0, count: cursor)
-        bytes.replaceSubrange(0..<8, with: Self.magic)
+        bytes.replaceSubrange(0..<8, with: content.magic)
         Self.store(UInt32(Self.version), at: 8, in: &bytes)
         Self.store(UInt32(sections.count), at: 12, in: &bytes)
         Self.store(UInt64(cursor), at: 16, in: &bytes)
@@ -96,12 +105,13 @@ public struct GraphFile: Sendable, Equatable {
 
     /// Parses and fully verifies a file's bytes: magic, version, sizes, bounds and every checksum.
     /// `name` is used in error messages.
-    public init(decoding bytes: [UInt8], name: String) throws {
+    public init(decoding bytes: [UInt8], name: String, expecting content: Content = .graph) throws {
+        self.content = content
         func fail(_ message: String) -> DataError { DataError("\(name): \(message)") }
         guard bytes.count >= Self.headerSize else {
             throw fail("truncated: \(bytes.count) bytes is shorter than the \(Self.headerSize)-byte header")
         }
-        guard Array(bytes[0..<8]) == Self.magic else { throw fail("not a prouter graph file (bad magic)") }
+        guard Array(bytes[0..<8]) == content.magic else { throw fail("not a prouter \(content.rawValue) file (bad magic)") }
         let version: UInt32 = Self.load(bytes, at: 8)
         guard version == Self.version else {
             throw fail("format version \(version) is not supported (this build reads version \(Self.version))")

@@ -1,0 +1,51 @@
+/// The routing models `pr-train` offers.
+public enum ModelKind: String, Sendable, CaseIterable {
+    /// The PersonalizedRouter heterogeneous GNN with user nodes.
+    case personalized
+    /// The same GNN without user nodes (GraphRouter, the paper's strongest baseline).
+    case graphrouter
+    /// An MLP from the query and task embeddings to one score per LLM.
+    case mlp
+
+    /// Whether the model passes messages over the graph.
+    var isGraph: Bool { self != .mlp }
+}
+
+/// The loss over each query's candidate LLMs.
+public enum LossKind: String, Sendable, CaseIterable {
+    /// Softmax cross-entropy over the candidate set (the default).
+    case softmax
+    /// Per-edge binary cross-entropy (best edge 1, others 0).
+    case bce
+}
+
+/// Everything needed to rebuild a model's parameters, stored in the weights file.
+public struct ModelConfig: Sendable, Equatable {
+    public var kind: ModelKind = .personalized
+    public var hidden = 32
+    public var layers = 2
+    public var dropout: Float = 0.1
+    /// Neighbors sampled per node and relation while training (all at inference).
+    public var fanout = 10
+    public var loss: LossKind = .softmax
+    public var mode: GraphMode = .cost
+    public var encoder = ""
+    public var queryWidth = 0
+    public var taskWidth = 0
+    public var llmWidth = 0
+    public var llmCount = 0
+
+    public init() {}
+
+    var userWidth: Int { llmCount + 3 }
+
+    /// The input width of each node kind.
+    func inputWidth(_ kind: NodeKind) -> Int {
+        switch kind {
+        case .user: userWidth
+        case .task: taskWidth
+        case .query: queryWidth
+        case .llm: llmWidth
+        }
+    }
+}

@@ -1,0 +1,199 @@
+/// A routing model: the heterogeneous GNN of PersonalizedRouter (or its
+/// user-less GraphRouter variant), or the MLP baseline, as one value that can be
+/// trained, saved and loaded.
+///
+/// GNN layer `l`, for each node `v` of type `τ` (equations (1)-(4) of the paper):
+/// for each relation `r` into `τ`, messages `z_e = W_r h_src (+ E_r x_e` for
+/// query-LLM edges, whose features are masked where unobserved`)`; GAT-style
+/// attention `α_e = softmax_v(LeakyReLU(a_r·z_e + b_r·h_v))`; aggregate
+/// `m_v = ReLU(Σ_r w_r Σ_e α_e z_e)` with a learned weight `w_r` per relation (the
+/// paper's w_ut, w_tq, w_qt, w_mq...); update `h_v = ReLU(U_τ [h_v ; m_v] + c_τ)`.
+/// Inputs are projected per type: `h⁰ = ReLU(P_τ x + p_τ)`. Scores:
+/// `h_uqt = MLP([h_u ; h_t ; h_q])`, `score(q, m) = h_uqt · h_m`.
+public struct RouterModel: Sendable {
+    public var config: ModelConfig
+    public var parameters = ParameterSet()
+    private var index: [String: Int] = [:]
+
+    /// A freshly initialized model.
+    public init(config: ModelConfig, seed: UInt64) {
+        self.config = config
+        var generator = SplitMix64(seed: seed, stream: 0x7061_7261_6D73)
+        let h = config.hidden
+        func add(_ name: String, _ rows: Int, _ cols: Int, zero: Bool = false) {
+            index[name] = parameters.add(name, rows: rows, cols: cols, zero: zero, generator: &generator)
+        }
+        if config.kind == .mlp {
+            add("mlp.W1", config.queryWidth + config.taskWidth, h)
+            add("mlp.b1", 1, h, zero: true)
+            add("mlp.W2", h, config.llmCount)
+            add("mlp.b2", 1, config.llmCount, zero: true)
+            return
+        }
+        for kind in kinds {
+            add("in.\(kind.name).W", config.inputWidth(kind), h)
+            add("in.\(kind.name).b", 1, h, zero: true)
+        }
+        for layer in 1...max(config.layers, 1) where config.layers > 0 {
+            for (_, relation) in relations {
+                let prefix = "l\(layer).\(relation.name)"
+                add("\(prefix).W", h, h)
+                if relation.carriesOutcome { add("\(prefix).E", RoutingData.edgeInputWidth, h) }
+                add("\(prefix).a", h, 1)
+                add("\(prefix).b", h, 1)
+                index["\(prefix).w"] = parameters.add("\(prefix).w", rows: 1, cols: 1, zero: true, generator: &generator)
+                parameters.values[index["\(prefix).w"]!].data[0] = 1
+            }
+            for kind in kinds {
+                add("l\(layer).\(kind.name).U", 2 * h, h)
+                add("l\(layer).\(kind.name).c", 1, h, zero: true)
+            }
+        }
+        let combined = (config.kind == .personalized ? 3 : 2) * h
+        add("combine.W1", combined, h)
+        add("combine.b1", 1, h, zero: true)
+        add("combine.W2", h, h)
+        add("combine.b2", 1, h, zero: true)
+    }
+
+    /// Rebuilds a model from stored parameters; names and shapes must match the config.
+    public init(config: ModelConfig, parameters: ParameterSet) throws {
+        var model = RouterModel(config: config, seed: 0)
+        guard model.parameters.names == parameters.names,
+              zip(model.parameters.values, parameters.values).allSatisfy({ $0.rows == $1.rows && $0.cols == $1.cols }) else {
+            throw DataError("the weights do not match their configuration")
+        }
+        model.parameters = parameters
+        self = model
+    }
+
+    private var kinds: [NodeKind] {
+        config.kind == .personalized ? NodeKind.allCases : [.task, .query, .llm]
+    }
+
+    private var relations: [(offset: Int, element: Relation)] {
+        Relation.all.enumerated().filter { config.kind == .personalized || ($0.element.source != .user && $0.element.target != .user) }
+    }
+
+    private func parameter(_ tape: Tape, _ name: String) -> Tape.Variable {
+        let i = index[name]!
+        return tape.parameter(i, parameters.values[i])
+    }
+
+    /// Scores of every candidate edge of `graph.targets`, in target order then edge
+    /// order, as an e x 1 column.
+    func scores(tape: Tape, graph: ComputationGraph, data: RoutingData, userFeatures: Matrix) -> Tape.Variable {
+        if config.kind == .mlp { return mlpScores(tape: tape, targets: graph.targets, data: data) }
+        var states: [Tape.Variable?] = Array(repeating: nil, count: NodeKind.allCases.count)
+        let inputs = graph.levels[0]
+        for kind in kinds {
+            let ids = inputs.nodes[kind.rawValue]
+            let x: Matrix
+            switch kind {
+            case .user: x = userFeatures.rowsGathered(ids)
+            case .task: x = data.taskFeatures.rowsGathered(ids)
+            case .query: x = data.queryFeatures.rowsGathered(ids.map { data.nodeQueryRow[Int($0)] })
+            case .llm: x = data.llmFeatures.rowsGathered(ids)
+            }
+            let projected = tape.add(tape.matmul(tape.constant(x), parameter(tape, "in.\(kind.name).W")),
+                                     parameter(tape, "in.\(kind.name).b"))
+            states[kind.rawValue] = tape.dropout(tape.relu(projected), rate: config.dropout)
+        }
+        let masked = Set(graph.targets)
+        for (layer, block) in graph.blocks.enumerated() {
+            states = propagate(tape: tape, layer: layer + 1, block: block, states: states,
+                               upper: graph.levels[layer + 1], data: data, masked: masked)
+        }
+        let top = graph.levels.last!
+        let targets = graph.targets.map { Int32($0) }
+        let queryRows = targets.map { top.lookup[NodeKind.query.rawValue][$0]! }
+        var parts = [tape.gatherRows(states[NodeKind.task.rawValue]!, targets.map { top.lookup[NodeKind.task.rawValue][data.nodeTask[Int($0)]]! }),
+                     tape.gatherRows(states[NodeKind.query.rawValue]!, queryRows)]
+        if config.kind == .personalized {
+            parts.insert(tape.gatherRows(states[NodeKind.user.rawValue]!, targets.map { top.lookup[NodeKind.user.rawValue][data.nodeUser[Int($0)]]! }), at: 0)
+        }
+        let hidden = tape.relu(tape.add(tape.matmul(tape.concatColumns(parts), parameter(tape, "combine.W1")), parameter(tape, "combine.b1")))
+        let combined = tape.add(tape.matmul(hidden, parameter(tape, "combine.W2")), parameter(tape, "combine.b2"))
+        var candidateRow: [Int32] = []
+        var candidateLLM: [Int32] = []
+        for (row, node) in graph.targets.enumerated() {
+            for edge in data.edges(of: node) {
+                candidateRow.append(Int32(row))
+                candidateLLM.append(top.lookup[NodeKind.llm.rawValue][data.edgeLLM[edge]]!)
+            }
+        }
+        return tape.rowDot(tape.gatherRows(combined, candidateRow), tape.gatherRows(states[NodeKind.llm.rawValue]!, candidateLLM))
+    }
+
+    /// One message-passing layer from `states` (lower level) to the upper level's nodes.
+    private func propagate(tape: Tape, layer: Int, block: ComputationGraph.Block, states: [Tape.Variable?],
+                           upper: ComputationGraph.Level, data: RoutingData, masked: Set<Int>) -> [Tape.Variable?] {
+        var next: [Tape.Variable?] = Array(repeating: nil, count: NodeKind.allCases.count)
+        for kind in kinds {
+            let count = upper.nodes[kind.rawValue].count
+            guard count > 0, let lower = states[kind.rawValue] else { continue }
+            let previous = tape.gatherRows(lower, block.selfIndex[kind.rawValue])
+            var message: Tape.Variable?
+            for (r, relation) in relations where relation.target == kind {
+                let edges = block.edges[r]
+                guard !edges.source.isEmpty, let sourceStates = states[relation.source.rawValue] else { continue }
+                let prefix = "l\(layer).\(relation.name)"
+                var z = tape.matmul(tape.gatherRows(sourceStates, edges.source), parameter(tape, "\(prefix).W"))
+                if relation.carriesOutcome {
+                    var inputs = Matrix(rows: edges.queryEdge.count, cols: RoutingData.edgeInputWidth)
+                    for (row, edge) in edges.queryEdge.enumerated() where data.isPool[data.nodeOf(edge: Int(edge))]
+                        && !masked.contains(data.nodeOf(edge: Int(edge))) {
+                        for col in 0..<RoutingData.edgeInputWidth {
+                            inputs[row, col] = data.edgeInput[Int(edge) * RoutingData.edgeInputWidth + col]
+                        }
+                    }
+                    z = tape.add(z, tape.matmul(tape.constant(inputs), parameter(tape, "\(prefix).E")))
+                }
+                let targetScore = tape.gatherRows(tape.matmul(previous, parameter(tape, "\(prefix).b")), edges.target)
+                let attention = tape.edgeSoftmax(tape.leakyRelu(tape.add(tape.matmul(z, parameter(tape, "\(prefix).a")), targetScore)),
+                                                 destination: edges.target, count: count)
+                let aggregate = tape.multiply(tape.scatterSum(tape.scaleRows(z, by: attention), edges.target, count: count),
+                                              parameter(tape, "\(prefix).w"))
+                message = message.map { tape.add($0, aggregate) } ?? aggregate
+            }
+            let incoming = message.map { tape.relu($0) } ?? tape.constant(Matrix(rows: count, cols: config.hidden))
+            let updated = tape.add(tape.matmul(tape.concatColumns([previous, incoming]), parameter(tape, "l\(layer).\(kind.name).U")),
+                                   parameter(tape, "l\(layer).\(kind.name).c"))
+            next[kind.rawValue] = tape.dropout(tape.relu(updated), rate: config.dropout)
+        }
+        return next
+    }
+
+    /// The MLP baseline: `[x_q ; x_t]` -> hidden -> one score per LLM, read at each candidate.
+    private func mlpScores(tape: Tape, targets: [Int], data: RoutingData) -> Tape.Variable {
+        let queries = data.queryFeatures.rowsGathered(targets.map { data.nodeQueryRow[$0] })
+        let tasks = data.taskFeatures.rowsGathered(targets.map { data.nodeTask[$0] })
+        let x = tape.concatColumns([tape.constant(queries), tape.constant(tasks)])
+        let hidden = tape.dropout(tape.relu(tape.add(tape.matmul(x, parameter(tape, "mlp.W1")), parameter(tape, "mlp.b1"))),
+                                  rate: config.dropout)
+        let logits = tape.add(tape.matmul(hidden, parameter(tape, "mlp.W2")), parameter(tape, "mlp.b2"))
+        var rows: [Int32] = []
+        var columns: [Int32] = []
+        for (row, node) in targets.enumerated() {
+            for edge in data.edges(of: node) {
+                rows.append(Int32(row))
+                columns.append(data.edgeLLM[edge])
+            }
+        }
+        let llms = config.llmCount
+        let flat = tape.reshapeToColumn(logits)
+        return tape.gatherRows(flat, zip(rows, columns).map { $0 * Int32(llms) + $1 })
+    }
+}
+
+extension Matrix {
+    /// The rows at `indices`.
+    func rowsGathered(_ indices: [Int32]) -> Matrix {
+        var result = Matrix(rows: indices.count, cols: cols)
+        for (row, source) in indices.enumerated() {
+            let from = Int(source) * cols
+            result.data.replaceSubrange(row * cols..<(row + 1) * cols, with: data[from..<from + cols])
+        }
+        return result
+    }
+}

@@ -1,0 +1,148 @@
+/// The model's view of a graph: features, candidate edges, training targets,
+/// the pool of observed query nodes, and adjacency for message passing.
+///
+/// Observed nodes (the pool) are the training nodes (and, at routing time, the
+/// support nodes of new users): their query-LLM edges carry features
+/// `[perf_norm, cost_norm, best, 1]`. Every other edge (validation, test, new queries,
+/// and the edges of the nodes being predicted in a training step) carries zeros, so no
+/// label or reward leaks through message passing. Hidden edges (new LLMs outside their
+/// support) are never part of the structure; support edges of new LLMs join only at
+/// routing time.
+public struct RoutingData: Sendable {
+    public static let edgeInputWidth = 4
+
+    public var mode: GraphMode
+    public private(set) var userIDs: [String]
+    private var userLookup: [String: Int32] = [:]
+    public var taskIDs: [String]
+    public var llmIDs: [String]
+    public var queryFeatures: Matrix
+    public var taskFeatures: Matrix
+    public var llmFeatures: Matrix
+
+    /// Per query node.
+    public var nodeUser: [Int32] = []
+    public var nodeTask: [Int32] = []
+    public var nodeQueryRow: [Int32] = []
+    public var nodeSplit: [Split] = []
+    public var nodeQueryID: [String] = []
+    /// Candidate edges of node n: `edgeStart[n]..<edgeStart[n+1]`.
+    public var edgeStart: [Int] = [0]
+    public var edgeLLM: [Int32] = []
+    /// `[perf_norm, cost_norm, best, 1]` per edge, used only where observed.
+    public var edgeInput: [Float] = []
+    public var edgeBest: [Bool] = []
+    public var edgeReward: [Double] = []
+    public var edgeCost: [Double] = []
+
+    /// Whether a node's edges are observed (its outcomes known to the model).
+    public var isPool: [Bool] = []
+
+    public var nodeCount: Int { nodeUser.count }
+
+    /// Builds the view of `graph`; `routing` adds support edges of new LLMs and support nodes to the pool.
+    public init(graph: Graph, routing: Bool) throws {
+        guard let features = graph.features else {
+            throw DataError("the graph has no node features: run pr-embed first")
+        }
+        mode = graph.mode
+        userIDs = graph.users
+        for (index, id) in graph.users.enumerated() { userLookup[id] = Int32(index) }
+        taskIDs = graph.tasks
+        llmIDs = graph.llms
+        queryFeatures = features.query
+        taskFeatures = features.task
+        llmFeatures = features.llm
+        var performanceRange = [MinMax](repeating: MinMax(), count: graph.tasks.count)
+        var costRange = performanceRange
+        for edge in 0..<graph.edgeCount {
+            let task = Int(graph.nodeTask[Int(graph.edgeNode[edge])])
+            performanceRange[task].add(graph.edgePerformance[edge])
+            costRange[task].add(graph.edgeCost[edge])
+        }
+        let starts = graph.edgeStarts()
+        for node in 0..<graph.nodeCount {
+            var edges: [(llm: Int32, input: [Float], best: Bool, reward: Double, cost: Double)] = []
+            let task = Int(graph.nodeTask[node])
+            for edge in starts[node]..<starts[node + 1] {
+                switch graph.edgeStatus[edge] {
+                case .hidden: continue
+                case .support where !routing: continue
+                default: break
+                }
+                edges.append((Int32(graph.edgeLLM[edge]),
+                              [Float(performanceRange[task].normalize(graph.edgePerformance[edge])),
+                               Float(costRange[task].normalize(graph.edgeCost[edge])),
+                               graph.edgeBest[edge] ? 1 : 0, 1],
+                              graph.edgeBest[edge], graph.mode == .cost ? graph.edgeReward[edge] : 0, graph.edgeCost[edge]))
+            }
+            let split = graph.nodeSplit[node]
+            appendNode(user: Int32(graph.nodeUser[node]), task: Int32(task), queryRow: Int32(graph.nodeQuery[node]),
+                       split: split, queryID: graph.queryIDs[Int(graph.nodeQuery[node])],
+                       observed: split == .train || (routing && split == .support), edges: edges)
+        }
+    }
+
+    /// Adds a query node with its candidate edges.
+    mutating func appendNode(user: Int32, task: Int32, queryRow: Int32, split: Split, queryID: String, observed: Bool,
+                             edges: [(llm: Int32, input: [Float], best: Bool, reward: Double, cost: Double)]) {
+        nodeUser.append(user)
+        nodeTask.append(task)
+        nodeQueryRow.append(queryRow)
+        nodeSplit.append(split)
+        nodeQueryID.append(queryID)
+        isPool.append(observed)
+        for edge in edges {
+            edgeLLM.append(edge.llm)
+            edgeInput.append(contentsOf: edge.input)
+            edgeBest.append(edge.best)
+            edgeReward.append(edge.reward)
+            edgeCost.append(edge.cost)
+        }
+        edgeStart.append(edgeLLM.count)
+    }
+
+    /// The candidate edges of `node`.
+    public func edges(of node: Int) -> Range<Int> { edgeStart[node]..<edgeStart[node + 1] }
+
+    /// The index, within `node`'s candidates, of the LLM to learn: the highest reward
+    /// (cost mode) or the best bit (judge mode) among the candidates the node has.
+    /// Nil when the best LLM is not among them (judge mode with a hidden LLM).
+    public func target(of node: Int) -> Int? {
+        let range = edges(of: node)
+        guard !range.isEmpty else { return nil }
+        if mode == .judge {
+            return range.firstIndex { edgeBest[$0] }.map { $0 - range.lowerBound }
+        }
+        var best = range.lowerBound
+        for edge in range where edgeReward[edge] > edgeReward[best] { best = edge }
+        return best - range.lowerBound
+    }
+}
+
+extension RoutingData {
+    /// The index of LLM `id`, if the graph has it.
+    func llmIndex(_ id: String) -> Int? { llmIDs.firstIndex(of: id) }
+
+    /// The index of task `id`, if the graph has it.
+    func taskIndex(_ id: String) -> Int? { taskIDs.firstIndex(of: id) }
+
+    /// The index of user `id`; with `adding`, a new user is appended when unknown.
+    mutating func userIndex(_ id: String, adding: Bool) -> Int32? {
+        if let index = userLookup[id] { return index }
+        guard adding else { return nil }
+        userIDs.append(id)
+        userLookup[id] = Int32(userIDs.count - 1)
+        return Int32(userIDs.count - 1)
+    }
+
+    /// Appends a query feature row and returns its index.
+    mutating func appendQueryRow(_ vector: [Float]) throws -> Int32 {
+        guard vector.count == queryFeatures.cols else {
+            throw DataError("a query vector has \(vector.count) values, the graph's have \(queryFeatures.cols)")
+        }
+        queryFeatures.data.append(contentsOf: vector)
+        queryFeatures.rows += 1
+        return Int32(queryFeatures.rows - 1)
+    }
+}

@@ -1,0 +1,150 @@
+/// What `pr-route` does: score every candidate LLM of a set of queries with a trained
+/// model and write one route per query, in input order.
+public struct RoutingJob: Sendable {
+    public var graphPath: String
+    public var weightsPath: String
+    /// Route the graph's own query nodes of this split...
+    public var split: Split?
+    /// ...or `{"user","query","task"}` lines (optional `query_id`) from this file (`-` for stdin).
+    public var queriesPath: String
+    /// Past interactions of users not in the graph, attached as observed nodes.
+    public var supportPath: String?
+    /// Vectors for new queries when the graph was embedded with an external encoder.
+    public var embeddingsPath: String?
+    /// Route users with no observed interactions with an empty profile instead of failing.
+    public var allowUnknownUsers: Bool
+
+    public init(graphPath: String, weightsPath: String, split: Split?, queriesPath: String, supportPath: String?,
+                embeddingsPath: String?, allowUnknownUsers: Bool) {
+        self.graphPath = graphPath
+        self.weightsPath = weightsPath
+        self.split = split
+        self.queriesPath = queriesPath
+        self.supportPath = supportPath
+        self.embeddingsPath = embeddingsPath
+        self.allowUnknownUsers = allowUnknownUsers
+    }
+
+    public func run(writer: JSONLWriter) throws {
+        let graph = try Graph.read(from: graphPath)
+        let trained = try TrainedModel.read(from: weightsPath)
+        guard trained.llms == graph.llms, trained.tasks == graph.tasks else {
+            throw DataError("\(weightsPath): trained on other LLMs or tasks than \(graphPath)")
+        }
+        guard trained.model.config.mode == graph.mode else {
+            throw DataError("\(weightsPath): a \(trained.model.config.mode.rawValue)-mode model cannot route a \(graph.mode.rawValue)-mode graph")
+        }
+        var data = try RoutingData(graph: graph, routing: true)
+        guard data.queryFeatures.cols == trained.model.config.queryWidth, graph.features?.encoder == trained.model.config.encoder else {
+            throw DataError("\(weightsPath): trained on other node features than \(graphPath) has (run pr-embed as for training)")
+        }
+        let embedder = try QueryEmbedder(features: graph.features!, embeddingsPath: embeddingsPath)
+        if let supportPath { try attachSupport(supportPath, to: &data, embedder: embedder) }
+        let targets: [Int]
+        if let split {
+            targets = (0..<data.nodeCount).filter { data.nodeSplit[$0] == split }
+        } else {
+            targets = try attachQueries(to: &data, embedder: embedder)
+        }
+        let context = PredictionContext(data: data)
+        let scores = context.predict(model: trained.model, targets: targets)
+        for (node, nodeScores) in zip(targets, scores) {
+            let edges = Array(data.edges(of: node))
+            let best = nodeScores.indices.max { nodeScores[$0] < nodeScores[$1] }!
+            try writer.write { route in
+                route.add("user", data.userIDs[Int(data.nodeUser[node])])
+                route.add("query_id", data.nodeQueryID[node])
+                route.add("llm", data.llmIDs[Int(data.edgeLLM[edges[best]])])
+                route.add("score", Double(nodeScores[best]))
+                route.addObject("scores") { object in
+                    for (edge, score) in zip(edges, nodeScores) { object.add(data.llmIDs[Int(data.edgeLLM[edge])], Double(score)) }
+                }
+            }
+        }
+    }
+
+    /// Adds each (user, query) of the support interactions as an observed node.
+    private func attachSupport(_ path: String, to data: inout RoutingData, embedder: QueryEmbedder) throws {
+        var builder = GraphBuilder()
+        try JSONLReader(path: path).forEach { record in
+            let interaction = try Interaction(record)
+            guard data.llmIndex(interaction.llm) != nil else {
+                throw record.error("llm", "unknown LLM \"\(interaction.llm)\" (new LLMs join through pr-build-graph --new-llm)")
+            }
+            guard data.taskIndex(interaction.task) != nil else { throw record.error("task", "unknown task \"\(interaction.task)\"") }
+            try builder.add(interaction)
+        }
+        let support = try builder.build(supportOptions())
+        let starts = support.edgeStarts()
+        for node in 0..<support.nodeCount {
+            let user = data.userIndex(support.users[Int(support.nodeUser[node])], adding: true)!
+            let queryID = support.queryIDs[Int(support.nodeQuery[node])]
+            let row = try data.appendQueryRow(embedder.embed(id: queryID, text: support.queryTexts[Int(support.nodeQuery[node])]))
+            let task = Int32(data.taskIndex(support.tasks[Int(support.nodeTask[node])])!)
+            var edges: [(llm: Int32, input: [Float], best: Bool, reward: Double, cost: Double)] = []
+            for edge in starts[node]..<starts[node + 1] {
+                let features = support.edgeFeatures
+                let (perf, cost): (Float, Float) = support.mode == .cost
+                    ? (features[2 * edge], features[2 * edge + 1]) : (0, 0)
+                edges.append((Int32(data.llmIndex(support.llms[Int(support.edgeLLM[edge])])!),
+                              [perf, cost, support.edgeBest[edge] ? 1 : 0, 1], support.edgeBest[edge],
+                              support.mode == .cost ? support.edgeReward[edge] : 0, support.edgeCost[edge]))
+            }
+            data.appendNode(user: user, task: task, queryRow: row, split: .support, queryID: queryID, observed: true, edges: edges)
+        }
+    }
+
+    private func supportOptions() -> GraphBuildOptions {
+        var options = GraphBuildOptions()
+        options.fractions = [1, 0, 0]
+        return options
+    }
+
+    /// Adds each input query as an unobserved node whose candidates are all LLMs.
+    private func attachQueries(to data: inout RoutingData, embedder: QueryEmbedder) throws -> [Int] {
+        var targets: [Int] = []
+        try JSONLReader(path: queriesPath).forEach { record in
+            let userID = try record.string("user")
+            let text = try record.string("query")
+            let taskID = try record.string("task")
+            let queryID = try record.optionalString("query_id") ?? "line-\(record.location.line)"
+            guard let task = data.taskIndex(taskID) else { throw record.error("task", "unknown task \"\(taskID)\"") }
+            let known = data.userIndex(userID, adding: false)
+            guard known != nil || allowUnknownUsers else {
+                throw record.error("user", "unknown user \"\(userID)\": give a few of their interactions with --support, or --allow-unknown-users")
+            }
+            let user = known ?? data.userIndex(userID, adding: true)!
+            let row = try data.appendQueryRow(embedder.embed(id: queryID, text: text))
+            let edges = (0..<data.llmIDs.count).map { llm in
+                (llm: Int32(llm), input: [Float](repeating: 0, count: RoutingData.edgeInputWidth), best: false, reward: 0.0, cost: 0.0)
+            }
+            targets.append(data.nodeCount)
+            data.appendNode(user: user, task: Int32(task), queryRow: row, split: .test, queryID: queryID, observed: false, edges: edges)
+        }
+        return targets
+    }
+}
+
+/// Embeds new query texts the way the graph's queries were embedded.
+struct QueryEmbedder {
+    let encoder: TextEncoder?
+    let external: ExternalEmbeddings?
+
+    init(features: NodeFeatures, embeddingsPath: String?) throws {
+        if features.encoder == "external" {
+            guard let embeddingsPath else {
+                throw UsageError("the graph was embedded with external vectors: give --embeddings with vectors for the new queries")
+            }
+            external = try ExternalEmbeddings(path: embeddingsPath)
+            encoder = nil
+        } else {
+            encoder = TextEncoder(dimension: features.dimension)
+            external = nil
+        }
+    }
+
+    func embed(id: String, text: String) throws -> [Float] {
+        if let external { return try external.vector(.query, id) }
+        return encoder!.encode(text)
+    }
+}

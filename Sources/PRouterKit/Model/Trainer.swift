@@ -1,0 +1,119 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How to train.
+public struct TrainingOptions: Sendable, Equatable {
+    public var epochs = 400
+    public var batchSize = 32
+    public var learningRate: Float = 1e-3
+    /// Epochs without a better validation figure before stopping.
+    public var patience = 40
+    public var seed: UInt64 = 0
+
+    public init() {}
+}
+
+/// One epoch's figures, for progress output.
+public struct EpochReport: Sendable, Equatable {
+    public var epoch: Int
+    public var epochs: Int
+    public var loss: Double
+    /// Validation mean reward (cost mode) or accuracy (judge mode).
+    public var validation: Double
+    public var best: Double
+    public var seconds: Double
+}
+
+/// A trained model with the record of its training.
+public struct TrainedModel: Sendable {
+    public var model: RouterModel
+    public var llms: [String]
+    public var tasks: [String]
+    public var bestEpoch: Int
+    public var bestValidation: Double
+    public var epochsRun: Int
+}
+
+/// Mini-batch training with Adam, a linearly decaying learning rate and early stopping
+/// on the validation split.
+public enum Trainer {
+    public static func train(graph: Graph, config requested: ModelConfig, options: TrainingOptions,
+                             progress: (EpochReport) -> Void) throws -> TrainedModel {
+        let data = try RoutingData(graph: graph, routing: false)
+        var config = requested
+        config.mode = graph.mode
+        config.encoder = graph.features!.encoder
+        config.queryWidth = data.queryFeatures.cols
+        config.taskWidth = data.taskFeatures.cols
+        config.llmWidth = data.llmFeatures.cols
+        config.llmCount = data.llmIDs.count
+        let context = PredictionContext(data: data)
+        var trainNodes = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .train && data.target(of: $0) != nil }
+        let validationNodes = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .validation && !data.edges(of: $0).isEmpty }
+        guard !trainNodes.isEmpty else { throw DataError("the graph has no training queries") }
+
+        var model = RouterModel(config: config, seed: options.seed)
+        var adam = Adam(for: model.parameters)
+        let stepsPerEpoch = (trainNodes.count + options.batchSize - 1) / options.batchSize
+        let schedule = LinearDecay(initial: options.learningRate, totalSteps: options.epochs * stepsPerEpoch)
+        var generator = SplitMix64(seed: options.seed, stream: 0x7472_6169_6E)
+        var best = (epoch: 0, validation: -Double.infinity, parameters: model.parameters)
+        var step = 0
+        var epochsRun = 0
+        for epoch in 1...max(options.epochs, 1) where options.epochs > 0 {
+            let started = monotonicSeconds()
+            generator.shuffle(&trainNodes)
+            var lossTotal = 0.0
+            for start in stride(from: 0, to: trainNodes.count, by: options.batchSize) {
+                let batch = Array(trainNodes[start..<min(start + options.batchSize, trainNodes.count)])
+                let tape = Tape(training: true, seed: generator.next())
+                let scores = context.scores(model: model, tape: tape, targets: batch, fanout: config.fanout, generator: &generator)
+                let loss = lossVariable(tape: tape, scores: scores, batch: batch, data: data, kind: config.loss)
+                tape.backward(from: loss)
+                adam.update(&model.parameters, gradients: tape.parameterGradients(shapes: model.parameters.shapes),
+                            rate: schedule.rate(at: step))
+                step += 1
+                lossTotal += Double(tape.value(loss).data[0]) * Double(batch.count)
+            }
+            epochsRun = epoch
+            let validation = validationNodes.isEmpty ? -lossTotal
+                : context.evaluate(model: model, nodes: validationNodes).figure(mode: data.mode)
+            if validation > best.validation {
+                best = (epoch, validation, model.parameters)
+            }
+            progress(EpochReport(epoch: epoch, epochs: options.epochs, loss: lossTotal / Double(trainNodes.count),
+                                 validation: validation, best: best.validation, seconds: monotonicSeconds() - started))
+            if epoch - best.epoch >= options.patience { break }
+        }
+        model.parameters = best.parameters
+        return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: best.epoch,
+                            bestValidation: best.validation, epochsRun: epochsRun)
+    }
+
+    static func lossVariable(tape: Tape, scores: Tape.Variable, batch: [Int], data: RoutingData, kind: LossKind) -> Tape.Variable {
+        var offsets = [0]
+        var targets: [Int] = []
+        var labels: [Float] = []
+        for node in batch {
+            let count = data.edges(of: node).count
+            let target = data.target(of: node)!
+            offsets.append(offsets.last! + count)
+            targets.append(target)
+            labels += (0..<count).map { $0 == target ? 1 : 0 }
+        }
+        switch kind {
+        case .softmax: return tape.candidateCrossEntropy(scores, offsets: offsets, targets: targets)
+        case .bce: return tape.binaryCrossEntropy(scores, labels: labels)
+        }
+    }
+}
+
+/// Seconds on a monotonic clock.
+func monotonicSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}

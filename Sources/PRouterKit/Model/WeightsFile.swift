@@ -1,0 +1,84 @@
+/// Reading and writing trained models as weights files (`.prw`): the section container
+/// with magic `PRWEIGH\0`, a `CONF` JSON section (configuration and training record),
+/// the LLM and task ids the model was trained on, parameter names, and one f32
+/// section per parameter (`P000`, `P001`...).
+extension TrainedModel {
+    public func write(to path: String) throws {
+        let config = model.config
+        var conf = JSONObjectBuilder()
+        conf.add("model", config.kind.rawValue)
+        conf.add("mode", config.mode.rawValue)
+        conf.add("hidden", config.hidden)
+        conf.add("layers", config.layers)
+        conf.add("dropout", Double(config.dropout))
+        conf.add("fanout", config.fanout)
+        conf.add("loss", config.loss.rawValue)
+        conf.add("encoder", config.encoder)
+        conf.add("query_width", config.queryWidth)
+        conf.add("task_width", config.taskWidth)
+        conf.add("llm_width", config.llmWidth)
+        conf.add("best_epoch", bestEpoch)
+        conf.add("best_validation", bestValidation)
+        conf.add("epochs_run", epochsRun)
+        let bytes = Array(conf.text().utf8)
+        var sections = [
+            SectionFile.Section(tag: "CONF", kind: .json, count: bytes.count, bytes: bytes),
+            .strings("LLMS", llms), .strings("TASK", tasks), .strings("NAME", model.parameters.names),
+        ]
+        for (i, value) in model.parameters.values.enumerated() {
+            sections.append(.array(parameterTag(i), .f32, value.data))
+        }
+        try FileIO.writeAtomically(SectionFile(.weights, sections: sections).encoded(), to: path)
+    }
+
+    /// Reads and verifies a weights file.
+    public static func read(from path: String) throws -> TrainedModel {
+        let file = try SectionFile(decoding: FileIO.readAll(path: path), name: path, expecting: .weights)
+        func section(_ tag: String) throws -> SectionFile.Section {
+            guard let section = file.section(tag) else { throw DataError("\(path): missing section \(tag)") }
+            return section
+        }
+        var config = ModelConfig()
+        var record = (epoch: 0, validation: 0.0, run: 0)
+        try section("CONF").bytes.withUnsafeBytes { raw in
+            try JSONLReader.parseObject(raw, at: SourceLocation(file: path, line: 1)) { conf in
+                guard let kind = ModelKind(rawValue: try conf.string("model")) else { throw conf.error("model", "unknown") }
+                guard let mode = GraphMode(rawValue: try conf.string("mode")) else { throw conf.error("mode", "unknown") }
+                guard let loss = LossKind(rawValue: try conf.string("loss")) else { throw conf.error("loss", "unknown") }
+                config.kind = kind
+                config.mode = mode
+                config.loss = loss
+                config.hidden = try conf.optionalInteger("hidden", minimum: 1) ?? 0
+                config.layers = try conf.optionalInteger("layers") ?? 0
+                config.dropout = Float(try conf.number("dropout", in: 0...1))
+                config.fanout = try conf.optionalInteger("fanout", minimum: 1) ?? 1
+                config.encoder = try conf.string("encoder")
+                config.queryWidth = try conf.optionalInteger("query_width") ?? 0
+                config.taskWidth = try conf.optionalInteger("task_width") ?? 0
+                config.llmWidth = try conf.optionalInteger("llm_width") ?? 0
+                record = (try conf.optionalInteger("best_epoch") ?? 0, try conf.number("best_validation"),
+                          try conf.optionalInteger("epochs_run") ?? 0)
+            }
+        }
+        let llms = try section("LLMS").stringValues(name: path)
+        config.llmCount = llms.count
+        var parameters = ParameterSet()
+        parameters.names = try section("NAME").stringValues(name: path)
+        let shapes = RouterModel(config: config, seed: 0).parameters.shapes
+        guard shapes.count == parameters.names.count else { throw DataError("\(path): the weights do not match their configuration") }
+        for (i, shape) in shapes.enumerated() {
+            let data: [Float] = try section(parameterTag(i)).values(.f32, name: path)
+            guard data.count == shape.rows * shape.cols else { throw DataError("\(path): parameter \(parameters.names[i]) has the wrong size") }
+            parameters.values.append(Matrix(rows: shape.rows, cols: shape.cols, data: data))
+        }
+        return TrainedModel(model: try RouterModel(config: config, parameters: parameters), llms: llms,
+                            tasks: try section("TASK").stringValues(name: path),
+                            bestEpoch: record.epoch, bestValidation: record.validation, epochsRun: record.run)
+    }
+}
+
+/// The section tag of parameter `index`: `P000`, `P001`...
+func parameterTag(_ index: Int) -> String {
+    let digits = String(index)
+    return "P" + String(repeating: "0", count: max(0, 3 - digits.count)) + digits
+}
