@@ -60,7 +60,7 @@ LLMS = [
      {"alpaca": 0.04, "gsm8k": 0.06, "squad": 0.04, "multinews": 0.04}),
 ]
 
-QUERIES_PER_TASK = 60
+QUERIES_PER_TASK = 100
 
 # Hidden judge weights per profile: quality, cost aversion, liking for long answers.
 PROFILES = [

@@ -68,7 +68,7 @@ struct PRTrain: ParsableCommand {
     var loss: String = "softmax"
 
     @Option(help: "Dropout rate.")
-    var dropout: Float = 0.1
+    var dropout: Float = 0
 
     @Option(help: "Neighbors sampled per node and relation while training.")
     var fanout: Int = 10

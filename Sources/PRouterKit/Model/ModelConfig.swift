@@ -24,7 +24,7 @@ public struct ModelConfig: Sendable, Equatable {
     public var kind: ModelKind = .personalized
     public var hidden = 32
     public var layers = 2
-    public var dropout: Float = 0.1
+    public var dropout: Float = 0
     /// Neighbors sampled per node and relation while training (all at inference).
     public var fanout = 10
     public var loss: LossKind = .softmax
@@ -44,7 +44,7 @@ public struct ModelConfig: Sendable, Equatable {
         switch kind {
         case .user: userWidth
         case .task: taskWidth
-        case .query: queryWidth
+        case .query: queryWidth + (self.kind == .personalized ? userWidth : 0)
         case .llm: llmWidth
         }
     }

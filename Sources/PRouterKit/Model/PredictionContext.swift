@@ -16,8 +16,7 @@ struct PredictionContext {
         let graph = ComputationGraph(targets: targets, layers: model.config.kind.isGraph ? model.config.layers : 0,
                                      fanout: fanout, includeUsers: model.config.kind == .personalized, data: data,
                                      neighborhoods: neighborhoods, generator: &generator)
-        let users = profiles.features(of: (0..<Int32(data.userIDs.count)).map { $0 }, excluding: targets, data: data)
-        return model.scores(tape: tape, graph: graph, data: data, userFeatures: users)
+        return model.scores(tape: tape, graph: graph, data: data, profiles: profiles)
     }
 
     /// Inference scores per target (all neighbors, no dropout), in chunks of `chunk` targets.

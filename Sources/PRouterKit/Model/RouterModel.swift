@@ -82,7 +82,7 @@ public struct RouterModel: Sendable {
 
     /// Scores of every candidate edge of `graph.targets`, in target order then edge
     /// order, as an e x 1 column.
-    func scores(tape: Tape, graph: ComputationGraph, data: RoutingData, userFeatures: Matrix) -> Tape.Variable {
+    func scores(tape: Tape, graph: ComputationGraph, data: RoutingData, profiles: UserProfiles) -> Tape.Variable {
         if config.kind == .mlp { return mlpScores(tape: tape, targets: graph.targets, data: data) }
         var states: [Tape.Variable?] = Array(repeating: nil, count: NodeKind.allCases.count)
         let inputs = graph.levels[0]
@@ -90,9 +90,12 @@ public struct RouterModel: Sendable {
             let ids = inputs.nodes[kind.rawValue]
             let x: Matrix
             switch kind {
-            case .user: x = userFeatures.rowsGathered(ids)
+            case .user: x = profiles.userRows(ids, excluding: graph.targets, data: data)
             case .task: x = data.taskFeatures.rowsGathered(ids)
-            case .query: x = data.queryFeatures.rowsGathered(ids.map { data.nodeQueryRow[Int($0)] })
+            case .query:
+                let text = data.queryFeatures.rowsGathered(ids.map { data.nodeQueryRow[Int($0)] })
+                x = config.kind == .personalized
+                    ? text.concatenatingColumns(profiles.queryRows(ids, excluding: graph.targets, data: data)) : text
             case .llm: x = data.llmFeatures.rowsGathered(ids)
             }
             let projected = tape.add(tape.matmul(tape.constant(x), parameter(tape, "in.\(kind.name).W")),
@@ -187,6 +190,17 @@ public struct RouterModel: Sendable {
 }
 
 extension Matrix {
+    /// `self` and `other` side by side.
+    func concatenatingColumns(_ other: Matrix) -> Matrix {
+        var result = Matrix(rows: rows, cols: cols + other.cols)
+        for row in 0..<rows {
+            result.data.replaceSubrange(row * result.cols..<row * result.cols + cols, with: data[row * cols..<(row + 1) * cols])
+            result.data.replaceSubrange(row * result.cols + cols..<(row + 1) * result.cols,
+                                        with: other.data[row * other.cols..<(row + 1) * other.cols])
+        }
+        return result
+    }
+
     /// The rows at `indices`.
     func rowsGathered(_ indices: [Int32]) -> Matrix {
         var result = Matrix(rows: indices.count, cols: cols)

@@ -8,32 +8,33 @@ import Darwin
 /// learned per user id, so a new user is attached at routing time from a few support
 /// interactions without retraining: the share of the user's observed queries on which
 /// each LLM was preferred, the mean normalized performance and cost of the preferred
-/// LLMs, and the log-scaled number of observed queries.
+/// LLMs, and the log-scaled number of observed queries. The same profile restricted to
+/// one task (the user-task edge) is an input of the user's query nodes of that task.
 struct UserProfiles {
     let llmCount: Int
     var width: Int { llmCount + 3 }
     /// Per user: summed preference indicators, performance, cost, and the count.
-    private(set) var totals: [[Float]]
+    private var totals: [[Float]]
+    /// The same per (user, task) pair.
+    private var taskTotals: [Int64: [Float]] = [:]
 
     init(data: RoutingData) {
         llmCount = data.llmIDs.count
         totals = [[Float]](repeating: [Float](repeating: 0, count: data.llmIDs.count + 3), count: data.userIDs.count)
         for node in 0..<data.nodeCount where data.isPool[node] {
-            add(node, data: data, sign: 1)
+            guard let contribution = Self.contribution(of: node, data: data) else { continue }
+            let user = Int(data.nodeUser[node])
+            let key = Self.key(data.nodeUser[node], data.nodeTask[node])
+            var pair = taskTotals[key] ?? [Float](repeating: 0, count: width)
+            for (col, value) in contribution {
+                totals[user][col] += value
+                pair[col] += value
+            }
+            taskTotals[key] = pair
         }
     }
 
-    /// Adds a user with no observed interactions yet.
-    mutating func addUser() {
-        totals.append([Float](repeating: 0, count: width))
-    }
-
-    /// Adds (`sign` 1) or removes (-1) the contribution of `node`'s preferred LLM.
-    mutating func add(_ node: Int, data: RoutingData, sign: Float) {
-        guard let contribution = Self.contribution(of: node, data: data) else { return }
-        let user = Int(data.nodeUser[node])
-        for (col, value) in contribution { totals[user][col] += sign * value }
-    }
+    private static func key(_ user: Int32, _ task: Int32) -> Int64 { Int64(user) << 32 | Int64(task) }
 
     /// The (column, value) pairs `node` adds to its user's totals.
     private static func contribution(of node: Int, data: RoutingData) -> [(Int, Float)]? {
@@ -44,20 +45,43 @@ struct UserProfiles {
                 (llmCount + 1, data.edgeInput[input + 1]), (llmCount + 2, 1)]
     }
 
-    /// The feature rows of `users`, leaving out the contributions of `excluded` nodes
+    /// The profile rows of `users`, leaving out the contributions of `excluded` nodes
     /// (the nodes being predicted, so that their own labels do not leak).
-    func features(of users: [Int32], excluding excluded: [Int], data: RoutingData) -> Matrix {
-        var adjusted: [Int: [Float]] = [:]
+    func userRows(_ users: [Int32], excluding excluded: [Int], data: RoutingData) -> Matrix {
+        let adjusted = adjustments(excluded, data: data, key: { Int64(data.nodeUser[$0]) },
+                                   total: { totals[Int($0)] })
+        return rows(users.map { adjusted[Int64($0)] ?? totals[Int($0)] })
+    }
+
+    /// The user-task profile rows of query `nodes`, leaving out `excluded` nodes.
+    func queryRows(_ nodes: [Int32], excluding excluded: [Int], data: RoutingData) -> Matrix {
+        let empty = [Float](repeating: 0, count: width)
+        let adjusted = adjustments(excluded, data: data, key: { Self.key(data.nodeUser[$0], data.nodeTask[$0]) },
+                                   total: { taskTotals[$0] ?? empty })
+        return rows(nodes.map { node in
+            let key = Self.key(data.nodeUser[Int(node)], data.nodeTask[Int(node)])
+            return adjusted[key] ?? taskTotals[key] ?? empty
+        })
+    }
+
+    /// Totals with the excluded nodes' contributions removed, keyed by `key(node)`.
+    private func adjustments(_ excluded: [Int], data: RoutingData, key: (Int) -> Int64,
+                             total: (Int64) -> [Float]) -> [Int64: [Float]] {
+        var adjusted: [Int64: [Float]] = [:]
         for node in excluded where data.isPool[node] {
             guard let contribution = Self.contribution(of: node, data: data) else { continue }
-            let user = Int(data.nodeUser[node])
-            var total = adjusted[user] ?? totals[user]
-            for (col, value) in contribution { total[col] -= value }
-            adjusted[user] = total
+            let k = key(node)
+            var sums = adjusted[k] ?? total(k)
+            for (col, value) in contribution { sums[col] -= value }
+            adjusted[k] = sums
         }
-        var result = Matrix(rows: users.count, cols: width)
-        for (row, user) in users.enumerated() {
-            let total = adjusted[Int(user)] ?? totals[Int(user)]
+        return adjusted
+    }
+
+    /// Normalized rows from totals.
+    private func rows(_ sums: [[Float]]) -> Matrix {
+        var result = Matrix(rows: sums.count, cols: width)
+        for (row, total) in sums.enumerated() {
             let count = total[llmCount + 2]
             guard count > 0 else { continue }
             for col in 0..<(llmCount + 2) { result[row, col] = total[col] / count }
