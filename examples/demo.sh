@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Runs the prouter pipeline on the bundled example world, as far as the tools exist:
-#   pr-sim | pr-build-graph  ->  test queries  ->  pr-eval (baselines on the test split)
-# in cost mode (alpha/beta users) and in judge mode (judge labels).
+# Runs the whole prouter pipeline on the bundled example world, in cost mode
+# (alpha/beta users) and judge mode (judge labels):
+#   pr-sim | pr-build-graph -> pr-embed -> pr-train (personalized and baselines)
+#   -> pr-route --split test -> pr-eval (side by side with the trivial baselines)
 # Usage: examples/demo.sh [BIN_DIR] [OUT_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${1:-$(cd "$here/.." && swift build -c release --show-bin-path)}
+bin=$(cd "$bin" && pwd)
 out=${2:-$(mktemp -d)}
 data="$here/data"
+models=${DEMO_MODELS:-personalized graphrouter mlp}
 export PATH="$bin:$PATH"
 mkdir -p "$out"
 
@@ -17,13 +20,18 @@ for mode in cost judge; do
     else
         preferences=(--labels "$data/labels.jsonl")
     fi
-    echo "== $mode mode: 9 users, 240 queries, 10 LLMs (synthetic example world)"
+    echo "== $mode mode: 9 users, 400 queries, 10 LLMs (synthetic example world)"
     pr-sim "${preferences[@]}" --llms "$data/llms.jsonl" "$data/responses.jsonl" \
         | tee "$out/$mode-interactions.jsonl" \
         | pr-build-graph --seed 7 -o "$out/$mode.prg"
-    pr-build-graph --info "$out/$mode.prg"
-    pr-build-graph --export-queries test "$out/$mode.prg" >"$out/$mode-test-queries.jsonl"
-    pr-eval --truth "$out/$mode-interactions.jsonl" --queries "$out/$mode-test-queries.jsonl" --format table
+    pr-embed --tasks "$data/tasks.jsonl" --llms "$data/llms.jsonl" "$out/$mode.prg"
+    routes=()
+    for model in $models; do
+        pr-train --model "$model" --seed 1 -o "$out/$mode-$model.prw" "$out/$mode.prg"
+        pr-route --graph "$out/$mode.prg" --weights "$out/$mode-$model.prw" --split test >"$out/$model.jsonl"
+        routes+=("$out/$model.jsonl")
+    done
+    (cd "$out" && pr-eval --truth "$mode-interactions.jsonl" --format table "${routes[@]##*/}")
     echo
 done
 echo "outputs in $out"

@@ -9,8 +9,9 @@ Writes examples/data/{tasks,llms,responses,users,labels}.jsonl:
 * 10 LLMs with real-looking prices (USD per million input/output tokens) and
   sizes. Their skill grows with size, plus per-task strengths and weaknesses,
   so that the best LLM depends on the task and the query and routing matters.
-* 60 queries per task (240), each with a difficulty; every LLM answers every
-  query: performance, input/output token counts and a short response text.
+* 100 queries per task (400), each with a difficulty that shows in its text (more
+  steps, documents or distractors); every LLM answers every query: performance,
+  input/output token counts and a short response text.
   Costs are left to pr-sim, which prices the tokens with llms.jsonl.
 * 9 users as in the paper's cost-efficiency setting: alpha = 0.2, 0.3, ... 1.0,
   beta = 1 - alpha, each with a profile text for judge mode.
@@ -110,39 +111,49 @@ class World:
         return sigma * math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
 
     def query(self, task, number):
+        """A query text and its difficulty; harder queries read differently (more steps,
+        more documents, longer passages), so difficulty is partly visible in the text."""
+        jitter = self.uniform(-0.05, 0.05)
         if task == "alpaca":
             kind = number % 3
             if kind == 0:
-                return f"Write a {self.pick(GENRES)} about {self.pick(TOPICS)}."
+                return f"Write a {self.pick(GENRES)} about {self.pick(TOPICS)}.", 0.30 + jitter
             if kind == 1:
-                return f"Give me {self.integer(3, 7)} practical tips for {self.pick(TOPICS)}, with one sentence on why each works."
-            return f"Explain the pros and cons of {self.pick(TOPICS)} to a friend who has never tried it."
+                return (f"Give me {self.integer(3, 7)} practical tips for {self.pick(TOPICS)}, with one sentence on "
+                        f"why each works."), 0.50 + jitter
+            return (f"Explain the pros and cons of {self.pick(TOPICS)} to a friend who has never tried it, compare it "
+                    f"with {self.pick(TOPICS)}, and recommend a plan for the first month."), 0.72 + jitter
         if task == "gsm8k":
             name, item = self.pick(NAMES), self.pick(ITEMS)
-            a, b, c = self.integer(3, 40), self.integer(2, 9), self.integer(2, 12)
-            if number % 2 == 0:
-                return (f"{name} has {a} {item}. {name} buys {b} packs with {c} {item} in each pack and gives away "
-                        f"{self.integer(1, a)} {item}. How many {item} does {name} have now?")
-            return (f"A shop sells {item} at {b} dollars each. {name} buys {a} of them and pays with a "
-                    f"{self.pick([100, 200, 500])} dollar note. How much change does {name} get?")
+            steps = 1 + number % 4
+            parts = [f"{name} has {self.integer(3, 40)} {item}."]
+            actions = [f"Then {name} buys {self.integer(2, 9)} packs with {self.integer(2, 12)} {item} in each pack.",
+                       f"Then {name} gives away a third of the {item} to a neighbour.",
+                       f"Then {name} splits the remaining {item} equally into {self.integer(2, 5)} boxes and keeps one box.",
+                       f"Then a friend doubles the {item} in that box and {name} sells {self.integer(1, 4)} of them."]
+            parts += actions[:steps]
+            parts.append(f"How many {item} does {name} have now?")
+            return " ".join(parts), 0.20 + 0.16 * steps + jitter
         if task == "squad":
             place, event = self.pick(PLACES), self.pick(EVENTS)
-            year = self.integer(1990, 2024)
-            return (f"Passage: In {year}, {event} in {place}, according to the regional newspaper. Officials said the "
-                    f"change affected about {self.integer(2, 90)} thousand residents. Question: In which year did this happen, "
-                    f"and where?")
-        sentences = []
-        for _ in range(self.integer(3, 5)):
-            sentences.append(f"In {self.pick(PLACES)}, {self.pick(EVENTS)}.")
-        return "Summarize these news reports in two sentences: " + " ".join(sentences)
+            distractors = number % 4
+            passage = [f"In {self.integer(1990, 2024)}, {event} in {place}, according to the regional newspaper."]
+            for _ in range(distractors):
+                passage.append(f"Earlier, in {self.integer(1950, 1989)}, {self.pick(EVENTS)} in {self.pick(PLACES)}.")
+            passage.append(f"Officials said the change affected about {self.integer(2, 90)} thousand residents.")
+            return ("Passage: " + " ".join(passage) + " Question: In which year did the most recent event happen, "
+                    "and where?"), 0.30 + 0.13 * distractors + jitter
+        articles = 2 + number % 4
+        reports = [f"Report {i + 1}: in {self.pick(PLACES)}, {self.pick(EVENTS)}." for i in range(articles)]
+        return ("Summarize these news reports in two sentences: " + " ".join(reports)), 0.20 + 0.12 * articles + jitter
 
 
 def performance(world, task, skill, difficulty):
     margin = skill - difficulty
     if task == "gsm8k":
-        chance = 1.0 / (1.0 + math.exp(-12.0 * margin))
+        chance = 1.0 / (1.0 + math.exp(-25.0 * margin))
         return 1.0 if world.rng.random() < chance else 0.0
-    noise = world.gauss(0.06)
+    noise = world.gauss(0.03)
     if task == "multinews":
         value = 0.22 + 0.45 * (margin + 0.5) + noise * 0.7
         return round(min(0.6, max(0.0, value)), 4)
@@ -173,8 +184,7 @@ def main():
         base_output = {"alpaca": 260, "gsm8k": 140, "squad": 30, "multinews": 120}[task]
         for number in range(QUERIES_PER_TASK):
             query_id = f"{task}-{number + 1:03d}"
-            text = world.query(task, number)
-            difficulty = world.uniform(0.25, 0.85)
+            text, difficulty = world.query(task, number)
             input_tokens = int(len(text.split()) * 1.35) + 40
             for llm, _, _, _, _, skill, verbosity, bonus in LLMS:
                 perf = performance(world, task, skill + bonus[task], difficulty)
