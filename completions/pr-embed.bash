@@ -165,8 +165,39 @@ _pr-embed() {
     local -a repeating_flags=()
     local -a non_repeating_flags=(--version -h --help)
     local -a repeating_options=()
-    local -a non_repeating_options=()
-    __pr-embed_offer_flags_options 0
+    local -a non_repeating_options=(--tasks --llms --dim --embeddings --output -o)
+    __pr-embed_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--tasks')
+        __pr-embed_add_completions -o plusdirs -fX '!*.@(jsonl)'
+        return
+        ;;
+    '--llms')
+        __pr-embed_add_completions -o plusdirs -fX '!*.@(jsonl)'
+        return
+        ;;
+    '--dim')
+        return
+        ;;
+    '--embeddings')
+        __pr-embed_add_completions -o plusdirs -fX '!*.@(jsonl)'
+        return
+        ;;
+    '--output'|'-o')
+        __pr-embed_add_completions -o plusdirs -fX '!*.@(prg)'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __pr-embed_add_completions -o plusdirs -fX '!*.@(prg)'
+        return
+        ;;
+    esac
 
     # Offer subcommand / subcommand argument completions
     local -r subcommand="${unparsed_words[0]}"

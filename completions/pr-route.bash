@@ -163,10 +163,45 @@ _pr-route() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--version -h --help)
+    local -a non_repeating_flags=(--allow-unknown-users --line-buffered --version -h --help)
     local -a repeating_options=()
-    local -a non_repeating_options=()
-    __pr-route_offer_flags_options 0
+    local -a non_repeating_options=(--graph --weights --split --support --embeddings --threads)
+    __pr-route_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--graph')
+        __pr-route_add_completions -o plusdirs -fX '!*.@(prg)'
+        return
+        ;;
+    '--weights')
+        __pr-route_add_completions -o plusdirs -fX '!*.@(prw)'
+        return
+        ;;
+    '--split')
+        __pr-route_add_completions -W 'train'$'\n''val'$'\n''test'$'\n''support'
+        return
+        ;;
+    '--support')
+        __pr-route_add_completions -o plusdirs -fX '!*.@(jsonl)'
+        return
+        ;;
+    '--embeddings')
+        __pr-route_add_completions -o plusdirs -fX '!*.@(jsonl)'
+        return
+        ;;
+    '--threads')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __pr-route_add_completions -o plusdirs -fX '!*.@(jsonl)'
+        return
+        ;;
+    esac
 
     # Offer subcommand / subcommand argument completions
     local -r subcommand="${unparsed_words[0]}"

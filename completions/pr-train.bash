@@ -163,10 +163,64 @@ _pr-train() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--version -h --help)
+    local -a non_repeating_flags=(--log-json --quiet -q --version -h --help)
     local -a repeating_options=()
-    local -a non_repeating_options=()
-    __pr-train_offer_flags_options 0
+    local -a non_repeating_options=(--output -o --model --layers --hidden --epochs --batch-size --lr --patience --loss --dropout --fanout --seed --threads)
+    __pr-train_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--output'|'-o')
+        __pr-train_add_completions -o plusdirs -fX '!*.@(prw)'
+        return
+        ;;
+    '--model')
+        __pr-train_add_completions -W 'personalized'$'\n''graphrouter'$'\n''mlp'
+        return
+        ;;
+    '--layers')
+        return
+        ;;
+    '--hidden')
+        return
+        ;;
+    '--epochs')
+        return
+        ;;
+    '--batch-size')
+        return
+        ;;
+    '--lr')
+        return
+        ;;
+    '--patience')
+        return
+        ;;
+    '--loss')
+        __pr-train_add_completions -W 'softmax'$'\n''bce'
+        return
+        ;;
+    '--dropout')
+        return
+        ;;
+    '--fanout')
+        return
+        ;;
+    '--seed')
+        return
+        ;;
+    '--threads')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __pr-train_add_completions -o plusdirs -fX '!*.@(prg)'
+        return
+        ;;
+    esac
 
     # Offer subcommand / subcommand argument completions
     local -r subcommand="${unparsed_words[0]}"

@@ -31,13 +31,75 @@ import Testing
         #expect(missing.err == "pr-sim: /nonexistent/r.jsonl: cannot open: No such file or directory\n")
     }
 
-    @Test func modelToolsAreNotAvailableYet() throws {
-        for tool in ["pr-embed", "pr-train", "pr-route"] {
-            let result = try runTool(tool, [])
-            #expect(result.status == 69)
-            #expect(result.err.hasPrefix("\(tool): not yet implemented"))
-            #expect(try runTool(tool, ["--help"]).status == 0)
+    /// A trained personalized model on a small cost-mode world, in `scratch`.
+    static func trainedWorld(_ scratch: Scratch) throws {
+        try scratch.file("responses.jsonl", responses)
+        try scratch.file("tasks.jsonl", #"{"task":"math","description":"arithmetic word problems"}"#)
+        try scratch.file("llms.jsonl", ["small", "medium", "large"].enumerated().map {
+            #"{"llm":"\#($0.element)","description":"a \#($0.element) model","price_in":\#($0.offset + 1),"price_out":\#($0.offset + 2)}"#
+        }.joined(separator: "\n"))
+        let sim = try runTool("pr-sim", ["--sweep", "4", "-o", scratch.path("i.jsonl"), scratch.path("responses.jsonl")])
+        #expect(sim.status == 0)
+        #expect(try runTool("pr-build-graph", ["--seed", "2", "-o", scratch.path("g.prg"), scratch.path("i.jsonl")]).status == 0)
+        let embed = try runTool("pr-embed", ["--tasks", scratch.path("tasks.jsonl"), "--llms", scratch.path("llms.jsonl"), "--dim", "16",
+                                             scratch.path("g.prg")])
+        #expect(embed.status == 0, "\(embed.err)")
+        let train = try runTool("pr-train", ["--epochs", "5", "--hidden", "8", "--log-json", "-o", scratch.path("m.prw"), scratch.path("g.prg")])
+        #expect(train.status == 0, "\(train.err)")
+        let epochs = train.err.split(separator: "\n").filter { $0.hasPrefix("{\"epoch\":") }
+        #expect(epochs.count == 5)
+    }
+
+    @Test func embedTrainRouteEvaluate() throws {
+        let scratch = try Scratch()
+        try Self.trainedWorld(scratch)
+        let routed = try runTool("pr-route", ["--graph", scratch.path("g.prg"), "--weights", scratch.path("m.prw"), "--split", "test"])
+        #expect(routed.status == 0, "\(routed.err)")
+        let routes = try decodeLines(routed.out) { record in
+            (try record.string("llm"), try record.number("score"))
         }
+        #expect(routes.count == 16 && routes.allSatisfy { ["small", "medium", "large"].contains($0.0) })
+        try scratch.file("routes.jsonl", routed.out)
+        let eval = try runTool("pr-eval", ["--truth", scratch.path("i.jsonl"), scratch.path("routes.jsonl")])
+        #expect(eval.status == 0 && eval.out.contains(#""queries":16"#))
+        let info = try runTool("pr-build-graph", ["--info", scratch.path("g.prg")])
+        #expect(info.out.contains(#""features":{"encoder":"hashed-ngrams-v1","dimension":16,"llm_columns":19}"#))
+    }
+
+    @Test func routesNewQueriesAndNewUsers() throws {
+        let scratch = try Scratch()
+        try Self.trainedWorld(scratch)
+        let arguments = ["--graph", scratch.path("g.prg"), "--weights", scratch.path("m.prw")]
+        let known = try runTool("pr-route", arguments, stdin: """
+            {"user":"sweep-1","query":"What is 7 times 8?","task":"math","query_id":"new-1"}
+            {"user":"sweep-4","query":"What is 9 plus 3?","task":"math"}
+            """)
+        #expect(known.status == 0, "\(known.err)")
+        let ids = try decodeLines(known.out) { try $0.string("query_id") }
+        #expect(ids == ["new-1", "line-2"])
+        let stranger = #"{"user":"alice","query":"What is 2+2?","task":"math"}"#
+        let unknown = try runTool("pr-route", arguments, stdin: stranger)
+        #expect(unknown.status == 65)
+        #expect(unknown.err.hasPrefix(#"pr-route: <stdin>:1: field "user": unknown user "alice""#))
+        #expect(try runTool("pr-route", arguments + ["--allow-unknown-users"], stdin: stranger).status == 0)
+        let history = try runTool("pr-sim", ["--alpha", "1", "--beta", "0", "--user", "alice", "--queries-per-user", "3",
+                                             scratch.path("responses.jsonl")])
+        try scratch.file("alice.jsonl", history.out)
+        let supported = try runTool("pr-route", arguments + ["--support", scratch.path("alice.jsonl")], stdin: stranger)
+        #expect(supported.status == 0, "\(supported.err)")
+        let badTask = try runTool("pr-route", arguments, stdin: #"{"user":"sweep-1","query":"x","task":"poetry"}"#)
+        #expect(badTask.status == 65 && badTask.err.contains(#"field "task": unknown task "poetry""#))
+    }
+
+    @Test func trainingNeedsFeaturesAndWeightsMustMatchTheGraph() throws {
+        let scratch = try Scratch()
+        try Self.trainedWorld(scratch)
+        #expect(try runTool("pr-build-graph", ["--seed", "2", "-o", scratch.path("bare.prg"), scratch.path("i.jsonl")]).status == 0)
+        let bare = try runTool("pr-train", ["-o", scratch.path("x.prw"), scratch.path("bare.prg")])
+        #expect(bare.status == 65 && bare.err == "pr-train: the graph has no node features: run pr-embed first\n")
+        let wrong = try runTool("pr-route", ["--graph", scratch.path("g.prg"), "--weights", scratch.path("g.prg"), "--split", "test"])
+        #expect(wrong.status == 65 && wrong.err.contains("not a prouter weights file"))
+        #expect(try runTool("pr-train", ["--layers", "6", "-o", scratch.path("x.prw"), scratch.path("g.prg")]).status == 64)
     }
 
     @Test func pipelineIsDeterministicEndToEnd() throws {

@@ -104,3 +104,7 @@ import Testing
         #expect(schedule.rate(at: 0) == 0.1 && schedule.rate(at: 250) == 0.05 && schedule.rate(at: 500) == 0)
     }
 }
+
+extension GradientCheckTests {
+    @Test func reshapeToColumn() { Self.check([Self.random(3, 2, seed: 4)]) { $0.reshapeToColumn($1[0]) } }
+}

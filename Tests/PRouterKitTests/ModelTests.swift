@@ -1,0 +1,169 @@
+import Foundation
+import Testing
+@testable import PRouterKit
+
+@Suite struct ModelTests {
+    /// Two users with opposite preferences over two tasks' queries: "saver" (alpha 0.1,
+    /// beta 0.9) always prefers the cheap LLM, "spender" (alpha 1, beta 0) the strong one.
+    static func oppositeUsers(queries: Int = 40, seed: UInt64 = 3) throws -> Graph {
+        var lines: [String] = []
+        for q in 0..<queries {
+            let task = q % 2 == 0 ? "math" : "chat"
+            lines.append(responseLine("q\(q)", "cheap", perf: 0.3 + Double(q % 5) / 50, cost: 0.001, task: task))
+            lines.append(responseLine("q\(q)", "strong", perf: 0.9, cost: 0.05 + Double(q % 3) / 100, task: task))
+            lines.append(responseLine("q\(q)", "middle", perf: 0.55, cost: 0.03, task: task))
+        }
+        let text = try simulate(lines, users: [("saver", 0.1, 0.9), ("spender", 1.0, 0.0)])
+        var builder = GraphBuilder()
+        for interaction in try decodeLines(text, Interaction.init) { try builder.add(interaction) }
+        var options = GraphBuildOptions()
+        options.seed = seed
+        var graph = try builder.build(options)
+        let encoder = TextEncoder(dimension: 16)
+        graph.features = NodeFeatures(
+            encoder: encoder.name, dimension: 16,
+            task: Matrix(rows: graph.tasks.count, cols: 16, data: graph.tasks.flatMap { encoder.encode($0) }),
+            query: Matrix(rows: graph.queryIDs.count, cols: 16, data: graph.queryTexts.flatMap { encoder.encode($0) }),
+            llm: Matrix(rows: graph.llms.count, cols: 16 + 3, data: graph.llms.flatMap { encoder.encode($0) + [0, 0, 0] }))
+        return graph
+    }
+
+    static func quickOptions(epochs: Int = 60) -> TrainingOptions {
+        var options = TrainingOptions()
+        options.epochs = epochs
+        options.batchSize = 8
+        options.learningRate = 0.01
+        options.patience = epochs
+        options.seed = 1
+        return options
+    }
+
+    @Test func learnsOppositeUsersPerfectly() throws {
+        let graph = try Self.oppositeUsers()
+        var config = ModelConfig()
+        config.hidden = 16
+        let trained = try Trainer.train(graph: graph, config: config, options: Self.quickOptions()) { _ in }
+        let data = try RoutingData(graph: graph, routing: true)
+        let context = PredictionContext(data: data)
+        let test = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .test }
+        #expect(test.count == 16)
+        let outcome = context.evaluate(model: trained.model, nodes: test)
+        #expect(outcome.hits == outcome.count)
+    }
+
+    @Test func wholeModelGradientMatchesFiniteDifferences() throws {
+        let graph = try Self.oppositeUsers(queries: 6)
+        let data = try RoutingData(graph: graph, routing: false)
+        var config = ModelConfig()
+        config.hidden = 4
+        config.layers = 2
+        config.mode = graph.mode
+        config.queryWidth = data.queryFeatures.cols
+        config.taskWidth = data.taskFeatures.cols
+        config.llmWidth = data.llmFeatures.cols
+        config.llmCount = data.llmIDs.count
+        var model = RouterModel(config: config, seed: 5)
+        let context = PredictionContext(data: data)
+        let batch = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .train }
+        func loss(_ model: RouterModel) -> (Float, [Matrix]) {
+            var generator = SplitMix64(seed: 9)
+            let tape = Tape()
+            let scores = context.scores(model: model, tape: tape, targets: batch, fanout: 3, generator: &generator)
+            let loss = Trainer.lossVariable(tape: tape, scores: scores, batch: batch, data: data, kind: .softmax)
+            tape.backward(from: loss)
+            return (tape.value(loss).data[0], tape.parameterGradients(shapes: model.parameters.shapes))
+        }
+        let (_, gradients) = loss(model)
+        var checked = 0
+        for p in model.parameters.values.indices {
+            for i in stride(from: 0, to: model.parameters.values[p].data.count, by: 7) {
+                let original = model.parameters.values[p].data[i]
+                model.parameters.values[p].data[i] = original + 5e-3
+                let plus = loss(model).0
+                model.parameters.values[p].data[i] = original - 5e-3
+                let minus = loss(model).0
+                model.parameters.values[p].data[i] = original
+                let numeric = (plus - minus) / 1e-2
+                #expect(abs(numeric - gradients[p].data[i]) <= 2e-2 * max(1, abs(numeric)),
+                        "\(model.parameters.names[p])[\(i)]: analytic \(gradients[p].data[i]) numeric \(numeric)")
+                checked += 1
+            }
+        }
+        #expect(checked > 100)
+    }
+
+    @Test func targetsDoNotSeeTheirOwnOutcomes() throws {
+        var graph = try Self.oppositeUsers(queries: 10)
+        var config = ModelConfig()
+        config.hidden = 8
+        let trained = try Trainer.train(graph: graph, config: config, options: Self.quickOptions(epochs: 3)) { _ in }
+        let node = graph.nodeSplit.firstIndex(of: .train)!
+        func scores(_ graph: Graph) throws -> [Float] {
+            let data = try RoutingData(graph: graph, routing: false)
+            var generator = SplitMix64(seed: 0)
+            let tape = Tape()
+            return tape.value(PredictionContext(data: data).scores(model: trained.model, tape: tape, targets: [node],
+                                                                     fanout: nil, generator: &generator)).data
+        }
+        let before = try scores(graph)
+        // Rotate the target's outcomes (performance, cost, reward, best) among its own edges:
+        // its label changes, the per-task normalization ranges do not.
+        let edges = Array(graph.edgeStarts()[node]..<graph.edgeStarts()[node + 1])
+        let rotated = edges.dropFirst() + [edges[0]]
+        let original = graph
+        for (edge, source) in zip(edges, rotated) {
+            graph.edgeBest[edge] = original.edgeBest[source]
+            graph.edgePerformance[edge] = original.edgePerformance[source]
+            graph.edgeCost[edge] = original.edgeCost[source]
+            graph.edgeReward[edge] = original.edgeReward[source]
+        }
+        #expect(graph.edgeBest != original.edgeBest)
+        let after = try scores(graph)
+        #expect(zip(before, after).allSatisfy { abs($0 - $1) < 1e-5 })
+    }
+
+    @Test func trainingIsDeterministicAndWeightsRoundTrip() throws {
+        let graph = try Self.oppositeUsers(queries: 12)
+        var config = ModelConfig()
+        config.hidden = 8
+        config.dropout = 0.2
+        let first = try Trainer.train(graph: graph, config: config, options: Self.quickOptions(epochs: 4)) { _ in }
+        let second = try Trainer.train(graph: graph, config: config, options: Self.quickOptions(epochs: 4)) { _ in }
+        #expect(first.model.parameters == second.model.parameters)
+        let scratch = try Scratch()
+        try first.write(to: scratch.path("a.prw"))
+        try second.write(to: scratch.path("b.prw"))
+        #expect(try FileIO.readAll(path: scratch.path("a.prw")) == FileIO.readAll(path: scratch.path("b.prw")))
+        let read = try TrainedModel.read(from: scratch.path("a.prw"))
+        #expect(read.model.parameters == first.model.parameters && read.model.config == first.model.config)
+        #expect(read.llms == graph.llms && read.bestEpoch == first.bestEpoch)
+        var bytes = try FileIO.readAll(path: scratch.path("a.prw"))
+        bytes[bytes.count - 9] ^= 1
+        #expect(errorMessage { _ = try SectionFile(decoding: bytes, name: "a.prw", expecting: .weights) }?
+            .contains("a.prw: corrupted: checksum mismatch") == true)
+        #expect(errorMessage { _ = try Graph.read(from: scratch.path("a.prw")) } == "a.prw: not a prouter graph file (bad magic)")
+    }
+
+    @Test(arguments: ModelKind.allCases)
+    func everyModelKindTrainsAndBeatsRandom(kind: ModelKind) throws {
+        let graph = try Self.oppositeUsers()
+        var config = ModelConfig()
+        config.kind = kind
+        config.hidden = 16
+        let trained = try Trainer.train(graph: graph, config: config, options: Self.quickOptions(epochs: 30)) { _ in }
+        let data = try RoutingData(graph: graph, routing: true)
+        let test = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .test }
+        let outcome = PredictionContext(data: data).evaluate(model: trained.model, nodes: test)
+        // Without users, half of the test pairs (one user's) are the best a model can do.
+        #expect(Double(outcome.hits) / Double(outcome.count) >= (kind == .personalized ? 1 : 0.5))
+    }
+
+    @Test func encoderIsDeterministicAndNormalized() {
+        let encoder = TextEncoder(dimension: 32)
+        let a = encoder.encode("How many apples does Ava have now?")
+        #expect(a == encoder.encode("How many apples does Ava have now?"))
+        #expect(abs(a.reduce(0) { $0 + $1 * $1 } - 1) < 1e-5)
+        #expect(encoder.encode("...") == [Float](repeating: 0, count: 32))
+        #expect(TextEncoder.words("Hello, World-2026!") == ["hello", "world", "2026"])
+    }
+}
