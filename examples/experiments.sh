@@ -40,8 +40,12 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f%%", 100 * a / b }'; }
 standard() {
     echo "== standard setting ($mode mode)"
     graph standard
-    for model in personalized graphrouter mlp; do route standard "$model"; done
-    pr-eval --truth interactions.jsonl --format table standard-personalized.jsonl standard-graphrouter.jsonl standard-mlp.jsonl
+    local files=()
+    for model in personalized graphrouter mlp knn mf; do
+        route standard "$model"
+        files+=("standard-$model.jsonl")
+    done
+    pr-eval --truth interactions.jsonl --format table "${files[@]}"
 }
 
 new_users() {
@@ -72,12 +76,14 @@ new_llms() {
 layers() {
     echo "== layers ablation ($mode mode)"
     [ -s standard.prg ] || graph standard
-    local files=()
+    local files=() standard=standard-personalized.jsonl
+    [ -s "$standard" ] && cp "$standard" standard-personalized.keep
     for count in 0 1 2 3 4 5; do
         route standard personalized --layers "$count"
-        mv standard-personalized.jsonl "layers-$count.jsonl"
+        cp standard-personalized.jsonl "layers-$count.jsonl"
         files+=("layers-$count.jsonl")
     done
+    [ -s standard-personalized.keep ] && mv standard-personalized.keep "$standard"
     pr-eval --truth interactions.jsonl --format table "${files[@]}"
 }
 

@@ -13,7 +13,10 @@ struct PRTrain: ParsableCommand {
             projections, per-relation transforms and learned edge weights, GAT-style \
             attention-weighted aggregation, concatenation with the previous state and a \
             per-type update; h_uqt = MLP(h_u, h_t, h_q); score = h_uqt . h_m), graphrouter \
-            (the same without user nodes) and mlp (query and task embeddings to LLM scores).
+            (the same without user nodes), mlp (query and task embeddings to LLM scores), \
+            knn (the --neighbors most similar training queries vote; nothing to train) and \
+            mf (RouteLLM-style matrix factorization of query and LLM embeddings). See \
+            docs/MODEL.md.
 
             The edges of the query nodes being predicted carry no outcome (their features \
             are zeroed in message passing, and their labels are left out of the user \
@@ -41,7 +44,7 @@ struct PRTrain: ParsableCommand {
             completion: .file(extensions: ["prw"]))
     var output: String
 
-    @Option(help: ArgumentHelp("personalized, graphrouter or mlp.", valueName: "model"),
+    @Option(help: ArgumentHelp("personalized, graphrouter, mlp, knn or mf.", valueName: "model"),
             completion: .list(ModelKind.allCases.map(\.rawValue)))
     var model: String = "personalized"
 
@@ -73,6 +76,9 @@ struct PRTrain: ParsableCommand {
     @Option(help: "Neighbors sampled per node and relation while training.")
     var fanout: Int = 10
 
+    @Option(help: "Training queries that vote in the knn baseline.")
+    var neighbors: Int = 10
+
     @Option(help: "Seed for initialization, batching, sampling and dropout.")
     var seed: UInt64 = 0
 
@@ -86,11 +92,11 @@ struct PRTrain: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard ModelKind(rawValue: model) != nil else { throw ValidationError("--model takes personalized, graphrouter or mlp") }
+        guard ModelKind(rawValue: model) != nil else { throw ValidationError("--model takes personalized, graphrouter, mlp, knn or mf") }
         guard LossKind(rawValue: loss) != nil else { throw ValidationError("--loss takes softmax or bce") }
         guard (0...5).contains(layers) else { throw ValidationError("--layers must be in 0...5") }
-        guard hidden >= 1, epochs >= 1, batchSize >= 1, patience >= 1, fanout >= 1, threads >= 1 else {
-            throw ValidationError("--hidden, --epochs, --batch-size, --patience, --fanout and --threads must be positive")
+        guard hidden >= 1, epochs >= 1, batchSize >= 1, patience >= 1, fanout >= 1, neighbors >= 1, threads >= 1 else {
+            throw ValidationError("--hidden, --epochs, --batch-size, --patience, --fanout, --neighbors and --threads must be positive")
         }
         guard lr > 0, lr.isFinite, (0..<1).contains(dropout) else { throw ValidationError("--lr must be > 0 and --dropout in [0, 1)") }
     }
@@ -103,6 +109,7 @@ struct PRTrain: ParsableCommand {
         config.loss = LossKind(rawValue: loss)!
         config.dropout = dropout
         config.fanout = fanout
+        config.neighbors = neighbors
         var options = TrainingOptions()
         options.epochs = epochs
         options.batchSize = batchSize

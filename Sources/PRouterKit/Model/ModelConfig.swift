@@ -6,9 +6,16 @@ public enum ModelKind: String, Sendable, CaseIterable {
     case graphrouter
     /// An MLP from the query and task embeddings to one score per LLM.
     case mlp
+    /// The nearest training queries (cosine similarity of embeddings) vote with their labels.
+    case knn
+    /// RouteLLM-style matrix factorization: a bilinear score of query and LLM embeddings.
+    case mf
 
     /// Whether the model passes messages over the graph.
-    var isGraph: Bool { self != .mlp }
+    var isGraph: Bool { self == .personalized || self == .graphrouter }
+
+    /// Whether the model has trainable parameters.
+    var isTrained: Bool { self != .knn }
 }
 
 /// The loss over each query's candidate LLMs.
@@ -27,6 +34,8 @@ public struct ModelConfig: Sendable, Equatable {
     public var dropout: Float = 0
     /// Neighbors sampled per node and relation while training (all at inference).
     public var fanout = 10
+    /// Neighbors that vote in the knn baseline.
+    public var neighbors = 10
     public var loss: LossKind = .softmax
     public var mode: GraphMode = .cost
     public var encoder = ""

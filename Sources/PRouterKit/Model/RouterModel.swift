@@ -23,12 +23,23 @@ public struct RouterModel: Sendable {
         func add(_ name: String, _ rows: Int, _ cols: Int, zero: Bool = false) {
             index[name] = parameters.add(name, rows: rows, cols: cols, zero: zero, generator: &generator)
         }
-        if config.kind == .mlp {
+        switch config.kind {
+        case .mlp:
             add("mlp.W1", config.queryWidth + config.taskWidth, h)
             add("mlp.b1", 1, h, zero: true)
             add("mlp.W2", h, config.llmCount)
             add("mlp.b2", 1, config.llmCount, zero: true)
             return
+        case .mf:
+            add("mf.P", config.queryWidth + config.taskWidth, h)
+            add("mf.p", 1, h, zero: true)
+            add("mf.Q", config.llmWidth, h)
+            add("mf.bias", config.llmWidth, 1)
+            return
+        case .knn:
+            return
+        case .personalized, .graphrouter:
+            break
         }
         for kind in kinds {
             add("in.\(kind.name).W", config.inputWidth(kind), h)
@@ -83,7 +94,12 @@ public struct RouterModel: Sendable {
     /// Scores of every candidate edge of `graph.targets`, in target order then edge
     /// order, as an e x 1 column.
     func scores(tape: Tape, graph: ComputationGraph, data: RoutingData, profiles: UserProfiles) -> Tape.Variable {
-        if config.kind == .mlp { return mlpScores(tape: tape, targets: graph.targets, data: data) }
+        switch config.kind {
+        case .mlp: return mlpScores(tape: tape, targets: graph.targets, data: data)
+        case .mf: return factorizationScores(tape: tape, targets: graph.targets, data: data)
+        case .knn: return tape.constant(NearestQueries(data: data, neighbors: config.neighbors).scores(graph.targets))
+        case .personalized, .graphrouter: break
+        }
         var states: [Tape.Variable?] = Array(repeating: nil, count: NodeKind.allCases.count)
         let inputs = graph.levels[0]
         for kind in kinds {
@@ -165,6 +181,26 @@ public struct RouterModel: Sendable {
             next[kind.rawValue] = tape.dropout(tape.relu(updated), rate: config.dropout)
         }
         return next
+    }
+
+    /// The matrix-factorization baseline: `score(q, m) = (P [x_q ; x_t] + p) · (Q x_m) + bias · x_m`.
+    private func factorizationScores(tape: Tape, targets: [Int], data: RoutingData) -> Tape.Variable {
+        let queries = data.queryFeatures.rowsGathered(targets.map { data.nodeQueryRow[$0] })
+            .concatenatingColumns(data.taskFeatures.rowsGathered(targets.map { data.nodeTask[$0] }))
+        let queryFactors = tape.add(tape.matmul(tape.constant(queries), parameter(tape, "mf.P")), parameter(tape, "mf.p"))
+        let llms = tape.constant(data.llmFeatures)
+        let llmFactors = tape.matmul(llms, parameter(tape, "mf.Q"))
+        let llmBias = tape.matmul(llms, parameter(tape, "mf.bias"))
+        var rows: [Int32] = []
+        var columns: [Int32] = []
+        for (row, node) in targets.enumerated() {
+            for edge in data.edges(of: node) {
+                rows.append(Int32(row))
+                columns.append(data.edgeLLM[edge])
+            }
+        }
+        return tape.add(tape.rowDot(tape.gatherRows(queryFactors, rows), tape.gatherRows(llmFactors, columns)),
+                        tape.gatherRows(llmBias, columns))
     }
 
     /// The MLP baseline: `[x_q ; x_t]` -> hidden -> one score per LLM, read at each candidate.

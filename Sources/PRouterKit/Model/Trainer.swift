@@ -56,6 +56,11 @@ public enum Trainer {
         guard !trainNodes.isEmpty else { throw DataError("the graph has no training queries") }
 
         var model = RouterModel(config: config, seed: options.seed)
+        guard config.kind.isTrained else {
+            let validation = context.evaluate(model: model, nodes: validationNodes).figure(mode: data.mode)
+            return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: 0,
+                                bestValidation: validation, epochsRun: 0)
+        }
         var adam = Adam(for: model.parameters)
         let stepsPerEpoch = (trainNodes.count + options.batchSize - 1) / options.batchSize
         let schedule = LinearDecay(initial: options.learningRate, totalSteps: options.epochs * stepsPerEpoch)

@@ -12,6 +12,7 @@ extension TrainedModel {
         conf.add("layers", config.layers)
         conf.add("dropout", Double(config.dropout))
         conf.add("fanout", config.fanout)
+        conf.add("neighbors", config.neighbors)
         conf.add("loss", config.loss.rawValue)
         conf.add("encoder", config.encoder)
         conf.add("query_width", config.queryWidth)
@@ -52,6 +53,7 @@ extension TrainedModel {
                 config.layers = try conf.optionalInteger("layers") ?? 0
                 config.dropout = Float(try conf.number("dropout", in: 0...1))
                 config.fanout = try conf.optionalInteger("fanout", minimum: 1) ?? 1
+                config.neighbors = try conf.optionalInteger("neighbors", minimum: 1) ?? 1
                 config.encoder = try conf.string("encoder")
                 config.queryWidth = try conf.optionalInteger("query_width") ?? 0
                 config.taskWidth = try conf.optionalInteger("task_width") ?? 0
