@@ -165,7 +165,7 @@ _pr-train() {
     local -a repeating_flags=()
     local -a non_repeating_flags=(--log-json --quiet -q --version -h --help)
     local -a repeating_options=()
-    local -a non_repeating_options=(--output -o --model --layers --hidden --epochs --batch-size --lr --patience --loss --dropout --fanout --seed --threads)
+    local -a non_repeating_options=(--output -o --model --layers --hidden --epochs --batch-size --lr --weight-decay --patience --loss --dropout --fanout --neighbors --seed --threads)
     __pr-train_offer_flags_options 1
 
     # Offer option value completions
@@ -175,7 +175,7 @@ _pr-train() {
         return
         ;;
     '--model')
-        __pr-train_add_completions -W 'personalized'$'\n''graphrouter'$'\n''mlp'
+        __pr-train_add_completions -W 'personalized'$'\n''graphrouter'$'\n''mlp'$'\n''knn'$'\n''mf'
         return
         ;;
     '--layers')
@@ -193,6 +193,9 @@ _pr-train() {
     '--lr')
         return
         ;;
+    '--weight-decay')
+        return
+        ;;
     '--patience')
         return
         ;;
@@ -204,6 +207,9 @@ _pr-train() {
         return
         ;;
     '--fanout')
+        return
+        ;;
+    '--neighbors')
         return
         ;;
     '--seed')

@@ -20,7 +20,7 @@ function __pr-train_parse_tokens -S
     set -l unparsed_tokens (__pr-train_tokens -pc)
     switch $unparsed_tokens[1]
     case 'pr-train'
-        __pr-train_parse_subcommand 1 'o/output=' 'model=' 'layers=' 'hidden=' 'epochs=' 'batch-size=' 'lr=' 'patience=' 'loss=' 'dropout=' 'fanout=' 'seed=' 'threads=' 'log-json' 'q/quiet' 'version' 'h/help'
+        __pr-train_parse_subcommand 1 'o/output=' 'model=' 'layers=' 'hidden=' 'epochs=' 'batch-size=' 'lr=' 'weight-decay=' 'patience=' 'loss=' 'dropout=' 'fanout=' 'neighbors=' 'seed=' 'threads=' 'log-json' 'q/quiet' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __pr-train_parse_subcommand -r 1 'version'
@@ -79,16 +79,18 @@ end
 complete -c 'pr-train' -f
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_positional "pr-train" -eq 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'prg\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" o output' -l 'output' -s 'o' -d 'The weights file to write.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'prw\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
-complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" model' -l 'model' -d 'personalized, graphrouter or mlp.' -rfka 'personalized graphrouter mlp'
+complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" model' -l 'model' -d 'personalized, graphrouter, mlp, knn or mf.' -rfka 'personalized graphrouter mlp knn mf'
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" layers' -l 'layers' -d 'Message-passing layers (0 to 5).' -rfka ''
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" hidden' -l 'hidden' -d 'Hidden width.' -rfka ''
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" epochs' -l 'epochs' -d 'Maximum epochs.' -rfka ''
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" batch-size' -l 'batch-size' -d 'Query nodes per batch.' -rfka ''
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" lr' -l 'lr' -d 'Initial learning rate (decays linearly to 0).' -rfka ''
+complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" weight-decay' -l 'weight-decay' -d 'L2 weight decay.' -rfka ''
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" patience' -l 'patience' -d 'Stop after this many epochs without a better validation figure.' -rfka ''
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" loss' -l 'loss' -d 'softmax (cross-entropy over each query\'s candidates) or bce (per edge).' -rfka 'softmax bce'
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" dropout' -l 'dropout' -d 'Dropout rate.' -rfka ''
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" fanout' -l 'fanout' -d 'Neighbors sampled per node and relation while training.' -rfka ''
+complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" neighbors' -l 'neighbors' -d 'Training queries that vote in the knn baseline.' -rfka ''
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" seed' -l 'seed' -d 'Seed for initialization, batching, sampling and dropout.' -rfka ''
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" threads' -l 'threads' -d 'OpenBLAS threads (results are byte-identical for the same count).' -rfka ''
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" log-json' -l 'log-json' -d 'One JSON line per epoch on stderr.'

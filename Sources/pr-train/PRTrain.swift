@@ -63,6 +63,9 @@ struct PRTrain: ParsableCommand {
     @Option(help: "Initial learning rate (decays linearly to 0).")
     var lr: Float = 1e-3
 
+    @Option(help: "L2 weight decay.")
+    var weightDecay: Float = 0
+
     @Option(help: "Stop after this many epochs without a better validation figure.")
     var patience: Int = 40
 
@@ -98,7 +101,9 @@ struct PRTrain: ParsableCommand {
         guard hidden >= 1, epochs >= 1, batchSize >= 1, patience >= 1, fanout >= 1, neighbors >= 1, threads >= 1 else {
             throw ValidationError("--hidden, --epochs, --batch-size, --patience, --fanout, --neighbors and --threads must be positive")
         }
-        guard lr > 0, lr.isFinite, (0..<1).contains(dropout) else { throw ValidationError("--lr must be > 0 and --dropout in [0, 1)") }
+        guard lr > 0, lr.isFinite, (0..<1).contains(dropout), weightDecay >= 0, weightDecay.isFinite else {
+            throw ValidationError("--lr must be > 0, --dropout in [0, 1) and --weight-decay >= 0")
+        }
     }
 
     func run() throws {
@@ -115,6 +120,7 @@ struct PRTrain: ParsableCommand {
         options.batchSize = batchSize
         options.learningRate = lr
         options.patience = patience
+        options.weightDecay = weightDecay
         options.seed = seed
         let status = runTool("pr-train") {
             BLAS.setThreads(threads)

@@ -19,20 +19,20 @@ struct PredictionContext {
         return model.scores(tape: tape, graph: graph, data: data, profiles: profiles)
     }
 
-    /// Inference scores per target (all neighbors, no dropout), in chunks of `chunk` targets.
-    func predict(model: RouterModel, targets: [Int], chunk: Int = 4096) -> [[Float]] {
-        var result: [[Float]] = []
+    /// Inference scores per target: every neighbor, no dropout, one graph pass for all
+    /// targets (the observed nodes' embeddings do not depend on the targets, so one pass
+    /// computes them once; a target's scores do not depend on the other targets).
+    func predict(model: RouterModel, targets: [Int]) -> [[Float]] {
+        guard !targets.isEmpty else { return [] }
         var generator = SplitMix64(seed: 0)
-        for start in stride(from: 0, to: targets.count, by: chunk) {
-            let part = Array(targets[start..<min(start + chunk, targets.count)])
-            let tape = Tape()
-            let scores = tape.value(self.scores(model: model, tape: tape, targets: part, fanout: nil, generator: &generator))
-            var offset = 0
-            for node in part {
-                let count = data.edges(of: node).count
-                result.append(Array(scores.data[offset..<offset + count]))
-                offset += count
-            }
+        let tape = Tape()
+        let scores = tape.value(self.scores(model: model, tape: tape, targets: targets, fanout: nil, generator: &generator))
+        var result: [[Float]] = []
+        var offset = 0
+        for node in targets {
+            let count = data.edges(of: node).count
+            result.append(Array(scores.data[offset..<offset + count]))
+            offset += count
         }
         return result
     }

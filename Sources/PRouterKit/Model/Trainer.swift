@@ -9,6 +9,8 @@ public struct TrainingOptions: Sendable, Equatable {
     public var epochs = 400
     public var batchSize = 32
     public var learningRate: Float = 1e-3
+    /// L2 weight decay added to the gradients.
+    public var weightDecay: Float = 0
     /// Epochs without a better validation figure before stopping.
     public var patience = 40
     public var seed: UInt64 = 0
@@ -61,7 +63,7 @@ public enum Trainer {
             return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: 0,
                                 bestValidation: validation, epochsRun: 0)
         }
-        var adam = Adam(for: model.parameters)
+        var adam = Adam(for: model.parameters, weightDecay: options.weightDecay)
         let stepsPerEpoch = (trainNodes.count + options.batchSize - 1) / options.batchSize
         let schedule = LinearDecay(initial: options.learningRate, totalSteps: options.epochs * stepsPerEpoch)
         var generator = SplitMix64(seed: options.seed, stream: 0x7472_6169_6E)
