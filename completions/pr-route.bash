@@ -165,7 +165,7 @@ _pr-route() {
     local -a repeating_flags=()
     local -a non_repeating_flags=(--allow-unknown-users --line-buffered --version -h --help)
     local -a repeating_options=()
-    local -a non_repeating_options=(--graph --weights --split --support --embeddings --threads)
+    local -a non_repeating_options=(--graph --weights --split --support --llms --embeddings --threads)
     __pr-route_offer_flags_options 1
 
     # Offer option value completions
@@ -183,6 +183,10 @@ _pr-route() {
         return
         ;;
     '--support')
+        __pr-route_add_completions -o plusdirs -fX '!*.@(jsonl)'
+        return
+        ;;
+    '--llms')
         __pr-route_add_completions -o plusdirs -fX '!*.@(jsonl)'
         return
         ;;

@@ -15,7 +15,9 @@ struct PRRoute: ParsableCommand {
 
             Users are known by their observed interactions: the graph's training queries, \
             its support queries (pr-build-graph --new-users), and --support interactions of \
-            users not in the graph at all. A user with none is an error unless \
+            users not in the graph at all. --support interactions may also name LLMs that \
+            are not in the graph, described with --llms: they join as new LLM nodes and \
+            become candidates for every routed query (the few-shot new-LLM setting). A user with none is an error unless \
             --allow-unknown-users, which routes them with an empty profile (population \
             behaviour).
 
@@ -26,6 +28,7 @@ struct PRRoute: ParsableCommand {
               pr-route --graph graph.prg --weights model.prw < queries.jsonl
               pr-route --graph graph.prg --weights model.prw --split test | pr-eval --truth interactions.jsonl
               pr-route --graph graph.prg --weights model.prw --support alice-history.jsonl < alice.jsonl
+              pr-route --graph graph.prg --weights model.prw --support new-llm.jsonl --llms llms.jsonl < q.jsonl
 
             \(exitStatusHelp)
             """,
@@ -49,6 +52,10 @@ struct PRRoute: ParsableCommand {
             completion: .file(extensions: ["jsonl"]))
     var support: String?
 
+    @Option(help: ArgumentHelp("Descriptions and prices (llms.jsonl) of LLMs not in the graph used by --support.", valueName: "file"),
+            completion: .file(extensions: ["jsonl"]))
+    var llms: String?
+
     @Option(help: ArgumentHelp("Vectors for new queries, when the graph was embedded with external vectors.", valueName: "file"),
             completion: .file(extensions: ["jsonl"]))
     var embeddings: String?
@@ -70,7 +77,7 @@ struct PRRoute: ParsableCommand {
 
     func run() throws {
         let job = RoutingJob(graphPath: graph, weightsPath: weights, split: split.flatMap(Split.init(name:)),
-                             queriesPath: queries, supportPath: support, embeddingsPath: embeddings,
+                             queriesPath: queries, supportPath: support, llmsPath: llms, embeddingsPath: embeddings,
                              allowUnknownUsers: allowUnknownUsers)
         let status = runTool("pr-route") {
             BLAS.setThreads(threads)

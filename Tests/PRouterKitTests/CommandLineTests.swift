@@ -91,6 +91,23 @@ import Testing
         #expect(badTask.status == 65 && badTask.err.contains(#"field "task": unknown task "poetry""#))
     }
 
+    @Test func newLLMsJoinFromSupportInteractions() throws {
+        let scratch = try Scratch()
+        try Self.trainedWorld(scratch)
+        let support = ["small", "medium", "large", "huge"].map { llm in
+            #"{"user":"sweep-2","query_id":"s1","task":"math","query":"What is 6 times 7?","llm":"\#(llm)","performance":\#(llm == "huge" ? 1 : 0.5),"cost":0.01,"reward":\#(llm == "huge" ? 0.9 : 0.1),"best":\#(llm == "huge")}"#
+        }
+        try scratch.file("support.jsonl", support.joined(separator: "\n"))
+        try scratch.file("new-llms.jsonl", #"{"llm":"huge","description":"a huge model","price_in":5,"price_out":15,"params_b":400}"#)
+        let query = #"{"user":"sweep-2","query":"What is 3 times 4?","task":"math"}"#
+        let arguments = ["--graph", scratch.path("g.prg"), "--weights", scratch.path("m.prw"), "--support", scratch.path("support.jsonl")]
+        let missing = try runTool("pr-route", arguments, stdin: query)
+        #expect(missing.status == 65 && missing.err.contains(#"field "llm": unknown LLM "huge": describe it with --llms"#))
+        let routed = try runTool("pr-route", arguments + ["--llms", scratch.path("new-llms.jsonl")], stdin: query)
+        #expect(routed.status == 0, "\(routed.err)")
+        #expect(routed.out.contains(#""huge":"#))
+    }
+
     @Test func trainingNeedsFeaturesAndWeightsMustMatchTheGraph() throws {
         let scratch = try Scratch()
         try Self.trainedWorld(scratch)

@@ -44,7 +44,7 @@ import Testing
         config.hidden = 16
         let trained = try Trainer.train(graph: graph, config: config, options: Self.quickOptions()) { _ in }
         let data = try RoutingData(graph: graph, routing: true)
-        let context = PredictionContext(data: data)
+        let context = PredictionContext(data: data, llmCount: data.llmIDs.count)
         let test = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .test }
         #expect(test.count == 16)
         let outcome = context.evaluate(model: trained.model, nodes: test)
@@ -63,7 +63,7 @@ import Testing
         config.llmWidth = data.llmFeatures.cols
         config.llmCount = data.llmIDs.count
         var model = RouterModel(config: config, seed: 5)
-        let context = PredictionContext(data: data)
+        let context = PredictionContext(data: data, llmCount: data.llmIDs.count)
         let batch = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .train }
         func loss(_ model: RouterModel) -> (Float, [Matrix]) {
             var generator = SplitMix64(seed: 9)
@@ -102,7 +102,7 @@ import Testing
             let data = try RoutingData(graph: graph, routing: false)
             var generator = SplitMix64(seed: 0)
             let tape = Tape()
-            return tape.value(PredictionContext(data: data).scores(model: trained.model, tape: tape, targets: [node],
+            return tape.value(PredictionContext(data: data, llmCount: data.llmIDs.count).scores(model: trained.model, tape: tape, targets: [node],
                                                                      fanout: nil, generator: &generator)).data
         }
         let before = try scores(graph)
@@ -153,7 +153,7 @@ import Testing
         let trained = try Trainer.train(graph: graph, config: config, options: Self.quickOptions(epochs: 30)) { _ in }
         let data = try RoutingData(graph: graph, routing: true)
         let test = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .test }
-        let outcome = PredictionContext(data: data).evaluate(model: trained.model, nodes: test)
+        let outcome = PredictionContext(data: data, llmCount: data.llmIDs.count).evaluate(model: trained.model, nodes: test)
         // Without users, half of the test pairs (one user's) are the best a model can do.
         #expect(Double(outcome.hits) / Double(outcome.count) >= (kind == .personalized ? 1 : 0.5))
     }

@@ -5,10 +5,11 @@ struct PredictionContext {
     var neighborhoods: Neighborhoods
     var profiles: UserProfiles
 
-    init(data: RoutingData) {
+    /// A context over `data` for a model trained with `llmCount` LLMs.
+    init(data: RoutingData, llmCount: Int) {
         self.data = data
         neighborhoods = Neighborhoods(data: data)
-        profiles = UserProfiles(data: data)
+        profiles = UserProfiles(data: data, llmCount: llmCount)
     }
 
     /// Recorded scores of every candidate of `targets` (their own outcomes left out).

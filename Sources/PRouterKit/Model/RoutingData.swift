@@ -124,6 +124,16 @@ extension RoutingData {
     /// The index of LLM `id`, if the graph has it.
     func llmIndex(_ id: String) -> Int? { llmIDs.firstIndex(of: id) }
 
+    /// Adds an LLM that is not in the graph, with its feature row.
+    mutating func appendLLM(_ id: String, features: [Float]) throws {
+        guard features.count == llmFeatures.cols else {
+            throw DataError("LLM \"\(id)\" has \(features.count) feature values, the graph's LLMs have \(llmFeatures.cols)")
+        }
+        llmIDs.append(id)
+        llmFeatures.data.append(contentsOf: features)
+        llmFeatures.rows += 1
+    }
+
     /// The index of task `id`, if the graph has it.
     func taskIndex(_ id: String) -> Int? { taskIDs.firstIndex(of: id) }
 

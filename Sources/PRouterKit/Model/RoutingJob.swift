@@ -9,13 +9,16 @@ public struct RoutingJob: Sendable {
     public var queriesPath: String
     /// Past interactions of users not in the graph, attached as observed nodes.
     public var supportPath: String?
+    /// Descriptions and prices of LLMs not in the graph that the support interactions use.
+    public var llmsPath: String?
     /// Vectors for new queries when the graph was embedded with an external encoder.
     public var embeddingsPath: String?
     /// Route users with no observed interactions with an empty profile instead of failing.
     public var allowUnknownUsers: Bool
 
     public init(graphPath: String, weightsPath: String, split: Split?, queriesPath: String, supportPath: String?,
-                embeddingsPath: String?, allowUnknownUsers: Bool) {
+                llmsPath: String?, embeddingsPath: String?, allowUnknownUsers: Bool) {
+        self.llmsPath = llmsPath
         self.graphPath = graphPath
         self.weightsPath = weightsPath
         self.split = split
@@ -40,13 +43,16 @@ public struct RoutingJob: Sendable {
         }
         let embedder = try QueryEmbedder(features: graph.features!, embeddingsPath: embeddingsPath)
         if let supportPath { try attachSupport(supportPath, to: &data, embedder: embedder) }
+        if data.llmIDs.count > trained.llms.count, trained.model.config.kind == .mlp {
+            throw UsageError("the mlp baseline has one output per trained LLM and cannot route to new LLMs")
+        }
         let targets: [Int]
         if let split {
             targets = (0..<data.nodeCount).filter { data.nodeSplit[$0] == split }
         } else {
             targets = try attachQueries(to: &data, embedder: embedder)
         }
-        let context = PredictionContext(data: data)
+        let context = PredictionContext(data: data, llmCount: trained.model.config.llmCount)
         let scores = context.predict(model: trained.model, targets: targets)
         for (node, nodeScores) in zip(targets, scores) {
             let edges = Array(data.edges(of: node))
@@ -66,10 +72,14 @@ public struct RoutingJob: Sendable {
     /// Adds each (user, query) of the support interactions as an observed node.
     private func attachSupport(_ path: String, to data: inout RoutingData, embedder: QueryEmbedder) throws {
         var builder = GraphBuilder()
+        let specs = try llmsPath.map(Catalog.llms) ?? [:]
         try JSONLReader(path: path).forEach { record in
             let interaction = try Interaction(record)
-            guard data.llmIndex(interaction.llm) != nil else {
-                throw record.error("llm", "unknown LLM \"\(interaction.llm)\" (new LLMs join through pr-build-graph --new-llm)")
+            if data.llmIndex(interaction.llm) == nil {
+                guard let spec = specs[interaction.llm] else {
+                    throw record.error("llm", "unknown LLM \"\(interaction.llm)\": describe it with --llms llms.jsonl")
+                }
+                try data.appendLLM(spec.llm, features: embedder.embedLLM(spec) + NodeFeatures.llmProfile(spec))
             }
             guard data.taskIndex(interaction.task) != nil else { throw record.error("task", "unknown task \"\(interaction.task)\"") }
             try builder.add(interaction)
@@ -146,5 +156,11 @@ struct QueryEmbedder {
     func embed(id: String, text: String) throws -> [Float] {
         if let external { return try external.vector(.query, id) }
         return encoder!.encode(text)
+    }
+
+    /// The text part of a new LLM's features.
+    func embedLLM(_ spec: LLMSpec) throws -> [Float] {
+        if let external { return try external.vector(.llm, spec.llm) }
+        return encoder!.encode(spec.description)
     }
 }

@@ -52,7 +52,7 @@ public enum Trainer {
         config.taskWidth = data.taskFeatures.cols
         config.llmWidth = data.llmFeatures.cols
         config.llmCount = data.llmIDs.count
-        let context = PredictionContext(data: data)
+        let context = PredictionContext(data: data, llmCount: data.llmIDs.count)
         var trainNodes = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .train && data.target(of: $0) != nil }
         let validationNodes = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .validation && !data.edges(of: $0).isEmpty }
         guard !trainNodes.isEmpty else { throw DataError("the graph has no training queries") }

@@ -18,11 +18,13 @@ struct UserProfiles {
     /// The same per (user, task) pair.
     private var taskTotals: [Int64: [Float]] = [:]
 
-    init(data: RoutingData) {
-        llmCount = data.llmIDs.count
-        totals = [[Float]](repeating: [Float](repeating: 0, count: data.llmIDs.count + 3), count: data.userIDs.count)
+    /// Profiles over the first `llmCount` LLMs (those the model was trained with; a
+    /// preference for an LLM added at routing time counts in the totals only).
+    init(data: RoutingData, llmCount: Int) {
+        self.llmCount = llmCount
+        totals = [[Float]](repeating: [Float](repeating: 0, count: llmCount + 3), count: data.userIDs.count)
         for node in 0..<data.nodeCount where data.isPool[node] {
-            guard let contribution = Self.contribution(of: node, data: data) else { continue }
+            guard let contribution = contribution(of: node, data: data) else { continue }
             let user = Int(data.nodeUser[node])
             let key = Self.key(data.nodeUser[node], data.nodeTask[node])
             var pair = taskTotals[key] ?? [Float](repeating: 0, count: width)
@@ -37,12 +39,12 @@ struct UserProfiles {
     private static func key(_ user: Int32, _ task: Int32) -> Int64 { Int64(user) << 32 | Int64(task) }
 
     /// The (column, value) pairs `node` adds to its user's totals.
-    private static func contribution(of node: Int, data: RoutingData) -> [(Int, Float)]? {
+    private func contribution(of node: Int, data: RoutingData) -> [(Int, Float)]? {
         guard let best = data.edges(of: node).first(where: { data.edgeBest[$0] }) else { return nil }
-        let llmCount = data.llmIDs.count
         let input = best * RoutingData.edgeInputWidth
-        return [(Int(data.edgeLLM[best]), 1), (llmCount, data.edgeInput[input]),
-                (llmCount + 1, data.edgeInput[input + 1]), (llmCount + 2, 1)]
+        var pairs: [(Int, Float)] = [(llmCount, data.edgeInput[input]), (llmCount + 1, data.edgeInput[input + 1]), (llmCount + 2, 1)]
+        if Int(data.edgeLLM[best]) < llmCount { pairs.append((Int(data.edgeLLM[best]), 1)) }
+        return pairs
     }
 
     /// The profile rows of `users`, leaving out the contributions of `excluded` nodes
@@ -69,7 +71,7 @@ struct UserProfiles {
                              total: (Int64) -> [Float]) -> [Int64: [Float]] {
         var adjusted: [Int64: [Float]] = [:]
         for node in excluded where data.isPool[node] {
-            guard let contribution = Self.contribution(of: node, data: data) else { continue }
+            guard let contribution = contribution(of: node, data: data) else { continue }
             let k = key(node)
             var sums = adjusted[k] ?? total(k)
             for (col, value) in contribution { sums[col] -= value }
