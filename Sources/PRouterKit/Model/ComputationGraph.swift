@@ -125,7 +125,7 @@ struct ComputationGraph {
             }
             for (local, llm) in upper.nodes[NodeKind.llm.rawValue].enumerated() {
                 for edge in Self.sample(neighborhoods.llmPool[Int(llm)], fanout, &generator) {
-                    connect(5, .query, Int32(data.nodeOf(edge: Int(edge))), local, edge: edge)
+                    connect(5, .query, data.edgeNode[Int(edge)], local, edge: edge)
                 }
             }
             for (local, user) in upper.nodes[NodeKind.user.rawValue].enumerated() {
@@ -148,17 +148,5 @@ struct ComputationGraph {
             if chosen.insert(pick).inserted { result.append(items[pick]) }
         }
         return result
-    }
-}
-
-extension RoutingData {
-    /// The query node an edge belongs to (binary search over `edgeStart`).
-    func nodeOf(edge: Int) -> Int {
-        var low = 0, high = nodeCount
-        while low + 1 < high {
-            let middle = (low + high) / 2
-            if edgeStart[middle] <= edge { low = middle } else { high = middle }
-        }
-        return low
     }
 }

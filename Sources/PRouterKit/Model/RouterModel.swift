@@ -118,7 +118,8 @@ public struct RouterModel: Sendable {
                                      parameter(tape, "in.\(kind.name).b"))
             states[kind.rawValue] = tape.dropout(tape.relu(projected), rate: config.dropout)
         }
-        let masked = Set(graph.targets)
+        var masked = [Bool](repeating: false, count: data.nodeCount)
+        for node in graph.targets { masked[node] = true }
         for (layer, block) in graph.blocks.enumerated() {
             states = propagate(tape: tape, layer: layer + 1, block: block, states: states,
                                upper: graph.levels[layer + 1], data: data, masked: masked)
@@ -146,7 +147,7 @@ public struct RouterModel: Sendable {
 
     /// One message-passing layer from `states` (lower level) to the upper level's nodes.
     private func propagate(tape: Tape, layer: Int, block: ComputationGraph.Block, states: [Tape.Variable?],
-                           upper: ComputationGraph.Level, data: RoutingData, masked: Set<Int>) -> [Tape.Variable?] {
+                           upper: ComputationGraph.Level, data: RoutingData, masked: [Bool]) -> [Tape.Variable?] {
         var next: [Tape.Variable?] = Array(repeating: nil, count: NodeKind.allCases.count)
         for kind in kinds {
             let count = upper.nodes[kind.rawValue].count
@@ -160,8 +161,9 @@ public struct RouterModel: Sendable {
                 var z = tape.matmul(tape.gatherRows(sourceStates, edges.source), parameter(tape, "\(prefix).W"))
                 if relation.carriesOutcome {
                     var inputs = Matrix(rows: edges.queryEdge.count, cols: RoutingData.edgeInputWidth)
-                    for (row, edge) in edges.queryEdge.enumerated() where data.isPool[data.nodeOf(edge: Int(edge))]
-                        && !masked.contains(data.nodeOf(edge: Int(edge))) {
+                    for (row, edge) in edges.queryEdge.enumerated() {
+                        let node = Int(data.edgeNode[Int(edge)])
+                        guard data.isPool[node], !masked[node] else { continue }
                         for col in 0..<RoutingData.edgeInputWidth {
                             inputs[row, col] = data.edgeInput[Int(edge) * RoutingData.edgeInputWidth + col]
                         }

@@ -29,6 +29,8 @@ public struct RoutingData: Sendable {
     /// Candidate edges of node n: `edgeStart[n]..<edgeStart[n+1]`.
     public var edgeStart: [Int] = [0]
     public var edgeLLM: [Int32] = []
+    /// The query node of each edge.
+    public var edgeNode: [Int32] = []
     /// `[perf_norm, cost_norm, best, 1]` per edge, used only where observed.
     public var edgeInput: [Float] = []
     public var edgeBest: [Bool] = []
@@ -93,6 +95,7 @@ public struct RoutingData: Sendable {
         nodeQueryID.append(queryID)
         isPool.append(observed)
         for edge in edges {
+            edgeNode.append(Int32(nodeUser.count - 1))
             edgeLLM.append(edge.llm)
             edgeInput.append(contentsOf: edge.input)
             edgeBest.append(edge.best)
