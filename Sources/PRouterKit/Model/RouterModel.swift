@@ -134,14 +134,8 @@ public struct RouterModel: Sendable {
         }
         let hidden = tape.relu(tape.add(tape.matmul(tape.concatColumns(parts), parameter(tape, "combine.W1")), parameter(tape, "combine.b1")))
         let combined = tape.add(tape.matmul(hidden, parameter(tape, "combine.W2")), parameter(tape, "combine.b2"))
-        var candidateRow: [Int32] = []
-        var candidateLLM: [Int32] = []
-        for (row, node) in graph.targets.enumerated() {
-            for edge in data.edges(of: node) {
-                candidateRow.append(Int32(row))
-                candidateLLM.append(top.lookup[NodeKind.llm.rawValue][data.edgeLLM[edge]]!)
-            }
-        }
+        let (candidateRow, candidateGlobalLLM) = Self.candidates(of: graph.targets, data: data)
+        let candidateLLM = candidateGlobalLLM.map { top.lookup[NodeKind.llm.rawValue][$0]! }
         return tape.rowDot(tape.gatherRows(combined, candidateRow), tape.gatherRows(states[NodeKind.llm.rawValue]!, candidateLLM))
     }
 
@@ -193,14 +187,7 @@ public struct RouterModel: Sendable {
         let llms = tape.constant(data.llmFeatures)
         let llmFactors = tape.matmul(llms, parameter(tape, "mf.Q"))
         let llmBias = tape.matmul(llms, parameter(tape, "mf.bias"))
-        var rows: [Int32] = []
-        var columns: [Int32] = []
-        for (row, node) in targets.enumerated() {
-            for edge in data.edges(of: node) {
-                rows.append(Int32(row))
-                columns.append(data.edgeLLM[edge])
-            }
-        }
+        let (rows, columns) = Self.candidates(of: targets, data: data)
         return tape.add(tape.rowDot(tape.gatherRows(queryFactors, rows), tape.gatherRows(llmFactors, columns)),
                         tape.gatherRows(llmBias, columns))
     }
@@ -213,17 +200,25 @@ public struct RouterModel: Sendable {
         let hidden = tape.dropout(tape.relu(tape.add(tape.matmul(x, parameter(tape, "mlp.W1")), parameter(tape, "mlp.b1"))),
                                   rate: config.dropout)
         let logits = tape.add(tape.matmul(hidden, parameter(tape, "mlp.W2")), parameter(tape, "mlp.b2"))
-        var rows: [Int32] = []
-        var columns: [Int32] = []
-        for (row, node) in targets.enumerated() {
-            for edge in data.edges(of: node) {
-                rows.append(Int32(row))
-                columns.append(data.edgeLLM[edge])
-            }
-        }
+        let (rows, columns) = Self.candidates(of: targets, data: data)
         let llms = config.llmCount
         let flat = tape.reshapeToColumn(logits)
         return tape.gatherRows(flat, zip(rows, columns).map { $0 * Int32(llms) + $1 })
+    }
+}
+
+extension RouterModel {
+    /// For every candidate edge of `targets`, in order: the target's row and the LLM.
+    static func candidates(of targets: [Int], data: RoutingData) -> (rows: [Int32], llms: [Int32]) {
+        var rows: [Int32] = []
+        var llms: [Int32] = []
+        for (row, node) in targets.enumerated() {
+            for edge in data.edges(of: node) {
+                rows.append(Int32(row))
+                llms.append(data.edgeLLM[edge])
+            }
+        }
+        return (rows, llms)
     }
 }
 
