@@ -125,7 +125,8 @@ struct PRTrain: ParsableCommand {
         let status = runTool("pr-train") {
             BLAS.setThreads(threads)
             var reporter = ProgressReporter(style: quiet ? .quiet : logJson ? .json : .automatic)
-            let trained = try Trainer.train(graph: try Graph.read(from: graph), config: config, options: options) {
+            let (input, fingerprint) = try Graph.readWithFingerprint(from: graph)
+            let trained = try Trainer.train(graph: input, fingerprint: fingerprint, config: config, options: options) {
                 reporter.report($0)
             }
             try trained.write(to: output)

@@ -122,6 +122,34 @@ import Testing
         #expect(zip(before, after).allSatisfy { abs($0 - $1) < 1e-5 })
     }
 
+    @Test(arguments: [ModelKind.personalized, .graphrouter])
+    func cachedContextGivesTheExactScores(kind: ModelKind) throws {
+        let graph = try Self.oppositeUsers()
+        var config = ModelConfig()
+        config.kind = kind
+        config.hidden = 8
+        let trained = try Trainer.train(graph: graph, config: config, options: Self.quickOptions(epochs: 5)) { _ in }
+        let data = try RoutingData(graph: graph, routing: true)
+        let context = PredictionContext(data: data, llmCount: data.llmIDs.count)
+        let test = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .test }
+        var generator = SplitMix64(seed: 0)
+        let tape = Tape()
+        let full = tape.value(context.scores(model: trained.model, tape: tape, targets: test, fanout: nil, generator: &generator))
+        let cached = context.predict(model: trained.model, targets: test).flatMap { $0 }
+        #expect(full.data.count == cached.count)
+        #expect(zip(full.data, cached).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($0)) })
+        // The context stored at the end of training for the graph file gives the same scores.
+        let stored = try Trainer.train(graph: graph, fingerprint: 7, config: config, options: Self.quickOptions(epochs: 5)) { _ in }
+        #expect(stored.graphFingerprint == 7)
+        let scratch = try Scratch()
+        try stored.write(to: scratch.path("m.prw"))
+        let read = try TrainedModel.read(from: scratch.path("m.prw"))
+        #expect(read.context == stored.context && read.graphFingerprint == 7)
+        #expect(context.predict(model: read.model, targets: test, context: read.context) == context.predict(model: read.model, targets: test))
+        // One target's scores do not depend on the others routed with it.
+        #expect(context.predict(model: trained.model, targets: [test[3]])[0] == context.predict(model: trained.model, targets: test)[3])
+    }
+
     @Test func trainingIsDeterministicAndWeightsRoundTrip() throws {
         let graph = try Self.oppositeUsers(queries: 12)
         var config = ModelConfig()

@@ -48,14 +48,20 @@ public struct Adam: Sendable {
         step += 1
         let correction1 = 1 - powf(beta1, Float(step))
         let correction2 = 1 - powf(beta2, Float(step))
+        let (b1, b2, epsilon, decay) = (beta1, beta2, self.epsilon, weightDecay)
         for p in parameters.values.indices {
-            for i in parameters.values[p].data.indices {
-                let g = gradients[p].data[i] + weightDecay * parameters.values[p].data[i]
-                first[p].data[i] = beta1 * first[p].data[i] + (1 - beta1) * g
-                second[p].data[i] = beta2 * second[p].data[i] + (1 - beta2) * g * g
-                let mHat = first[p].data[i] / correction1
-                let vHat = second[p].data[i] / correction2
-                parameters.values[p].data[i] -= rate * mHat / (vHat.squareRoot() + epsilon)
+            let gradient = gradients[p].data
+            parameters.values[p].data.withUnsafeMutableBufferPointer { value in
+                first[p].data.withUnsafeMutableBufferPointer { m in
+                    second[p].data.withUnsafeMutableBufferPointer { v in
+                        for i in 0..<value.count {
+                            let g = gradient[i] + decay * value[i]
+                            m[i] = b1 * m[i] + (1 - b1) * g
+                            v[i] = b2 * v[i] + (1 - b2) * g * g
+                            value[i] -= rate * (m[i] / correction1) / ((v[i] / correction2).squareRoot() + epsilon)
+                        }
+                    }
+                }
             }
         }
     }

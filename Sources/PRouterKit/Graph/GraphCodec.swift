@@ -58,7 +58,13 @@ extension Graph {
 
     /// Reads and verifies the graph file at `path`.
     public static func read(from path: String) throws -> Graph {
-        try Graph(file: SectionFile(decoding: FileIO.readAll(path: path), name: path), name: path)
+        try readWithFingerprint(from: path).graph
+    }
+
+    /// Reads and verifies the graph file at `path`, with the file's content fingerprint.
+    public static func readWithFingerprint(from path: String) throws -> (graph: Graph, fingerprint: UInt32) {
+        let file = try SectionFile(decoding: FileIO.readAll(path: path), name: path)
+        return (try Graph(file: file, name: path), file.fingerprint!)
     }
 
     /// Decodes a verified container, checking every count and index.

@@ -65,6 +65,9 @@ public struct SectionFile: Sendable, Equatable {
 
     public var content: Content
     public var sections: [Section]
+    /// For a decoded file, its header checksum, which covers every section's checksum:
+    /// a fingerprint of the whole content.
+    public private(set) var fingerprint: UInt32?
 
     public init(_ content: Content = .graph, sections: [Section]) {
         self.content = content
@@ -129,6 +132,7 @@ public struct SectionFile: Sendable, Equatable {
         guard Self.load(bytes, at: 24) as UInt32 == Self.headerChecksum(bytes, sectionCount: count) else {
             throw fail("corrupted: header checksum mismatch")
         }
+        fingerprint = Self.load(bytes, at: 24)
         guard Self.load(bytes, at: 28) as UInt32 == 0 else { throw fail("corrupted: reserved header bytes are not zero") }
         var sections: [Section] = []
         var used: [Range<Int>] = [0..<Self.headerSize + Self.entrySize * count]

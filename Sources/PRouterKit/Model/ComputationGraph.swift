@@ -89,9 +89,9 @@ struct ComputationGraph {
     /// The target query nodes, whose edges are masked.
     let targets: [Int]
 
+    /// The computation graph of `targets`, with all LLMs at the top level.
     init(targets: [Int], layers: Int, fanout: Int?, includeUsers: Bool, data: RoutingData,
          neighborhoods: Neighborhoods, generator: inout SplitMix64) {
-        self.targets = targets
         var top = Level()
         for node in targets {
             _ = top.local(.query, Int32(node))
@@ -99,6 +99,51 @@ struct ComputationGraph {
             if includeUsers { _ = top.local(.user, data.nodeUser[node]) }
         }
         for llm in 0..<data.llmIDs.count { _ = top.local(.llm, Int32(llm)) }
+        self.init(top: top, targets: targets, layers: layers, fanout: fanout, includeUsers: includeUsers, data: data,
+                  neighborhoods: neighborhoods, generator: &generator)
+    }
+
+    /// The computation graph of every task, LLM and user (for ``ContextStates``), with all neighbors.
+    init(contextOf data: RoutingData, layers: Int, includeUsers: Bool, neighborhoods: Neighborhoods) {
+        var top = Level()
+        for task in 0..<data.taskIDs.count { _ = top.local(.task, Int32(task)) }
+        for llm in 0..<data.llmIDs.count { _ = top.local(.llm, Int32(llm)) }
+        if includeUsers { for user in 0..<data.userIDs.count { _ = top.local(.user, Int32(user)) } }
+        var generator = SplitMix64(seed: 0)
+        self.init(top: top, targets: [], layers: layers, fanout: nil, includeUsers: includeUsers, data: data,
+                  neighborhoods: neighborhoods, generator: &generator)
+    }
+
+    /// The graph that scores `targets` from ``ContextStates``: every level holds the targets and
+    /// all tasks, LLMs and users; blocks carry only the edges into the targets (from their task
+    /// and their candidate LLMs), since the other nodes' states come from the context.
+    init(targets: [Int], shallowLayers layers: Int, includeUsers: Bool, data: RoutingData) {
+        self.targets = targets
+        var level = Level()
+        for node in targets { _ = level.local(.query, Int32(node)) }
+        for task in 0..<data.taskIDs.count { _ = level.local(.task, Int32(task)) }
+        for llm in 0..<data.llmIDs.count { _ = level.local(.llm, Int32(llm)) }
+        if includeUsers { for user in 0..<data.userIDs.count { _ = level.local(.user, Int32(user)) } }
+        var block = Block()
+        for kind in NodeKind.allCases {
+            block.selfIndex[kind.rawValue] = (0..<Int32(level.nodes[kind.rawValue].count)).map { $0 }
+        }
+        for (local, node) in targets.enumerated() {
+            block.edges[2].source.append(data.nodeTask[node])
+            block.edges[2].target.append(Int32(local))
+            for edge in data.edges(of: node) {
+                block.edges[4].source.append(data.edgeLLM[edge])
+                block.edges[4].target.append(Int32(local))
+                block.edges[4].queryEdge.append(Int32(edge))
+            }
+        }
+        levels = Array(repeating: level, count: layers + 1)
+        blocks = Array(repeating: block, count: layers)
+    }
+
+    private init(top: Level, targets: [Int], layers: Int, fanout: Int?, includeUsers: Bool, data: RoutingData,
+                 neighborhoods: Neighborhoods, generator: inout SplitMix64) {
+        self.targets = targets
         var levelsTopDown = [top]
         var blocksTopDown: [Block] = []
         for _ in 0..<layers {

@@ -20,14 +20,23 @@ struct PredictionContext {
         return model.scores(tape: tape, graph: graph, data: data, profiles: profiles)
     }
 
-    /// Inference scores per target: every neighbor, no dropout, one graph pass for all
-    /// targets (the observed nodes' embeddings do not depend on the targets, so one pass
-    /// computes them once; a target's scores do not depend on the other targets).
-    func predict(model: RouterModel, targets: [Int]) -> [[Float]] {
+    /// Inference scores per target: every neighbor, no dropout. The task, LLM and user
+    /// states come from `context` (computed here when not given), so each target costs
+    /// only its own computation and its scores do not depend on the other targets.
+    func predict(model: RouterModel, targets: [Int], context: ContextStates? = nil) -> [[Float]] {
         guard !targets.isEmpty else { return [] }
-        var generator = SplitMix64(seed: 0)
         let tape = Tape()
-        let scores = tape.value(self.scores(model: model, tape: tape, targets: targets, fanout: nil, generator: &generator))
+        let values: Tape.Variable
+        if model.config.kind.isGraph {
+            let states = context ?? ContextStates(model: model, context: self)
+            let graph = ComputationGraph(targets: targets, shallowLayers: model.config.layers,
+                                         includeUsers: model.config.kind == .personalized, data: data)
+            values = model.scores(tape: tape, graph: graph, data: data, profiles: profiles, context: states)
+        } else {
+            var generator = SplitMix64(seed: 0)
+            values = self.scores(model: model, tape: tape, targets: targets, fanout: nil, generator: &generator)
+        }
+        let scores = tape.value(values)
         var result: [[Float]] = []
         var offset = 0
         for node in targets {
@@ -39,9 +48,9 @@ struct PredictionContext {
     }
 
     /// Routes `nodes` and scores the choices against their outcomes.
-    func evaluate(model: RouterModel, nodes: [Int]) -> Outcome {
+    func evaluate(model: RouterModel, nodes: [Int], context: ContextStates? = nil) -> Outcome {
         var outcome = Outcome()
-        for (node, scores) in zip(nodes, predict(model: model, targets: nodes)) {
+        for (node, scores) in zip(nodes, predict(model: model, targets: nodes, context: context)) {
             let edges = Array(data.edges(of: node))
             let chosen = edges[scores.indices.max { scores[$0] < scores[$1] }!]
             outcome.count += 1

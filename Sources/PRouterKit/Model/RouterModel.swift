@@ -93,13 +93,36 @@ public struct RouterModel: Sendable {
 
     /// Scores of every candidate edge of `graph.targets`, in target order then edge
     /// order, as an e x 1 column.
-    func scores(tape: Tape, graph: ComputationGraph, data: RoutingData, profiles: UserProfiles) -> Tape.Variable {
+    /// With `context`, the task, LLM and user states come from it instead of being computed
+    /// (`graph` is then a shallow graph of the targets).
+    func scores(tape: Tape, graph: ComputationGraph, data: RoutingData, profiles: UserProfiles,
+                context: ContextStates? = nil) -> Tape.Variable {
         switch config.kind {
         case .mlp: return mlpScores(tape: tape, targets: graph.targets, data: data)
         case .mf: return factorizationScores(tape: tape, targets: graph.targets, data: data)
         case .knn: return tape.constant(NearestQueries(data: data, neighbors: config.neighbors).scores(graph.targets))
         case .personalized, .graphrouter: break
         }
+        let states = encode(tape: tape, graph: graph, data: data, profiles: profiles, context: context)
+        let top = graph.levels.last!
+        let targets = graph.targets.map { Int32($0) }
+        let queryRows = targets.map { top.lookup[NodeKind.query.rawValue][$0]! }
+        var parts = [tape.gatherRows(states[NodeKind.task.rawValue]!, targets.map { top.lookup[NodeKind.task.rawValue][data.nodeTask[Int($0)]]! }),
+                     tape.gatherRows(states[NodeKind.query.rawValue]!, queryRows)]
+        if config.kind == .personalized {
+            parts.insert(tape.gatherRows(states[NodeKind.user.rawValue]!, targets.map { top.lookup[NodeKind.user.rawValue][data.nodeUser[Int($0)]]! }), at: 0)
+        }
+        let hidden = tape.relu(tape.add(tape.matmul(tape.concatColumns(parts), parameter(tape, "combine.W1")), parameter(tape, "combine.b1")))
+        let combined = tape.add(tape.matmul(hidden, parameter(tape, "combine.W2")), parameter(tape, "combine.b2"))
+        let (candidateRow, candidateGlobalLLM) = Self.candidates(of: graph.targets, data: data)
+        let candidateLLM = candidateGlobalLLM.map { top.lookup[NodeKind.llm.rawValue][$0]! }
+        return tape.rowDot(tape.gatherRows(combined, candidateRow), tape.gatherRows(states[NodeKind.llm.rawValue]!, candidateLLM))
+    }
+
+    /// Input projections and message passing; returns the top level's states per kind.
+    /// `capture` receives every level's states; `context` replaces the task, LLM and user states.
+    func encode(tape: Tape, graph: ComputationGraph, data: RoutingData, profiles: UserProfiles,
+                context: ContextStates? = nil, capture: ((Int, [Tape.Variable?]) -> Void)? = nil) -> [Tape.Variable?] {
         var states: [Tape.Variable?] = Array(repeating: nil, count: NodeKind.allCases.count)
         let inputs = graph.levels[0]
         for kind in kinds {
@@ -120,23 +143,15 @@ public struct RouterModel: Sendable {
         }
         var masked = [Bool](repeating: false, count: data.nodeCount)
         for node in graph.targets { masked[node] = true }
+        if let context { states = context.override(states, level: 0, graph: graph, tape: tape) }
+        capture?(0, states)
         for (layer, block) in graph.blocks.enumerated() {
             states = propagate(tape: tape, layer: layer + 1, block: block, states: states,
                                upper: graph.levels[layer + 1], data: data, masked: masked)
+            if let context { states = context.override(states, level: layer + 1, graph: graph, tape: tape) }
+            capture?(layer + 1, states)
         }
-        let top = graph.levels.last!
-        let targets = graph.targets.map { Int32($0) }
-        let queryRows = targets.map { top.lookup[NodeKind.query.rawValue][$0]! }
-        var parts = [tape.gatherRows(states[NodeKind.task.rawValue]!, targets.map { top.lookup[NodeKind.task.rawValue][data.nodeTask[Int($0)]]! }),
-                     tape.gatherRows(states[NodeKind.query.rawValue]!, queryRows)]
-        if config.kind == .personalized {
-            parts.insert(tape.gatherRows(states[NodeKind.user.rawValue]!, targets.map { top.lookup[NodeKind.user.rawValue][data.nodeUser[Int($0)]]! }), at: 0)
-        }
-        let hidden = tape.relu(tape.add(tape.matmul(tape.concatColumns(parts), parameter(tape, "combine.W1")), parameter(tape, "combine.b1")))
-        let combined = tape.add(tape.matmul(hidden, parameter(tape, "combine.W2")), parameter(tape, "combine.b2"))
-        let (candidateRow, candidateGlobalLLM) = Self.candidates(of: graph.targets, data: data)
-        let candidateLLM = candidateGlobalLLM.map { top.lookup[NodeKind.llm.rawValue][$0]! }
-        return tape.rowDot(tape.gatherRows(combined, candidateRow), tape.gatherRows(states[NodeKind.llm.rawValue]!, candidateLLM))
+        return states
     }
 
     /// One message-passing layer from `states` (lower level) to the upper level's nodes.

@@ -29,7 +29,7 @@ public struct RoutingJob: Sendable {
     }
 
     public func run(writer: JSONLWriter) throws {
-        let graph = try Graph.read(from: graphPath)
+        let (graph, fingerprint) = try Graph.readWithFingerprint(from: graphPath)
         let trained = try TrainedModel.read(from: weightsPath)
         guard trained.llms == graph.llms, trained.tasks == graph.tasks else {
             throw DataError("\(weightsPath): trained on other LLMs or tasks than \(graphPath)")
@@ -53,7 +53,12 @@ public struct RoutingJob: Sendable {
             targets = try attachQueries(to: &data, embedder: embedder)
         }
         let context = PredictionContext(data: data, llmCount: trained.model.config.llmCount)
-        let scores = context.predict(model: trained.model, targets: targets)
+        // The weights' context states hold for the very graph file trained on, as long as no
+        // --support interactions change its observed nodes and no unknown user joined.
+        let unchanged = supportPath == nil && trained.graphFingerprint == fingerprint
+            && data.userIDs.count == graph.users.count && data.llmIDs.count == graph.llms.count
+        let cached = unchanged ? trained.context : nil
+        let scores = context.predict(model: trained.model, targets: targets, context: cached)
         for (node, nodeScores) in zip(targets, scores) {
             let edges = Array(data.edges(of: node))
             let best = nodeScores.indices.max { nodeScores[$0] < nodeScores[$1] }!

@@ -37,12 +37,18 @@ public struct TrainedModel: Sendable {
     public var bestEpoch: Int
     public var bestValidation: Double
     public var epochsRun: Int
+    /// The fingerprint of the graph file trained on, and the model's context states on it
+    /// (all observed nodes, as `pr-route` sees them), reused when routing that same file.
+    var graphFingerprint: UInt32?
+    var context: ContextStates?
 }
 
 /// Mini-batch training with Adam, a linearly decaying learning rate and early stopping
 /// on the validation split.
 public enum Trainer {
-    public static func train(graph: Graph, config requested: ModelConfig, options: TrainingOptions,
+    /// Trains on `graph`; with the graph file's `fingerprint`, the trained model keeps its
+    /// context states for fast routing of that file.
+    public static func train(graph: Graph, fingerprint: UInt32? = nil, config requested: ModelConfig, options: TrainingOptions,
                              progress: (EpochReport) -> Void) throws -> TrainedModel {
         let data = try RoutingData(graph: graph, routing: false)
         var config = requested
@@ -61,7 +67,7 @@ public enum Trainer {
         guard config.kind.isTrained else {
             let validation = context.evaluate(model: model, nodes: validationNodes).figure(mode: data.mode)
             return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: 0,
-                                bestValidation: validation, epochsRun: 0)
+                                bestValidation: validation, epochsRun: 0, graphFingerprint: nil, context: nil)
         }
         var adam = Adam(for: model.parameters, weightDecay: options.weightDecay)
         let stepsPerEpoch = (trainNodes.count + options.batchSize - 1) / options.batchSize
@@ -96,8 +102,14 @@ public enum Trainer {
             if epoch - best.epoch >= options.patience { break }
         }
         model.parameters = best.parameters
+        var routingContext: ContextStates?
+        if fingerprint != nil, config.kind.isGraph {
+            let routing = try RoutingData(graph: graph, routing: true)
+            routingContext = ContextStates(model: model, context: PredictionContext(data: routing, llmCount: routing.llmIDs.count))
+        }
         return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: best.epoch,
-                            bestValidation: best.validation, epochsRun: epochsRun)
+                            bestValidation: best.validation, epochsRun: epochsRun,
+                            graphFingerprint: routingContext == nil ? nil : fingerprint, context: routingContext)
     }
 
     static func lossVariable(tape: Tape, scores: Tape.Variable, batch: [Int], data: RoutingData, kind: LossKind) -> Tape.Variable {

@@ -1,7 +1,8 @@
 /// Reading and writing trained models as weights files (`.prw`): the section container
 /// with magic `PRWEIGH\0`, a `CONF` JSON section (configuration and training record),
-/// the LLM and task ids the model was trained on, parameter names, and one f32
-/// section per parameter (`P000`, `P001`...).
+/// the LLM and task ids the model was trained on, parameter names, one f32 section per
+/// parameter (`P000`, `P001`...), and for graph models the context states on the
+/// training graph file (`CT00`, `CM00`, `CU00`... per level: task, LLM and user rows).
 extension TrainedModel {
     public func write(to path: String) throws {
         let config = model.config
@@ -21,6 +22,7 @@ extension TrainedModel {
         conf.add("best_epoch", bestEpoch)
         conf.add("best_validation", bestValidation)
         conf.add("epochs_run", epochsRun)
+        if let graphFingerprint { conf.add("graph_fingerprint", String(graphFingerprint)) }
         let bytes = Array(conf.text().utf8)
         var sections = [
             SectionFile.Section(tag: "CONF", kind: .json, count: bytes.count, bytes: bytes),
@@ -28,6 +30,12 @@ extension TrainedModel {
         ]
         for (i, value) in model.parameters.values.enumerated() {
             sections.append(.array(parameterTag(i), .f32, value.data))
+        }
+        for (level, kinds) in (context?.states ?? []).enumerated() {
+            for kind in NodeKind.allCases {
+                guard let matrix = kinds[kind.rawValue] else { continue }
+                sections.append(.array(contextTag(kind, level), .f32, matrix.data))
+            }
         }
         try FileIO.writeAtomically(SectionFile(.weights, sections: sections).encoded(), to: path)
     }
@@ -41,6 +49,7 @@ extension TrainedModel {
         }
         var config = ModelConfig()
         var record = (epoch: 0, validation: 0.0, run: 0)
+        var fingerprint: UInt32?
         try section("CONF").bytes.withUnsafeBytes { raw in
             try JSONLReader.parseObject(raw, at: SourceLocation(file: path, line: 1)) { conf in
                 guard let kind = ModelKind(rawValue: try conf.string("model")) else { throw conf.error("model", "unknown") }
@@ -60,6 +69,10 @@ extension TrainedModel {
                 config.llmWidth = try conf.optionalInteger("llm_width") ?? 0
                 record = (try conf.optionalInteger("best_epoch") ?? 0, try conf.number("best_validation"),
                           try conf.optionalInteger("epochs_run") ?? 0)
+                if let text = try conf.optionalString("graph_fingerprint") {
+                    guard let value = UInt32(text) else { throw conf.error("graph_fingerprint", "not a number") }
+                    fingerprint = value
+                }
             }
         }
         let llms = try section("LLMS").stringValues(name: path)
@@ -73,10 +86,29 @@ extension TrainedModel {
             guard data.count == shape.rows * shape.cols else { throw DataError("\(path): parameter \(parameters.names[i]) has the wrong size") }
             parameters.values.append(Matrix(rows: shape.rows, cols: shape.cols, data: data))
         }
+        var context: ContextStates?
+        if fingerprint != nil {
+            let width = config.hidden
+            context = ContextStates(states: try (0...config.layers).map { level in
+                try NodeKind.allCases.map { kind -> Matrix? in
+                    guard let section = file.section(contextTag(kind, level)) else { return nil }
+                    let data: [Float] = try section.values(.f32, name: path)
+                    guard data.count % width == 0 else { throw DataError("\(path): context section \(section.tag) has the wrong size") }
+                    return Matrix(rows: data.count / width, cols: width, data: data)
+                }
+            })
+        }
         return TrainedModel(model: try RouterModel(config: config, parameters: parameters), llms: llms,
                             tasks: try section("TASK").stringValues(name: path),
-                            bestEpoch: record.epoch, bestValidation: record.validation, epochsRun: record.run)
+                            bestEpoch: record.epoch, bestValidation: record.validation, epochsRun: record.run,
+                            graphFingerprint: fingerprint, context: context)
     }
+}
+
+/// The section tag of the context states of `kind` at `level`: `CT00`, `CM01`, `CU02`...
+func contextTag(_ kind: NodeKind, _ level: Int) -> String {
+    let letter = ["U", "T", "Q", "M"][kind.rawValue]
+    return "C" + letter + (level < 10 ? "0" : "") + String(level)
 }
 
 /// The section tag of parameter `index`: `P000`, `P001`...
