@@ -216,3 +216,19 @@ import Testing
             == "g.prg: missing section QNUS")
     }
 }
+
+@Suite struct ChecksumTests {
+    @Test func crc32MatchesKnownValues() {
+        // The standard check value of CRC-32/IEEE.
+        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+        #expect(CRC32.checksum([]) == 0)
+        let text = Array("The quick brown fox jumps over the lazy dog".utf8)
+        #expect(CRC32.checksum(text) == 0x414F_A339)
+        // Continuing over two parts equals one pass, at every split point.
+        for split in 0...text.count {
+            let first = CRC32.checksum(Array(text[0..<split]))
+            let both = Array(text[split...]).withUnsafeBytes { CRC32.checksum($0, continuing: first) }
+            #expect(both == 0x414F_A339)
+        }
+    }
+}
