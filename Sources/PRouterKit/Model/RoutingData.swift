@@ -39,6 +39,9 @@ public struct RoutingData: Sendable {
 
     /// Whether a node's edges are observed (its outcomes known to the model).
     public var isPool: [Bool] = []
+    /// Per task, the ranges that normalize performance and cost (over the graph's edges).
+    var performanceRange: [MinMax] = []
+    var costRange: [MinMax] = []
 
     public var nodeCount: Int { nodeUser.count }
 
@@ -55,8 +58,8 @@ public struct RoutingData: Sendable {
         queryFeatures = features.query
         taskFeatures = features.task
         llmFeatures = features.llm
-        var performanceRange = [MinMax](repeating: MinMax(), count: graph.tasks.count)
-        var costRange = performanceRange
+        performanceRange = [MinMax](repeating: MinMax(), count: graph.tasks.count)
+        costRange = performanceRange
         for edge in 0..<graph.edgeCount {
             let task = Int(graph.nodeTask[Int(graph.edgeNode[edge])])
             performanceRange[task].add(graph.edgePerformance[edge])
@@ -64,7 +67,7 @@ public struct RoutingData: Sendable {
         }
         let starts = graph.edgeStarts()
         for node in 0..<graph.nodeCount {
-            var edges: [(llm: Int32, input: [Float], best: Bool, reward: Double, cost: Double)] = []
+            var edges: [CandidateEdge] = []
             let task = Int(graph.nodeTask[node])
             for edge in starts[node]..<starts[node + 1] {
                 switch graph.edgeStatus[edge] {
@@ -72,11 +75,10 @@ public struct RoutingData: Sendable {
                 case .support where !routing: continue
                 default: break
                 }
-                edges.append((Int32(graph.edgeLLM[edge]),
-                              [Float(performanceRange[task].normalize(graph.edgePerformance[edge])),
-                               Float(costRange[task].normalize(graph.edgeCost[edge])),
-                               graph.edgeBest[edge] ? 1 : 0, 1],
-                              graph.edgeBest[edge], graph.mode == .cost ? graph.edgeReward[edge] : 0, graph.edgeCost[edge]))
+                edges.append(CandidateEdge(llm: Int32(graph.edgeLLM[edge]),
+                                           performance: Float(performanceRange[task].normalize(graph.edgePerformance[edge])),
+                                           cost: Float(costRange[task].normalize(graph.edgeCost[edge])), best: graph.edgeBest[edge],
+                                           reward: graph.mode == .cost ? graph.edgeReward[edge] : 0, rawCost: graph.edgeCost[edge]))
             }
             let split = graph.nodeSplit[node]
             appendNode(user: Int32(graph.nodeUser[node]), task: Int32(task), queryRow: Int32(graph.nodeQuery[node]),
@@ -85,9 +87,19 @@ public struct RoutingData: Sendable {
         }
     }
 
+    /// One candidate edge of a query node: its LLM, normalized outcome and raw figures.
+    struct CandidateEdge {
+        var llm: Int32
+        var performance: Float = 0
+        var cost: Float = 0
+        var best = false
+        var reward = 0.0
+        var rawCost = 0.0
+    }
+
     /// Adds a query node with its candidate edges.
     mutating func appendNode(user: Int32, task: Int32, queryRow: Int32, split: Split, queryID: String, observed: Bool,
-                             edges: [(llm: Int32, input: [Float], best: Bool, reward: Double, cost: Double)]) {
+                             edges: [CandidateEdge]) {
         nodeUser.append(user)
         nodeTask.append(task)
         nodeQueryRow.append(queryRow)
@@ -97,10 +109,13 @@ public struct RoutingData: Sendable {
         for edge in edges {
             edgeNode.append(Int32(nodeUser.count - 1))
             edgeLLM.append(edge.llm)
-            edgeInput.append(contentsOf: edge.input)
+            edgeInput.append(edge.performance)
+            edgeInput.append(edge.cost)
+            edgeInput.append(edge.best ? 1 : 0)
+            edgeInput.append(1)
             edgeBest.append(edge.best)
             edgeReward.append(edge.reward)
-            edgeCost.append(edge.cost)
+            edgeCost.append(edge.rawCost)
         }
         edgeStart.append(edgeLLM.count)
     }

@@ -96,14 +96,13 @@ public struct RoutingJob: Sendable {
             let queryID = support.queryIDs[Int(support.nodeQuery[node])]
             let row = try data.appendQueryRow(embedder.embed(id: queryID, text: support.queryTexts[Int(support.nodeQuery[node])]))
             let task = Int32(data.taskIndex(support.tasks[Int(support.nodeTask[node])])!)
-            var edges: [(llm: Int32, input: [Float], best: Bool, reward: Double, cost: Double)] = []
-            for edge in starts[node]..<starts[node + 1] {
-                let features = support.edgeFeatures
-                let (perf, cost): (Float, Float) = support.mode == .cost
-                    ? (features[2 * edge], features[2 * edge + 1]) : (0, 0)
-                edges.append((Int32(data.llmIndex(support.llms[Int(support.edgeLLM[edge])])!),
-                              [perf, cost, support.edgeBest[edge] ? 1 : 0, 1], support.edgeBest[edge],
-                              support.mode == .cost ? support.edgeReward[edge] : 0, support.edgeCost[edge]))
+            // Outcomes are normalized with the graph's per-task ranges, as the graph's own edges are.
+            let edges = (starts[node]..<starts[node + 1]).map { edge in
+                RoutingData.CandidateEdge(llm: Int32(data.llmIndex(support.llms[Int(support.edgeLLM[edge])])!),
+                                          performance: Float(data.performanceRange[Int(task)].normalize(support.edgePerformance[edge])),
+                                          cost: Float(data.costRange[Int(task)].normalize(support.edgeCost[edge])),
+                                          best: support.edgeBest[edge],
+                                          reward: support.mode == .cost ? support.edgeReward[edge] : 0, rawCost: support.edgeCost[edge])
             }
             data.appendNode(user: user, task: task, queryRow: row, split: .support, queryID: queryID, observed: true, edges: edges)
         }
@@ -130,9 +129,7 @@ public struct RoutingJob: Sendable {
             }
             let user = known ?? data.userIndex(userID, adding: true)!
             let row = try data.appendQueryRow(embedder.embed(id: queryID, text: text))
-            let edges = (0..<data.llmIDs.count).map { llm in
-                (llm: Int32(llm), input: [Float](repeating: 0, count: RoutingData.edgeInputWidth), best: false, reward: 0.0, cost: 0.0)
-            }
+            let edges = (0..<data.llmIDs.count).map { RoutingData.CandidateEdge(llm: Int32($0)) }
             targets.append(data.nodeCount)
             data.appendNode(user: user, task: Int32(task), queryRow: row, split: .test, queryID: queryID, observed: false, edges: edges)
         }
