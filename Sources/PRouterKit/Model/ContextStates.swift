@@ -40,7 +40,7 @@ struct ContextStates: Sendable, Equatable {
     func override(_ variables: [Tape.Variable?], level: Int, graph: ComputationGraph, tape: Tape) -> [Tape.Variable?] {
         var result = variables
         for kind in [NodeKind.task, .llm, .user] {
-            guard let matrix = states[level][kind.rawValue], variables[kind.rawValue] != nil else { continue }
+            guard let matrix = states[level][kind.rawValue], !graph.levels[level].nodes[kind.rawValue].isEmpty else { continue }
             result[kind.rawValue] = tape.constant(matrix.rowsGathered(graph.levels[level].nodes[kind.rawValue]))
         }
         return result

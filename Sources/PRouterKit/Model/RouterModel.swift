@@ -145,8 +145,10 @@ public struct RouterModel: Sendable {
         for node in graph.targets { masked[node] = true }
         if let context { states = context.override(states, level: 0, graph: graph, tape: tape) }
         capture?(0, states)
+        // With a context, only the query nodes' states are computed; the rest come from it.
+        let updated = context == nil ? kinds : [.query]
         for (layer, block) in graph.blocks.enumerated() {
-            states = propagate(tape: tape, layer: layer + 1, block: block, states: states,
+            states = propagate(tape: tape, layer: layer + 1, block: block, states: states, updating: updated,
                                upper: graph.levels[layer + 1], data: data, masked: masked)
             if let context { states = context.override(states, level: layer + 1, graph: graph, tape: tape) }
             capture?(layer + 1, states)
@@ -156,9 +158,10 @@ public struct RouterModel: Sendable {
 
     /// One message-passing layer from `states` (lower level) to the upper level's nodes.
     private func propagate(tape: Tape, layer: Int, block: ComputationGraph.Block, states: [Tape.Variable?],
-                           upper: ComputationGraph.Level, data: RoutingData, masked: [Bool]) -> [Tape.Variable?] {
+                           updating updated: [NodeKind], upper: ComputationGraph.Level, data: RoutingData,
+                           masked: [Bool]) -> [Tape.Variable?] {
         var next: [Tape.Variable?] = Array(repeating: nil, count: NodeKind.allCases.count)
-        for kind in kinds {
+        for kind in updated {
             let count = upper.nodes[kind.rawValue].count
             guard count > 0, let lower = states[kind.rawValue] else { continue }
             let previous = tape.gatherRows(lower, block.selfIndex[kind.rawValue])

@@ -16,18 +16,25 @@ public enum FileIO {
         return try readAll(fd: fd, name: path)
     }
 
-    /// Everything readable from `fd` until end of file.
+    /// Everything readable from `fd` until end of file, read straight into one buffer
+    /// sized from `fstat` (grown if the file grows meanwhile).
     public static func readAll(fd: Int32, name: String) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var status = stat()
+        let expected = fstat(fd, &status) == 0 ? Int(status.st_size) : 0
+        var bytes = [UInt8](repeating: 0, count: max(expected, 1 << 16) + 1)
+        var count = 0
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw FileError(path: name, message: "read failed: \(errnoText())", status: .ioError)
             }
-            if n == 0 { return bytes }
-            bytes.append(contentsOf: chunk[0..<n])
+            if n == 0 {
+                bytes.removeSubrange(count...)
+                return bytes
+            }
+            count += n
         }
     }
 
