@@ -32,6 +32,14 @@ struct Neighborhoods: Sendable {
     var userTasks: [[Int32]]
     var taskUsers: [[Int32]]
 
+    /// Empty neighbor lists of the right sizes.
+    init(empty data: RoutingData) {
+        taskPool = Array(repeating: [], count: data.taskIDs.count)
+        llmPool = Array(repeating: [], count: data.llmIDs.count)
+        userTasks = Array(repeating: [], count: data.userIDs.count)
+        taskUsers = Array(repeating: [], count: data.taskIDs.count)
+    }
+
     init(data: RoutingData) {
         taskPool = Array(repeating: [], count: data.taskIDs.count)
         llmPool = Array(repeating: [], count: data.llmIDs.count)

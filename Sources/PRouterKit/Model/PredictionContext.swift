@@ -5,10 +5,11 @@ struct PredictionContext {
     var neighborhoods: Neighborhoods
     var profiles: UserProfiles
 
-    /// A context over `data` for a model trained with `llmCount` LLMs.
-    init(data: RoutingData, llmCount: Int) {
+    /// A context over `data` for a model trained with `llmCount` LLMs. Without
+    /// `neighborhoods` (when routing from cached context states) only shallow scoring works.
+    init(data: RoutingData, llmCount: Int, neighborhoods: Bool = true) {
         self.data = data
-        neighborhoods = Neighborhoods(data: data)
+        self.neighborhoods = neighborhoods ? Neighborhoods(data: data) : Neighborhoods(empty: data)
         profiles = UserProfiles(data: data, llmCount: llmCount)
     }
 

@@ -52,12 +52,12 @@ public struct RoutingJob: Sendable {
         } else {
             targets = try attachQueries(to: &data, embedder: embedder)
         }
-        let context = PredictionContext(data: data, llmCount: trained.model.config.llmCount)
         // The weights' context states hold for the very graph file trained on, as long as no
         // --support interactions change its observed nodes and no unknown user joined.
         let unchanged = supportPath == nil && trained.graphFingerprint == fingerprint
             && data.userIDs.count == graph.users.count && data.llmIDs.count == graph.llms.count
         let cached = unchanged ? trained.context : nil
+        let context = PredictionContext(data: data, llmCount: trained.model.config.llmCount, neighborhoods: cached == nil)
         let scores = context.predict(model: trained.model, targets: targets, context: cached)
         for (node, nodeScores) in zip(targets, scores) {
             let edges = Array(data.edges(of: node))
