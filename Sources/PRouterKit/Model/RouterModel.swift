@@ -1,6 +1,6 @@
 /// A routing model: the heterogeneous GNN of PersonalizedRouter (or its
-/// user-less GraphRouter variant), or the MLP baseline, as one value that can be
-/// trained, saved and loaded.
+/// user-less GraphRouter variant), or the mlp, knn or mf baseline, as one value that
+/// can be trained, saved and loaded.
 ///
 /// GNN layer `l`, for each node `v` of type `τ` (equations (1)-(4) of the paper):
 /// for each relation `r` into `τ`, messages `z_e = W_r h_src (+ E_r x_e` for
@@ -45,14 +45,14 @@ public struct RouterModel: Sendable {
             add("in.\(kind.name).W", config.inputWidth(kind), h)
             add("in.\(kind.name).b", 1, h, zero: true)
         }
-        for layer in 1...max(config.layers, 1) where config.layers > 0 {
+        for layer in 1..<config.layers + 1 {
             for (_, relation) in relations {
                 let prefix = "l\(layer).\(relation.name)"
                 add("\(prefix).W", h, h)
                 if relation.carriesOutcome { add("\(prefix).E", RoutingData.edgeInputWidth, h) }
                 add("\(prefix).a", h, 1)
                 add("\(prefix).b", h, 1)
-                index["\(prefix).w"] = parameters.add("\(prefix).w", rows: 1, cols: 1, zero: true, generator: &generator)
+                add("\(prefix).w", 1, 1, zero: true)
                 parameters.values[index["\(prefix).w"]!].data[0] = 1
             }
             for kind in kinds {

@@ -76,7 +76,7 @@ public enum Trainer {
         var best = (epoch: 0, validation: -Double.infinity, parameters: model.parameters)
         var step = 0
         var epochsRun = 0
-        for epoch in 1...max(options.epochs, 1) where options.epochs > 0 {
+        for epoch in 1..<options.epochs + 1 {
             let started = monotonicSeconds()
             generator.shuffle(&trainNodes)
             var lossTotal = 0.0
