@@ -62,7 +62,9 @@ public struct RoutingJob: Sendable {
         let scores = context.predict(model: trained.model, targets: targets, context: cached)
         for (node, nodeScores) in zip(targets, scores) {
             let edges = Array(data.edges(of: node))
-            let best = nodeScores.indices.max { nodeScores[$0] < nodeScores[$1] }!
+            guard let best = nodeScores.indices.max(by: { nodeScores[$0] < nodeScores[$1] }) else {
+                throw DataError("\(graphPath): user \"\(data.userIDs[Int(data.nodeUser[node])])\" and query \"\(data.nodeQueryID[node])\" have no candidate LLM the model may route to")
+            }
             try writer.write { route in
                 route.add("user", data.userIDs[Int(data.nodeUser[node])])
                 route.add("query_id", data.nodeQueryID[node])
