@@ -79,3 +79,32 @@ import Testing
         return exponent < 0 ? 1 / result : result
     }
 }
+
+@Suite struct ParallelDecodingTests {
+    @Test func keepsInputOrderAcrossBatches() throws {
+        let count = JSONLReader.batchSize * 2 + 123
+        let text = (0..<count).map { #"{"n":\#($0)}"# }.joined(separator: "\n\n")
+        let path = try Scratch().file("many.jsonl", text)
+        var values: [Int] = []
+        var lines: [Int] = []
+        try JSONLReader(path: path).forEachDecoded({ record in
+            (try record.optionalInteger("n")!, record.location.line)
+        }) { values.append($0.0); lines.append($0.1) }
+        #expect(values == Array(0..<count))
+        #expect(lines == (0..<count).map { 2 * $0 + 1 })
+    }
+
+    @Test func reportsTheFirstBadLineInInputOrder() throws {
+        var rows = (0..<JSONLReader.batchSize + 50).map { #"{"n":\#($0)}"# }
+        rows[JSONLReader.batchSize + 10] = #"{"n":"late"}"#
+        rows[7000] = #"{"n":-1}"#
+        rows[7001] = "{broken"
+        let path = try Scratch().file("bad.jsonl", rows.joined(separator: "\n"))
+        var seen = 0
+        let message = errorMessage {
+            try JSONLReader(path: path).forEachDecoded({ try $0.optionalInteger("n")! }) { _ in seen += 1 }
+        }
+        #expect(message == #"bad.jsonl:7001: field "n": expected an integer >= 0, got -1"#)
+        #expect(seen == 7000)
+    }
+}

@@ -33,11 +33,12 @@ public struct TruthTable: Sendable {
         var mode: GraphMode?
         var pairs: [Pair] = []
         var index: [PairKey: Int] = [:]
-        try JSONLReader(path: path).forEach { record in
-            let interaction = try Interaction(record)
+        try JSONLReader(path: path).forEachDecoded({ try Interaction($0) }) { interaction in
+            let location = interaction.location!
             let recordMode: GraphMode = interaction.reward == nil ? .judge : .cost
             if let mode, mode != recordMode {
-                throw record.error("reward", mode == .cost ? "missing (earlier lines have rewards)" : "unexpected (earlier lines have none)")
+                throw DataError(mode == .cost ? "missing (earlier lines have rewards)" : "unexpected (earlier lines have none)",
+                                at: location, field: "reward")
             }
             mode = recordMode
             let key = PairKey(user: interaction.user, queryID: interaction.queryID)
@@ -47,10 +48,10 @@ public struct TruthTable: Sendable {
             } else {
                 position = pairs.count
                 index[key] = position
-                pairs.append(Pair(user: interaction.user, queryID: interaction.queryID, candidates: [], location: record.location))
+                pairs.append(Pair(user: interaction.user, queryID: interaction.queryID, candidates: [], location: location))
             }
             if pairs[position].candidateIndex(interaction.llm) != nil {
-                throw record.error("llm", "duplicate interaction of this user, query and LLM")
+                throw DataError("duplicate interaction of this user, query and LLM", at: location, field: "llm")
             }
             pairs[position].candidates.append(Candidate(llm: interaction.llm, performance: interaction.performance,
                                                         cost: interaction.cost, reward: interaction.reward,

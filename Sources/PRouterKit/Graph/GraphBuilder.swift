@@ -95,9 +95,9 @@ public struct GraphBuilder {
         edgeBest.append(interaction.best)
     }
 
-    /// Reads every interaction of a JSONL file (`-` for standard input).
+    /// Reads every interaction of a JSONL file (`-` for standard input), parsing on all cores.
     public mutating func addAll(from path: String) throws {
-        try JSONLReader(path: path).forEach { try add(Interaction($0)) }
+        try JSONLReader(path: path).forEachDecoded({ try Interaction($0) }) { try add($0) }
     }
 
     /// Builds the graph: labels, features, split, held-out users and LLMs.

@@ -36,11 +36,18 @@ public struct JSONLReader {
 
     /// Calls `body` once per record, in order, then closes the input.
     public func forEach(_ body: (JSONRecord) throws -> Void) throws {
+        try forEachLine { bytes, lineNumber in
+            try Self.parseObject(bytes, at: SourceLocation(file: name, line: lineNumber), body)
+        }
+    }
+
+    /// Calls `body` with each non-blank line and its number, then closes the input.
+    func forEachLine(_ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws {
         defer { if ownsDescriptor { close(fd) } }
         var lines = LineReader(fd: fd, name: name)
         while try lines.nextLine({ bytes, lineNumber in
             guard !Self.isBlank(bytes) else { return }
-            try Self.parseObject(bytes, at: SourceLocation(file: name, line: lineNumber), body)
+            try body(bytes, lineNumber)
         }) {}
     }
 
