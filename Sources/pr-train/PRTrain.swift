@@ -131,7 +131,7 @@ struct PRTrain: ParsableCommand {
             }
             try trained.write(to: output)
             reporter.finish("pr-train: \(model) trained \(trained.epochsRun) epochs, best validation "
-                + "\(EvaluationReport.fixed(trained.bestValidation, 4)) at epoch \(trained.bestEpoch); wrote \(output)")
+                + "\(Decimals.fixed(trained.bestValidation, 4)) at epoch \(trained.bestEpoch); wrote \(output)")
         }
         if status != 0 { throw ExitCode(status) }
     }

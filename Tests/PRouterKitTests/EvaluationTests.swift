@@ -88,9 +88,9 @@ import Testing
     }
 
     @Test func tableFormatsFixedDecimals() {
-        #expect(EvaluationReport.fixed(0.123456, 4) == "0.1235")
-        #expect(EvaluationReport.fixed(-0.5, 2) == "-0.50")
-        #expect(EvaluationReport.fixed(99.999, 2) == "100.00")
-        #expect(EvaluationReport.fixed(-0.0001, 2) == "0.00")
+        #expect(Decimals.fixed(0.123456, 4) == "0.1235")
+        #expect(Decimals.fixed(-0.5, 2) == "-0.50")
+        #expect(Decimals.fixed(99.999, 2) == "100.00")
+        #expect(Decimals.fixed(-0.0001, 2) == "0.00")
     }
 }

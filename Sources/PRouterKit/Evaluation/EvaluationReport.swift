@@ -66,22 +66,10 @@ public struct EvaluationReport: Sendable {
     private func row(_ name: String, _ card: Scorecard) -> [String] {
         var row = [name, String(card.count)]
         if mode == .cost {
-            row += [Self.fixed(card.meanReward, 4), Self.fixed(card.oracleReward, 4),
-                    card.ratioToOracle.map { Self.fixed($0 * 100, 2) + "%" } ?? "-"]
+            row += [Decimals.fixed(card.meanReward, 4), Decimals.fixed(card.oracleReward, 4),
+                    card.ratioToOracle.map { Decimals.fixed($0 * 100, 2) + "%" } ?? "-"]
         }
-        return row + [Self.fixed(card.accuracy * 100, 2) + "%", Self.fixed(card.totalCost, 4)]
-    }
-
-    /// `value` with exactly `digits` decimals, without Foundation.
-    public static func fixed(_ value: Double, _ digits: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let scaled = (abs(value) * scale).rounded()
-        let whole = Int(scaled / scale)
-        var fraction = String(Int(scaled - Double(whole) * scale))
-        while fraction.count < digits { fraction = "0" + fraction }
-        let sign = value < 0 && scaled > 0 ? "-" : ""
-        return digits > 0 ? "\(sign)\(whole).\(fraction)" : "\(sign)\(whole)"
+        return row + [Decimals.fixed(card.accuracy * 100, 2) + "%", Decimals.fixed(card.totalCost, 4)]
     }
 
     /// Left-aligns the first column and right-aligns the others.

@@ -38,8 +38,8 @@ public struct ProgressReporter {
             let done = min(width, width * epoch.epoch / max(epoch.epochs, 1))
             let bar = String(repeating: "#", count: done) + String(repeating: ".", count: width - done)
             let eta = elapsed / Double(epoch.epoch) * Double(epoch.epochs - epoch.epoch)
-            let text = "\r[\(bar)] epoch \(epoch.epoch)/\(epoch.epochs)  loss \(EvaluationReport.fixed(epoch.loss, 4))"
-                + "  val \(EvaluationReport.fixed(epoch.validation, 4))  best \(EvaluationReport.fixed(epoch.best, 4))"
+            let text = "\r[\(bar)] epoch \(epoch.epoch)/\(epoch.epochs)  loss \(Decimals.fixed(epoch.loss, 4))"
+                + "  val \(Decimals.fixed(epoch.validation, 4))  best \(Decimals.fixed(epoch.best, 4))"
                 + "  eta \(Int(eta))s (at most)  "
             _ = text.withCString { write(2, $0, strlen($0)) }
         }
