@@ -73,14 +73,24 @@ struct LineBatch: @unchecked Sendable {
     }
 }
 
-/// One result slot per line, written by exactly one worker each.
+/// One result slot per line, written by exactly one worker each. The slots live in one
+/// buffer allocated up front: an array's `withUnsafeMutableBufferPointer` moves the array
+/// out during the call, so concurrent calls on a shared array would race.
 private final class ResultSlots<T>: @unchecked Sendable {
-    private var slots: [Result<T, Error>?]
+    private let slots: UnsafeMutableBufferPointer<Result<T, Error>?>
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
 
     func set(_ index: Int, _ result: Result<T, Error>) {
-        slots.withUnsafeMutableBufferPointer { $0[index] = result }
+        slots[index] = result
     }
 
     var values: [Result<T, Error>] { slots.map { $0! } }
