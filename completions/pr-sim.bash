@@ -163,9 +163,32 @@ _pr-sim() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--line-buffered --version -h --help)
+    local -a non_repeating_flags=(--version -h --help)
     local -a repeating_options=()
-    local -a non_repeating_options=(--llms --users --sweep --alpha --beta --user --labels --queries-per-user --seed --output -o)
+    local -a non_repeating_options=()
+    __pr-sim_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    simulate|judge|help)
+        # Offer subcommand argument completions
+        "_pr-sim_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'simulate judge help' -- "${cur}"))
+        ;;
+    esac
+}
+
+_pr-sim_simulate() {
+    repeating_flags=()
+    non_repeating_flags=(--line-buffered --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--llms --users --sweep --alpha --beta --user --labels --queries-per-user --seed --output -o)
     __pr-sim_offer_flags_options 1
 
     # Offer option value completions
@@ -213,19 +236,46 @@ _pr-sim() {
         return
         ;;
     esac
+}
 
-    # Offer subcommand / subcommand argument completions
-    local -r subcommand="${unparsed_words[0]}"
-    unset 'unparsed_words[0]'
-    unparsed_words=("${unparsed_words[@]}")
-    case "${subcommand}" in
-    help)
-        # Offer subcommand argument completions
-        "_pr-sim_${subcommand}"
+_pr-sim_judge() {
+    repeating_flags=()
+    non_repeating_flags=(--dry-run --version -h --help)
+    repeating_options=(--judge-model)
+    non_repeating_options=(--users --llms --prompt-style --seed --output -o)
+    __pr-sim_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--users')
+        __pr-sim_add_completions -o plusdirs -fX '!*.@(jsonl)'
+        return
         ;;
-    *)
-        # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'help' -- "${cur}"))
+    '--llms')
+        __pr-sim_add_completions -o plusdirs -fX '!*.@(jsonl)'
+        return
+        ;;
+    '--judge-model')
+        return
+        ;;
+    '--prompt-style')
+        __pr-sim_add_completions -W '1'$'\n''2'$'\n''both'
+        return
+        ;;
+    '--seed')
+        return
+        ;;
+    '--output'|'-o')
+        __pr-sim_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __pr-sim_add_completions -o plusdirs -fX '!*.@(jsonl)'
+        return
         ;;
     esac
 }

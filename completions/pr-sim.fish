@@ -20,8 +20,12 @@ function __pr-sim_parse_tokens -S
     set -l unparsed_tokens (__pr-sim_tokens -pc)
     switch $unparsed_tokens[1]
     case 'pr-sim'
-        __pr-sim_parse_subcommand 1 'llms=' 'users=' 'sweep=' 'alpha=' 'beta=' 'user=' 'labels=' 'queries-per-user=' 'seed=' 'o/output=' 'line-buffered' 'version' 'h/help'
+        __pr-sim_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
+        case 'simulate'
+            __pr-sim_parse_subcommand 1 'llms=' 'users=' 'sweep=' 'alpha=' 'beta=' 'user=' 'labels=' 'queries-per-user=' 'seed=' 'o/output=' 'line-buffered' 'version' 'h/help'
+        case 'judge'
+            __pr-sim_parse_subcommand 1 'users=' 'llms=' 'judge-model=+' 'prompt-style=' 'seed=' 'dry-run' 'o/output=' 'version' 'h/help'
         case 'help'
             __pr-sim_parse_subcommand -r 1 'version'
         end
@@ -77,19 +81,33 @@ function __pr-sim_custom_completion
 end
 
 complete -c 'pr-sim' -f
-complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_positional "pr-sim" -eq 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
-complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" llms' -l 'llms' -d 'LLM prices (llms.jsonl), to cost responses given as token counts.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
-complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" users' -l 'users' -d 'Users with alpha and beta (users.jsonl).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
-complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" sweep' -l 'sweep' -d 'Generate N users, alpha evenly from 0.2 to 1.0, beta = 1 - alpha.' -rfka ''
-complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" alpha' -l 'alpha' -d 'One ad-hoc user\'s weight on normalized performance.' -rfka ''
-complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" beta' -l 'beta' -d 'One ad-hoc user\'s weight against normalized cost.' -rfka ''
-complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" user' -l 'user' -d 'The ad-hoc user\'s id.' -rfka ''
-complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" labels' -l 'labels' -d 'Judge mode: preference labels (labels.jsonl).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
-complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" queries-per-user' -l 'queries-per-user' -d 'Give each user K distinct queries drawn at random instead of all.' -rfka ''
-complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" seed' -l 'seed' -d 'Seed for --queries-per-user.' -rfka ''
-complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" o output' -l 'output' -s 'o' -d 'Write to this file (atomically) instead of standard output.' -rF
-complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" line-buffered' -l 'line-buffered' -d 'Flush every line (the default when standard output is a terminal).'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" version' -l 'version' -d 'Show the version.'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_positional "pr-sim" -eq 2' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_positional "pr-sim" -eq 1' -fa 'simulate' -d 'Turn a response table and user preferences or labels into interactions (the default).'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_positional "pr-sim" -eq 1' -fa 'judge' -d 'Ask judge LLMs which response each user would prefer (LLM-as-a-Judge).'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_positional "pr-sim" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_positional "pr-sim simulate" -eq 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" llms' -l 'llms' -d 'LLM prices (llms.jsonl), to cost responses given as token counts.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" users' -l 'users' -d 'Users with alpha and beta (users.jsonl).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" sweep' -l 'sweep' -d 'Generate N users, alpha evenly from 0.2 to 1.0, beta = 1 - alpha.' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" alpha' -l 'alpha' -d 'One ad-hoc user\'s weight on normalized performance.' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" beta' -l 'beta' -d 'One ad-hoc user\'s weight against normalized cost.' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" user' -l 'user' -d 'The ad-hoc user\'s id.' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" labels' -l 'labels' -d 'Judge mode: preference labels (labels.jsonl).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" queries-per-user' -l 'queries-per-user' -d 'Give each user K distinct queries drawn at random instead of all.' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" seed' -l 'seed' -d 'Seed for --queries-per-user.' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" o output' -l 'output' -s 'o' -d 'Write to this file (atomically) instead of standard output.' -rF
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" line-buffered' -l 'line-buffered' -d 'Flush every line (the default when standard output is a terminal).'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" version' -l 'version' -d 'Show the version.'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_positional "pr-sim judge" -eq 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" users' -l 'users' -d 'Users with profile texts (users.jsonl).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" llms' -l 'llms' -d 'LLM prices (llms.jsonl), for responses given as token counts.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge"' -l 'judge-model' -d 'A judge model (repeatable).' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" prompt-style' -l 'prompt-style' -d '1, 2 or both.' -rfka '1 2 both'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" seed' -l 'seed' -d 'Seed for the response order shown to the judge.' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" dry-run' -l 'dry-run' -d 'Write the request bodies instead of sending them.'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" o output' -l 'output' -s 'o' -d 'Write to this file (atomically) instead of standard output.' -rF
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" version' -l 'version' -d 'Show the version.'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim help" version' -l 'version' -d 'Show the version.'

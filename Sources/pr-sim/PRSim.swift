@@ -6,6 +6,17 @@ struct PRSim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pr-sim",
         abstract: "Simulate user preferences over an LLM response table.",
+        discussion: "`pr-sim [options]` is `pr-sim simulate [options]`; `pr-sim judge` prepares judge requests.",
+        version: prouterVersion,
+        subcommands: [Simulate.self, Judge.self],
+        defaultSubcommand: Simulate.self
+    )
+}
+
+/// `pr-sim simulate`, the default: cost mode or labels into interactions.
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Turn a response table and user preferences or labels into interactions (the default).",
         discussion: """
             Reads responses.jsonl (one line per query and LLM) and writes interactions.jsonl \
             (one line per user, query and LLM) with each user's preferred LLM marked "best".
@@ -16,7 +27,8 @@ struct PRSim: ParsableCommand {
             higher performance, lower cost, then the LLM id that sorts first). Users come from \
             --users, --sweep or --alpha/--beta.
 
-            Judge mode: --labels turns preference labels into interactions, without rewards.
+            Judge mode: --labels turns preference labels into interactions, without rewards; \
+            `pr-sim judge` prepares the questions for judge LLMs that make such labels.
 
             Examples:
               pr-sim --alpha 0.7 --beta 0.3 < responses.jsonl

@@ -13,6 +13,8 @@ public struct ResponseTable: Sendable {
         public var cost: Double
         public var performanceNorm: Double
         public var costNorm: Double
+        /// The response text, when recorded.
+        public var response: String? = nil
     }
 
     /// A query and the indices of its entries, in input order.
@@ -59,7 +61,7 @@ public struct ResponseTable: Sendable {
             seen[response.queryID, default: [:]][response.llm] = response.location
             queries[queryNumber].entries.append(entries.count)
             entries.append(Entry(llm: response.llm, performance: response.performance, cost: cost,
-                                 performanceNorm: 0, costNorm: 0))
+                                 performanceNorm: 0, costNorm: 0, response: response.response))
         }
         normalizePerTask()
     }

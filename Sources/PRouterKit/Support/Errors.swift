@@ -82,3 +82,13 @@ public struct UsageError: ToolError, Equatable {
     public var status: ExitStatus { .usage }
     public var description: String { message }
 }
+
+/// A feature that exists in the interface but cannot run yet (exit 69).
+public struct UnavailableError: ToolError, Equatable {
+    public var message: String
+
+    public init(_ message: String) { self.message = message }
+
+    public var status: ExitStatus { .unavailable }
+    public var description: String { message }
+}

@@ -27,9 +27,3 @@ public func printError(_ line: String) {
     text.append("\n")
     _ = text.withUTF8 { write(2, $0.baseAddress, $0.count) }
 }
-
-/// The status and message of a tool whose model has not landed yet.
-public func reportNotImplemented(_ name: String) -> Int32 {
-    printError("\(name): not yet implemented (needs the model: autodiff, pr-embed, pr-train, pr-route)")
-    return ExitStatus.unavailable.rawValue
-}
