@@ -242,12 +242,16 @@ _pr-sim_judge() {
     repeating_flags=()
     non_repeating_flags=(--dry-run --version -h --help)
     repeating_options=(--judge-model)
-    non_repeating_options=(--users --llms --prompt-style --seed --output -o)
+    non_repeating_options=(--users --questionnaire --llms --prompt-style --seed --output -o)
     __pr-sim_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--users')
+        __pr-sim_add_completions -o plusdirs -fX '!*.@(jsonl)'
+        return
+        ;;
+    '--questionnaire')
         __pr-sim_add_completions -o plusdirs -fX '!*.@(jsonl)'
         return
         ;;

@@ -25,7 +25,7 @@ function __pr-sim_parse_tokens -S
         case 'simulate'
             __pr-sim_parse_subcommand 1 'llms=' 'users=' 'sweep=' 'alpha=' 'beta=' 'user=' 'labels=' 'queries-per-user=' 'seed=' 'o/output=' 'line-buffered' 'version' 'h/help'
         case 'judge'
-            __pr-sim_parse_subcommand 1 'users=' 'llms=' 'judge-model=+' 'prompt-style=' 'seed=' 'dry-run' 'o/output=' 'version' 'h/help'
+            __pr-sim_parse_subcommand 1 'users=' 'questionnaire=' 'llms=' 'judge-model=+' 'prompt-style=' 'seed=' 'dry-run' 'o/output=' 'version' 'h/help'
         case 'help'
             __pr-sim_parse_subcommand -r 1 'version'
         end
@@ -102,6 +102,7 @@ complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options 
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_positional "pr-sim judge" -eq 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" users' -l 'users' -d 'Users with profile texts (users.jsonl).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" questionnaire' -l 'questionnaire' -d 'Human questionnaire answers to turn into labels.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" llms' -l 'llms' -d 'LLM prices (llms.jsonl), for responses given as token counts.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge"' -l 'judge-model' -d 'A judge model (repeatable).' -rfka ''
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" prompt-style' -l 'prompt-style' -d '1, 2 or both.' -rfka '1 2 both'

@@ -17,8 +17,14 @@ extension PRSim {
                 --dry-run writes the exact request bodies as JSON Lines, in order. Sending them \
                 to an endpoint is not available yet (exit 69).
 
-                Example:
+                --questionnaire turns human answers ({"participant","query_id","choice"}, with an \
+                optional "order" of the LLMs as shown; otherwise response N is the query's N-th \
+                line in responses.jsonl) into labels.jsonl lines {"user","query_id","best_llm",\
+                "judge":"human","prompt_style":null} that `pr-sim --labels` consumes.
+
+                Examples:
                   pr-sim judge --users users.jsonl --judge-model gpt-4o-mini --prompt-style both --dry-run responses.jsonl
+                  pr-sim judge --questionnaire answers.jsonl -o labels.jsonl responses.jsonl
 
                 \(exitStatusHelp)
                 """
@@ -30,7 +36,11 @@ extension PRSim {
 
         @Option(help: ArgumentHelp("Users with profile texts (users.jsonl).", valueName: "file"),
                 completion: .file(extensions: ["jsonl"]))
-        var users: String
+        var users: String?
+
+        @Option(help: ArgumentHelp("Human questionnaire answers to turn into labels.", valueName: "file"),
+                completion: .file(extensions: ["jsonl"]))
+        var questionnaire: String?
 
         @Option(help: ArgumentHelp("LLM prices (llms.jsonl), for responses given as token counts.", valueName: "file"),
                 completion: .file(extensions: ["jsonl"]))
@@ -53,6 +63,10 @@ extension PRSim {
         var output: String?
 
         func validate() throws {
+            guard (users == nil) != (questionnaire == nil) else {
+                throw ValidationError("give --users (LLM judges) or --questionnaire (human answers)")
+            }
+            if questionnaire != nil { return }
             guard !judgeModel.isEmpty else { throw ValidationError("give at least one --judge-model") }
             guard ["1", "2", "both"].contains(promptStyle) else { throw ValidationError("--prompt-style takes 1, 2 or both") }
         }
@@ -60,8 +74,8 @@ extension PRSim {
         func run() throws {
             let styles: [PromptStyle] = promptStyle == "both" ? PromptStyle.allCases : [PromptStyle(rawValue: Int(promptStyle)!)!]
             let configurations = judgeModel.flatMap { model in styles.map { JudgeConfiguration(model: model, style: $0) } }
-            let job = JudgeJob(responsesPath: responses, llmsPath: llms, usersPath: users, configurations: configurations,
-                               seed: seed, dryRun: dryRun)
+            let job = JudgeJob(responsesPath: responses, llmsPath: llms, usersPath: users, questionnairePath: questionnaire,
+                               configurations: configurations, seed: seed, dryRun: dryRun)
             let status = runTool("pr-sim judge") {
                 try OutputFile(path: output, lineBuffered: false).produce(job.run)
             }

@@ -80,3 +80,35 @@ import Testing
         #expect(try runTool("pr-sim", ["judge", "--users", scratch.path("users.jsonl")]).status == 64)
     }
 }
+
+@Suite struct QuestionnaireTests {
+    static func convert(_ answers: String) throws -> [Label] {
+        let scratch = try Scratch()
+        let table = try JudgeTests.table()
+        let output = try OutputFile(path: scratch.path("labels.jsonl"), lineBuffered: false)
+        try output.produce { try Questionnaire.convert(answersPath: try scratch.file("answers.jsonl", answers), table: table, writer: $0) }
+        return try JSONLReader(path: scratch.path("labels.jsonl")).decodeAll(Label.init)
+    }
+
+    @Test func answersBecomeLabels() throws {
+        let labels = try Self.convert("""
+            {"participant":"p1","query_id":"q0","choice":2}
+            {"participant":"p1","query_id":"q1","choice":1,"order":["c","a","b"]}
+            """)
+        #expect(labels.map(\.bestLLM) == ["b", "c"])
+        #expect(labels.map(\.user) == ["p1", "p1"])
+    }
+
+    @Test(arguments: [
+        (#"{"participant":"p","query_id":"q9","choice":1}"#, #"answers.jsonl:1: field "query_id": unknown query "q9" (not in the responses)"#),
+        (#"{"participant":"p","query_id":"q0","choice":4}"#, #"answers.jsonl:1: field "choice": expected a response number from 1 to 3"#),
+        (#"{"participant":"p","query_id":"q0"}"#, #"answers.jsonl:1: field "choice": missing"#),
+        (#"{"participant":"p","query_id":"q0","choice":1,"order":["a","a","b"]}"#,
+         #"answers.jsonl:1: field "order": expected the 3 LLMs that answered "q0", each once"#),
+        (#"{"participant":"p","query_id":"q0","choice":1}"# + "\n" + #"{"participant":"p","query_id":"q0","choice":2}"#,
+         #"answers.jsonl:2: field "query_id": second answer of "p" for this query (first at answers.jsonl:1)"#),
+    ])
+    func badAnswers(answers: String, expected: String) {
+        #expect(errorMessage { _ = try Self.convert(answers) } == expected)
+    }
+}
