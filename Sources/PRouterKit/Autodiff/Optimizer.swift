@@ -21,9 +21,6 @@ public struct ParameterSet: Sendable, Equatable {
 
     /// Every parameter's shape.
     public var shapes: [(rows: Int, cols: Int)] { values.map { ($0.rows, $0.cols) } }
-
-    /// The number of scalars.
-    public var scalarCount: Int { values.reduce(0) { $0 + $1.data.count } }
 }
 
 /// Adam (Kingma & Ba, 2015) with bias correction.

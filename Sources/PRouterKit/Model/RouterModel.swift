@@ -125,7 +125,9 @@ public struct RouterModel: Sendable {
                 context: ContextStates? = nil, capture: ((Int, [Tape.Variable?]) -> Void)? = nil) -> [Tape.Variable?] {
         var states: [Tape.Variable?] = Array(repeating: nil, count: NodeKind.allCases.count)
         let inputs = graph.levels[0]
-        for kind in kinds {
+        // With a context, only the query nodes' states are computed; the rest come from it.
+        let updated = context == nil ? kinds : [.query]
+        for kind in updated {
             let ids = inputs.nodes[kind.rawValue]
             let x: Matrix
             switch kind {
@@ -145,8 +147,6 @@ public struct RouterModel: Sendable {
         for node in graph.targets { masked[node] = true }
         if let context { states = context.override(states, level: 0, graph: graph, tape: tape) }
         capture?(0, states)
-        // With a context, only the query nodes' states are computed; the rest come from it.
-        let updated = context == nil ? kinds : [.query]
         for (layer, block) in graph.blocks.enumerated() {
             states = propagate(tape: tape, layer: layer + 1, block: block, states: states, updating: updated,
                                upper: graph.levels[layer + 1], data: data, masked: masked)

@@ -35,7 +35,6 @@ public struct RoutingData: Sendable {
     public var edgeInput: [Float] = []
     public var edgeBest: [Bool] = []
     public var edgeReward: [Double] = []
-    public var edgeCost: [Double] = []
 
     /// Whether a node's edges are observed (its outcomes known to the model).
     public var isPool: [Bool] = []
@@ -78,7 +77,7 @@ public struct RoutingData: Sendable {
                 edges.append(CandidateEdge(llm: Int32(graph.edgeLLM[edge]),
                                            performance: Float(performanceRange[task].normalize(graph.edgePerformance[edge])),
                                            cost: Float(costRange[task].normalize(graph.edgeCost[edge])), best: graph.edgeBest[edge],
-                                           reward: graph.mode == .cost ? graph.edgeReward[edge] : 0, rawCost: graph.edgeCost[edge]))
+                                           reward: graph.mode == .cost ? graph.edgeReward[edge] : 0))
             }
             let split = graph.nodeSplit[node]
             appendNode(user: Int32(graph.nodeUser[node]), task: Int32(task), queryRow: Int32(graph.nodeQuery[node]),
@@ -87,14 +86,13 @@ public struct RoutingData: Sendable {
         }
     }
 
-    /// One candidate edge of a query node: its LLM, normalized outcome and raw figures.
+    /// One candidate edge of a query node: its LLM, normalized outcome and reward.
     struct CandidateEdge {
         var llm: Int32
         var performance: Float = 0
         var cost: Float = 0
         var best = false
         var reward = 0.0
-        var rawCost = 0.0
     }
 
     /// Adds a query node with its candidate edges.
@@ -115,7 +113,6 @@ public struct RoutingData: Sendable {
             edgeInput.append(1)
             edgeBest.append(edge.best)
             edgeReward.append(edge.reward)
-            edgeCost.append(edge.rawCost)
         }
         edgeStart.append(edgeLLM.count)
     }

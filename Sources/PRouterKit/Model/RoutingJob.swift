@@ -105,7 +105,7 @@ public struct RoutingJob: Sendable {
                                           performance: Float(data.performanceRange[Int(task)].normalize(support.edgePerformance[edge])),
                                           cost: Float(data.costRange[Int(task)].normalize(support.edgeCost[edge])),
                                           best: support.edgeBest[edge],
-                                          reward: support.mode == .cost ? support.edgeReward[edge] : 0, rawCost: support.edgeCost[edge])
+                                          reward: support.mode == .cost ? support.edgeReward[edge] : 0)
             }
             data.appendNode(user: user, task: task, queryRow: row, split: .support, queryID: queryID, observed: true, edges: edges)
         }
