@@ -240,9 +240,9 @@ _pr-sim_simulate() {
 
 _pr-sim_judge() {
     repeating_flags=()
-    non_repeating_flags=(--dry-run --version -h --help)
-    repeating_options=(--judge-model)
-    non_repeating_options=(--users --questionnaire --llms --prompt-style --seed --output -o)
+    non_repeating_flags=(--dry-run --verbose -v --version -h --help)
+    repeating_options=(--judge-model --model)
+    non_repeating_options=(--users --questionnaire --llms --prompt-style --seed --base-url --api-key-env --jobs --timeout --retries --backoff --max-backoff --parse-retries --errors --output -o)
     __pr-sim_offer_flags_options 1
 
     # Offer option value completions
@@ -259,7 +259,7 @@ _pr-sim_judge() {
         __pr-sim_add_completions -o plusdirs -fX '!*.@(jsonl)'
         return
         ;;
-    '--judge-model')
+    '--judge-model'|'--model')
         return
         ;;
     '--prompt-style')
@@ -267,6 +267,34 @@ _pr-sim_judge() {
         return
         ;;
     '--seed')
+        return
+        ;;
+    '--base-url')
+        return
+        ;;
+    '--api-key-env')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--retries')
+        return
+        ;;
+    '--backoff')
+        return
+        ;;
+    '--max-backoff')
+        return
+        ;;
+    '--parse-retries')
+        return
+        ;;
+    '--errors')
+        __pr-sim_add_completions -f
         return
         ;;
     '--output'|'-o')

@@ -25,7 +25,7 @@ function __pr-sim_parse_tokens -S
         case 'simulate'
             __pr-sim_parse_subcommand 1 'llms=' 'users=' 'sweep=' 'alpha=' 'beta=' 'user=' 'labels=' 'queries-per-user=' 'seed=' 'o/output=' 'line-buffered' 'version' 'h/help'
         case 'judge'
-            __pr-sim_parse_subcommand 1 'users=' 'questionnaire=' 'llms=' 'judge-model=+' 'prompt-style=' 'seed=' 'dry-run' 'o/output=' 'version' 'h/help'
+            __pr-sim_parse_subcommand 1 'users=' 'questionnaire=' 'llms=' 'judge-model=+' 'prompt-style=' 'seed=' 'dry-run' 'base-url=' 'api-key-env=' 'jobs=' 'timeout=' 'retries=' 'backoff=' 'max-backoff=' 'parse-retries=' 'errors=' 'v/verbose' 'o/output=' 'version' 'h/help'
         case 'help'
             __pr-sim_parse_subcommand -r 1 'version'
         end
@@ -104,11 +104,21 @@ complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_positional "pr-si
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" users' -l 'users' -d 'Users with profile texts (users.jsonl).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" questionnaire' -l 'questionnaire' -d 'Human questionnaire answers to turn into labels.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" llms' -l 'llms' -d 'LLM prices (llms.jsonl), for responses given as token counts.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
-complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge"' -l 'judge-model' -d 'A judge model (repeatable).' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge"' -l 'judge-model' -l 'model' -d 'A judge model (repeatable).' -rfka ''
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" prompt-style' -l 'prompt-style' -d '1, 2 or both.' -rfka '1 2 both'
-complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" seed' -l 'seed' -d 'Seed for the response order shown to the judge.' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" seed' -l 'seed' -d 'Seed for the response order shown to the judge and the retry jitter.' -rfka ''
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" dry-run' -l 'dry-run' -d 'Write the request bodies instead of sending them.'
-complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" o output' -l 'output' -s 'o' -d 'Write to this file (atomically) instead of standard output.' -rF
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" base-url' -l 'base-url' -d 'The endpoint\'s base address (BASE/v1/chat/completions).' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" api-key-env' -l 'api-key-env' -d 'The environment variable holding the API key.' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" jobs' -l 'jobs' -d 'Requests in flight at once.' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" timeout' -l 'timeout' -d 'Seconds one request may take.' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" retries' -l 'retries' -d 'Tries per request on connection errors, timeouts, 429 and 5xx.' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" backoff' -l 'backoff' -d 'Seconds to wait after the first failure (doubling after each).' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" max-backoff' -l 'max-backoff' -d 'The longest wait between tries, unless Retry-After asks for more.' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" parse-retries' -l 'parse-retries' -d 'Extra tries for a reply that cannot be parsed.' -rfka ''
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" errors' -l 'errors' -d 'Append failed requests here.' -rF
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" v verbose' -l 'verbose' -s 'v' -d 'Report every retry on standard error.'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" o output' -l 'output' -s 'o' -d 'Labels: appended to and resumed (sending), else written atomically.' -rF
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" version' -l 'version' -d 'Show the version.'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim help" version' -l 'version' -d 'Show the version.'

@@ -2,11 +2,11 @@ import ArgumentParser
 import PRouterKit
 
 @main
-struct PRSim: ParsableCommand {
+struct PRSim: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pr-sim",
         abstract: "Simulate user preferences over an LLM response table.",
-        discussion: "`pr-sim [options]` is `pr-sim simulate [options]`; `pr-sim judge` prepares judge requests.",
+        discussion: "`pr-sim [options]` is `pr-sim simulate [options]`; `pr-sim judge` asks judge LLMs for labels.",
         version: prouterVersion,
         subcommands: [Simulate.self, Judge.self],
         defaultSubcommand: Simulate.self

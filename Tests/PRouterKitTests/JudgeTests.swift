@@ -64,7 +64,7 @@ import Testing
             == #"r.jsonl:1: field "response": query "q0": the response of "b" has no text to judge"#)
     }
 
-    @Test func dryRunWritesTheBodiesAndSendingIsNotAvailableYet() throws {
+    @Test func dryRunWritesTheBodiesWithoutSending() throws {
         let scratch = try Scratch()
         let responses = (0..<3).flatMap { q in ["a", "b"].map { llm in
             #"{"query_id":"q\#(q)","task":"t","query":"question \#(q)","llm":"\#(llm)","performance":0.5,"cost":1,"response":"r"}"#
@@ -75,8 +75,9 @@ import Testing
                          scratch.path("responses.jsonl")]
         let dry = try runTool("pr-sim", arguments + ["--dry-run"])
         #expect(dry.status == 0 && dry.out.split(separator: "\n").count == 6)
-        let send = try runTool("pr-sim", arguments)
-        #expect(send.status == 69 && send.err.contains("use --dry-run"))
+        // Nothing listens on port 9 of the loopback: one try, then exit 75 (try again later).
+        let send = try runTool("pr-sim", arguments + ["--base-url", "http://127.0.0.1:9", "--retries", "1"])
+        #expect(send.status == 75 && send.err.contains("cannot connect") && send.out.isEmpty)
         #expect(try runTool("pr-sim", ["judge", "--users", scratch.path("users.jsonl")]).status == 64)
     }
 }

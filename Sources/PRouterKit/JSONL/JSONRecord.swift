@@ -98,6 +98,25 @@ public struct JSONRecord {
         throw wrongType(key, "true or false", value)
     }
 
+    /// A required nested object, valid as long as this record is.
+    public func object(_ key: String) throws -> JSONRecord {
+        guard let value = value(key) else { throw error(key, "missing") }
+        guard cjansson_type(UnsafePointer(value)) == Int32(JSON_OBJECT.rawValue) else {
+            throw wrongType(key, "an object", value)
+        }
+        return JSONRecord(object: value, location: location)
+    }
+
+    /// A required non-empty array of objects, each valid as long as this record is.
+    public func objectArray(_ key: String) throws -> [JSONRecord] {
+        let objects = try array(key, "an array of objects") { element -> JSONRecord? in
+            guard cjansson_type(UnsafePointer(element)) == Int32(JSON_OBJECT.rawValue) else { return nil }
+            return JSONRecord(object: element, location: location)
+        }
+        guard !objects.isEmpty else { throw error(key, "expected a non-empty array of objects, got []") }
+        return objects
+    }
+
     /// A required array of strings.
     public func stringArray(_ key: String) throws -> [String] {
         try array(key, "an array of strings") { element in

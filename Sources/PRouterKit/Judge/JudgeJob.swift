@@ -1,8 +1,5 @@
 /// What `pr-sim judge` does: ask judge LLMs which response each user would prefer, or
 /// turn human questionnaire answers into the same labels.
-///
-/// This version plans the requests and, with `dryRun`, writes their exact bodies as
-/// JSON Lines; sending them to an endpoint is not available yet.
 public struct JudgeJob: Sendable {
     public var responsesPath: String
     public var llmsPath: String?
@@ -11,33 +8,68 @@ public struct JudgeJob: Sendable {
     /// ...or human answers to convert.
     public var questionnairePath: String?
     public var configurations: [JudgeConfiguration]
+    /// Seeds the response order shown to the judges.
     public var seed: UInt64
-    public var dryRun: Bool
 
     public init(responsesPath: String, llmsPath: String?, usersPath: String?, questionnairePath: String?,
-                configurations: [JudgeConfiguration], seed: UInt64, dryRun: Bool) {
+                configurations: [JudgeConfiguration], seed: UInt64) {
         self.responsesPath = responsesPath
         self.llmsPath = llmsPath
         self.usersPath = usersPath
         self.questionnairePath = questionnairePath
         self.configurations = configurations
         self.seed = seed
-        self.dryRun = dryRun
     }
 
-    public func run(writer: JSONLWriter) throws {
-        guard dryRun || questionnairePath != nil else {
-            throw UnavailableError("sending requests to a judge endpoint is not available yet: use --dry-run to write them")
-        }
-        let llms = try llmsPath.map(Catalog.llms)
-        let table = try ResponseTable(responses: try JSONLReader(path: responsesPath).decodeAll(Response.init), llms: llms)
+    /// Writes the labels of the questionnaire, or else the exact request bodies (a dry run).
+    public func write(to writer: JSONLWriter) throws {
+        let table = try responseTable()
         if let questionnairePath {
             try Questionnaire.convert(answersPath: questionnairePath, table: table, writer: writer)
             return
         }
-        let users = try Catalog.users(usersPath!, requirePreferences: false)
-        for request in try JudgePlan.requests(table: table, users: users, configurations: configurations, seed: seed) {
+        for request in try plan(table) {
             try writer.writeText(request.body + "\n")
         }
+    }
+
+    /// Sends the plan's requests, appending labels to `outputPath` (standard output when
+    /// nil or `-`) and failures to `errorsPath`. An existing labels file is resumed: a torn
+    /// last line is cut, and the (user, query, judge, prompt style) already labelled are skipped.
+    public func send(options: JudgeRunOptions, outputPath: String?, errorsPath: String?,
+                     diagnostics: @escaping @Sendable (String) -> Void) async throws -> JudgeRunSummary {
+        let requests = try plan(try responseTable())
+        let labels = try AppendLog(path: outputPath)
+        if labels.repairedBytes > 0 {
+            diagnostics("\(labels.name): cut an unfinished last line (\(labels.repairedBytes) bytes) left by an interrupted run")
+        }
+        var done = Set<String>()
+        if labels.isFile {
+            try JSONLReader(path: labels.name).forEach { record in
+                let label = try Label(record)
+                done.insert(Self.key(label.user, label.queryID, label.judge ?? "", label.promptStyle ?? 0))
+            }
+        }
+        let pending = requests.filter {
+            !done.contains(Self.key($0.user, $0.queryID, $0.configuration.model, $0.configuration.style.rawValue))
+        }
+        let errors = try errorsPath.map { try AppendLog(path: $0) }
+        let runner = JudgeRunner(options: options, diagnostics: diagnostics)
+        return try await runner.run(pending, skipped: requests.count - pending.count, labels: labels, errors: errors)
+    }
+
+    private static func key(_ user: String, _ query: String, _ judge: String, _ style: Int) -> String {
+        [user, query, judge, String(style)].joined(separator: "\u{0}")
+    }
+
+    private func responseTable() throws -> ResponseTable {
+        let llms = try llmsPath.map(Catalog.llms)
+        return try ResponseTable(responses: try JSONLReader(path: responsesPath).decodeAll(Response.init), llms: llms)
+    }
+
+    private func plan(_ table: ResponseTable) throws -> [JudgeRequest] {
+        guard let usersPath else { throw UsageError("judge requests need --users with profiles") }
+        let users = try Catalog.users(usersPath, requirePreferences: false)
+        return try JudgePlan.requests(table: table, users: users, configurations: configurations, seed: seed)
     }
 }

@@ -49,12 +49,18 @@ public struct Label: Sendable, Equatable {
     public var user: String
     public var queryID: String
     public var bestLLM: String
+    /// The judge that made the label (a model name, or "human"), when recorded.
+    public var judge: String?
+    /// The judge's prompt style, when recorded.
+    public var promptStyle: Int?
     public var location: SourceLocation
 
     public init(_ record: JSONRecord) throws {
         user = try record.string("user")
         queryID = try record.string("query_id")
         bestLLM = try record.string("best_llm")
+        judge = try record.optionalString("judge")
+        promptStyle = try record.optionalInteger("prompt_style", minimum: 1)
         location = record.location
     }
 }

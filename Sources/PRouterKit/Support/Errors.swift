@@ -8,12 +8,16 @@ public enum ExitStatus: Int32, Sendable {
     case dataError = 65
     /// An input file could not be opened (`EX_NOINPUT`).
     case noInput = 66
-    /// A feature that is not available yet (`EX_UNAVAILABLE`).
+    /// A service (a judge endpoint) is not there (`EX_UNAVAILABLE`).
     case unavailable = 69
     /// An output file could not be created (`EX_CANTCREAT`).
     case cannotCreate = 73
     /// Reading or writing failed part-way (`EX_IOERR`).
     case ioError = 74
+    /// A remote service kept failing; running again later may succeed (`EX_TEMPFAIL`).
+    case temporaryFailure = 75
+    /// A remote service refused the credentials (`EX_NOPERM`).
+    case noPermission = 77
 }
 
 /// An error every prouter tool reports as one line on stderr, exiting with `status`.
@@ -83,12 +87,17 @@ public struct UsageError: ToolError, Equatable {
     public var description: String { message }
 }
 
-/// A feature that exists in the interface but cannot run yet (exit 69).
-public struct UnavailableError: ToolError, Equatable {
+/// A remote service (a judge endpoint) that refused or kept failing, with the exit
+/// status that tells a cron job what to do: 69 unavailable (wrong address), 75 try
+/// again later, 77 bad credentials.
+public struct ServiceError: ToolError, Equatable {
     public var message: String
+    public var status: ExitStatus
 
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String, status: ExitStatus) {
+        self.message = message
+        self.status = status
+    }
 
-    public var status: ExitStatus { .unavailable }
     public var description: String { message }
 }

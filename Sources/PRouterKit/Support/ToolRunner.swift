@@ -12,13 +12,29 @@ public func runTool(_ name: String, _ body: () throws -> Void) -> Int32 {
     do {
         try body()
         return 0
-    } catch let error as ToolError {
+    } catch {
+        return report(error, tool: name)
+    }
+}
+
+/// ``runTool(_:_:)`` for a body that awaits (network clients).
+public func runTool(_ name: String, _ body: () async throws -> Void) async -> Int32 {
+    do {
+        try await body()
+        return 0
+    } catch {
+        return report(error, tool: name)
+    }
+}
+
+/// Prints `error` as one line and returns its exit status.
+private func report(_ error: any Error, tool name: String) -> Int32 {
+    if let error = error as? ToolError {
         printError("\(name): \(error.description)")
         return error.status.rawValue
-    } catch {
-        printError("\(name): internal error: \(error)")
-        return 70
     }
+    printError("\(name): internal error: \(error)")
+    return 70
 }
 
 /// Writes one line to standard error, unbuffered.

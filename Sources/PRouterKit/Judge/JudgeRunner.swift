@@ -1,0 +1,268 @@
+/// How a judge run talks to its endpoint.
+public struct JudgeRunOptions: Sendable {
+    public var endpoint: JudgeEndpoint
+    public var retry: RetryPolicy
+    /// Requests in flight at once.
+    public var jobs: Int
+    /// Seeds the retry jitter (the response order is seeded by the plan).
+    public var seed: UInt64
+    /// Report every retry on stderr.
+    public var verbose: Bool
+
+    public init(endpoint: JudgeEndpoint, retry: RetryPolicy, jobs: Int, seed: UInt64, verbose: Bool) {
+        self.endpoint = endpoint
+        self.retry = retry
+        self.jobs = jobs
+        self.seed = seed
+        self.verbose = verbose
+    }
+}
+
+/// What a judge run did.
+public struct JudgeRunSummary: Sendable, Equatable {
+    /// Labels written by this run.
+    public var labelled = 0
+    /// Requests left out because the labels file already had their label.
+    public var skipped = 0
+    /// Requests given up (unparseable replies, rejected requests), written to the errors file.
+    public var failed = 0
+    /// Requests sent again after a failure.
+    public var retries = 0
+    public var tokens = TokenUsage()
+    public var seconds = 0.0
+
+    /// The final stderr line.
+    public func line(errorsFile: String?) -> String {
+        var text = "\(labelled) labelled, \(skipped) skipped (already labelled), \(failed) failed"
+        if failed > 0, let errorsFile { text += " (see \(errorsFile))" }
+        text += ", \(retries) retries, \(tokens.prompt + tokens.completion) tokens (\(tokens.prompt) prompt + "
+            + "\(tokens.completion) completion), \(Decimals.fixed(seconds, 1)) s"
+        return text
+    }
+}
+
+/// Sends a plan's requests with bounded concurrency and writes each verdict as it is settled.
+///
+/// Labels are written in plan order (a sliding window holds replies that arrive early), so
+/// a deterministic endpoint gives byte-identical files whatever `jobs` is. Each request is
+/// retried under the ``RetryPolicy``; a 401/403, a 404, an address that cannot work, or an
+/// endpoint still failing after every try ends the run with a ``ServiceError``, after
+/// writing every verdict already settled.
+struct JudgeRunner: Sendable {
+    let client: ChatCompletionsClient
+    let options: JudgeRunOptions
+    let diagnostics: @Sendable (String) -> Void
+    private let gate = RateGate()
+
+    init(options: JudgeRunOptions, diagnostics: @escaping @Sendable (String) -> Void) {
+        self.options = options
+        self.diagnostics = diagnostics
+        client = ChatCompletionsClient(endpoint: options.endpoint, connections: options.jobs)
+    }
+
+    /// The settled fate of one request.
+    private struct Verdict: Sendable {
+        enum Kind: Sendable {
+            case label(String)
+            case failure(String, reply: String?)
+            case fatal(ServiceError)
+            case cancelled
+        }
+
+        var kind: Kind
+        var retries = 0
+        var tokens = TokenUsage()
+    }
+
+    /// Runs `requests`, appending labels to `labels` and failures to `errors`.
+    func run(_ requests: [JudgeRequest], skipped: Int, labels: AppendLog, errors: AppendLog?) async throws -> JudgeRunSummary {
+        defer { client.close() }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var summary = JudgeRunSummary(skipped: skipped)
+        var status = StatusLine()
+        var lastDrawn = start
+        var fatal: ServiceError?
+        var settled: [Int: Verdict] = [:]
+        var written = 0
+        let window = options.jobs * 4
+
+        func record(_ index: Int, _ verdict: Verdict) throws {
+            summary.retries += verdict.retries
+            summary.tokens += verdict.tokens
+            let request = requests[index]
+            switch verdict.kind {
+            case .label(let llm):
+                try labels.writer.write { line in
+                    line.add("user", request.user)
+                    line.add("query_id", request.queryID)
+                    line.add("best_llm", llm)
+                    line.add("judge", request.configuration.model)
+                    line.add("prompt_style", request.configuration.style.rawValue)
+                }
+                summary.labelled += 1
+            case .failure(let reason, let reply):
+                summary.failed += 1
+                if let errors {
+                    try errors.writer.write { line in
+                        line.add("user", request.user)
+                        line.add("query_id", request.queryID)
+                        line.add("judge", request.configuration.model)
+                        line.add("prompt_style", request.configuration.style.rawValue)
+                        line.add("error", reason)
+                        if let reply { line.add("reply", reply) }
+                    }
+                } else {
+                    diagnostics("\(request.user) / \(request.queryID) (\(request.configuration.model), style "
+                                + "\(request.configuration.style.rawValue)): \(reason)")
+                }
+            case .fatal, .cancelled:
+                break
+            }
+        }
+
+        try await withThrowingTaskGroup(of: (Int, Verdict).self) { group in
+            var next = 0
+            var inFlight = 0
+            while written < requests.count {
+                while fatal == nil, inFlight < options.jobs, next < requests.count, next < written + window {
+                    let index = next
+                    group.addTask { (index, await judge(requests[index])) }
+                    next += 1
+                    inFlight += 1
+                }
+                guard let (index, verdict) = try await group.next() else { break }
+                inFlight -= 1
+                if case .fatal(let error) = verdict.kind, fatal == nil {
+                    fatal = error
+                    group.cancelAll()
+                }
+                settled[index] = verdict
+                while let verdict = settled.removeValue(forKey: written) {
+                    try record(written, verdict)
+                    written += 1
+                }
+                if status.isShown, clock.now - lastDrawn > .milliseconds(200) || written == requests.count {
+                    lastDrawn = clock.now
+                    status.show(progress(done: written, total: requests.count, elapsed: clock.now - start, summary: summary))
+                }
+            }
+            // After a fatal error, keep everything settled, in plan order.
+            for index in settled.keys.sorted() { try record(index, settled[index]!) }
+        }
+        status.end()
+        try labels.sync()
+        try errors?.sync()
+        summary.seconds = (clock.now - start).seconds
+        if let fatal {
+            diagnostics(summary.line(errorsFile: errors?.name))
+            throw fatal
+        }
+        return summary
+    }
+
+    private func progress(done: Int, total: Int, elapsed: Duration, summary: JudgeRunSummary) -> String {
+        let seconds = max(elapsed.seconds, 1e-3)
+        let rate = Double(done) / seconds
+        let eta = rate > 0 ? Int(Double(total - done) / rate) : 0
+        return "\(done)/\(total) settled  \(Decimals.fixed(rate, 1))/s  eta \(eta / 60)m\(eta % 60)s  "
+            + "retries \(summary.retries)  failed \(summary.failed)"
+    }
+
+    /// Asks for one request's label until it is settled.
+    private func judge(_ request: JudgeRequest) async -> Verdict {
+        let policy = options.retry
+        let key = [request.user, request.queryID, request.configuration.model, String(request.configuration.style.rawValue)]
+        var random = SplitMix64(seed: options.seed, stream: StableHash.fnv1a("retry\u{0}" + key.joined(separator: "\u{0}")))
+        var verdict = Verdict(kind: .cancelled)
+        var failures = 0
+        var unreadable = 0
+        let name = "\(request.user) / \(request.queryID) (\(request.configuration.model), style \(request.configuration.style.rawValue))"
+        while !Task.isCancelled {
+            do { try await gate.pass() } catch { return verdict }
+            let problem: String
+            var retryAfter: Double?
+            var reply: String?
+            var isUnreadable = false
+            switch await client.send(request.body) {
+            case .reply(let text, let tokens):
+                verdict.tokens += tokens
+                if let number = request.configuration.style.parse(text, candidates: request.order.count) {
+                    verdict.kind = .label(request.order[number - 1])
+                    return verdict
+                }
+                problem = "unparseable reply"
+                reply = text
+                isUnreadable = true
+            case .malformed(let reason):
+                problem = reason
+                isUnreadable = true
+            case .status(let code, let after, let detail):
+                if let error = refusal(code, detail: detail, model: request.configuration.model) {
+                    verdict.kind = .fatal(error)
+                    return verdict
+                }
+                guard RetryPolicy.isRetryable(status: code) else {
+                    verdict.kind = .failure("HTTP \(code): \(detail)", reply: nil)
+                    return verdict
+                }
+                problem = "HTTP \(code)" + (detail.isEmpty ? "" : ": \(detail)")
+                retryAfter = after
+            case .transport(let reason, let retryable):
+                guard retryable else {
+                    verdict.kind = .fatal(ServiceError("\(options.endpoint.url.absoluteString): \(reason)", status: .unavailable))
+                    return verdict
+                }
+                problem = reason
+            }
+            if isUnreadable {
+                // A reply came but said nothing usable: ask again at once, a bounded number of times.
+                unreadable += 1
+                guard unreadable > policy.parseRetries else {
+                    verdict.retries += 1
+                    if options.verbose { diagnostics("\(name): \(problem); asking again") }
+                    continue
+                }
+                verdict.kind = .failure("\(problem) (\(unreadable) tries)", reply: reply)
+                return verdict
+            }
+            failures += 1
+            guard failures < policy.attempts else {
+                verdict.kind = .fatal(ServiceError(
+                    "\(options.endpoint.url.absoluteString): \(problem), \(failures) tries for \(name); stopping "
+                        + "(every label settled so far is written: run again to resume)", status: .temporaryFailure))
+                return verdict
+            }
+            let wait = policy.delay(afterFailure: failures, retryAfter: retryAfter, random: &random)
+            if let retryAfter { await gate.close(for: retryAfter) }
+            verdict.retries += 1
+            if options.verbose { diagnostics("\(name): \(problem); retrying in \(Decimals.fixed(wait, 2)) s") }
+            do { try await Task.sleep(for: .milliseconds(Int64((wait * 1000).rounded(.up)))) } catch { return verdict }
+        }
+        return verdict
+    }
+
+    /// The error that ends the run for statuses no retry can mend: a refused key or a wrong address.
+    private func refusal(_ code: Int, detail: String, model: String) -> ServiceError? {
+        let url = options.endpoint.url.absoluteString
+        let variable = options.endpoint.keyVariable
+        switch code {
+        case 401, 403:
+            let hint = options.endpoint.apiKey == nil ? "no key was sent: set \(variable)" : "check the key in \(variable)"
+            return ServiceError("\(url): HTTP \(code), the endpoint refused the request (\(hint)): \(detail)", status: .noPermission)
+        case 404:
+            return ServiceError("\(url): HTTP 404, no such endpoint or model \"\(model)\" (check --base-url and "
+                                + "--judge-model): \(detail)", status: .unavailable)
+        default:
+            return nil
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
+    }
+}
