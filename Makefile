@@ -9,7 +9,7 @@ SHELLS      := bash zsh fish
 MANUAL_DATE := 2026-11-23
 RELEASE_BIN  = $(shell $(SWIFT) build -c release --show-bin-path)
 
-.PHONY: build test demo install generate check-generated bench clean
+.PHONY: build test demo install generate check-generated bench bench-judge clean
 
 build:
 	$(SWIFT) build -c release
@@ -23,6 +23,9 @@ demo: build
 
 bench: build
 	bash examples/bench.sh "$(RELEASE_BIN)"
+
+bench-judge: build
+	bash examples/bench-judge.sh "$(RELEASE_BIN)"
 
 install: build
 	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/man/man1" \

@@ -188,7 +188,7 @@ _pr-sim_simulate() {
     repeating_flags=()
     non_repeating_flags=(--line-buffered --version -h --help)
     repeating_options=()
-    non_repeating_options=(--llms --users --sweep --alpha --beta --user --labels --queries-per-user --seed --output -o)
+    non_repeating_options=(--llms --users --sweep --alpha --beta --user --labels --label-users --queries-per-user --seed --output -o)
     __pr-sim_offer_flags_options 1
 
     # Offer option value completions
@@ -215,6 +215,10 @@ _pr-sim_simulate() {
         ;;
     '--labels')
         __pr-sim_add_completions -o plusdirs -fX '!*.@(jsonl)'
+        return
+        ;;
+    '--label-users')
+        __pr-sim_add_completions -W 'user'$'\n''configuration'
         return
         ;;
     '--queries-per-user')

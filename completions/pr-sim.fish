@@ -23,7 +23,7 @@ function __pr-sim_parse_tokens -S
         __pr-sim_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'simulate'
-            __pr-sim_parse_subcommand 1 'llms=' 'users=' 'sweep=' 'alpha=' 'beta=' 'user=' 'labels=' 'queries-per-user=' 'seed=' 'o/output=' 'line-buffered' 'version' 'h/help'
+            __pr-sim_parse_subcommand 1 'llms=' 'users=' 'sweep=' 'alpha=' 'beta=' 'user=' 'labels=' 'label-users=' 'queries-per-user=' 'seed=' 'o/output=' 'line-buffered' 'version' 'h/help'
         case 'judge'
             __pr-sim_parse_subcommand 1 'users=' 'questionnaire=' 'llms=' 'judge-model=+' 'prompt-style=' 'seed=' 'dry-run' 'base-url=' 'api-key-env=' 'jobs=' 'timeout=' 'retries=' 'backoff=' 'max-backoff=' 'parse-retries=' 'errors=' 'v/verbose' 'o/output=' 'version' 'h/help'
         case 'help'
@@ -94,6 +94,7 @@ complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options 
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" beta' -l 'beta' -d 'One ad-hoc user\'s weight against normalized cost.' -rfka ''
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" user' -l 'user' -d 'The ad-hoc user\'s id.' -rfka ''
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" labels' -l 'labels' -d 'Judge mode: preference labels (labels.jsonl).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" label-users' -l 'label-users' -d 'With --labels: \'user\', or \'configuration\' for one user per user, judge and prompt style (USER/JUDGE/STYLE).' -rfka 'user configuration'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" queries-per-user' -l 'queries-per-user' -d 'Give each user K distinct queries drawn at random instead of all.' -rfka ''
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" seed' -l 'seed' -d 'Seed for --queries-per-user.' -rfka ''
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" o output' -l 'output' -s 'o' -d 'Write to this file (atomically) instead of standard output.' -rF

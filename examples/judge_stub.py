@@ -10,10 +10,13 @@ rate limit (HTTP 429 with Retry-After), so that retries and --jobs can be seen
 at work.
 
     python3 examples/judge_stub.py --port 8765 --latency 0.2 --max-concurrent 8
+
+With --port 0 the system picks a free port; the first line on stdout is the port.
 """
 import argparse
 import json
 import re
+import signal
 import sys
 import threading
 import time
@@ -37,7 +40,7 @@ def choose(profile, prompt):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=8765, help="0: any free port, printed on stdout")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds before each reply")
     parser.add_argument("--max-concurrent", type=int, default=0,
                         help="requests served at once; more get 429 with Retry-After (0: no limit)")
@@ -48,6 +51,7 @@ def main():
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out at once, no 40 ms delayed-ACK stall
 
         def log_message(self, *_):
             pass
@@ -93,10 +97,13 @@ def main():
 
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
-    print(f"judge stub on http://127.0.0.1:{args.port}", file=sys.stderr, flush=True)
+    port = server.server_address[1]
+    print(port, flush=True)
+    print(f"judge stub on http://127.0.0.1:{port}", file=sys.stderr, flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         print(f"judge stub: served {state['served']}, rate-limited {state['limited']}", file=sys.stderr)

@@ -28,7 +28,9 @@ struct Simulate: ParsableCommand {
             --users, --sweep or --alpha/--beta.
 
             Judge mode: --labels turns preference labels into interactions, without rewards; \
-            `pr-sim judge` prepares the questions for judge LLMs that make such labels.
+            `pr-sim judge` asks judge LLMs for such labels. Labels from several judge \
+            configurations need --label-users configuration (one user per user, judge and \
+            prompt style, id USER/JUDGE/STYLE).
 
             Examples:
               pr-sim --alpha 0.7 --beta 0.3 < responses.jsonl
@@ -68,6 +70,10 @@ struct Simulate: ParsableCommand {
             completion: .file(extensions: ["jsonl"]))
     var labels: String?
 
+    @Option(help: ArgumentHelp("With --labels: 'user', or 'configuration' for one user per user, judge and prompt style (USER/JUDGE/STYLE).",
+                               valueName: "who"), completion: .list(LabelSimulator.Users.allCases.map(\.rawValue)))
+    var labelUsers: String = "user"
+
     @Option(help: ArgumentHelp("Give each user K distinct queries drawn at random instead of all.", valueName: "k"))
     var queriesPerUser: Int?
 
@@ -92,6 +98,7 @@ struct Simulate: ParsableCommand {
         if let sweep, sweep < 1 { throw ValidationError("--sweep must be at least 1") }
         if let queriesPerUser, queriesPerUser < 1 { throw ValidationError("--queries-per-user must be at least 1") }
         if labels != nil, queriesPerUser != nil { throw ValidationError("--queries-per-user applies to cost mode only") }
+        guard LabelSimulator.Users(rawValue: labelUsers) != nil else { throw ValidationError("--label-users takes user or configuration") }
     }
 
     func run() throws {
@@ -101,7 +108,7 @@ struct Simulate: ParsableCommand {
         } else if let sweep {
             preferences = .sweep(sweep)
         } else if let labels {
-            preferences = .labelsFile(labels)
+            preferences = .labelsFile(labels, users: LabelSimulator.Users(rawValue: labelUsers)!)
         } else {
             preferences = .adHoc(user: user, alpha: alpha!, beta: beta!)
         }

@@ -339,6 +339,27 @@ import Testing
         #expect(policy.delay(afterFailure: 1, retryAfter: 30, random: &random) == 30)
     }
 
+    @Test func concurrencyHalvesOnTooManyRequestsAndGrowsBack() async throws {
+        let gate = RateGate(jobs: 8)
+        for _ in 0..<8 { try await gate.acquire() }
+        await gate.throttle(retryAfter: nil, cut: true)
+        #expect(await gate.currentLimit == 4)
+        // A second 429 from the same burst does not cut again.
+        await gate.throttle(retryAfter: nil, cut: true)
+        #expect(await gate.currentLimit == 4)
+        for _ in 0..<8 { await gate.release(succeeded: false) }
+        for _ in 0..<(4 * 4) {
+            try await gate.acquire()
+            await gate.release(succeeded: true)
+        }
+        #expect(await gate.currentLimit == 5)
+        for _ in 0..<1000 {
+            try await gate.acquire()
+            await gate.release(succeeded: true)
+        }
+        #expect(await gate.currentLimit == 8)
+    }
+
     @Test func endpointAddresses() throws {
         func url(_ base: String) throws -> String {
             try JudgeEndpoint(baseURL: base, apiKey: "", keyVariable: "K", timeout: 1).url.absoluteString

@@ -82,11 +82,27 @@ import Testing
         (#"{"user":"u","query_id":"q1","best_llm":"z"}"#, #"labels.jsonl:1: field "best_llm": "z" did not answer query "q1""#),
         (#"{"user":"u","query_id":"q1","best_llm":"a"}"# + "\n" + #"{"user":"u","query_id":"q1","best_llm":"b"}"#,
          #"labels.jsonl:2: field "query_id": second label for user "u" and this query (first at labels.jsonl:1)"#),
+        (#"{"user":"u","query_id":"q1","best_llm":"a","judge":"j","prompt_style":1}"# + "\n"
+            + #"{"user":"u","query_id":"q1","best_llm":"b","judge":"j","prompt_style":2}"#,
+         #"labels.jsonl:2: field "query_id": second label for user "u" and this query (first at labels.jsonl:1); "#
+            + "labels from several judge configurations need --label-users configuration"),
     ])
     func labelErrors(lines: String, expected: String) throws {
         let table = try ResponseTable(responses: try decodeLines(Self.responses.joined(separator: "\n"), Response.init), llms: nil)
         let labels = try decodeLines(lines, name: "labels.jsonl", Label.init)
         #expect(errorMessage { try LabelSimulator(table: table).run(labels: labels) { _ in } } == expected)
+    }
+
+    @Test func oneUserPerJudgeConfiguration() throws {
+        let table = try ResponseTable(responses: try decodeLines(Self.responses.joined(separator: "\n"), Response.init), llms: nil)
+        let labels = try decodeLines("""
+            {"user":"u","query_id":"q1","best_llm":"a","judge":"j","prompt_style":1}
+            {"user":"u","query_id":"q1","best_llm":"b","judge":"j","prompt_style":2}
+            {"user":"u","query_id":"q1","best_llm":"b","judge":"human","prompt_style":null}
+            """, name: "labels.jsonl", Label.init)
+        var rows: [Interaction] = []
+        try LabelSimulator(table: table, users: .configuration).run(labels: labels) { rows.append($0) }
+        #expect(rows.filter(\.best).map { "\($0.user) \($0.llm)" } == ["u/j/1 a", "u/j/2 b", "u/human b"])
     }
 
     @Test func costModeNeedsWeights() throws {

@@ -52,10 +52,11 @@ struct JudgeRunner: Sendable {
     let client: ChatCompletionsClient
     let options: JudgeRunOptions
     let diagnostics: @Sendable (String) -> Void
-    private let gate = RateGate()
+    private let gate: RateGate
 
     init(options: JudgeRunOptions, diagnostics: @escaping @Sendable (String) -> Void) {
         self.options = options
+        gate = RateGate(jobs: options.jobs)
         self.diagnostics = diagnostics
         client = ChatCompletionsClient(endpoint: options.endpoint, connections: options.jobs)
     }
@@ -179,12 +180,17 @@ struct JudgeRunner: Sendable {
         var unreadable = 0
         let name = "\(request.user) / \(request.queryID) (\(request.configuration.model), style \(request.configuration.style.rawValue))"
         while !Task.isCancelled {
-            do { try await gate.pass() } catch { return verdict }
+            do { try await gate.acquire() } catch { return verdict }
+            let outcome = await client.send(request.body)
+            if case .status(let code, let after, _) = outcome, code == 429 || after != nil {
+                await gate.throttle(retryAfter: after, cut: code == 429)
+            }
+            await gate.release(succeeded: { if case .reply = outcome { true } else { false } }())
             let problem: String
             var retryAfter: Double?
             var reply: String?
             var isUnreadable = false
-            switch await client.send(request.body) {
+            switch outcome {
             case .reply(let text, let tokens):
                 verdict.tokens += tokens
                 if let number = request.configuration.style.parse(text, candidates: request.order.count) {
@@ -234,7 +240,6 @@ struct JudgeRunner: Sendable {
                 return verdict
             }
             let wait = policy.delay(afterFailure: failures, retryAfter: retryAfter, random: &random)
-            if let retryAfter { await gate.close(for: retryAfter) }
             verdict.retries += 1
             if options.verbose { diagnostics("\(name): \(problem); retrying in \(Decimals.fixed(wait, 2)) s") }
             do { try await Task.sleep(for: .milliseconds(Int64((wait * 1000).rounded(.up)))) } catch { return verdict }

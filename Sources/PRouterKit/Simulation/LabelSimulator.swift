@@ -1,9 +1,28 @@
 /// Judge mode: turns preference labels (from an LLM judge, a questionnaire, or any
 /// other source) into interactions, `best` true for the chosen LLM only.
 public struct LabelSimulator: Sendable {
-    public var table: ResponseTable
+    /// Whose preference a label is.
+    public enum Users: String, Sendable, CaseIterable {
+        /// The label's `user`: one label per user and query.
+        case user
+        /// One user per user and judge configuration, `USER/JUDGE/STYLE` (`USER/JUDGE`
+        /// without a prompt style), as in the paper's large-scale judge setting.
+        case configuration
+    }
 
-    public init(table: ResponseTable) { self.table = table }
+    public var table: ResponseTable
+    public var users: Users
+
+    public init(table: ResponseTable, users: Users = .user) {
+        self.table = table
+        self.users = users
+    }
+
+    /// The user id a label speaks for.
+    func user(of label: Label) -> String {
+        guard users == .configuration else { return label.user }
+        return ([label.user, label.judge ?? "unknown"] + (label.promptStyle.map { [String($0)] } ?? [])).joined(separator: "/")
+    }
 
     /// Emits, for each label in order, one interaction per LLM that answered the query.
     /// A label naming an unknown query or an LLM that did not answer it, or a second
@@ -19,14 +38,17 @@ public struct LabelSimulator: Sendable {
                 throw DataError("\"\(label.bestLLM)\" did not answer query \"\(label.queryID)\"",
                                 at: label.location, field: "best_llm")
             }
-            if let first = seen[label.user, default: [:]][label.queryID] {
-                throw DataError("second label for user \"\(label.user)\" and this query (first at \(first))",
+            let user = user(of: label)
+            if let first = seen[user, default: [:]][label.queryID] {
+                let hint = users == .user && label.judge != nil ? "; labels from several judge configurations need "
+                    + "--label-users configuration" : ""
+                throw DataError("second label for user \"\(user)\" and this query (first at \(first))\(hint)",
                                 at: label.location, field: "query_id")
             }
-            seen[label.user, default: [:]][label.queryID] = label.location
+            seen[user, default: [:]][label.queryID] = label.location
             for index in query.entries {
                 let entry = table.entries[index]
-                try emit(Interaction(user: label.user, queryID: query.id, task: query.task, query: query.text,
+                try emit(Interaction(user: user, queryID: query.id, task: query.task, query: query.text,
                                      llm: entry.llm, performance: entry.performance, cost: entry.cost,
                                      reward: nil, best: entry.llm == label.bestLLM))
             }

@@ -8,8 +8,9 @@ public struct SimulationJob: Sendable {
         case sweep(Int)
         /// Cost mode, one ad-hoc user for what-if analyses.
         case adHoc(user: String, alpha: Double, beta: Double)
-        /// Judge mode, preference labels from a `labels.jsonl` file.
-        case labelsFile(String)
+        /// Judge mode, preference labels from a `labels.jsonl` file, with whose
+        /// preference each label is.
+        case labelsFile(String, users: LabelSimulator.Users)
     }
 
     public var responsesPath: String
@@ -36,9 +37,9 @@ public struct SimulationJob: Sendable {
             try writer.write { interaction.encode(into: &$0) }
         }
         switch preferences {
-        case .labelsFile(let path):
+        case .labelsFile(let path, let users):
             let labels = try JSONLReader(path: path).decodeAll(Label.init)
-            try LabelSimulator(table: table).run(labels: labels, emit: emit)
+            try LabelSimulator(table: table, users: users).run(labels: labels, emit: emit)
         case .usersFile(let path):
             let users = try Catalog.users(path, requirePreferences: true)
             try CostSimulator(table: table, users: users).run(queriesPerUser: queriesPerUser, seed: seed, emit: emit)
