@@ -173,13 +173,13 @@ _pr-sim() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    simulate|judge|help)
+    simulate|judge|multi-turn|help)
         # Offer subcommand argument completions
         "_pr-sim_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'simulate judge help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'simulate judge multi-turn help' -- "${cur}"))
         ;;
     esac
 }
@@ -299,6 +299,34 @@ _pr-sim_judge() {
         ;;
     '--errors')
         __pr-sim_add_completions -f
+        return
+        ;;
+    '--output'|'-o')
+        __pr-sim_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __pr-sim_add_completions -o plusdirs -fX '!*.@(jsonl)'
+        return
+        ;;
+    esac
+}
+
+_pr-sim_multi-turn() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--users --output -o)
+    __pr-sim_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--users')
+        __pr-sim_add_completions -o plusdirs -fX '!*.@(jsonl)'
         return
         ;;
     '--output'|'-o')

@@ -26,6 +26,8 @@ function __pr-sim_parse_tokens -S
             __pr-sim_parse_subcommand 1 'llms=' 'users=' 'sweep=' 'alpha=' 'beta=' 'user=' 'labels=' 'label-users=' 'queries-per-user=' 'seed=' 'o/output=' 'line-buffered' 'version' 'h/help'
         case 'judge'
             __pr-sim_parse_subcommand 1 'users=' 'questionnaire=' 'llms=' 'judge-model=+' 'prompt-style=' 'seed=' 'dry-run' 'base-url=' 'api-key-env=' 'jobs=' 'timeout=' 'retries=' 'backoff=' 'max-backoff=' 'parse-retries=' 'errors=' 'v/verbose' 'o/output=' 'version' 'h/help'
+        case 'multi-turn'
+            __pr-sim_parse_subcommand 1 'users=' 'o/output=' 'version' 'h/help'
         case 'help'
             __pr-sim_parse_subcommand -r 1 'version'
         end
@@ -85,6 +87,7 @@ complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options 
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_positional "pr-sim" -eq 1' -fa 'simulate' -d 'Turn a response table and user preferences or labels into interactions (the default).'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_positional "pr-sim" -eq 1' -fa 'judge' -d 'Ask judge LLMs which response each user would prefer (LLM-as-a-Judge).'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_positional "pr-sim" -eq 1' -fa 'multi-turn' -d 'Mark the response each simulated user prefers in every conversation turn.'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_positional "pr-sim" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_positional "pr-sim simulate" -eq 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" llms' -l 'llms' -d 'LLM prices (llms.jsonl), to cost responses given as token counts.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
@@ -122,4 +125,9 @@ complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options 
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" o output' -l 'output' -s 'o' -d 'Labels: appended to and resumed (sending), else written atomically.' -rF
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" version' -l 'version' -d 'Show the version.'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_positional "pr-sim multi-turn" -eq 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim multi-turn" users' -l 'users' -d 'Users with weights (users.jsonl).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim multi-turn" o output' -l 'output' -s 'o' -d 'Write to this file (atomically) instead of standard output.' -rF
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim multi-turn" version' -l 'version' -d 'Show the version.'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim multi-turn" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim help" version' -l 'version' -d 'Show the version.'

@@ -8,7 +8,7 @@ struct PRSim: AsyncParsableCommand {
         abstract: "Simulate user preferences over an LLM response table.",
         discussion: "`pr-sim [options]` is `pr-sim simulate [options]`; `pr-sim judge` asks judge LLMs for labels.",
         version: prouterVersion,
-        subcommands: [Simulate.self, Judge.self],
+        subcommands: [Simulate.self, Judge.self, MultiTurn.self],
         defaultSubcommand: Simulate.self
     )
 }

@@ -8,10 +8,14 @@ public struct JSONRecord {
     let object: OpaquePointer
     /// Where the record came from.
     public let location: SourceLocation
+    /// For a nested object, the path to it that errors put before a field name
+    /// (`responses[2].`).
+    let prefix: String
 
-    init(object: OpaquePointer, location: SourceLocation) {
+    init(object: OpaquePointer, location: SourceLocation, prefix: String = "") {
         self.object = object
         self.location = location
+        self.prefix = prefix
     }
 
     /// Whether the record has `key`, with any value other than `null`.
@@ -29,7 +33,7 @@ public struct JSONRecord {
 
     /// An error about `key` in this record.
     public func error(_ key: String, _ message: String) -> DataError {
-        DataError(message, at: location, field: key)
+        DataError(message, at: location, field: prefix + key)
     }
 
     private func wrongType(_ key: String, _ expected: String, _ value: OpaquePointer) -> DataError {
@@ -104,14 +108,16 @@ public struct JSONRecord {
         guard cjansson_type(UnsafePointer(value)) == Int32(JSON_OBJECT.rawValue) else {
             throw wrongType(key, "an object", value)
         }
-        return JSONRecord(object: value, location: location)
+        return JSONRecord(object: value, location: location, prefix: "\(prefix)\(key).")
     }
 
     /// A required non-empty array of objects, each valid as long as this record is.
     public func objectArray(_ key: String) throws -> [JSONRecord] {
+        var index = 0
         let objects = try array(key, "an array of objects") { element -> JSONRecord? in
             guard cjansson_type(UnsafePointer(element)) == Int32(JSON_OBJECT.rawValue) else { return nil }
-            return JSONRecord(object: element, location: location)
+            defer { index += 1 }
+            return JSONRecord(object: element, location: location, prefix: "\(prefix)\(key)[\(index)].")
         }
         guard !objects.isEmpty else { throw error(key, "expected a non-empty array of objects, got []") }
         return objects
