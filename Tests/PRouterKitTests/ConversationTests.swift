@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PRouterKit
 
@@ -71,5 +72,44 @@ import Testing
             == #"users.jsonl:1: field "weights": expected at least one non-zero weight"#)
         #expect(errorMessage { _ = try decodeLines(#"{"user":"u","weights":{"cost":"x"}}"#, name: "users.jsonl", TurnWeights.decode) }
             == #"users.jsonl:1: field "weights.cost": expected a number, got "x""#)
+    }
+}
+
+/// The bundled multi-turn example and the Arena converter, end to end.
+@Suite struct MultiTurnExampleTests {
+    static let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("examples").path
+
+    @Test func simulatedUsersPreferOneResponsePerTurnAndDiffer() throws {
+        let scratch = try Scratch()
+        let result = try runTool("pr-sim", ["multi-turn", "--users", "\(Self.data)/data/conversation-users.jsonl",
+                                            "-o", scratch.path("labelled.jsonl"), "\(Self.data)/data/conversations.jsonl"])
+        #expect(result.status == 0 && result.err.isEmpty)
+        let log = try ConversationLog(path: scratch.path("labelled.jsonl"))
+        #expect(log.turns.count == 546 && log.conversations.count == 120)
+        #expect(log.turns.allSatisfy { $0.responses.filter { $0.preferred == true }.count == 1 })
+        // Users with different weights prefer different LLMs overall.
+        var favourite: [String: [String: Int]] = [:]
+        for turn in log.turns {
+            favourite[turn.user, default: [:]][turn.responses.first { $0.preferred == true }!.llm, default: 0] += 1
+        }
+        let tops = Set(favourite.values.map { counts in counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }!.key })
+        #expect(tops.count >= 4)
+    }
+
+    @Test func arenaBattlesBecomeConversations() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "\(Self.data)/arena_to_conversations.py", "\(Self.data)/data/arena-sample.jsonl"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let log = try ConversationLog(turns: try decodeLines(text, name: "arena.jsonl", ConversationTurn.init))
+        #expect(log.conversations.map(\.count) == [2, 1, 1])
+        #expect(log.turns.map { $0.responses.map { $0.preferred } } == [[nil, nil], [true, false], [true, true], [false, false]])
     }
 }
