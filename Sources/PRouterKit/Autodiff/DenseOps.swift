@@ -133,6 +133,22 @@ extension Tape {
 }
 
 extension Tape {
+    /// The rows of `parts` stacked in order (all with the same number of columns).
+    public func concatRows(_ parts: [Variable]) -> Variable {
+        let matrices = parts.map(value)
+        let cols = matrices[0].cols
+        precondition(matrices.allSatisfy { $0.cols == cols }, "column mismatch in concatRows")
+        let result = Matrix(rows: matrices.reduce(0) { $0 + $1.rows }, cols: cols, data: matrices.flatMap(\.data))
+        return record(result) { [unowned self] out in
+            let g = outputGradient(out)
+            var offset = 0
+            for (part, m) in zip(parts, matrices) {
+                accumulate(part, Matrix(rows: m.rows, cols: cols, data: Array(g.data[offset..<offset + m.data.count])))
+                offset += m.data.count
+            }
+        }
+    }
+
     /// The elements of `a`, row by row, as one column.
     public func reshapeToColumn(_ a: Variable) -> Variable {
         let av = value(a)
