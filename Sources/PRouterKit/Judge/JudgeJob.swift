@@ -47,19 +47,14 @@ public struct JudgeJob: Sendable {
         if labels.isFile {
             try JSONLReader(path: labels.name).forEach { record in
                 let label = try Label(record)
-                done.insert(Self.key(label.user, label.queryID, label.judge ?? "", label.promptStyle ?? 0))
+                done.insert(JudgeRequest.key(user: label.user, queryID: label.queryID, model: label.judge ?? "",
+                                             style: label.promptStyle ?? 0))
             }
         }
-        let pending = requests.filter {
-            !done.contains(Self.key($0.user, $0.queryID, $0.configuration.model, $0.configuration.style.rawValue))
-        }
+        let pending = requests.filter { !done.contains($0.key) }
         let errors = try errorsPath.map { try AppendLog(path: $0) }
         let runner = JudgeRunner(options: options, diagnostics: diagnostics)
         return try await runner.run(pending, skipped: requests.count - pending.count, labels: labels, errors: errors)
-    }
-
-    private static func key(_ user: String, _ query: String, _ judge: String, _ style: Int) -> String {
-        [user, query, judge, String(style)].joined(separator: "\u{0}")
     }
 
     private func responseTable() throws -> ResponseTable {

@@ -19,6 +19,23 @@ public struct JudgeRequest: Sendable, Equatable {
     public var order: [String]
     /// The exact `POST /v1/chat/completions` body, as one line of JSON.
     public var body: String
+
+    /// What identifies a judge question: user, query, judge model and prompt style. The plan
+    /// seeds its shuffle with it, the runner its retry jitter, and a resumed run matches
+    /// labels already written against it.
+    static func key(user: String, queryID: String, model: String, style: Int) -> String {
+        [user, queryID, model, String(style)].joined(separator: "\u{0}")
+    }
+
+    /// This request's ``key(user:queryID:model:style:)``.
+    var key: String {
+        Self.key(user: user, queryID: queryID, model: configuration.model, style: configuration.style.rawValue)
+    }
+
+    /// The request in messages: `USER / QUERY (MODEL, style N)`.
+    var name: String {
+        "\(user) / \(queryID) (\(configuration.model), style \(configuration.style.rawValue))"
+    }
 }
 
 /// The questions of a judge run: every user with a profile, every query, every configuration.
@@ -42,7 +59,8 @@ public enum JudgePlan {
                 guard entries.count >= 2 else { continue }
                 for configuration in configurations {
                     var order = Array(entries.indices)
-                    let key = [user.user, query.id, configuration.model, String(configuration.style.rawValue)].joined(separator: "\u{0}")
+                    let key = JudgeRequest.key(user: user.user, queryID: query.id, model: configuration.model,
+                                               style: configuration.style.rawValue)
                     var generator = SplitMix64(seed: seed, stream: StableHash.fnv1a(key))
                     generator.shuffle(&order)
                     let prompt = configuration.style.userMessage(query: query.text, responses: order.map { entries[$0].response! })

@@ -78,8 +78,7 @@ struct JudgeRunner: Sendable {
     /// Runs `requests`, appending labels to `labels` and failures to `errors`.
     func run(_ requests: [JudgeRequest], skipped: Int, labels: AppendLog, errors: AppendLog?) async throws -> JudgeRunSummary {
         defer { client.close() }
-        let clock = ContinuousClock()
-        let start = clock.now
+        let start = monotonicSeconds()
         var summary = JudgeRunSummary(skipped: skipped)
         var status = StatusLine()
         var lastDrawn = start
@@ -114,8 +113,7 @@ struct JudgeRunner: Sendable {
                         if let reply { line.add("reply", reply) }
                     }
                 } else {
-                    diagnostics("\(request.user) / \(request.queryID) (\(request.configuration.model), style "
-                                + "\(request.configuration.style.rawValue)): \(reason)")
+                    diagnostics("\(request.name): \(reason)")
                 }
             case .fatal, .cancelled:
                 break
@@ -143,9 +141,9 @@ struct JudgeRunner: Sendable {
                     try record(written, verdict)
                     written += 1
                 }
-                if status.isShown, clock.now - lastDrawn > .milliseconds(200) || written == requests.count {
-                    lastDrawn = clock.now
-                    status.show(progress(done: written, total: requests.count, elapsed: clock.now - start, summary: summary))
+                if status.isShown, monotonicSeconds() - lastDrawn > 0.2 || written == requests.count {
+                    lastDrawn = monotonicSeconds()
+                    status.show(progress(done: written, total: requests.count, elapsed: lastDrawn - start, summary: summary))
                 }
             }
             // After a fatal error, keep everything settled, in plan order.
@@ -154,7 +152,7 @@ struct JudgeRunner: Sendable {
         status.end()
         try labels.sync()
         try errors?.sync()
-        summary.seconds = (clock.now - start).seconds
+        summary.seconds = monotonicSeconds() - start
         if let fatal {
             diagnostics(summary.line(errorsFile: errors?.name))
             throw fatal
@@ -162,8 +160,8 @@ struct JudgeRunner: Sendable {
         return summary
     }
 
-    private func progress(done: Int, total: Int, elapsed: Duration, summary: JudgeRunSummary) -> String {
-        let seconds = max(elapsed.seconds, 1e-3)
+    private func progress(done: Int, total: Int, elapsed: Double, summary: JudgeRunSummary) -> String {
+        let seconds = max(elapsed, 1e-3)
         let rate = Double(done) / seconds
         let eta = rate > 0 ? Int(Double(total - done) / rate) : 0
         return "\(done)/\(total) settled  \(Decimals.fixed(rate, 1))/s  eta \(eta / 60)m\(eta % 60)s  "
@@ -173,12 +171,11 @@ struct JudgeRunner: Sendable {
     /// Asks for one request's label until it is settled.
     private func judge(_ request: JudgeRequest) async -> Verdict {
         let policy = options.retry
-        let key = [request.user, request.queryID, request.configuration.model, String(request.configuration.style.rawValue)]
-        var random = SplitMix64(seed: options.seed, stream: StableHash.fnv1a("retry\u{0}" + key.joined(separator: "\u{0}")))
+        var random = SplitMix64(seed: options.seed, stream: StableHash.fnv1a("retry\u{0}" + request.key))
         var verdict = Verdict(kind: .cancelled)
         var failures = 0
         var unreadable = 0
-        let name = "\(request.user) / \(request.queryID) (\(request.configuration.model), style \(request.configuration.style.rawValue))"
+        let name = request.name
         while !Task.isCancelled {
             do { try await gate.acquire() } catch { return verdict }
             let outcome = await client.send(request.body)
@@ -242,7 +239,7 @@ struct JudgeRunner: Sendable {
             let wait = policy.delay(afterFailure: failures, retryAfter: retryAfter, random: &random)
             verdict.retries += 1
             if options.verbose { diagnostics("\(name): \(problem); retrying in \(Decimals.fixed(wait, 2)) s") }
-            do { try await Task.sleep(for: .milliseconds(Int64((wait * 1000).rounded(.up)))) } catch { return verdict }
+            do { try await Task.sleep(for: .seconds(wait)) } catch { return verdict }
         }
         return verdict
     }
@@ -261,13 +258,5 @@ struct JudgeRunner: Sendable {
         default:
             return nil
         }
-    }
-}
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
     }
 }

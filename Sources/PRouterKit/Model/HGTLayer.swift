@@ -1,5 +1,3 @@
-import Foundation
-
 /// One Heterogeneous Graph Transformer layer (Hu et al., WWW 2020), the message passing
 /// of GMTRouter, built from the tape's differentiable ops.
 ///

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// How to train.
 public struct TrainingOptions: Sendable, Equatable {
     public var epochs = 400
@@ -128,11 +122,4 @@ public enum Trainer {
         case .bce: return tape.binaryCrossEntropy(scores, labels: labels)
         }
     }
-}
-
-/// Seconds on a monotonic clock.
-func monotonicSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
