@@ -11,7 +11,7 @@ import Testing
         + #"{"llm":"b","response":"plain zyzzyva words","score":0.6,"cost":0.001,"length":80}"#
 
     static func log(_ lines: [String]) throws -> ConversationLog {
-        try ConversationLog(turns: try decodeLines(lines.joined(separator: "\n"), name: "c.jsonl", ConversationTurn.init))
+        try ConversationLog(turns: try decodeLines(lines.joined(separator: "\n"), name: "c.jsonl") { try ConversationTurn($0) })
     }
 
     @Test func groupsTurnsInOrderWhateverTheLineOrder() throws {
@@ -108,7 +108,7 @@ import Testing
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        let log = try ConversationLog(turns: try decodeLines(text, name: "arena.jsonl", ConversationTurn.init))
+        let log = try ConversationLog(turns: try decodeLines(text, name: "arena.jsonl") { try ConversationTurn($0) })
         #expect(log.conversations.map(\.count) == [2, 1, 1])
         #expect(log.turns.map { $0.responses.map { $0.preferred } } == [[nil, nil], [true, false], [true, true], [false, false]])
     }

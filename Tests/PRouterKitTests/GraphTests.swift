@@ -83,7 +83,7 @@ import Testing
         let graph = try Self.build { $0.newUserIDs = ["sweep-3"]; $0.shots = 1 }
         #expect(graph.settings.newUsers == ["sweep-3"])
         #expect(graph.splitCounts()[.support] == 1)
-        #expect(errorMessage { _ = try Self.build { $0.newUserIDs = ["nobody"] } } == #"no user "nobody" in the interactions"#)
+        #expect(errorMessage { _ = try Self.build { $0.newUserIDs = ["nobody"] } } == #"no user "nobody" in the input"#)
         #expect(errorMessage { _ = try Self.build { $0.newUserCount = 4 } } == "at least one user must stay in training")
     }
 

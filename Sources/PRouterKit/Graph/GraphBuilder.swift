@@ -104,8 +104,8 @@ public struct GraphBuilder {
     public func build(_ options: GraphBuildOptions) throws -> Graph {
         guard let mode, !nodeUser.isEmpty else { throw DataError("no interactions in the input") }
         let labels = try bestLLMs()
-        let newUsers = try resolve(options.newUserIDs, count: options.newUserCount, in: users, what: "user")
-        let newLLMs = try resolve(options.newLLMIDs, count: options.newLLMCount, in: llms, what: "LLM")
+        let newUsers = try Self.resolve(options.newUserIDs, count: options.newUserCount, in: users, what: "user")
+        let newLLMs = try Self.resolve(options.newLLMIDs, count: options.newLLMCount, in: llms, what: "LLM")
         if newUsers.count >= users.count { throw UsageError("at least one user must stay in training") }
         if newLLMs.count >= llms.count { throw UsageError("at least one LLM must stay in training") }
 
@@ -138,17 +138,23 @@ public struct GraphBuilder {
         return labels
     }
 
-    private func resolve(_ ids: [String], count: Int, in interner: Interner, what: String) throws -> [UInt32] {
+    static func resolve(_ ids: [String], count: Int, in interner: Interner, what: String) throws -> [UInt32] {
         if ids.isEmpty { return (0..<UInt32(min(count, interner.count))).map { $0 } }
         return try ids.map { id in
-            guard let index = interner.lookup(id) else { throw UsageError("no \(what) \"\(id)\" in the interactions") }
+            guard let index = interner.lookup(id) else { throw UsageError("no \(what) \"\(id)\" in the input") }
             return index
         }
     }
 
     /// Shuffles the split units (query ids, or nodes) and cuts them by the fractions.
     private func assignSplits(_ options: GraphBuildOptions) -> [Split] {
-        let unitCount = options.splitUnit == .query ? queries.count : nodeUser.count
+        let unitSplit = Self.cutSplits(unitCount: options.splitUnit == .query ? queries.count : nodeUser.count, options: options)
+        if options.splitUnit == .node { return unitSplit }
+        return nodeQuery.map { unitSplit[Int($0)] }
+    }
+
+    /// Shuffles `unitCount` split units with the options' seed and cuts them by the fractions.
+    static func cutSplits(unitCount: Int, options: GraphBuildOptions) -> [Split] {
         var order = Array(0..<unitCount)
         var generator = SplitMix64(seed: options.seed)
         generator.shuffle(&order)
@@ -163,8 +169,7 @@ public struct GraphBuilder {
                 unitSplit[unit] = .validation
             }
         }
-        if options.splitUnit == .node { return unitSplit }
-        return nodeQuery.map { unitSplit[Int($0)] }
+        return unitSplit
     }
 
     /// New users keep their test nodes and `shots` of their training nodes as support;

@@ -41,13 +41,7 @@ extension Graph {
 
     /// Adds the build settings and feature names, as META and `--info` show them.
     func encodeSettings(into object: inout JSONObjectBuilder) {
-        object.add("split_unit", settings.splitUnit.rawValue)
-        object.add("fractions", settings.fractions)
-        object.add("seed", String(settings.seed))
-        object.add("shots", settings.shots)
-        object.add("new_users", settings.newUsers)
-        object.add("new_llms", settings.newLLMs)
-        object.add("dropped_nodes", settings.droppedNodes)
+        settings.encode(into: &object)
         object.add("edge_features", featureNames)
     }
 
@@ -85,17 +79,13 @@ extension Graph {
         var featureNames: [String] = []
         try metaSection.bytes.withUnsafeBytes { raw in
             try JSONLReader.parseObject(raw, at: SourceLocation(file: name, line: 1)) { meta in
-                guard let parsed = GraphMode(rawValue: try meta.string("mode")) else { throw meta.error("mode", "unknown") }
-                mode = parsed
-                guard let unit = SplitUnit(rawValue: try meta.string("split_unit")) else {
-                    throw meta.error("split_unit", "unknown")
+                let modeName = try meta.string("mode")
+                if modeName == ConversationGraph.modeName {
+                    throw UsageError("\(name) is a multi-turn graph (pr-build-graph --multi-turn): only the gmt model and its baselines trained through pr-train use it")
                 }
-                guard let seed = UInt64(try meta.string("seed")) else { throw meta.error("seed", "not a number") }
-                settings = GraphSettings(splitUnit: unit, fractions: try meta.numberArray("fractions"), seed: seed,
-                                         shots: try meta.optionalInteger("shots") ?? 0,
-                                         newUsers: try meta.stringArray("new_users"),
-                                         newLLMs: try meta.stringArray("new_llms"),
-                                         droppedNodes: try meta.optionalInteger("dropped_nodes") ?? 0)
+                guard let parsed = GraphMode(rawValue: modeName) else { throw meta.error("mode", "unknown") }
+                mode = parsed
+                settings = try GraphSettings(meta)
                 featureNames = try meta.stringArray("edge_features")
             }
         }
@@ -180,5 +170,27 @@ extension Graph {
             guard raw <= 1 else { throw fail("best bit \(raw)") }
             return raw == 1
         }
+    }
+}
+
+extension GraphSettings {
+    /// Adds the settings to a META object.
+    func encode(into object: inout JSONObjectBuilder) {
+        object.add("split_unit", splitUnit.rawValue)
+        object.add("fractions", fractions)
+        object.add("seed", String(seed))
+        object.add("shots", shots)
+        object.add("new_users", newUsers)
+        object.add("new_llms", newLLMs)
+        object.add("dropped_nodes", droppedNodes)
+    }
+
+    /// Reads the settings of a META object.
+    init(_ meta: JSONRecord) throws {
+        guard let unit = SplitUnit(rawValue: try meta.string("split_unit")) else { throw meta.error("split_unit", "unknown") }
+        guard let seed = UInt64(try meta.string("seed")) else { throw meta.error("seed", "not a number") }
+        self.init(splitUnit: unit, fractions: try meta.numberArray("fractions"), seed: seed,
+                  shots: try meta.optionalInteger("shots") ?? 0, newUsers: try meta.stringArray("new_users"),
+                  newLLMs: try meta.stringArray("new_llms"), droppedNodes: try meta.optionalInteger("dropped_nodes") ?? 0)
     }
 }

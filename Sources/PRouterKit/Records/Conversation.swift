@@ -64,20 +64,47 @@ public struct ConversationTurn: Sendable, Equatable {
         self.responses = responses
     }
 
-    /// Decodes and validates a line: at least two responses, each LLM once.
-    public init(_ record: JSONRecord) throws {
+    /// Decodes and validates a line: at least two responses, each LLM once, at most one
+    /// marked preferred. With `responsesOptional`, a line without `responses` (a turn to
+    /// route to any LLM) is accepted with none.
+    public init(_ record: JSONRecord, responsesOptional: Bool = false) throws {
         user = try record.string("user")
         conversationID = try record.string("conversation_id")
         guard let turn = try record.optionalInteger("turn") else { throw record.error("turn", "missing") }
         self.turn = turn
         query = try record.string("query")
-        responses = try record.objectArray("responses").map(TurnResponse.init)
         location = record.location
+        guard !responsesOptional || record.has("responses") else {
+            responses = []
+            return
+        }
+        responses = try record.objectArray("responses").map(TurnResponse.init)
         var seen = Set<String>()
         for (i, response) in responses.enumerated() where !seen.insert(response.llm).inserted {
             throw record.error("responses[\(i)].llm", "\"\(response.llm)\" answers this turn twice")
         }
         guard responses.count >= 2 else { throw record.error("responses", "expected at least two candidate responses") }
+        if let second = responses.indices.filter({ responses[$0].preferred == true }).dropFirst().first {
+            throw record.error("responses[\(second)].preferred", "a second response is marked preferred")
+        }
+    }
+
+    /// The query id the turn goes by in routes and evaluation: `CONVERSATION#TURN`.
+    public var queryID: String { "\(conversationID)#\(turn)" }
+
+    /// Whether the user's feedback on this turn is known (a response marked preferred, or ratings).
+    public var hasFeedback: Bool { preferredIndex != nil }
+
+    /// The response the user preferred: the one marked `preferred`, or else the highest
+    /// `rating` (the first of equals); nil without feedback.
+    public var preferredIndex: Int? {
+        if let marked = responses.firstIndex(where: { $0.preferred == true }) { return marked }
+        var best: Int?
+        for (i, response) in responses.enumerated() {
+            guard let rating = response.rating else { continue }
+            if best == nil || rating > responses[best!].rating! { best = i }
+        }
+        return best
     }
 
     /// Writes the line, keys in schema order.
@@ -130,6 +157,6 @@ public struct ConversationLog: Sendable {
 
     /// Reads `path` (`-` for standard input).
     public init(path: String) throws {
-        try self.init(turns: try JSONLReader(path: path).decodeAll(ConversationTurn.init))
+        try self.init(turns: try JSONLReader(path: path).decodeAll { try ConversationTurn($0) })
     }
 }

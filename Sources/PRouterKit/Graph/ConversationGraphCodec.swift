@@ -1,0 +1,191 @@
+/// Reading and writing a ``ConversationGraph`` as a ``SectionFile``: the graph container
+/// with META mode `multi-turn` and its own sections (turns `TN..`, responses `RS..`,
+/// features `FQRY`, `FRSP`, `FLLM`).
+extension ConversationGraph {
+    /// The META mode of multi-turn graph files.
+    public static let modeName = "multi-turn"
+
+    public func fileSections() -> [SectionFile.Section] {
+        var meta = JSONObjectBuilder()
+        meta.add("mode", Self.modeName)
+        settings.encode(into: &meta)
+        let metaBytes = Array(meta.text().utf8)
+        var sections: [SectionFile.Section] = [
+            SectionFile.Section(tag: "META", kind: .json, count: metaBytes.count, bytes: metaBytes),
+            .strings("USER", users), .strings("LLMS", llms), .strings("CONV", conversations),
+            .array("TNUS", .u32, turnUser), .array("TNCV", .u32, turnConversation), .array("TNNO", .u32, turnNumber),
+            .array("TNSP", .u8, turnSplit.map(\.rawValue)), .strings("TQTX", queryTexts),
+            .array("RSTN", .u32, responseTurn), .array("RSLM", .u32, responseLLM), .strings("RSTX", responseTexts),
+            .array("RSSG", .f32, responseSignals), .array("RSFB", .u8, responseFeedback.map(\.rawValue)),
+            .array("RSRT", .f32, responseRating),
+        ]
+        if let features {
+            var meta = JSONObjectBuilder()
+            meta.add("encoder", features.encoder)
+            meta.add("dimension", features.dimension)
+            meta.add("llm_columns", features.llm.cols)
+            let bytes = Array(meta.text().utf8)
+            sections += [
+                SectionFile.Section(tag: "FEAT", kind: .json, count: bytes.count, bytes: bytes),
+                .array("FQRY", .f32, features.query.data), .array("FRSP", .f32, features.response.data),
+                .array("FLLM", .f32, features.llm.data),
+            ]
+        }
+        return sections
+    }
+
+    /// Writes the graph to `path` atomically.
+    public func write(to path: String) throws {
+        try FileIO.writeAtomically(SectionFile(sections: fileSections()).encoded(), to: path)
+    }
+
+    /// Reads and verifies the multi-turn graph file at `path`.
+    public static func read(from path: String) throws -> ConversationGraph {
+        let file = try SectionFile(decoding: FileIO.readAll(path: path), name: path)
+        guard try GraphFileMode(file: file, name: path) == .multiTurn else {
+            throw UsageError("\(path) is not a multi-turn graph: build it with pr-build-graph --multi-turn")
+        }
+        return try ConversationGraph(file: file, name: path)
+    }
+
+    /// Decodes a verified container, checking every count and index.
+    public init(file: SectionFile, name: String) throws {
+        func fail(_ message: String) -> DataError { DataError("\(name): corrupted: \(message)") }
+        func section(_ tag: String) throws -> SectionFile.Section {
+            guard let section = file.section(tag) else { throw DataError("\(name): missing section \(tag)") }
+            return section
+        }
+        func u32(_ tag: String) throws -> [UInt32] { try section(tag).values(.u32, name: name) }
+        func u8(_ tag: String) throws -> [UInt8] { try section(tag).values(.u8, name: name) }
+        func f32(_ tag: String) throws -> [Float] { try section(tag).values(.f32, name: name) }
+        func strings(_ tag: String) throws -> [String] { try section(tag).stringValues(name: name) }
+
+        var settings = GraphSettings()
+        try section("META").bytes.withUnsafeBytes { raw in
+            try JSONLReader.parseObject(raw, at: SourceLocation(file: name, line: 1)) { settings = try GraphSettings($0) }
+        }
+        self.settings = settings
+        users = try strings("USER")
+        llms = try strings("LLMS")
+        conversations = try strings("CONV")
+        turnUser = try u32("TNUS")
+        turnConversation = try u32("TNCV")
+        turnNumber = try u32("TNNO")
+        queryTexts = try strings("TQTX")
+        responseTurn = try u32("RSTN")
+        responseLLM = try u32("RSLM")
+        responseTexts = try strings("RSTX")
+        responseSignals = try f32("RSSG")
+        responseRating = try f32("RSRT")
+        let splits = try u8("TNSP"), feedback = try u8("RSFB")
+        let turns = turnUser.count, responses = responseTurn.count
+        guard [turnConversation.count, turnNumber.count, queryTexts.count, splits.count].allSatisfy({ $0 == turns }) else {
+            throw fail("turn sections differ in length")
+        }
+        guard [responseLLM.count, responseTexts.count, feedback.count, responseRating.count].allSatisfy({ $0 == responses }),
+              responseSignals.count == 3 * responses else {
+            throw fail("response sections differ in length")
+        }
+        func inRange(_ values: [UInt32], _ bound: Int, _ what: String) throws {
+            if let bad = values.first(where: { Int($0) >= bound }) { throw fail("\(what) index \(bad) out of range") }
+        }
+        try inRange(turnUser, users.count, "user")
+        try inRange(turnConversation, conversations.count, "conversation")
+        try inRange(responseTurn, turns, "response turn")
+        try inRange(responseLLM, llms.count, "response LLM")
+        guard zip(responseTurn, responseTurn.dropFirst()).allSatisfy({ $0 <= $1 }) else { throw fail("responses not grouped by turn") }
+        for t in 1..<max(1, turns) where turnConversation[t] == turnConversation[t - 1] && turnNumber[t] != turnNumber[t - 1] + 1 {
+            throw fail("turn \(t) does not follow the turn before it")
+        }
+        turnSplit = try splits.map { raw in
+            guard let split = Split(rawValue: raw) else { throw fail("unknown split \(raw)") }
+            return split
+        }
+        responseFeedback = try feedback.map { raw in
+            guard let value = Feedback(rawValue: raw) else { throw fail("unknown feedback \(raw)") }
+            return value
+        }
+        features = nil
+        if let featureMeta = file.section("FEAT") {
+            var encoder = "", dimension = 0, llmColumns = 0
+            try featureMeta.bytes.withUnsafeBytes { raw in
+                try JSONLReader.parseObject(raw, at: SourceLocation(file: name, line: 1)) { meta in
+                    encoder = try meta.string("encoder")
+                    dimension = try meta.optionalInteger("dimension", minimum: 1) ?? 0
+                    llmColumns = try meta.optionalInteger("llm_columns", minimum: 1) ?? 0
+                }
+            }
+            func matrix(_ tag: String, rows: Int, cols: Int) throws -> Matrix {
+                let data = try f32(tag)
+                guard data.count == rows * cols else { throw fail("\(tag) has \(data.count) values for \(rows) x \(cols)") }
+                return Matrix(rows: rows, cols: cols, data: data)
+            }
+            features = ConversationFeatures(encoder: encoder, dimension: dimension,
+                                            query: try matrix("FQRY", rows: turns, cols: dimension),
+                                            response: try matrix("FRSP", rows: responses, cols: dimension),
+                                            llm: try matrix("FLLM", rows: llms.count, cols: llmColumns))
+        }
+    }
+
+    /// Writes the JSON summary `pr-build-graph --info` prints.
+    public func writeSummary(to writer: JSONLWriter, fileSize: Int? = nil) throws {
+        let splits = splitCounts()
+        let nextTurns = (1..<max(1, turnCount)).filter { turnConversation[$0] == turnConversation[$0 - 1] }.count
+        try writer.write { info in
+            info.add("format_version", Int(SectionFile.version))
+            info.add("mode", Self.modeName)
+            info.addObject("nodes") {
+                $0.add("user", users.count)
+                $0.add("llm", llms.count)
+                $0.add("turn", turnCount)
+                $0.add("query", turnCount)
+                $0.add("response", responseCount)
+            }
+            info.add("conversations", conversations.count)
+            info.addObject("edges") {
+                $0.add("user-turn", turnCount)
+                $0.add("turn-query", turnCount)
+                $0.add("turn-response", responseCount)
+                $0.add("query-response", responseCount)
+                $0.add("response-llm", responseCount)
+                $0.add("turn-next-turn", nextTurns)
+            }
+            info.addObject("split") { object in
+                for split in Split.allCases { object.add(split.name, splits[split] ?? 0) }
+            }
+            info.add("labelled_turns", Set(zip(responseTurn, responseFeedback).filter { $0.1 == .preferred }.map(\.0)).count)
+            settings.encode(into: &info)
+            if let features {
+                info.addObject("features") {
+                    $0.add("encoder", features.encoder)
+                    $0.add("dimension", features.dimension)
+                    $0.add("llm_columns", features.llm.cols)
+                }
+            }
+            if let fileSize { info.add("bytes", fileSize) }
+        }
+    }
+}
+
+/// Which kind of graph a graph file holds, from its META mode.
+public enum GraphFileMode: Sendable, Equatable {
+    /// A PersonalizedRouter graph (cost or judge mode): ``Graph``.
+    case singleTurn
+    /// A GMTRouter graph: ``ConversationGraph``.
+    case multiTurn
+
+    /// Peeks at a verified container's META section.
+    public init(file: SectionFile, name: String) throws {
+        guard let meta = file.section("META") else { throw DataError("\(name): missing section META") }
+        var mode = ""
+        try meta.bytes.withUnsafeBytes { raw in
+            try JSONLReader.parseObject(raw, at: SourceLocation(file: name, line: 1)) { mode = try $0.string("mode") }
+        }
+        self = mode == ConversationGraph.modeName ? .multiTurn : .singleTurn
+    }
+
+    /// Peeks at the graph file at `path`.
+    public init(path: String) throws {
+        self = try GraphFileMode(file: SectionFile(decoding: FileIO.readAll(path: path), name: path), name: path)
+    }
+}
