@@ -3,11 +3,15 @@
 
 Writes examples/data/conversations.jsonl and examples/data/conversation-users.jsonl:
 
-* 12 users, each with a hidden weight vector over a response's quality, cost, length
+* 16 users, each with a hidden weight vector over a response's quality, cost, length
   and rare-word use (the four signals of GMTRouter's synthetic benchmarks), made of
-  three archetypes mixed differently, so that one turn seldom tells users apart
+  two of four archetypes mixed differently, so that one turn seldom tells users apart
   and the preference shows across turns.
-* 10 conversations per user, 3 to 6 turns each, on a topic; every turn offers 4
+* Moods: in 60% of the conversations the user leans towards one archetype for that
+  conversation only (weights pulled 85% of the way to it, written as a
+  per-conversation line of conversation-users.jsonl). Only the conversation's own
+  earlier turns reveal a mood; a profile of the user's past conversations cannot.
+* 16 conversations per user, 3 to 6 turns each, on a topic; every turn offers 4
   candidate LLMs drawn from the example pool of 10 (examples/generate_world.py),
   so that the history of a conversation says which LLMs this user takes to.
 * Each response has a score (quality in 0..1: the LLM's skill, the turn's
@@ -44,9 +48,13 @@ ARCHETYPES = [
     {"quality": 0.3, "cost": 0.0, "length": -1.0, "rare_words": 0.0},
     {"quality": 0.2, "cost": 0.0, "length": 0.2, "rare_words": 1.0},
 ]
-USERS = 12
-CONVERSATIONS_PER_USER = 10
+USERS = 16
+CONVERSATIONS_PER_USER = 16
 CANDIDATES = 4
+# Share of conversations with a mood of their own (an archetype the user leans to in that
+# conversation only), and how far the mood pulls the user's weights towards it.
+MOOD_SHARE = 0.6
+MOOD_PULL = 0.85
 
 
 def main():
@@ -69,10 +77,16 @@ def main():
         users.append({"user": "conv-user-%02d" % (u + 1), "weights": weights})
 
     lines = []
+    moods = []
     for user in users:
         for c in range(CONVERSATIONS_PER_USER):
             topic = rng.choice(TOPICS)
             conversation = "%s-c%02d" % (user["user"], c + 1)
+            if rng.random() < MOOD_SHARE:
+                mood = ARCHETYPES[int(rng.random() * len(ARCHETYPES))]
+                moods.append({"user": user["user"], "conversation_id": conversation,
+                              "weights": {k: round((1 - MOOD_PULL) * user["weights"][k] + MOOD_PULL * mood[k], 3)
+                                          for k in mood}})
             for turn in range(3 + int(rng.random() * 4)):
                 difficulty = rng.random()
                 query = "Turn %d about %s: %s" % (turn + 1, topic, " ".join(rng.choice(COMMON) for _ in range(6 + turn)))
@@ -81,10 +95,10 @@ def main():
                 responses = []
                 for llm in sorted(rng.sample(names, CANDIDATES), key=lambda _: rng.random()):
                     style = styles[llm]
-                    score = style["skill"] + 0.35 * (0.5 - difficulty) * (1.2 - style["skill"]) + rng.gauss(0, 0.08)
+                    score = style["skill"] + 0.35 * (0.5 - difficulty) * (1.2 - style["skill"]) + rng.gauss(0, 0.05)
                     score = min(1.0, max(0.0, score))
-                    tokens = int(60 + 220 * style["verbosity"] * (0.6 + 0.8 * rng.random()) * (1 + difficulty))
-                    words = [rng.choice(RARE) if rng.random() < style["rare"] else rng.choice(COMMON) for _ in range(12)]
+                    tokens = int(60 + 220 * style["verbosity"] * (0.85 + 0.3 * rng.random()) * (1 + difficulty))
+                    words = [rng.choice(RARE) if rng.random() < style["rare"] else rng.choice(COMMON) for _ in range(24)]
                     prompt_tokens = 40 + 30 * turn
                     cost = (prompt_tokens * style["price_in"] + tokens * style["price_out"]) / 1e6
                     responses.append({"llm": llm, "response": "%s: %s." % (llm, " ".join(words)),
@@ -94,12 +108,12 @@ def main():
 
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "conversation-users.jsonl"), "w") as f:
-        for user in users:
+        for user in users + moods:
             f.write(json.dumps(user, separators=(",", ":")) + "\n")
     with open(os.path.join(args.out, "conversations.jsonl"), "w") as f:
         for line in lines:
             f.write(json.dumps(line, separators=(",", ":")) + "\n")
-    print("wrote %d users and %d turns to %s" % (len(users), len(lines), args.out))
+    print("wrote %d users (%d conversation moods) and %d turns to %s" % (len(users), len(moods), len(lines), args.out))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,14 @@ struct PRBuildGraph: ParsableCommand {
             is in the test split and none leaks its outcome through another user's edges; \
             --split-unit node gives the leaky per-node split, for comparison only.
 
+            --multi-turn reads conversations.jsonl instead (one line per turn, with \
+            feedback from pr-sim multi-turn or from users) and writes a multi-turn graph of \
+            user, LLM, turn, query and response nodes for GMTRouter (pr-train --model gmt). \
+            Its split unit is the conversation; conversations that share a query text go to \
+            the same split. A new user's first --shots turns (from the first half of their \
+            conversations) are their support set, their second half of conversations their \
+            test set, and the rest is dropped.
+
             --new-users/--new-user hold users out of training and validation, keeping --shots \
             of their training queries as a few-shot support set; --new-llms/--new-llm likewise \
             hide LLMs from training except on --shots support queries each.
@@ -20,6 +28,7 @@ struct PRBuildGraph: ParsableCommand {
             Examples:
               pr-sim --users users.jsonl responses.jsonl | pr-build-graph -o graph.prg
               pr-build-graph --new-users 3 --shots 5 -o graph.prg interactions.jsonl
+              pr-build-graph --multi-turn -o conversations.prg labelled-conversations.jsonl
               pr-build-graph --info graph.prg
               pr-build-graph --export-queries test graph.prg > test-queries.jsonl
 
@@ -38,6 +47,9 @@ struct PRBuildGraph: ParsableCommand {
 
     @Flag(help: "Print a JSON summary of the graph file given as input.")
     var info = false
+
+    @Flag(help: "Read conversations.jsonl and build a multi-turn graph (GMTRouter).")
+    var multiTurn = false
 
     @Option(help: ArgumentHelp("Print the query nodes of a split (train, val, test, support) of the graph file given as input, as pr-route input lines.",
                                valueName: "split"),
@@ -91,6 +103,10 @@ struct PRBuildGraph: ParsableCommand {
         if newUsers > 0 && !newUser.isEmpty { throw ValidationError("give --new-users or --new-user, not both") }
         if newLlms > 0 && !newLlm.isEmpty { throw ValidationError("give --new-llms or --new-llm, not both") }
         if shots < 0 { throw ValidationError("--shots must be >= 0") }
+        if multiTurn {
+            if splitUnit != "query" { throw ValidationError("a multi-turn graph is split by conversation: leave out --split-unit") }
+            if newLlms > 0 || !newLlm.isEmpty { throw ValidationError("--new-llms is not available with --multi-turn") }
+        }
     }
 
     static func parseFractions(_ text: String) -> [Double]? {
@@ -105,8 +121,11 @@ struct PRBuildGraph: ParsableCommand {
             let stdout = JSONLWriter(lineBuffered: lineBuffered ? true : nil)
             if info {
                 let bytes = try FileIO.readAll(path: input)
-                let graph = try Graph(file: SectionFile(decoding: bytes, name: input), name: input)
-                try graph.writeSummary(to: stdout, fileSize: bytes.count)
+                let file = try SectionFile(decoding: bytes, name: input)
+                switch try GraphFileMode(file: file, name: input) {
+                case .singleTurn: try Graph(file: file, name: input).writeSummary(to: stdout, fileSize: bytes.count)
+                case .multiTurn: try ConversationGraph(file: file, name: input).writeSummary(to: stdout, fileSize: bytes.count)
+                }
             } else if let exportQueries {
                 try Graph.read(from: input).writeQueries(of: Split(name: exportQueries)!, to: stdout)
             } else {
@@ -119,9 +138,13 @@ struct PRBuildGraph: ParsableCommand {
                 options.newUserIDs = newUser
                 options.newLLMCount = newLlms
                 options.newLLMIDs = newLlm
-                var builder = GraphBuilder()
-                try builder.addAll(from: input)
-                try builder.build(options).write(to: output!)
+                if multiTurn {
+                    try ConversationGraphBuilder.build(ConversationLog(path: input), options: options).write(to: output!)
+                } else {
+                    var builder = GraphBuilder()
+                    try builder.addAll(from: input)
+                    try builder.build(options).write(to: output!)
+                }
             }
             try stdout.flush()
         }

@@ -9,13 +9,16 @@ struct PREmbed: ParsableCommand {
         discussion: """
             Embeds every query (its text), task (its description from --tasks) and LLM (its \
             description from --llms, followed by log-scaled price and size features) and \
-            stores the vectors in the graph file, atomically; running it again replaces them.
+            stores the vectors in the graph file, atomically; running it again replaces them. \
+            In a multi-turn graph (pr-build-graph --multi-turn) it embeds every turn's query, \
+            every response text and every LLM; --tasks is not needed.
 
             The built-in encoder needs no download: hashed word unigrams and bigrams and \
             character trigrams, sublinear term frequency, signed hashing into --dim \
             dimensions, L2-normalized; deterministic and fast. --embeddings uses vectors from \
-            any external encoder instead ({"kind":"query|task|llm","id":...,"vector":[...]} \
-            lines; see docs/EMBEDDINGS.md); pr-route then needs vectors for new queries too.
+            any external encoder instead ({"kind":"query|task|llm|response","id":...,"vector":[...]} \
+            lines, where a multi-turn graph's queries are "CONVERSATION#TURN" and its \
+            responses "CONVERSATION#TURN/LLM"; see docs/EMBEDDINGS.md); pr-route then needs vectors for new queries too.
 
             User nodes get no stored features: models derive them from each user's visible \
             interactions, so new users attach at routing time without retraining.
@@ -23,6 +26,7 @@ struct PREmbed: ParsableCommand {
             Examples:
               pr-embed --tasks tasks.jsonl --llms llms.jsonl graph.prg
               pr-embed --llms llms.jsonl --embeddings vectors.jsonl -o embedded.prg graph.prg
+              pr-embed --llms llms.jsonl conversations.prg
 
             \(exitStatusHelp)
             """,
@@ -51,7 +55,6 @@ struct PREmbed: ParsableCommand {
 
     func validate() throws {
         guard (1...4096).contains(dim) else { throw ValidationError("--dim must be in 1...4096") }
-        if embeddings == nil, tasks == nil { throw ValidationError("give --tasks (task descriptions) or --embeddings") }
     }
 
     func run() throws {

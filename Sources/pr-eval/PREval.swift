@@ -8,7 +8,8 @@ struct PREval: ParsableCommand {
         abstract: "Score routes against the truth and trivial baselines.",
         discussion: """
             Reads routes ({"user","query_id","llm"} per line, as pr-route writes them) and the \
-            truth (interactions.jsonl). Reports, for each route file and for the baselines \
+            truth (interactions.jsonl, or labelled conversations.jsonl for multi-turn routes, \
+            whose turns are judge-mode pairs "CONVERSATION#TURN"). Reports, for each route file and for the baselines \
             computed on the same (user, query) pairs (random, cheapest, single-best, oracle): \
             mean reward, Oracle reward and ratio to Oracle (cost mode), accuracy (share of \
             routes that chose the best LLM), total cost and mean performance, with per-user \
@@ -22,6 +23,7 @@ struct PREval: ParsableCommand {
               pr-route --split test graph.prg | pr-eval --truth interactions.jsonl
               pr-eval --truth interactions.jsonl --format table a.jsonl b.jsonl
               pr-eval --truth interactions.jsonl --queries test-queries.jsonl --format table
+              pr-eval --truth labelled-conversations.jsonl --format table gmt.jsonl personalized.jsonl
 
             \(exitStatusHelp)
             """,
@@ -35,7 +37,7 @@ struct PREval: ParsableCommand {
     @Argument(help: "Route files; none reads standard input.", completion: .file(extensions: ["jsonl"]))
     var routes: [String] = []
 
-    @Option(help: ArgumentHelp("The ground truth (interactions.jsonl).", valueName: "file"),
+    @Option(help: ArgumentHelp("The ground truth (interactions.jsonl or labelled conversations.jsonl).", valueName: "file"),
             completion: .file(extensions: ["jsonl"]))
     var truth: String
 

@@ -24,11 +24,22 @@ struct PRRoute: ParsableCommand {
             --split test routes the graph's own held-out test queries instead, so that \
             `pr-route --split test ... | pr-eval --truth interactions.jsonl` reproduces an experiment.
 
+            With a gmt model (multi-turn graph), the input is conversations.jsonl lines: each \
+            conversation's last turn is routed (among the LLMs of its "responses", or every \
+            LLM when it has none) with the earlier turns, their responses and the user's \
+            feedback as history; --every-turn routes every turn given the turns before it \
+            (replaying a labelled log). Routes add "conversation_id" and "turn", and their \
+            query_id is "CONVERSATION#TURN". --support takes conversations.jsonl lines of \
+            users who are not in the graph's training turns; they are attached as that \
+            user's turns without retraining. --split test routes the graph's test turns, \
+            each with its conversation's earlier turns only.
+
             Examples:
               pr-route --graph graph.prg --weights model.prw < queries.jsonl
               pr-route --graph graph.prg --weights model.prw --split test | pr-eval --truth interactions.jsonl
               pr-route --graph graph.prg --weights model.prw --support alice-history.jsonl < alice.jsonl
               pr-route --graph graph.prg --weights model.prw --support new-llm.jsonl --llms llms.jsonl < q.jsonl
+              pr-route --graph conv.prg --weights gmt.prw --support bob-turns.jsonl < bob-conversation.jsonl
 
             \(exitStatusHelp)
             """,
@@ -48,7 +59,7 @@ struct PRRoute: ParsableCommand {
             completion: .list(["train", "val", "test", "support"]))
     var split: String?
 
-    @Option(help: ArgumentHelp("Past interactions (interactions.jsonl) of users not in the graph.", valueName: "file"),
+    @Option(help: ArgumentHelp("Past interactions (interactions.jsonl; conversations.jsonl for gmt) of users not in the graph.", valueName: "file"),
             completion: .file(extensions: ["jsonl"]))
     var support: String?
 
@@ -63,6 +74,9 @@ struct PRRoute: ParsableCommand {
     @Flag(help: "Route users without observed interactions with an empty profile instead of failing.")
     var allowUnknownUsers = false
 
+    @Flag(help: "With a gmt model, route every input turn given the turns before it, not just each conversation's last.")
+    var everyTurn = false
+
     @Option(help: "OpenBLAS threads.")
     var threads: Int = 1
 
@@ -76,9 +90,10 @@ struct PRRoute: ParsableCommand {
     }
 
     func run() throws {
-        let job = RoutingJob(graphPath: graph, weightsPath: weights, split: split.flatMap(Split.init(name:)),
+        var job = RoutingJob(graphPath: graph, weightsPath: weights, split: split.flatMap(Split.init(name:)),
                              queriesPath: queries, supportPath: support, llmsPath: llms, embeddingsPath: embeddings,
                              allowUnknownUsers: allowUnknownUsers)
+        job.everyTurn = everyTurn
         let status = runTool("pr-route") {
             BLAS.setThreads(threads)
             let writer = JSONLWriter(lineBuffered: lineBuffered ? true : nil)

@@ -15,7 +15,11 @@ struct PRTrain: ParsableCommand {
             per-type update; h_uqt = MLP(h_u, h_t, h_q); score = h_uqt . h_m), graphrouter \
             (the same without user nodes), mlp (query and task embeddings to LLM scores), \
             knn (the --neighbors most similar training queries vote; nothing to train) and \
-            mf (RouteLLM-style matrix factorization of query and LLM embeddings). See \
+            mf (RouteLLM-style matrix factorization of query and LLM embeddings), and gmt \
+            (GMTRouter: heterogeneous graph transformer layers over a multi-turn graph of \
+            user, LLM, turn, query and response nodes, predicting which LLM's response the \
+            user will prefer in the next turn). On a multi-turn graph the other models see \
+            each labelled turn as a single-turn judge-mode query, history ignored. See \
             docs/MODEL.md.
 
             The edges of the query nodes being predicted carry no outcome (their features \
@@ -31,6 +35,7 @@ struct PRTrain: ParsableCommand {
             Examples:
               pr-train -o model.prw graph.prg
               pr-train --model graphrouter --layers 3 --epochs 200 --log-json -o gr.prw graph.prg
+              pr-train --model gmt -o gmt.prw conversations.prg
 
             \(exitStatusHelp)
             """,
@@ -44,12 +49,12 @@ struct PRTrain: ParsableCommand {
             completion: .file(extensions: ["prw"]))
     var output: String
 
-    @Option(help: ArgumentHelp("personalized, graphrouter, mlp, knn or mf.", valueName: "model"),
+    @Option(help: ArgumentHelp("personalized, graphrouter, mlp, knn, mf or gmt.", valueName: "model"),
             completion: .list(ModelKind.allCases.map(\.rawValue)))
     var model: String = "personalized"
 
-    @Option(help: "Message-passing layers (0 to 5).")
-    var layers: Int = 2
+    @Option(help: "Message-passing layers (0 to 5; default 2, 3 for gmt).")
+    var layers: Int?
 
     @Option(help: "Hidden width.")
     var hidden: Int = 32
@@ -95,9 +100,9 @@ struct PRTrain: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard ModelKind(rawValue: model) != nil else { throw ValidationError("--model takes personalized, graphrouter, mlp, knn or mf") }
+        guard ModelKind(rawValue: model) != nil else { throw ValidationError("--model takes personalized, graphrouter, mlp, knn, mf or gmt") }
         guard LossKind(rawValue: loss) != nil else { throw ValidationError("--loss takes softmax or bce") }
-        guard (0...5).contains(layers) else { throw ValidationError("--layers must be in 0...5") }
+        guard (0...5).contains(layers ?? 2) else { throw ValidationError("--layers must be in 0...5") }
         guard hidden >= 1, epochs >= 1, batchSize >= 1, patience >= 1, fanout >= 1, neighbors >= 1, threads >= 1 else {
             throw ValidationError("--hidden, --epochs, --batch-size, --patience, --fanout, --neighbors and --threads must be positive")
         }
@@ -109,7 +114,7 @@ struct PRTrain: ParsableCommand {
     func run() throws {
         var config = ModelConfig()
         config.kind = ModelKind(rawValue: model)!
-        config.layers = layers
+        config.layers = layers ?? (config.kind == .gmt ? 3 : 2)
         config.hidden = hidden
         config.loss = LossKind(rawValue: loss)!
         config.dropout = dropout
@@ -125,8 +130,7 @@ struct PRTrain: ParsableCommand {
         let status = runTool("pr-train") {
             BLAS.setThreads(threads)
             var reporter = ProgressReporter(style: quiet ? .quiet : logJson ? .json : .automatic)
-            let (input, fingerprint) = try Graph.readWithFingerprint(from: graph)
-            let trained = try Trainer.train(graph: input, fingerprint: fingerprint, config: config, options: options) {
+            let trained = try Trainer.train(graphPath: graph, config: config, options: options) {
                 reporter.report($0)
             }
             try trained.write(to: output)

@@ -1,4 +1,5 @@
-/// What `pr-embed` does: add task, query and LLM features to a graph file.
+/// What `pr-embed` does: add task, query and LLM features to a graph file (query,
+/// response and LLM features to a multi-turn graph).
 public struct EmbeddingJob: Sendable {
     public var graphPath: String
     /// Where to write; nil rewrites `graphPath` (atomically).
@@ -20,7 +21,7 @@ public struct EmbeddingJob: Sendable {
     }
 
     public func run() throws {
-        var graph = try Graph.read(from: graphPath)
+        let multiTurn = try GraphFileMode(path: graphPath) == .multiTurn
         let llms = try Catalog.llms(llmsPath)
         let embed: (Kind, String, () throws -> String) throws -> [Float]
         let encoderName: String
@@ -36,12 +37,31 @@ public struct EmbeddingJob: Sendable {
             width = dimension
             embed = { _, _, text in encoder.encode(try text()) }
         }
-        let tasks = try tasksPath.map { path in
-            Dictionary(uniqueKeysWithValues: try Catalog.tasks(path).map { ($0.task, $0) })
-        }
         func rows(_ ids: [String], _ row: (Int, String) throws -> [Float]) throws -> Matrix {
             let data = try ids.enumerated().flatMap { try row($0.offset, $0.element) }
             return Matrix(rows: ids.count, cols: ids.isEmpty ? width : data.count / ids.count, data: data)
+        }
+        func llmRows(_ ids: [String]) throws -> Matrix {
+            try rows(ids) { _, llm in
+                guard let spec = llms[llm] else { throw DataError("LLM \"\(llm)\" of the graph is not in \(llmsPath)") }
+                return try embed(.llm, llm) { spec.description } + NodeFeatures.llmProfile(spec)
+            }
+        }
+        if multiTurn {
+            var graph = try ConversationGraph.read(from: graphPath)
+            let turnIDs = (0..<graph.turnCount).map { graph.queryID(ofTurn: $0) }
+            let responseIDs = graph.responseTurn.indices.map { "\(turnIDs[Int(graph.responseTurn[$0])])/\(graph.llms[Int(graph.responseLLM[$0])])" }
+            graph.features = ConversationFeatures(
+                encoder: encoderName, dimension: width,
+                query: try rows(turnIDs) { index, id in try embed(.query, id) { graph.queryTexts[index] } },
+                response: try rows(responseIDs) { index, id in try embed(.response, id) { graph.responseTexts[index] } },
+                llm: try llmRows(graph.llms))
+            try graph.write(to: outputPath ?? graphPath)
+            return
+        }
+        var graph = try Graph.read(from: graphPath)
+        let tasks = try tasksPath.map { path in
+            Dictionary(uniqueKeysWithValues: try Catalog.tasks(path).map { ($0.task, $0) })
         }
         let taskMatrix = try rows(graph.tasks) { _, task in
             try embed(.task, task) {
@@ -51,21 +71,19 @@ public struct EmbeddingJob: Sendable {
             }
         }
         let queryMatrix = try rows(graph.queryIDs) { index, id in try embed(.query, id) { graph.queryTexts[index] } }
-        let llmMatrix = try rows(graph.llms) { _, llm in
-            guard let spec = llms[llm] else { throw DataError("LLM \"\(llm)\" of the graph is not in \(llmsPath)") }
-            return try embed(.llm, llm) { spec.description } + NodeFeatures.llmProfile(spec)
-        }
-        graph.features = NodeFeatures(encoder: encoderName, dimension: width, task: taskMatrix, query: queryMatrix, llm: llmMatrix)
+        graph.features = NodeFeatures(encoder: encoderName, dimension: width, task: taskMatrix, query: queryMatrix,
+                                      llm: try llmRows(graph.llms))
         try graph.write(to: outputPath ?? graphPath)
     }
 
-    /// The node kinds that have text features.
+    /// The node kinds that have text features. Multi-turn graphs name a turn's query
+    /// `CONVERSATION#TURN` and a response `CONVERSATION#TURN/LLM`.
     public enum Kind: String, Sendable {
-        case task, query, llm
+        case task, query, llm, response
     }
 }
 
-/// Vectors from an external encoder: `{"kind":"query|task|llm","id":...,"vector":[...]}` lines.
+/// Vectors from an external encoder: `{"kind":"query|task|llm|response","id":...,"vector":[...]}` lines.
 public struct ExternalEmbeddings: Sendable {
     public private(set) var dimension = 0
     private var vectors: [String: [Float]] = [:]
@@ -78,7 +96,7 @@ public struct ExternalEmbeddings: Sendable {
         try JSONLReader(path: path).forEach { record in
             let kindName = try record.string("kind")
             guard EmbeddingJob.Kind(rawValue: kindName) != nil else {
-                throw record.error("kind", "expected \"query\", \"task\" or \"llm\", got \"\(kindName)\"")
+                throw record.error("kind", "expected \"query\", \"task\", \"llm\" or \"response\", got \"\(kindName)\"")
             }
             let id = try record.string("id")
             let vector = try record.numberArray("vector").map(Float.init)

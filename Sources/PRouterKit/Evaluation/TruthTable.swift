@@ -24,12 +24,17 @@ public struct TruthTable: Sendable {
         public func candidateIndex(_ llm: String) -> Int? { candidates.firstIndex { $0.llm == llm } }
     }
 
-    public let mode: GraphMode
+    public private(set) var mode: GraphMode = .judge
     public private(set) var pairs: [Pair] = []
     private var index: [PairKey: Int] = [:]
 
-    /// Reads an interactions file; each pair must have exactly one best LLM.
+    /// Reads an interactions file, or a labelled conversations file (each turn is a
+    /// judge-mode pair `CONVERSATION#TURN`); each pair must have exactly one best LLM.
     public init(path: String) throws {
+        self = try Self.isConversationLog(path) ? TruthTable(conversations: ConversationLog(path: path)) : TruthTable(interactionsAt: path)
+    }
+
+    private init(interactionsAt path: String) throws {
         var mode: GraphMode?
         var pairs: [Pair] = []
         var index: [PairKey: Int] = [:]
@@ -65,6 +70,31 @@ public struct TruthTable: Sendable {
             throw DataError("user \"\(pair.user)\" and query \"\(pair.queryID)\" have \(pair.candidates.filter(\.best).count) LLMs marked best, expected exactly one",
                             at: pair.location, field: "best")
         }
+    }
+
+    /// Every turn with feedback of a conversation log, as a judge-mode pair whose best
+    /// LLM is the preferred response's (performance: score, cost: cost; 0 when missing).
+    public init(conversations log: ConversationLog) throws {
+        mode = .judge
+        for turn in log.turns {
+            guard let preferred = turn.preferredIndex else { continue }
+            index[PairKey(user: turn.user, queryID: turn.queryID)] = pairs.count
+            pairs.append(Pair(user: turn.user, queryID: turn.queryID, candidates: turn.responses.enumerated().map { i, response in
+                Candidate(llm: response.llm, performance: response.score ?? 0, cost: response.cost ?? 0, reward: nil, best: i == preferred)
+            }, location: turn.location!))
+        }
+        guard !pairs.isEmpty else { throw DataError("no turn has feedback (preferred or rating)", at: log.turns.first?.location) }
+    }
+
+    /// Whether the first line of `path` is a conversation turn (has `conversation_id`).
+    private static func isConversationLog(_ path: String) throws -> Bool {
+        struct Peeked: Error { var isConversation: Bool }
+        do {
+            try JSONLReader(path: path).forEach { throw Peeked(isConversation: $0.has("conversation_id")) }
+        } catch let peeked as Peeked {
+            return peeked.isConversation
+        }
+        return false
     }
 
     /// The position of the pair for `user` and `queryID`, if known.

@@ -10,6 +10,8 @@ public enum ModelKind: String, Sendable, CaseIterable {
     case knn
     /// RouteLLM-style matrix factorization: a bilinear score of query and LLM embeddings.
     case mf
+    /// GMTRouter: HGT over multi-turn conversation graphs (user, LLM, turn, query, response).
+    case gmt
 
     /// Whether the model passes messages over the graph.
     var isGraph: Bool { self == .personalized || self == .graphrouter }
@@ -42,6 +44,8 @@ public struct ModelConfig: Sendable, Equatable {
     public var queryWidth = 0
     public var taskWidth = 0
     public var llmWidth = 0
+    /// Response input width (gmt).
+    public var responseWidth = 0
     public var llmCount = 0
 
     public init() {}

@@ -14,6 +14,8 @@ public struct RouterModel: Sendable {
     public var config: ModelConfig
     public var parameters = ParameterSet()
     private var index: [String: Int] = [:]
+    /// The network of the gmt model.
+    private(set) var gmt: GMTNetwork?
 
     /// A freshly initialized model.
     public init(config: ModelConfig, seed: UInt64) {
@@ -37,6 +39,9 @@ public struct RouterModel: Sendable {
             add("mf.bias", config.llmWidth, 1)
             return
         case .knn:
+            return
+        case .gmt:
+            gmt = GMTNetwork(config: config, parameters: &parameters, generator: &generator)
             return
         case .personalized, .graphrouter:
             break
@@ -100,6 +105,7 @@ public struct RouterModel: Sendable {
         switch config.kind {
         case .mlp: return mlpScores(tape: tape, targets: graph.targets, data: data)
         case .mf: return factorizationScores(tape: tape, targets: graph.targets, data: data)
+        case .gmt: preconditionFailure("the gmt model scores conversation turns (GMTRouting), not query nodes")
         case .knn: return tape.constant(NearestQueries(data: data, neighbors: config.neighbors).scores(graph.targets))
         case .personalized, .graphrouter: break
         }

@@ -15,6 +15,9 @@ public struct RoutingJob: Sendable {
     public var embeddingsPath: String?
     /// Route users with no observed interactions with an empty profile instead of failing.
     public var allowUnknownUsers: Bool
+    /// With a gmt model and conversations on the input, route every turn (each given the
+    /// turns before it) instead of each conversation's last turn.
+    public var everyTurn = false
 
     public init(graphPath: String, weightsPath: String, split: Split?, queriesPath: String, supportPath: String?,
                 llmsPath: String?, embeddingsPath: String?, allowUnknownUsers: Bool) {
@@ -29,8 +32,10 @@ public struct RoutingJob: Sendable {
     }
 
     public func run(writer: JSONLWriter) throws {
-        let (graph, fingerprint) = try Graph.readWithFingerprint(from: graphPath)
         let trained = try TrainedModel.read(from: weightsPath)
+        if trained.model.config.kind == .gmt { return try ConversationRoutingJob(job: self, trained: trained).run(writer: writer) }
+        let (graph, fingerprint) = try GraphFileMode(path: graphPath) == .multiTurn
+            ? (try ConversationGraph.read(from: graphPath).flattened(), nil) : try Graph.readWithFingerprint(from: graphPath)
         guard trained.llms == graph.llms, trained.tasks == graph.tasks else {
             throw DataError("\(weightsPath): trained on other LLMs or tasks than \(graphPath)")
         }

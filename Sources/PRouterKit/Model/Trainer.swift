@@ -53,7 +53,7 @@ public enum Trainer {
         config.llmWidth = data.llmFeatures.cols
         config.llmCount = data.llmIDs.count
         let context = PredictionContext(data: data, llmCount: data.llmIDs.count)
-        var trainNodes = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .train && data.target(of: $0) != nil }
+        let trainNodes = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .train && data.target(of: $0) != nil }
         let validationNodes = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .validation && !data.edges(of: $0).isEmpty }
         guard !trainNodes.isEmpty else { throw DataError("the graph has no training queries") }
 
@@ -63,8 +63,32 @@ public enum Trainer {
             return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: 0,
                                 bestValidation: validation, epochsRun: 0, graphFingerprint: nil, context: nil)
         }
+        let record = optimize(model: &model, units: trainNodes, options: options, progress: progress) { model, tape, batch, generator in
+            let scores = context.scores(model: model, tape: tape, targets: batch, fanout: config.fanout, generator: &generator)
+            return lossVariable(tape: tape, scores: scores, batch: batch, data: data, kind: config.loss)
+        } validate: { model in
+            validationNodes.isEmpty ? nil : context.evaluate(model: model, nodes: validationNodes).figure(mode: data.mode)
+        }
+        var routingContext: ContextStates?
+        if fingerprint != nil, config.kind.isGraph {
+            let routing = try RoutingData(graph: graph, routing: true)
+            routingContext = ContextStates(model: model, context: PredictionContext(data: routing, llmCount: routing.llmIDs.count))
+        }
+        return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: record.bestEpoch,
+                            bestValidation: record.bestValidation, epochsRun: record.epochsRun,
+                            graphFingerprint: routingContext == nil ? nil : fingerprint, context: routingContext)
+    }
+
+    /// Mini-batch Adam over `units` with a linearly decaying rate: `loss` gives a batch's
+    /// mean loss on a fresh tape, `validate` the figure to maximize (nil: minus the
+    /// epoch's training loss). Stops after `patience` epochs without a better figure and
+    /// leaves the best epoch's parameters in `model`.
+    static func optimize(model: inout RouterModel, units: [Int], options: TrainingOptions, progress: (EpochReport) -> Void,
+                         loss: (RouterModel, Tape, [Int], inout SplitMix64) -> Tape.Variable,
+                         validate: (RouterModel) -> Double?) -> (bestEpoch: Int, bestValidation: Double, epochsRun: Int) {
+        var units = units
         var adam = Adam(for: model.parameters, weightDecay: options.weightDecay)
-        let stepsPerEpoch = (trainNodes.count + options.batchSize - 1) / options.batchSize
+        let stepsPerEpoch = (units.count + options.batchSize - 1) / options.batchSize
         let schedule = LinearDecay(initial: options.learningRate, totalSteps: options.epochs * stepsPerEpoch)
         var generator = SplitMix64(seed: options.seed, stream: 0x7472_6169_6E)
         var best = (epoch: 0, validation: -Double.infinity, parameters: model.parameters)
@@ -72,38 +96,29 @@ public enum Trainer {
         var epochsRun = 0
         for epoch in 1..<options.epochs + 1 {
             let started = monotonicSeconds()
-            generator.shuffle(&trainNodes)
+            generator.shuffle(&units)
             var lossTotal = 0.0
-            for start in stride(from: 0, to: trainNodes.count, by: options.batchSize) {
-                let batch = Array(trainNodes[start..<min(start + options.batchSize, trainNodes.count)])
+            for start in stride(from: 0, to: units.count, by: options.batchSize) {
+                let batch = Array(units[start..<min(start + options.batchSize, units.count)])
                 let tape = Tape(training: true, seed: generator.next())
-                let scores = context.scores(model: model, tape: tape, targets: batch, fanout: config.fanout, generator: &generator)
-                let loss = lossVariable(tape: tape, scores: scores, batch: batch, data: data, kind: config.loss)
-                tape.backward(from: loss)
+                let batchLoss = loss(model, tape, batch, &generator)
+                tape.backward(from: batchLoss)
                 adam.update(&model.parameters, gradients: tape.parameterGradients(shapes: model.parameters.shapes),
                             rate: schedule.rate(at: step))
                 step += 1
-                lossTotal += Double(tape.value(loss).data[0]) * Double(batch.count)
+                lossTotal += Double(tape.value(batchLoss).data[0]) * Double(batch.count)
             }
             epochsRun = epoch
-            let validation = validationNodes.isEmpty ? -lossTotal
-                : context.evaluate(model: model, nodes: validationNodes).figure(mode: data.mode)
+            let validation = validate(model) ?? -lossTotal
             if validation > best.validation {
                 best = (epoch, validation, model.parameters)
             }
-            progress(EpochReport(epoch: epoch, epochs: options.epochs, loss: lossTotal / Double(trainNodes.count),
+            progress(EpochReport(epoch: epoch, epochs: options.epochs, loss: lossTotal / Double(units.count),
                                  validation: validation, best: best.validation, seconds: monotonicSeconds() - started))
             if epoch - best.epoch >= options.patience { break }
         }
         model.parameters = best.parameters
-        var routingContext: ContextStates?
-        if fingerprint != nil, config.kind.isGraph {
-            let routing = try RoutingData(graph: graph, routing: true)
-            routingContext = ContextStates(model: model, context: PredictionContext(data: routing, llmCount: routing.llmIDs.count))
-        }
-        return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: best.epoch,
-                            bestValidation: best.validation, epochsRun: epochsRun,
-                            graphFingerprint: routingContext == nil ? nil : fingerprint, context: routingContext)
+        return (best.epoch, best.validation, epochsRun)
     }
 
     static func lossVariable(tape: Tape, scores: Tape.Variable, batch: [Int], data: RoutingData, kind: LossKind) -> Tape.Variable {

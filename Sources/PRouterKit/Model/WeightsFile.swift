@@ -19,6 +19,7 @@ extension TrainedModel {
         conf.add("query_width", config.queryWidth)
         conf.add("task_width", config.taskWidth)
         conf.add("llm_width", config.llmWidth)
+        if config.kind == .gmt { conf.add("response_width", config.responseWidth) }
         conf.add("best_epoch", bestEpoch)
         conf.add("best_validation", bestValidation)
         conf.add("epochs_run", epochsRun)
@@ -67,6 +68,7 @@ extension TrainedModel {
                 config.queryWidth = try conf.optionalInteger("query_width") ?? 0
                 config.taskWidth = try conf.optionalInteger("task_width") ?? 0
                 config.llmWidth = try conf.optionalInteger("llm_width") ?? 0
+                config.responseWidth = try conf.optionalInteger("response_width") ?? 0
                 record = (try conf.optionalInteger("best_epoch") ?? 0, try conf.number("best_validation"),
                           try conf.optionalInteger("epochs_run") ?? 0)
                 if let text = try conf.optionalString("graph_fingerprint") {

@@ -16,15 +16,18 @@ public struct TurnWeights: Sendable, Equatable {
     }
 
     /// Decodes a `users.jsonl` line `{"user","weights":{"quality","cost","length","rare_words"}}`
-    /// (missing weights are 0); returns the user id and the weights.
-    public static func decode(_ record: JSONRecord) throws -> (user: String, weights: TurnWeights) {
+    /// (missing weights are 0), optionally with a `conversation_id` whose turns take these
+    /// weights instead of the user's own (a preference of the moment); returns the user
+    /// id, the conversation id if any, and the weights.
+    public static func decode(_ record: JSONRecord) throws -> (user: String, conversationID: String?, weights: TurnWeights) {
         let user = try record.string("user")
+        let conversationID = try record.optionalString("conversation_id")
         let object = try record.object("weights")
         let weights = TurnWeights(quality: try object.optionalNumber("quality") ?? 0, cost: try object.optionalNumber("cost") ?? 0,
                                   length: try object.optionalNumber("length") ?? 0,
                                   rareWords: try object.optionalNumber("rare_words") ?? 0)
         guard weights != TurnWeights() else { throw record.error("weights", "expected at least one non-zero weight") }
-        return (user, weights)
+        return (user, conversationID, weights)
     }
 }
 
@@ -34,17 +37,21 @@ public struct TurnWeights: Sendable, Equatable {
 /// response's word count; rare-word use is the share of a response's words that occur in
 /// at most 1% of all the log's responses (at least one).
 public struct TurnPreferenceSimulator: Sendable {
+    /// Each user's weights.
     public var weights: [String: TurnWeights]
+    /// Weights that replace the user's in one conversation, by conversation id.
+    public var conversationWeights: [String: TurnWeights]
 
-    public init(weights: [String: TurnWeights]) {
+    public init(weights: [String: TurnWeights], conversationWeights: [String: TurnWeights] = [:]) {
         self.weights = weights
+        self.conversationWeights = conversationWeights
     }
 
     /// The log with `preferred` set on every response (true for one per turn).
     public func run(_ log: ConversationLog) throws -> [ConversationTurn] {
         let rare = RareWords(texts: log.turns.flatMap { $0.responses.compactMap(\.response) })
         return try log.turns.map { turn in
-            guard let weights = weights[turn.user] else {
+            guard let weights = conversationWeights[turn.conversationID] ?? weights[turn.user] else {
                 throw DataError("user \"\(turn.user)\" has no weights in the users file", at: turn.location, field: "user")
             }
             var utilities = [Double](repeating: 0, count: turn.responses.count)
