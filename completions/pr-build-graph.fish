@@ -20,7 +20,7 @@ function __pr-build-graph_parse_tokens -S
     set -l unparsed_tokens (__pr-build-graph_tokens -pc)
     switch $unparsed_tokens[1]
     case 'pr-build-graph'
-        __pr-build-graph_parse_subcommand 1 'o/output=' 'info' 'export-queries=' 'split=' 'split-unit=' 'seed=' 'new-users=' 'new-user=+' 'new-llms=' 'new-llm=+' 'shots=' 'line-buffered' 'version' 'h/help'
+        __pr-build-graph_parse_subcommand 1 'o/output=' 'info' 'multi-turn' 'export-queries=' 'split=' 'split-unit=' 'seed=' 'new-users=' 'new-user=+' 'new-llms=' 'new-llm=+' 'shots=' 'line-buffered' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __pr-build-graph_parse_subcommand -r 1 'version'
@@ -80,6 +80,7 @@ complete -c 'pr-build-graph' -f
 complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_positional "pr-build-graph" -eq 1' -F
 complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_flags_or_options "pr-build-graph" o output' -l 'output' -s 'o' -d 'The graph file to write (atomically).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'prg\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_flags_or_options "pr-build-graph" info' -l 'info' -d 'Print a JSON summary of the graph file given as input.'
+complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_flags_or_options "pr-build-graph" multi-turn' -l 'multi-turn' -d 'Read conversations.jsonl and build a multi-turn graph (GMTRouter).'
 complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_flags_or_options "pr-build-graph" export-queries' -l 'export-queries' -d 'Print the query nodes of a split (train, val, test, support) of the graph file given as input, as pr-route input lines.' -rfka 'train val test support'
 complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_flags_or_options "pr-build-graph" split' -l 'split' -d 'Train/validation/test proportions.' -rfka ''
 complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_flags_or_options "pr-build-graph" split-unit' -l 'split-unit' -d 'What the split assigns: query (no leakage) or node (leaky).' -rfka 'query node'

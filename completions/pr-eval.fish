@@ -78,7 +78,7 @@ end
 
 complete -c 'pr-eval' -f
 complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_positional "pr-eval" -ge 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
-complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_flags_or_options "pr-eval" truth' -l 'truth' -d 'The ground truth (interactions.jsonl).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_flags_or_options "pr-eval" truth' -l 'truth' -d 'The ground truth (interactions.jsonl or labelled conversations.jsonl).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_flags_or_options "pr-eval" queries' -l 'queries' -d 'Evaluate only the baselines on these {"user","query_id"} lines instead of routes.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_flags_or_options "pr-eval" format' -l 'format' -d 'Output format.' -rfka 'json table'
 complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_flags_or_options "pr-eval" per-user' -l 'per-user' -d 'With --format table, add a per-user table for each route file.'

@@ -163,7 +163,7 @@ _pr-route() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--allow-unknown-users --line-buffered --version -h --help)
+    local -a non_repeating_flags=(--allow-unknown-users --every-turn --line-buffered --version -h --help)
     local -a repeating_options=()
     local -a non_repeating_options=(--graph --weights --split --support --llms --embeddings --threads)
     __pr-route_offer_flags_options 1

@@ -175,7 +175,7 @@ _pr-train() {
         return
         ;;
     '--model')
-        __pr-train_add_completions -W 'personalized'$'\n''graphrouter'$'\n''mlp'$'\n''knn'$'\n''mf'
+        __pr-train_add_completions -W 'personalized'$'\n''graphrouter'$'\n''mlp'$'\n''knn'$'\n''mf'$'\n''gmt'
         return
         ;;
     '--layers')

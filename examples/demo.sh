@@ -3,6 +3,9 @@
 # (alpha/beta users) and judge mode (judge labels):
 #   pr-sim | pr-build-graph -> pr-embed -> pr-train (personalized and baselines)
 #   -> pr-route --split test -> pr-eval (side by side with the trivial baselines)
+# then, second part, on the multi-turn world (GMTRouter):
+#   pr-sim multi-turn | pr-build-graph --multi-turn -> pr-embed -> pr-train (gmt,
+#   personalized and graphrouter with history ignored) -> pr-route --split test -> pr-eval
 # Usage: examples/demo.sh [BIN_DIR] [OUT_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,4 +37,17 @@ for mode in cost judge; do
     (cd "$out" && pr-eval --truth "$mode-interactions.jsonl" --format table "${routes[@]##*/}")
     echo
 done
+echo "== multi-turn: 16 users, 256 conversations, 1,138 turns, 10 LLMs (synthetic, with per-conversation moods)"
+pr-sim multi-turn --users "$data/conversation-users.jsonl" "$data/conversations.jsonl" \
+    | tee "$out/labelled-conversations.jsonl" \
+    | pr-build-graph --multi-turn --seed 7 -o "$out/multi-turn.prg"
+pr-embed --llms "$data/llms.jsonl" "$out/multi-turn.prg"
+routes=()
+for model in ${MULTI_TURN_MODELS:-gmt personalized graphrouter}; do
+    pr-train --model "$model" --seed 1 -o "$out/multi-turn-$model.prw" "$out/multi-turn.prg"
+    pr-route --graph "$out/multi-turn.prg" --weights "$out/multi-turn-$model.prw" --split test >"$out/$model.jsonl"
+    routes+=("$out/$model.jsonl")
+done
+(cd "$out" && pr-eval --truth labelled-conversations.jsonl --format table "${routes[@]##*/}")
+echo
 echo "outputs in $out"

@@ -86,7 +86,7 @@ import Testing
                                             "-o", scratch.path("labelled.jsonl"), "\(Self.data)/data/conversations.jsonl"])
         #expect(result.status == 0 && result.err.isEmpty)
         let log = try ConversationLog(path: scratch.path("labelled.jsonl"))
-        #expect(log.turns.count == 546 && log.conversations.count == 120)
+        #expect(log.turns.count == 1138 && log.conversations.count == 256)
         #expect(log.turns.allSatisfy { $0.responses.filter { $0.preferred == true }.count == 1 })
         // Users with different weights prefer different LLMs overall.
         var favourite: [String: [String: Int]] = [:]

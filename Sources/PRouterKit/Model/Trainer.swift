@@ -44,6 +44,9 @@ public enum Trainer {
     /// context states for fast routing of that file.
     public static func train(graph: Graph, fingerprint: UInt32? = nil, config requested: ModelConfig, options: TrainingOptions,
                              progress: (EpochReport) -> Void) throws -> TrainedModel {
+        guard requested.kind != .gmt else {
+            throw UsageError("the gmt model trains on multi-turn graphs (pr-build-graph --multi-turn conversations.jsonl)")
+        }
         let data = try RoutingData(graph: graph, routing: false)
         var config = requested
         config.mode = graph.mode

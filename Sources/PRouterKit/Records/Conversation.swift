@@ -64,8 +64,7 @@ public struct ConversationTurn: Sendable, Equatable {
         self.responses = responses
     }
 
-    /// Decodes and validates a line: at least two responses, each LLM once, at most one
-    /// marked preferred. With `responsesOptional`, a line without `responses` (a turn to
+    /// Decodes and validates a line: at least two responses, each LLM once. With `responsesOptional`, a line without `responses` (a turn to
     /// route to any LLM) is accepted with none.
     public init(_ record: JSONRecord, responsesOptional: Bool = false) throws {
         user = try record.string("user")
@@ -84,9 +83,6 @@ public struct ConversationTurn: Sendable, Equatable {
             throw record.error("responses[\(i)].llm", "\"\(response.llm)\" answers this turn twice")
         }
         guard responses.count >= 2 else { throw record.error("responses", "expected at least two candidate responses") }
-        if let second = responses.indices.filter({ responses[$0].preferred == true }).dropFirst().first {
-            throw record.error("responses[\(second)].preferred", "a second response is marked preferred")
-        }
     }
 
     /// The query id the turn goes by in routes and evaluation: `CONVERSATION#TURN`.
@@ -95,7 +91,7 @@ public struct ConversationTurn: Sendable, Equatable {
     /// Whether the user's feedback on this turn is known (a response marked preferred, or ratings).
     public var hasFeedback: Bool { preferredIndex != nil }
 
-    /// The response the user preferred: the one marked `preferred`, or else the highest
+    /// The response the user preferred: the first marked `preferred`, or else the highest
     /// `rating` (the first of equals); nil without feedback.
     public var preferredIndex: Int? {
         if let marked = responses.firstIndex(where: { $0.preferred == true }) { return marked }
