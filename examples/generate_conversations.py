@@ -24,6 +24,7 @@ turn's preferred response. Deterministic: one seeded random.Random drives
 everything; the output is byte-identical on every run.
 
     python3 examples/generate_conversations.py [--out examples/data] [--seed 2511]
+        [--users 16] [--conversations 16] [--turns N]   (bigger worlds for benchmarks)
 """
 
 import argparse
@@ -61,6 +62,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "data"))
     parser.add_argument("--seed", type=int, default=2511)
+    parser.add_argument("--users", type=int, default=USERS)
+    parser.add_argument("--conversations", type=int, default=CONVERSATIONS_PER_USER, help="per user")
+    parser.add_argument("--turns", type=int, default=0, help="turns per conversation (default: 3 to 6)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     # Per LLM: skill, verbosity, share of rare words, prices.
@@ -69,7 +73,7 @@ def main():
     names = sorted(styles)
 
     users = []
-    for u in range(USERS):
+    for u in range(args.users):
         main_type, second = u % len(ARCHETYPES), (u * 3 + 1) % len(ARCHETYPES)
         mix = 0.55 + 0.3 * rng.random()
         weights = {k: round(mix * ARCHETYPES[main_type][k] + (1 - mix) * ARCHETYPES[second][k], 3)
@@ -79,7 +83,7 @@ def main():
     lines = []
     moods = []
     for user in users:
-        for c in range(CONVERSATIONS_PER_USER):
+        for c in range(args.conversations):
             topic = rng.choice(TOPICS)
             conversation = "%s-c%02d" % (user["user"], c + 1)
             if rng.random() < MOOD_SHARE:
@@ -87,7 +91,7 @@ def main():
                 moods.append({"user": user["user"], "conversation_id": conversation,
                               "weights": {k: round((1 - MOOD_PULL) * user["weights"][k] + MOOD_PULL * mood[k], 3)
                                           for k in mood}})
-            for turn in range(3 + int(rng.random() * 4)):
+            for turn in range(args.turns or 3 + int(rng.random() * 4)):
                 difficulty = rng.random()
                 query = "Turn %d about %s: %s" % (turn + 1, topic, " ".join(rng.choice(COMMON) for _ in range(6 + turn)))
                 if difficulty > 0.6:
