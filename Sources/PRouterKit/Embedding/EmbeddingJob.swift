@@ -21,7 +21,7 @@ public struct EmbeddingJob: Sendable {
     }
 
     public func run() throws {
-        let multiTurn = try GraphFileMode(path: graphPath) == .multiTurn
+        let input = try GraphFile.read(from: graphPath)
         let llms = try Catalog.llms(llmsPath)
         let embed: (Kind, String, () throws -> String) throws -> [Float]
         let encoderName: String
@@ -47,19 +47,21 @@ public struct EmbeddingJob: Sendable {
                 return try embed(.llm, llm) { spec.description } + NodeFeatures.llmProfile(spec)
             }
         }
-        if multiTurn {
-            var graph = try ConversationGraph.read(from: graphPath)
-            let turnIDs = (0..<graph.turnCount).map { graph.queryID(ofTurn: $0) }
-            let responseIDs = graph.responseTurn.indices.map { "\(turnIDs[Int(graph.responseTurn[$0])])/\(graph.llms[Int(graph.responseLLM[$0])])" }
-            graph.features = ConversationFeatures(
+        var graph: Graph
+        switch input {
+        case .multiTurn(var conversations):
+            let turnIDs = (0..<conversations.turnCount).map { conversations.queryID(ofTurn: $0) }
+            let responseIDs = conversations.responseTurn.indices.map { "\(turnIDs[Int(conversations.responseTurn[$0])])/\(conversations.llms[Int(conversations.responseLLM[$0])])" }
+            conversations.features = ConversationFeatures(
                 encoder: encoderName, dimension: width,
-                query: try rows(turnIDs) { index, id in try embed(.query, id) { graph.queryTexts[index] } },
-                response: try rows(responseIDs) { index, id in try embed(.response, id) { graph.responseTexts[index] } },
-                llm: try llmRows(graph.llms))
-            try graph.write(to: outputPath ?? graphPath)
+                query: try rows(turnIDs) { index, id in try embed(.query, id) { conversations.queryTexts[index] } },
+                response: try rows(responseIDs) { index, id in try embed(.response, id) { conversations.responseTexts[index] } },
+                llm: try llmRows(conversations.llms))
+            try conversations.write(to: outputPath ?? graphPath)
             return
+        case .singleTurn(let single, _):
+            graph = single
         }
-        var graph = try Graph.read(from: graphPath)
         let tasks = try tasksPath.map { path in
             Dictionary(uniqueKeysWithValues: try Catalog.tasks(path).map { ($0.task, $0) })
         }

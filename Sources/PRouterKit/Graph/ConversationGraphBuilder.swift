@@ -50,10 +50,9 @@ public enum ConversationGraphBuilder {
             for c in owned.dropFirst(pool.count) { for turn in log.conversations[c] { split[turn] = .test } }
         }
 
-        var settings = GraphSettings(splitUnit: .query, fractions: normalized(options.fractions), seed: options.seed,
+        let settings = GraphSettings(splitUnit: .query, fractions: options.normalizedFractions, seed: options.seed,
                                      shots: options.shots, newUsers: newUsers.sorted().map { users.names[Int($0)] },
                                      droppedNodes: dropped)
-        settings.newLLMs = []
         var graph = ConversationGraph(settings: settings, users: users.names, llms: llms.names, conversations: conversations.names,
                                       turnUser: [], turnConversation: [], turnNumber: [], turnSplit: [], queryTexts: [],
                                       responseTurn: [], responseLLM: [], responseTexts: [], responseSignals: [],
@@ -80,11 +79,6 @@ public enum ConversationGraphBuilder {
             }
         }
         return graph
-    }
-
-    private static func normalized(_ fractions: [Double]) -> [Double] {
-        let total = fractions.reduce(0, +)
-        return fractions.map { $0 / total }
     }
 
     /// One split per conversation; conversations sharing a query text are cut together.

@@ -184,8 +184,19 @@ public enum GraphFileMode: Sendable, Equatable {
         self = mode == ConversationGraph.modeName ? .multiTurn : .singleTurn
     }
 
-    /// Peeks at the graph file at `path`.
-    public init(path: String) throws {
-        self = try GraphFileMode(file: SectionFile(decoding: FileIO.readAll(path: path), name: path), name: path)
+}
+
+/// A graph file read once, whichever kind it holds.
+public enum GraphFile {
+    case singleTurn(Graph, fingerprint: UInt32)
+    case multiTurn(ConversationGraph)
+
+    /// Reads and verifies the graph file at `path`.
+    public static func read(from path: String) throws -> GraphFile {
+        let file = try SectionFile(decoding: FileIO.readAll(path: path), name: path)
+        switch try GraphFileMode(file: file, name: path) {
+        case .singleTurn: return .singleTurn(try Graph(file: file, name: path), fingerprint: file.fingerprint!)
+        case .multiTurn: return .multiTurn(try ConversationGraph(file: file, name: path))
+        }
     }
 }

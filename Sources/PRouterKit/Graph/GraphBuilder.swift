@@ -16,6 +16,12 @@ public struct GraphBuildOptions: Sendable, Equatable {
     public var newLLMIDs: [String] = []
 
     public init() {}
+
+    /// The fractions scaled to sum to 1.
+    var normalizedFractions: [Double] {
+        let total = fractions.reduce(0, +)
+        return fractions.map { $0 / total }
+    }
 }
 
 /// Accumulates interactions, then builds a split ``Graph``.
@@ -114,8 +120,7 @@ public struct GraphBuilder {
         holdOutUsers(newUsers, options: options, split: &split, dropped: &dropped)
         let status = holdOutLLMs(newLLMs, options: options, split: split)
 
-        let total = options.fractions.reduce(0, +)
-        let settings = GraphSettings(splitUnit: options.splitUnit, fractions: options.fractions.map { $0 / total },
+        let settings = GraphSettings(splitUnit: options.splitUnit, fractions: options.normalizedFractions,
                                      seed: options.seed, shots: options.shots,
                                      newUsers: newUsers.map { users.names[Int($0)] },
                                      newLLMs: newLLMs.map { llms.names[Int($0)] },

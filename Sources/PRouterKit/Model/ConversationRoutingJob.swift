@@ -2,14 +2,11 @@
 struct ConversationRoutingJob {
     let job: RoutingJob
     let trained: TrainedModel
+    let graph: ConversationGraph
 
     func run(writer: JSONLWriter) throws {
         let path = job.graphPath
-        guard try GraphFileMode(path: path) == .multiTurn else {
-            throw UsageError("\(job.weightsPath) is a gmt model: route with the multi-turn graph it was trained on (pr-build-graph --multi-turn)")
-        }
-        let data = try ConversationData(graph: ConversationGraph.read(from: path))
-        let graph = data.graph
+        let data = try ConversationData(graph: graph)
         let config = trained.model.config
         guard trained.llms == graph.llms else { throw DataError("\(job.weightsPath): trained on other LLMs than \(path)") }
         guard config.queryWidth == data.queryWidth, config.encoder == data.features.encoder,
@@ -86,40 +83,26 @@ struct ConversationRoutingJob {
 
 /// Embeds new conversation turns the way the graph's were embedded.
 struct TurnEmbedder {
-    let encoder: TextEncoder?
-    let external: ExternalEmbeddings?
+    let text: QueryEmbedder
     let llms: [String]
     private let llmIndex: [String: Int32]
 
     init(features: ConversationFeatures, embeddingsPath: String?, llms: [String]) throws {
-        if features.encoder == "external" {
-            guard let embeddingsPath else {
-                throw UsageError("the graph was embedded with external vectors: give --embeddings with vectors for the new turns")
-            }
-            external = try ExternalEmbeddings(path: embeddingsPath)
-            encoder = nil
-        } else {
-            encoder = TextEncoder(dimension: features.dimension)
-            external = nil
-        }
+        text = try QueryEmbedder(encoder: features.encoder, dimension: features.dimension, embeddingsPath: embeddingsPath,
+                                 newItems: "turns (queries and responses)")
         self.llms = llms
         llmIndex = Dictionary(uniqueKeysWithValues: llms.enumerated().map { ($0.element, Int32($0.offset)) })
-    }
-
-    private func embed(_ kind: EmbeddingJob.Kind, id: String, text: String) throws -> [Float] {
-        if let external { return try external.vector(kind, id) }
-        return encoder!.encode(text)
     }
 
     /// The turn as the model reads it; its LLMs must be the graph's.
     func input(_ turn: ConversationTurn) throws -> TurnInput {
         let preferred = turn.preferredIndex
-        return TurnInput(number: turn.turn, query: try embed(.query, id: turn.queryID, text: turn.query),
+        return TurnInput(number: turn.turn, query: try text.embed(.query, id: turn.queryID, text: turn.query),
                          responses: try turn.responses.enumerated().map { i, response in
             guard let llm = llmIndex[response.llm] else {
                 throw DataError("LLM \"\(response.llm)\" is not in the graph", at: turn.location, field: "responses[\(i)].llm")
             }
-            return TurnGraph.ResponseItem(llm: llm, text: try embed(.response, id: "\(turn.queryID)/\(response.llm)", text: response.response ?? ""),
+            return TurnGraph.ResponseItem(llm: llm, text: try text.embed(.response, id: "\(turn.queryID)/\(response.llm)", text: response.response ?? ""),
                                           signals: [response.score, response.cost, response.length].map { $0.map(Float.init) ?? .nan },
                                           feedback: preferred == nil ? .unknown : preferred == i ? .preferred : .rejected,
                                           rating: response.rating.map(Float.init) ?? .nan)

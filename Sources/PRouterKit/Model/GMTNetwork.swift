@@ -52,11 +52,13 @@ struct GMTNetwork: Sendable {
         func settle(_ level: Int) {
             if let context {
                 let frozen = graph.frozenUsers.count
-                var users = [tape.constant(context.users[level].rowsGathered(graph.frozenUsers))]
-                if graph.userCount > frozen {
-                    users.append(tape.gatherRows(states[TurnGraph.user], (Int32(frozen)..<Int32(graph.userCount)).map { $0 }))
+                if frozen > 0 {
+                    var users = [tape.constant(context.users[level].rowsGathered(graph.frozenUsers))]
+                    if graph.userCount > frozen {
+                        users.append(tape.gatherRows(states[TurnGraph.user], (Int32(frozen)..<Int32(graph.userCount)).map { $0 }))
+                    }
+                    states[TurnGraph.user] = users.count == 1 ? users[0] : tape.concatRows(users)
                 }
-                states[TurnGraph.user] = frozen == 0 ? users[1] : users.count == 1 ? users[0] : tape.concatRows(users)
                 states[TurnGraph.llm] = tape.constant(context.llms[level])
             }
             levels.users.append(tape.value(states[TurnGraph.user]))

@@ -31,22 +31,17 @@ public enum GMTTrainer {
             for turn in batch { hidden[Int(rows[turn])] = true }
             let parameters = model.parameterVariables(tape)
             let states = model.gmt!.encode(tape: tape, parameters: parameters, graph: base, hidden: hidden).states
-            var turns: [Int32] = [], llms: [Int32] = [], offsets = [0], targets: [Int] = [], labels: [Float] = []
+            var turns: [Int32] = [], llms: [Int32] = [], offsets = [0]
             for turn in batch {
-                let label = data.label(ofTurn: turn)!
-                for (i, response) in data.responses(ofTurn: turn).enumerated() {
+                for response in data.responses(ofTurn: turn) {
                     turns.append(rows[turn])
                     llms.append(Int32(graph.responseLLM[response]))
-                    labels.append(i == label ? 1 : 0)
                 }
                 offsets.append(turns.count)
-                targets.append(label)
             }
             let scores = model.gmt!.scores(tape: tape, parameters: parameters, states: states, graph: base, turns: turns, llms: llms)
-            switch config.loss {
-            case .softmax: return tape.candidateCrossEntropy(scores, offsets: offsets, targets: targets)
-            case .bce: return tape.binaryCrossEntropy(scores, labels: labels)
-            }
+            return Trainer.candidateLoss(tape: tape, scores: scores, offsets: offsets, targets: batch.map { data.label(ofTurn: $0)! },
+                                         kind: config.loss)
         } validate: { model in
             guard !validationRequests.isEmpty else { return nil }
             let router = GMTRouter(model: model, base: base, userIDs: graph.users)

@@ -4,13 +4,10 @@ extension Trainer {
     /// graph's single-turn view (``ConversationGraph/flattened()``: history ignored).
     public static func train(graphPath path: String, config: ModelConfig, options: TrainingOptions,
                              progress: (EpochReport) -> Void) throws -> TrainedModel {
-        let file = try SectionFile(decoding: FileIO.readAll(path: path), name: path)
-        switch try GraphFileMode(file: file, name: path) {
-        case .singleTurn:
-            return try train(graph: Graph(file: file, name: path), fingerprint: file.fingerprint, config: config,
-                             options: options, progress: progress)
-        case .multiTurn:
-            let graph = try ConversationGraph(file: file, name: path)
+        switch try GraphFile.read(from: path) {
+        case .singleTurn(let graph, let fingerprint):
+            return try train(graph: graph, fingerprint: fingerprint, config: config, options: options, progress: progress)
+        case .multiTurn(let graph):
             if config.kind == .gmt { return try GMTTrainer.train(graph: graph, config: config, options: options, progress: progress) }
             return try train(graph: graph.flattened(), config: config, options: options, progress: progress)
         }

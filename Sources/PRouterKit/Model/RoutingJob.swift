@@ -33,9 +33,19 @@ public struct RoutingJob: Sendable {
 
     public func run(writer: JSONLWriter) throws {
         let trained = try TrainedModel.read(from: weightsPath)
-        if trained.model.config.kind == .gmt { return try ConversationRoutingJob(job: self, trained: trained).run(writer: writer) }
-        let (graph, fingerprint) = try GraphFileMode(path: graphPath) == .multiTurn
-            ? (try ConversationGraph.read(from: graphPath).flattened(), nil) : try Graph.readWithFingerprint(from: graphPath)
+        let graph: Graph, fingerprint: UInt32?
+        switch try GraphFile.read(from: graphPath) {
+        case .multiTurn(let conversations):
+            if trained.model.config.kind == .gmt {
+                return try ConversationRoutingJob(job: self, trained: trained, graph: conversations).run(writer: writer)
+            }
+            (graph, fingerprint) = (try conversations.flattened(), nil)
+        case .singleTurn(let single, let print):
+            guard trained.model.config.kind != .gmt else {
+                throw UsageError("\(weightsPath) is a gmt model: route with the multi-turn graph it was trained on (pr-build-graph --multi-turn)")
+            }
+            (graph, fingerprint) = (single, print)
+        }
         guard trained.llms == graph.llms, trained.tasks == graph.tasks else {
             throw DataError("\(weightsPath): trained on other LLMs or tasks than \(graphPath)")
         }
@@ -46,7 +56,8 @@ public struct RoutingJob: Sendable {
         guard data.queryFeatures.cols == trained.model.config.queryWidth, graph.features?.encoder == trained.model.config.encoder else {
             throw DataError("\(weightsPath): trained on other node features than \(graphPath) has (run pr-embed as for training)")
         }
-        let embedder = try QueryEmbedder(features: graph.features!, embeddingsPath: embeddingsPath)
+        let embedder = try QueryEmbedder(encoder: graph.features!.encoder, dimension: graph.features!.dimension,
+                                         embeddingsPath: embeddingsPath, newItems: "queries")
         if let supportPath { try attachSupport(supportPath, to: &data, embedder: embedder) }
         if data.llmIDs.count > trained.llms.count, trained.model.config.kind == .mlp {
             throw UsageError("the mlp baseline has one output per trained LLM and cannot route to new LLMs")
@@ -150,21 +161,24 @@ struct QueryEmbedder {
     let encoder: TextEncoder?
     let external: ExternalEmbeddings?
 
-    init(features: NodeFeatures, embeddingsPath: String?) throws {
-        if features.encoder == "external" {
+    /// Embeds like the graph's `encoder` did; with external vectors, `--embeddings` must
+    /// hold vectors for the `newItems` (named in the error).
+    init(encoder name: String, dimension: Int, embeddingsPath: String?, newItems: String) throws {
+        if name == "external" {
             guard let embeddingsPath else {
-                throw UsageError("the graph was embedded with external vectors: give --embeddings with vectors for the new queries")
+                throw UsageError("the graph was embedded with external vectors: give --embeddings with vectors for the new \(newItems)")
             }
             external = try ExternalEmbeddings(path: embeddingsPath)
             encoder = nil
         } else {
-            encoder = TextEncoder(dimension: features.dimension)
+            encoder = TextEncoder(dimension: dimension)
             external = nil
         }
     }
 
-    func embed(id: String, text: String) throws -> [Float] {
-        if let external { return try external.vector(.query, id) }
+    /// The vector of a new item of `kind`: looked up by `id`, or encoded from `text`.
+    func embed(_ kind: EmbeddingJob.Kind = .query, id: String, text: String) throws -> [Float] {
+        if let external { return try external.vector(kind, id) }
         return encoder!.encode(text)
     }
 

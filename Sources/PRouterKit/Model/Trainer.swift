@@ -126,18 +126,19 @@ public enum Trainer {
 
     static func lossVariable(tape: Tape, scores: Tape.Variable, batch: [Int], data: RoutingData, kind: LossKind) -> Tape.Variable {
         var offsets = [0]
-        var targets: [Int] = []
-        var labels: [Float] = []
-        for node in batch {
-            let count = data.edges(of: node).count
-            let target = data.target(of: node)!
-            offsets.append(offsets.last! + count)
-            targets.append(target)
-            labels += (0..<count).map { $0 == target ? 1 : 0 }
-        }
+        for node in batch { offsets.append(offsets.last! + data.edges(of: node).count) }
+        return candidateLoss(tape: tape, scores: scores, offsets: offsets, targets: batch.map { data.target(of: $0)! }, kind: kind)
+    }
+
+    /// The loss of candidate sets `offsets[i]..<offsets[i + 1]` of `scores` whose
+    /// correct candidate is `targets[i]` (a position within its set).
+    static func candidateLoss(tape: Tape, scores: Tape.Variable, offsets: [Int], targets: [Int], kind: LossKind) -> Tape.Variable {
         switch kind {
-        case .softmax: return tape.candidateCrossEntropy(scores, offsets: offsets, targets: targets)
-        case .bce: return tape.binaryCrossEntropy(scores, labels: labels)
+        case .softmax:
+            return tape.candidateCrossEntropy(scores, offsets: offsets, targets: targets)
+        case .bce:
+            let labels = targets.indices.flatMap { i in (0..<offsets[i + 1] - offsets[i]).map { Float($0 == targets[i] ? 1 : 0) } }
+            return tape.binaryCrossEntropy(scores, labels: labels)
         }
     }
 }
