@@ -49,9 +49,9 @@ struct PRTrain: ParsableCommand {
             completion: .file(extensions: ["prw"]))
     var output: String
 
-    @Option(help: ArgumentHelp("personalized, graphrouter, mlp, knn, mf or gmt.", valueName: "model"),
+    @Option(help: ArgumentHelp("anchored (default), personalized, graphrouter, mlp, knn, mf or gmt.", valueName: "model"),
             completion: .list(ModelKind.allCases.map(\.rawValue)))
-    var model: String = "personalized"
+    var model: String = "anchored"
 
     @Option(help: "Message-passing layers (0 to 5; default 2, 3 for gmt).")
     var layers: Int?
@@ -100,7 +100,7 @@ struct PRTrain: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard ModelKind(rawValue: model) != nil else { throw ValidationError("--model takes personalized, graphrouter, mlp, knn, mf or gmt") }
+        guard ModelKind(rawValue: model) != nil else { throw ValidationError("--model takes anchored, personalized, graphrouter, mlp, knn, mf or gmt") }
         guard LossKind(rawValue: loss) != nil else { throw ValidationError("--loss takes softmax or bce") }
         guard (0...5).contains(layers ?? 2) else { throw ValidationError("--layers must be in 0...5") }
         guard hidden >= 1, epochs >= 1, batchSize >= 1, patience >= 1, fanout >= 1, neighbors >= 1, threads >= 1 else {

@@ -55,4 +55,19 @@ extension Tape {
             accumulate(scores, gs)
         }
     }
+
+    /// Mean over all elements of `(predictions - targets)²`, as 1x1.
+    public func meanSquaredError(_ predictions: Variable, targets: Matrix) -> Variable {
+        let pv = value(predictions)
+        precondition(pv.rows == targets.rows && pv.cols == targets.cols, "one target per prediction")
+        var loss: Double = 0
+        for (p, t) in zip(pv.data, targets.data) { loss += Double((p - t) * (p - t)) }
+        let count = Float(max(pv.data.count, 1))
+        return record(Matrix(rows: 1, cols: 1, data: [Float(loss) / count])) { [unowned self] out in
+            let scale = 2 * outputGradient(out).data[0] / count
+            var gp = Matrix(rows: pv.rows, cols: pv.cols)
+            for i in gp.data.indices { gp.data[i] = (pv.data[i] - targets.data[i]) * scale }
+            accumulate(predictions, gp)
+        }
+    }
 }

@@ -38,7 +38,9 @@ public struct TextEncoder: Sendable, Equatable {
             }
         }
         var vector = [Float](repeating: 0, count: dimension)
-        for (hash, count) in counts {
+        // Summed in hash order: Dictionary order changes from process to process, and
+        // float addition in a bucket shared by two n-grams is not associative.
+        for (hash, count) in counts.sorted(by: { $0.key < $1.key }) {
             let bucket = Int(hash % UInt64(dimension))
             let sign: Float = (hash >> 63) == 0 ? 1 : -1
             vector[bucket] += sign * (1 + logf(count))

@@ -35,6 +35,7 @@ public struct EvaluationJob: Sendable {
             Baselines.random(truth, pairs: evaluated, seed: seed),
             Baselines.cheapest(truth, pairs: evaluated),
             Baselines.singleBest(truth, pairs: evaluated),
+        ] + Baselines.tables(truth, pairs: evaluated) + [
             Baselines.oracle(truth, pairs: evaluated),
         ]
         return EvaluationReport(mode: truth.mode, pairCount: evaluated.count, systems: systems, baselines: baselines)

@@ -11,9 +11,19 @@ public struct TruthTable: Sendable {
     }
 
     /// A (user, query) pair and its candidates.
+    /// A turn's conversation and position in it.
+    public struct TurnPosition: Sendable, Equatable {
+        public var id: String
+        public var turn: Int
+    }
+
     public struct Pair: Sendable, Equatable {
         public var user: String
         public var queryID: String
+        /// The query's task (`conversation` for conversation turns).
+        public var task: String
+        /// For a conversation turn: its conversation and position.
+        public var conversation: TurnPosition?
         public var candidates: [Candidate]
         public var location: SourceLocation
 
@@ -53,7 +63,8 @@ public struct TruthTable: Sendable {
             } else {
                 position = pairs.count
                 index[key] = position
-                pairs.append(Pair(user: interaction.user, queryID: interaction.queryID, candidates: [], location: location))
+                pairs.append(Pair(user: interaction.user, queryID: interaction.queryID, task: interaction.task, candidates: [],
+                                  location: location))
             }
             if pairs[position].candidateIndex(interaction.llm) != nil {
                 throw DataError("duplicate interaction of this user, query and LLM", at: location, field: "llm")
@@ -79,7 +90,7 @@ public struct TruthTable: Sendable {
         for turn in log.turns {
             guard let preferred = turn.preferredIndex else { continue }
             index[PairKey(user: turn.user, queryID: turn.queryID)] = pairs.count
-            pairs.append(Pair(user: turn.user, queryID: turn.queryID, candidates: turn.responses.enumerated().map { i, response in
+            pairs.append(Pair(user: turn.user, queryID: turn.queryID, task: "conversation", conversation: TurnPosition(id: turn.conversationID, turn: turn.turn), candidates: turn.responses.enumerated().map { i, response in
                 Candidate(llm: response.llm, performance: response.score ?? 0, cost: response.cost ?? 0, reward: nil, best: i == preferred)
             }, location: turn.location!))
         }

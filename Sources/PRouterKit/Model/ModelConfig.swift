@@ -1,5 +1,10 @@
 /// The routing models `pr-train` offers.
 public enum ModelKind: String, Sendable, CaseIterable {
+    /// The default: the table policy's prior for each LLM (per user and task, user, task,
+    /// overall) plus a learned per-query utility: a GNN over tasks, queries and LLMs
+    /// predicts each candidate's normalized performance and cost, weighted by the user's
+    /// utility statistics.
+    case anchored
     /// The PersonalizedRouter heterogeneous GNN with user nodes.
     case personalized
     /// The same GNN without user nodes (GraphRouter, the paper's strongest baseline).
@@ -14,7 +19,7 @@ public enum ModelKind: String, Sendable, CaseIterable {
     case gmt
 
     /// Whether the model passes messages over the graph.
-    var isGraph: Bool { self == .personalized || self == .graphrouter }
+    var isGraph: Bool { self == .personalized || self == .graphrouter || self == .anchored }
 
     /// Whether the model has trainable parameters.
     var isTrained: Bool { self != .knn }
@@ -30,7 +35,7 @@ public enum LossKind: String, Sendable, CaseIterable {
 
 /// Everything needed to rebuild a model's parameters, stored in the weights file.
 public struct ModelConfig: Sendable, Equatable {
-    public var kind: ModelKind = .personalized
+    public var kind: ModelKind = .anchored
     public var hidden = 32
     public var layers = 2
     public var dropout: Float = 0

@@ -4,6 +4,7 @@ struct PredictionContext {
     var data: RoutingData
     var neighborhoods: Neighborhoods
     var profiles: UserProfiles
+    var anchors: AnchorFeatures
 
     /// A context over `data` for a model trained with `llmCount` LLMs. Without
     /// `neighborhoods` (when routing from cached context states) only shallow scoring works.
@@ -11,14 +12,39 @@ struct PredictionContext {
         self.data = data
         self.neighborhoods = neighborhoods ? Neighborhoods(data: data) : Neighborhoods(empty: data)
         profiles = UserProfiles(data: data, llmCount: llmCount)
+        anchors = AnchorFeatures(data: data)
     }
 
     /// Recorded scores of every candidate of `targets` (their own outcomes left out).
     func scores(model: RouterModel, tape: Tape, targets: [Int], fanout: Int?, generator: inout SplitMix64) -> Tape.Variable {
-        let graph = ComputationGraph(targets: targets, layers: model.config.kind.isGraph ? model.config.layers : 0,
-                                     fanout: fanout, includeUsers: model.config.kind == .personalized, data: data,
-                                     neighborhoods: neighborhoods, generator: &generator)
-        return model.scores(tape: tape, graph: graph, data: data, profiles: profiles)
+        let graph = sampledGraph(model: model, targets: targets, fanout: fanout, generator: &generator)
+        return model.scores(tape: tape, graph: graph, data: data, profiles: profiles, anchors: anchors.excluding(targets, data: data))
+    }
+
+    /// The anchored model's training loss on `targets`: the candidate loss of its scores
+    /// plus `outcomeWeight` times the squared error of its predicted outcomes against how
+    /// far the targets' observed normalized performance and cost are from their LLMs' task means.
+    func anchoredLoss(model: RouterModel, tape: Tape, targets: [Int], fanout: Int?, outcomeWeight: Float,
+                      generator: inout SplitMix64) -> Tape.Variable {
+        let graph = sampledGraph(model: model, targets: targets, fanout: fanout, generator: &generator)
+        let (scores, outcomes, means) = model.anchoredOutputs(tape: tape, graph: graph, data: data, profiles: profiles,
+                                                       anchors: anchors.excluding(targets, data: data), context: nil)
+        var observed: [Float] = []
+        for node in targets {
+            for edge in data.edges(of: node) {
+                observed += data.edgeInput[edge * RoutingData.edgeInputWidth..<edge * RoutingData.edgeInputWidth + RouterModel.outcomeWidth]
+            }
+        }
+        for i in observed.indices { observed[i] -= means.data[i] }
+        let error = tape.meanSquaredError(outcomes, targets: Matrix(rows: means.rows, cols: RouterModel.outcomeWidth, data: observed))
+        let choice = Trainer.lossVariable(tape: tape, scores: scores, batch: targets, data: data, kind: model.config.loss)
+        return tape.add(choice, tape.multiply(error, tape.constant(Matrix(rows: 1, cols: 1, data: [outcomeWeight]))))
+    }
+
+    private func sampledGraph(model: RouterModel, targets: [Int], fanout: Int?, generator: inout SplitMix64) -> ComputationGraph {
+        ComputationGraph(targets: targets, layers: model.config.kind.isGraph ? model.config.layers : 0,
+                         fanout: fanout, includeUsers: model.config.kind == .personalized, data: data,
+                         neighborhoods: neighborhoods, generator: &generator)
     }
 
     /// Inference scores per target: every neighbor, no dropout. The task, LLM and user
@@ -32,7 +58,7 @@ struct PredictionContext {
             let states = context ?? ContextStates(model: model, context: self)
             let graph = ComputationGraph(targets: targets, shallowLayers: model.config.layers,
                                          includeUsers: model.config.kind == .personalized, data: data)
-            values = model.scores(tape: tape, graph: graph, data: data, profiles: profiles, context: states)
+            values = model.scores(tape: tape, graph: graph, data: data, profiles: profiles, anchors: anchors, context: states)
         } else {
             var generator = SplitMix64(seed: 0)
             values = self.scores(model: model, tape: tape, targets: targets, fanout: nil, generator: &generator)

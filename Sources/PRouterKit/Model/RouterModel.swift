@@ -43,7 +43,7 @@ public struct RouterModel: Sendable {
         case .gmt:
             gmt = GMTNetwork(config: config, parameters: &parameters, generator: &generator)
             return
-        case .personalized, .graphrouter:
+        case .personalized, .graphrouter, .anchored:
             break
         }
         for kind in kinds {
@@ -64,6 +64,21 @@ public struct RouterModel: Sendable {
                 add("l\(layer).\(kind.name).U", 2 * h, h)
                 add("l\(layer).\(kind.name).c", 1, h, zero: true)
             }
+        }
+        if config.kind == .anchored {
+            add("head.Wq", h, h)
+            add("head.Wm", h, h)
+            add("head.b", 1, h, zero: true)
+            add("head.Wo", h, Self.outcomeWidth, zero: true)
+            add("head.bo", 1, Self.outcomeWidth, zero: true)
+            add("anchor.c", AnchorFeatures.priorWidth, 1, zero: true)
+            parameters.values[index["anchor.c"]!].data[0] = 1
+            add("anchor.V", AnchorFeatures.userWidth, Self.outcomeWidth, zero: true)
+            for column in 0..<Self.outcomeWidth {
+                parameters.values[index["anchor.V"]!][AnchorFeatures.rewardFitColumn + column, column] = 1
+            }
+            add("anchor.v", 1, Self.outcomeWidth, zero: true)
+            return
         }
         let combined = (config.kind == .personalized ? 3 : 2) * h
         add("combine.W1", combined, h)
@@ -91,7 +106,7 @@ public struct RouterModel: Sendable {
         Relation.all.enumerated().filter { config.kind == .personalized || ($0.element.source != .user && $0.element.target != .user) }
     }
 
-    private func parameter(_ tape: Tape, _ name: String) -> Tape.Variable {
+    func parameter(_ tape: Tape, _ name: String) -> Tape.Variable {
         let i = index[name]!
         return tape.parameter(i, parameters.values[i])
     }
@@ -101,8 +116,10 @@ public struct RouterModel: Sendable {
     /// With `context`, the task, LLM and user states come from it instead of being computed
     /// (`graph` is then a shallow graph of the targets).
     func scores(tape: Tape, graph: ComputationGraph, data: RoutingData, profiles: UserProfiles,
-                context: ContextStates? = nil) -> Tape.Variable {
+                anchors: AnchorFeatures? = nil, context: ContextStates? = nil) -> Tape.Variable {
         switch config.kind {
+        case .anchored:
+            return anchoredOutputs(tape: tape, graph: graph, data: data, profiles: profiles, anchors: anchors!, context: context).scores
         case .mlp: return mlpScores(tape: tape, targets: graph.targets, data: data)
         case .mf: return factorizationScores(tape: tape, targets: graph.targets, data: data)
         case .gmt: preconditionFailure("the gmt model scores conversation turns (GMTRouting), not query nodes")

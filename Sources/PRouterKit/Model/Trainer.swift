@@ -8,6 +8,8 @@ public struct TrainingOptions: Sendable, Equatable {
     /// Epochs without a better validation figure before stopping.
     public var patience = 40
     public var seed: UInt64 = 0
+    /// The anchored model's weight of the outcome-prediction loss.
+    public var outcomeWeight: Float = 5
 
     public init() {}
 }
@@ -67,6 +69,10 @@ public enum Trainer {
                                 bestValidation: validation, epochsRun: 0, graphFingerprint: nil, context: nil)
         }
         let record = optimize(model: &model, units: trainNodes, options: options, progress: progress) { model, tape, batch, generator in
+            if config.kind == .anchored {
+                return context.anchoredLoss(model: model, tape: tape, targets: batch, fanout: config.fanout,
+                                            outcomeWeight: options.outcomeWeight, generator: &generator)
+            }
             let scores = context.scores(model: model, tape: tape, targets: batch, fanout: config.fanout, generator: &generator)
             return lossVariable(tape: tape, scores: scores, batch: batch, data: data, kind: config.loss)
         } validate: { model in
@@ -94,7 +100,8 @@ public enum Trainer {
         let stepsPerEpoch = (units.count + options.batchSize - 1) / options.batchSize
         let schedule = LinearDecay(initial: options.learningRate, totalSteps: options.epochs * stepsPerEpoch)
         var generator = SplitMix64(seed: options.seed, stream: 0x7472_6169_6E)
-        var best = (epoch: 0, validation: -Double.infinity, parameters: model.parameters)
+        // Epoch 0, the untrained model, competes too: for the anchored model it is the table policy.
+        var best = (epoch: 0, validation: validate(model) ?? -Double.infinity, parameters: model.parameters)
         var step = 0
         var epochsRun = 0
         for epoch in 1..<options.epochs + 1 {

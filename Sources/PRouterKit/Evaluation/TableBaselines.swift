@@ -1,0 +1,61 @@
+extension Baselines {
+    /// The table policies (best LLM per user and task, per user, per task; shrunk, see
+    /// ``OutcomeTables``), fitted on the truth pairs of queries that are not evaluated
+    /// (`fit: held-out`; when every query is evaluated, on all pairs, `fit: all`,
+    /// optimistic). For conversation turns, also the history table: the LLM preferred
+    /// last in the turn's conversation when it is a candidate, else the user table's choice.
+    static func tables(_ truth: TruthTable, pairs: [Int]) -> [PolicyResult] {
+        let evaluatedQueries = Set(pairs.map { truth.pairs[$0].queryID })
+        let heldOut = truth.pairs.indices.filter { !evaluatedQueries.contains(truth.pairs[$0].queryID) }
+        let fitPairs = heldOut.isEmpty ? Array(truth.pairs.indices) : heldOut
+        let fit = heldOut.isEmpty ? "all" : "held-out"
+        var users = Interner(), tasks = Interner(), llms = Interner()
+        for pair in truth.pairs {
+            _ = users.intern(pair.user).index
+            _ = tasks.intern(pair.task).index
+            for candidate in pair.candidates { _ = llms.intern(candidate.llm).index }
+        }
+        var tables = OutcomeTables(llmCount: llms.names.count, taskCount: tasks.names.count)
+        for index in fitPairs {
+            let pair = truth.pairs[index]
+            for candidate in pair.candidates {
+                tables.add(user: Int(users.lookup(pair.user)!), task: Int(tasks.lookup(pair.task)!), llm: Int(llms.lookup(candidate.llm)!),
+                           value: truth.mode == .cost ? candidate.reward! : (candidate.best ? 1 : 0))
+            }
+        }
+        func choose(_ pair: TruthTable.Pair, _ level: TableLevel) -> Int {
+            let (user, task) = (Int(users.lookup(pair.user)!), Int(tasks.lookup(pair.task)!))
+            let scores = pair.candidates.map { tables.score(level, user: user, task: task, llm: Int(llms.lookup($0.llm)!)) }
+            return pair.candidates.indices.max {
+                scores[$0] != scores[$1] ? scores[$0] < scores[$1] : pair.candidates[$0].llm > pair.candidates[$1].llm
+            }!
+        }
+        var results: [PolicyResult] = []
+        for level in [TableLevel.userTask, .user, .task] {
+            var result = PolicyResult(name: "table-\(level.rawValue)", truth: truth, pairs: pairs,
+                                      choices: pairs.map { choose(truth.pairs[$0], level) })
+            result.details = [("fit", fit)]
+            results.append(result)
+        }
+        if truth.pairs.contains(where: { $0.conversation != nil }) {
+            var preferred: [String: [(turn: Int, llm: String)]] = [:]
+            for pair in truth.pairs {
+                guard let position = pair.conversation else { continue }
+                preferred[position.id, default: []].append((position.turn, pair.candidates[pair.bestIndex].llm))
+            }
+            let choices = pairs.map { index -> Int in
+                let pair = truth.pairs[index]
+                if let position = pair.conversation,
+                   let last = preferred[position.id]?.filter({ $0.turn < position.turn }).max(by: { $0.turn < $1.turn }),
+                   let choice = pair.candidateIndex(last.llm) {
+                    return choice
+                }
+                return choose(pair, .user)
+            }
+            var result = PolicyResult(name: "table-history", truth: truth, pairs: pairs, choices: choices)
+            result.details = [("fit", fit)]
+            results.append(result)
+        }
+        return results
+    }
+}

@@ -1,0 +1,160 @@
+/// What the anchored model starts from, computed from the observed query nodes only:
+///
+/// - per candidate edge, the table priors: the LLM's shrunk mean outcome (reward in cost
+///   mode, preference rate in judge mode) for the user and task, the user, the task, and
+///   overall (``OutcomeTables``);
+/// - per query node, the user's utility statistics, at user level and at (user, task)
+///   level shrunk towards the user's: how much better than the candidates' mean the
+///   preferred LLM's normalized performance and cost were, and in cost mode the weights
+///   of performance and cost in a least-squares fit of the user's rewards
+///   (`reward ≈ a·perf_norm + b·cost_norm + c`).
+///
+/// Both leave out the nodes being predicted, so that no target's own outcome reaches its
+/// score.
+struct AnchorFeatures {
+    static let priorWidth = TableLevel.allCases.count
+    static let userWidth = 8
+    /// The column of the (user, task) reward fit's performance weight (cost weight next).
+    static let rewardFitColumn = 6
+    /// Pseudo-count of the (user, task) statistics' pull towards the user's.
+    static let shrinkage: Float = 5
+
+    /// Sums of one group's statistics.
+    struct Sums {
+        var choice: [Float] = [0, 0, 0]
+        /// The normal equations of the reward fit over `[perf, cost, 1]`: 3x3 then 3.
+        var normal = [Float](repeating: 0, count: 12)
+
+        mutating func add(_ other: Sums, sign: Float) {
+            for i in choice.indices { choice[i] += sign * other.choice[i] }
+            for i in normal.indices { normal[i] += sign * other.normal[i] }
+        }
+
+        /// `[d_perf, d_cost]` means, and the fitted `[a, b]` solved with a ridge of
+        /// `ridge` towards `toward`.
+        func statistics(prior: [Float], ridge: Float) -> [Float] {
+            let n = choice[2]
+            let means = (0..<2).map { (choice[$0] + ridge * prior[$0]) / (n + ridge) }
+            var m = Array(normal[0..<9])
+            var y = Array(normal[9..<12])
+            for i in 0..<2 {
+                m[i * 3 + i] += ridge + 1e-3
+                y[i] += ridge * prior[2 + i]
+            }
+            m[8] += 1e-3
+            return means + (Self.solve3(m, y).map { Array($0[0..<2]) } ?? [prior[2], prior[3]])
+        }
+
+        /// The solution of the 3x3 system `m x = y` (Cramer's rule), nil when singular.
+        static func solve3(_ m: [Float], _ y: [Float]) -> [Float]? {
+            func det(_ a: [Float]) -> Float {
+                a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6]) + a[2] * (a[3] * a[7] - a[4] * a[6])
+            }
+            let d = det(m)
+            guard abs(d) > 1e-9 else { return nil }
+            return (0..<3).map { column in
+                var replaced = m
+                for row in 0..<3 { replaced[row * 3 + column] = y[row] }
+                return det(replaced) / d
+            }
+        }
+    }
+
+    private var tables: OutcomeTables
+    /// Per (task, LLM): summed normalized performance, cost, and the count.
+    private var outcomeSums: [[Double]]
+    private var user: [Sums]
+    private var userTask: [Int64: Sums] = [:]
+    private let mode: GraphMode
+
+    init(data: RoutingData) {
+        mode = data.mode
+        tables = OutcomeTables(llmCount: data.llmIDs.count, taskCount: data.taskIDs.count)
+        user = Array(repeating: Sums(), count: data.userIDs.count)
+        outcomeSums = Array(repeating: [0, 0, 0], count: data.taskIDs.count * data.llmIDs.count)
+        for node in 0..<data.nodeCount where data.isPool[node] {
+            apply(node, data: data, sign: 1)
+        }
+    }
+
+    private static func key(_ user: Int32, _ task: Int32) -> Int64 { Int64(user) << 32 | Int64(task) }
+
+    /// The statistics node `node` adds to its user's and (user, task) sums.
+    private static func sums(of node: Int, data: RoutingData) -> Sums? {
+        let edges = data.edges(of: node)
+        guard let best = edges.first(where: { data.edgeBest[$0] }) else { return nil }
+        var sums = Sums()
+        let width = RoutingData.edgeInputWidth
+        var mean: (Float, Float) = (0, 0)
+        for edge in edges {
+            mean.0 += data.edgeInput[edge * width] / Float(edges.count)
+            mean.1 += data.edgeInput[edge * width + 1] / Float(edges.count)
+            guard data.mode == .cost else { continue }
+            let x: [Float] = [data.edgeInput[edge * width], data.edgeInput[edge * width + 1], 1]
+            for i in 0..<3 {
+                for j in 0..<3 { sums.normal[i * 3 + j] += x[i] * x[j] }
+                sums.normal[9 + i] += x[i] * Float(data.edgeReward[edge])
+            }
+        }
+        sums.choice = [data.edgeInput[best * width] - mean.0, data.edgeInput[best * width + 1] - mean.1, 1]
+        return sums
+    }
+
+    private mutating func apply(_ node: Int, data: RoutingData, sign: Float) {
+        let (u, t) = (Int(data.nodeUser[node]), Int(data.nodeTask[node]))
+        for edge in data.edges(of: node) where Int(data.edgeLLM[edge]) < tables.llmCount {
+            let cell = t * tables.llmCount + Int(data.edgeLLM[edge])
+            outcomeSums[cell][0] += Double(sign * data.edgeInput[edge * RoutingData.edgeInputWidth])
+            outcomeSums[cell][1] += Double(sign * data.edgeInput[edge * RoutingData.edgeInputWidth + 1])
+            outcomeSums[cell][2] += Double(sign)
+            tables.add(user: u, task: t, llm: Int(data.edgeLLM[edge]),
+                       value: mode == .cost ? data.edgeReward[edge] : (data.edgeBest[edge] ? 1 : 0), weight: Double(sign))
+        }
+        guard let sums = Self.sums(of: node, data: data) else { return }
+        while user.count <= u { user.append(Sums()) }
+        user[u].add(sums, sign: sign)
+        userTask[Self.key(Int32(u), Int32(t)), default: Sums()].add(sums, sign: sign)
+    }
+
+    /// Without the observed nodes among `excluded`.
+    func excluding(_ excluded: [Int], data: RoutingData) -> AnchorFeatures {
+        var copy = self
+        for node in excluded where data.isPool[node] { copy.apply(node, data: data, sign: -1) }
+        return copy
+    }
+
+    /// The rows of ``AnchorFeatures`` for some query nodes.
+    struct Rows {
+        /// Per candidate edge (target then edge order), one column per ``TableLevel``.
+        var priors: Matrix
+        /// Per target, the user's statistics.
+        var users: Matrix
+        /// Per candidate edge, the mean observed normalized performance and cost of its
+        /// LLM on the target's task.
+        var outcomeMeans: Matrix
+    }
+
+    /// The table priors, user statistics and outcome means of `targets`.
+    func rows(_ targets: [Int], data: RoutingData) -> Rows {
+        var priors: [Float] = []
+        var means: [Float] = []
+        var users = Matrix(rows: targets.count, cols: Self.userWidth)
+        for (row, node) in targets.enumerated() {
+            let (u, t) = (Int(data.nodeUser[node]), Int(data.nodeTask[node]))
+            for edge in data.edges(of: node) {
+                let llm = Int(data.edgeLLM[edge])
+                let cell = llm < tables.llmCount ? outcomeSums[t * tables.llmCount + llm] : [0, 0, 0]
+                means += [Float(cell[0] / max(cell[2], 1)), Float(cell[1] / max(cell[2], 1))]
+                for level in TableLevel.allCases {
+                    priors.append(llm < tables.llmCount ? Float(tables.score(level, user: u, task: t, llm: llm)) : 0)
+                }
+            }
+            let userSums = u < user.count ? user[u] : Sums()
+            let overall = userSums.statistics(prior: [0, 0, 0, 0], ridge: 1)
+            let pair = (userTask[Self.key(Int32(u), Int32(t))] ?? Sums()).statistics(prior: overall, ridge: Self.shrinkage)
+            for (col, value) in (overall + pair).enumerated() { users[row, col] = value }
+        }
+        return Rows(priors: Matrix(rows: priors.count / Self.priorWidth, cols: Self.priorWidth, data: priors), users: users,
+                    outcomeMeans: Matrix(rows: means.count / 2, cols: 2, data: means))
+    }
+}

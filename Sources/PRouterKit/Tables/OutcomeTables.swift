@@ -1,0 +1,84 @@
+/// How finely a table policy looks up an LLM's record.
+public enum TableLevel: String, Sendable, CaseIterable {
+    /// The LLM's record for this user on this task.
+    case userTask = "user-task"
+    /// The LLM's record for this user, over every task.
+    case user
+    /// The LLM's record on this task, over every user.
+    case task
+    /// The LLM's record over everything.
+    case single
+}
+
+/// Mean outcomes per LLM at four levels (single, per task, per user, per user and task),
+/// each shrunk towards the broader one: a cell's mean counts `pseudoCount` extra
+/// observations at its prior. The prior of a (task, LLM) or (user, LLM) cell is the
+/// LLM's overall mean; that of a (user, task, LLM) cell is additive,
+/// `user(m) + task(m) - single(m)`; that of the overall mean, the mean of every outcome.
+///
+/// An outcome is the reward (cost mode) or 1 for the preferred LLM, else 0 (judge mode),
+/// so a table's route is the best LLM by mean reward or by preference rate.
+/// Sums are accumulated in insertion order, so the same observations in the same order
+/// give the same bits.
+struct OutcomeTables: Sendable {
+    /// One cell's sum and count.
+    struct Cell: Sendable {
+        var sum = 0.0
+        var count = 0.0
+
+        mutating func add(_ value: Double, weight: Double) {
+            sum += weight * value
+            count += weight
+        }
+
+        func mean(prior: Double, pseudoCount: Double) -> Double {
+            (sum + pseudoCount * prior) / (count + pseudoCount)
+        }
+    }
+
+    let llmCount: Int
+    let taskCount: Int
+    let pseudoCount: Double
+    private var all = Cell()
+    private var single: [Cell]
+    private var task: [Cell]
+    private var user: [Cell]
+    private var userTask: [Int64: [Cell]] = [:]
+
+    init(llmCount: Int, taskCount: Int, pseudoCount: Double = 5) {
+        self.llmCount = llmCount
+        self.taskCount = taskCount
+        self.pseudoCount = pseudoCount
+        single = Array(repeating: Cell(), count: llmCount)
+        task = Array(repeating: Cell(), count: llmCount * taskCount)
+        user = []
+    }
+
+    /// Records (or, with `weight` -1, removes) one outcome of `llm` for `user` on `task`.
+    mutating func add(user u: Int, task t: Int, llm m: Int, value: Double, weight: Double = 1) {
+        all.add(value, weight: weight)
+        single[m].add(value, weight: weight)
+        task[t * llmCount + m].add(value, weight: weight)
+        while user.count < (u + 1) * llmCount { user.append(Cell()) }
+        user[u * llmCount + m].add(value, weight: weight)
+        let key = Int64(u) << 32 | Int64(t)
+        var cells = userTask[key] ?? Array(repeating: Cell(), count: llmCount)
+        cells[m].add(value, weight: weight)
+        userTask[key] = cells
+    }
+
+    /// The shrunk mean outcome of `llm` at `level` for `user` (nil or unseen: no
+    /// observations of that user) on `task`.
+    func score(_ level: TableLevel, user u: Int?, task t: Int, llm m: Int) -> Double {
+        let overall = all.count > 0 ? all.sum / all.count : 0
+        let singleMean = single[m].mean(prior: overall, pseudoCount: pseudoCount)
+        if level == .single { return singleMean }
+        let taskMean = task[t * llmCount + m].mean(prior: singleMean, pseudoCount: pseudoCount)
+        if level == .task { return taskMean }
+        let userCell = u.flatMap { $0 * llmCount + m < user.count ? user[$0 * llmCount + m] : nil } ?? Cell()
+        let userMean = userCell.mean(prior: singleMean, pseudoCount: pseudoCount)
+        if level == .user { return userMean }
+        let cell = u.flatMap { userTask[Int64($0) << 32 | Int64(t)]?[m] } ?? Cell()
+        return cell.mean(prior: userMean + taskMean - singleMean, pseudoCount: pseudoCount)
+    }
+}
