@@ -49,7 +49,7 @@ struct PRTrain: ParsableCommand {
             completion: .file(extensions: ["prw"]))
     var output: String
 
-    @Option(help: ArgumentHelp("anchored (default), personalized, graphrouter, mlp, knn, mf or gmt.", valueName: "model"),
+    @Option(help: ArgumentHelp("anchored (default), personalized, graphrouter, mlp, knn, mf, table or gmt.", valueName: "model"),
             completion: .list(ModelKind.allCases.map(\.rawValue)))
     var model: String = "anchored"
 
@@ -100,7 +100,7 @@ struct PRTrain: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard ModelKind(rawValue: model) != nil else { throw ValidationError("--model takes anchored, personalized, graphrouter, mlp, knn, mf or gmt") }
+        guard ModelKind(rawValue: model) != nil else { throw ValidationError("--model takes anchored, personalized, graphrouter, mlp, knn, mf, table or gmt") }
         guard LossKind(rawValue: loss) != nil else { throw ValidationError("--loss takes softmax or bce") }
         guard (0...5).contains(layers ?? 2) else { throw ValidationError("--layers must be in 0...5") }
         guard hidden >= 1, epochs >= 1, batchSize >= 1, patience >= 1, fanout >= 1, neighbors >= 1, threads >= 1 else {
@@ -134,6 +134,9 @@ struct PRTrain: ParsableCommand {
                 reporter.report($0)
             }
             try trained.write(to: output)
+            if trained.isWorseThanTable, let table = trained.tableValidation {
+                reporter.warnWorseThanTable(model: model, validation: trained.bestValidation, table: table.level, tableFigure: table.figure)
+            }
             reporter.finish("pr-train: \(model) trained \(trained.epochsRun) epochs, best validation "
                 + "\(Decimals.fixed(trained.bestValidation, 4)) at epoch \(trained.bestEpoch); wrote \(output)")
         }

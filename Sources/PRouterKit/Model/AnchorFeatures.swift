@@ -157,4 +157,11 @@ struct AnchorFeatures {
         return Rows(priors: Matrix(rows: priors.count / Self.priorWidth, cols: Self.priorWidth, data: priors), users: users,
                     outcomeMeans: Matrix(rows: means.count / 2, cols: 2, data: means))
     }
+
+    /// The table policy's scores of every candidate edge of `targets` at `level`, as a column.
+    func tableScores(_ targets: [Int], level: TableLevel, data: RoutingData) -> Matrix {
+        let priors = rows(targets, data: data).priors
+        let column = TableLevel.allCases.firstIndex(of: level)!
+        return Matrix(rows: priors.rows, cols: 1, data: (0..<priors.rows).map { priors[$0, column] })
+    }
 }

@@ -48,4 +48,14 @@ extension RouterModel {
         let scale = tape.constant(Matrix(rows: 1, cols: 1, data: [Self.scoreScale]))
         return (tape.multiply(tape.add(prior, utility), scale), outcomes, rows.outcomeMeans)
     }
+
+    /// An anchored model that routes exactly as the table policy at `level`: its prior
+    /// weight on that level only, and no utility term.
+    init(anchoredTable config: ModelConfig, level: TableLevel) {
+        self.init(config: config, seed: 0)
+        let c = index["anchor.c"]!
+        for (row, each) in TableLevel.allCases.enumerated() { parameters.values[c].data[row] = each == level ? 1 : 0 }
+        let v = index["anchor.V"]!
+        for i in parameters.values[v].data.indices { parameters.values[v].data[i] = 0 }
+    }
 }

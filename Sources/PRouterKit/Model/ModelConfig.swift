@@ -17,12 +17,15 @@ public enum ModelKind: String, Sendable, CaseIterable {
     case mf
     /// GMTRouter: HGT over multi-turn conversation graphs (user, LLM, turn, query, response).
     case gmt
+    /// A table policy: the LLM with the best shrunk mean outcome per user and task, per
+    /// user, per task or overall (the level chosen on validation); nothing to train.
+    case table
 
     /// Whether the model passes messages over the graph.
     var isGraph: Bool { self == .personalized || self == .graphrouter || self == .anchored }
 
     /// Whether the model has trainable parameters.
-    var isTrained: Bool { self != .knn }
+    var isTrained: Bool { self != .knn && self != .table }
 }
 
 /// The loss over each query's candidate LLMs.
@@ -44,6 +47,8 @@ public struct ModelConfig: Sendable, Equatable {
     /// Neighbors that vote in the knn baseline.
     public var neighbors = 10
     public var loss: LossKind = .softmax
+    /// The table model's level.
+    public var tableLevel: TableLevel = .userTask
     public var mode: GraphMode = .cost
     public var encoder = ""
     public var queryWidth = 0

@@ -78,11 +78,11 @@ struct PredictionContext {
     func evaluate(model: RouterModel, nodes: [Int], context: ContextStates? = nil) -> Outcome {
         var outcome = Outcome()
         for (node, scores) in zip(nodes, predict(model: model, targets: nodes, context: context)) {
-            let edges = Array(data.edges(of: node))
-            let chosen = edges[scores.indices.max { scores[$0] < scores[$1] }!]
+            let chosen = data.edges(of: node).lowerBound + scores.indices.max { scores[$0] < scores[$1] }!
             outcome.count += 1
             outcome.reward += data.edgeReward[chosen]
             if data.edgeBest[chosen] { outcome.hits += 1 }
+            outcome.perNode.append(data.mode == .cost ? data.edgeReward[chosen] : data.edgeBest[chosen] ? 1 : 0)
         }
         return outcome
     }
@@ -92,6 +92,18 @@ struct PredictionContext {
         var count = 0
         var reward = 0.0
         var hits = 0
+        /// Per node: the chosen LLM's reward (cost mode) or 1 when it was the best (judge mode).
+        var perNode: [Double] = []
+
+        /// The mean and standard error of `self.perNode - other.perNode` (the same nodes).
+        func pairedGain(over other: Outcome) -> (mean: Double, standardError: Double) {
+            let differences = zip(perNode, other.perNode).map { $0 - $1 }
+            guard differences.count > 1 else { return (0, 0) }
+            let n = Double(differences.count)
+            let mean = differences.reduce(0, +) / n
+            let variance = differences.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
+            return (mean, (variance / n).squareRoot())
+        }
 
         /// Mean reward in cost mode, accuracy in judge mode.
         func figure(mode: GraphMode) -> Double {

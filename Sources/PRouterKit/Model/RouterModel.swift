@@ -13,7 +13,7 @@
 public struct RouterModel: Sendable {
     public var config: ModelConfig
     public var parameters = ParameterSet()
-    private var index: [String: Int] = [:]
+    var index: [String: Int] = [:]
     /// The network of the gmt model.
     private(set) var gmt: GMTNetwork?
 
@@ -38,7 +38,7 @@ public struct RouterModel: Sendable {
             add("mf.Q", config.llmWidth, h)
             add("mf.bias", config.llmWidth, 1)
             return
-        case .knn:
+        case .knn, .table:
             return
         case .gmt:
             gmt = GMTNetwork(config: config, parameters: &parameters, generator: &generator)
@@ -124,6 +124,7 @@ public struct RouterModel: Sendable {
         case .mf: return factorizationScores(tape: tape, targets: graph.targets, data: data)
         case .gmt: preconditionFailure("the gmt model scores conversation turns (GMTRouting), not query nodes")
         case .knn: return tape.constant(NearestQueries(data: data, neighbors: config.neighbors).scores(graph.targets))
+        case .table: return tape.constant(anchors!.tableScores(graph.targets, level: config.tableLevel, data: data))
         case .personalized, .graphrouter: break
         }
         let states = encode(tape: tape, graph: graph, data: data, profiles: profiles, context: context)

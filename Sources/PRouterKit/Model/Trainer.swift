@@ -10,6 +10,9 @@ public struct TrainingOptions: Sendable, Equatable {
     public var seed: UInt64 = 0
     /// The anchored model's weight of the outcome-prediction loss.
     public var outcomeWeight: Float = 5
+    /// Standard errors by which the anchored model's validation figure must beat the best
+    /// table policy's (paired over the validation queries) to be kept over that table.
+    public var significance = 2.0
 
     public init() {}
 }
@@ -37,6 +40,11 @@ public struct TrainedModel: Sendable {
     /// (all observed nodes, as `pr-route` sees them), reused when routing that same file.
     var graphFingerprint: UInt32?
     var context: ContextStates?
+    /// The best table policy's validation figure on the same validation queries, and its level.
+    public var tableValidation: (level: TableLevel, figure: Double)?
+
+    /// Whether the trained model's validation figure is below the best table policy's.
+    public var isWorseThanTable: Bool { tableValidation.map { bestValidation < $0.figure } ?? false }
 }
 
 /// Mini-batch training with Adam, a linearly decaying learning rate and early stopping
@@ -62,13 +70,22 @@ public enum Trainer {
         let validationNodes = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .validation && !data.edges(of: $0).isEmpty }
         guard !trainNodes.isEmpty else { throw DataError("the graph has no training queries") }
 
+        let tables = TableLevel.allCases.map { level -> (level: TableLevel, figure: Double) in
+            var table = config
+            table.kind = .table
+            table.tableLevel = level
+            return (level, context.evaluate(model: RouterModel(config: table, seed: 0), nodes: validationNodes).figure(mode: data.mode))
+        }
+        let bestTable = validationNodes.isEmpty ? nil : tables.max { $0.figure < $1.figure }
+        if config.kind == .table, let bestTable { config.tableLevel = bestTable.level }
         var model = RouterModel(config: config, seed: options.seed)
         guard config.kind.isTrained else {
             let validation = context.evaluate(model: model, nodes: validationNodes).figure(mode: data.mode)
             return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: 0,
-                                bestValidation: validation, epochsRun: 0, graphFingerprint: nil, context: nil)
+                                bestValidation: validation, epochsRun: 0, graphFingerprint: nil, context: nil,
+                                tableValidation: bestTable)
         }
-        let record = optimize(model: &model, units: trainNodes, options: options, progress: progress) { model, tape, batch, generator in
+        var record = optimize(model: &model, units: trainNodes, options: options, progress: progress) { model, tape, batch, generator in
             if config.kind == .anchored {
                 return context.anchoredLoss(model: model, tape: tape, targets: batch, fanout: config.fanout,
                                             outcomeWeight: options.outcomeWeight, generator: &generator)
@@ -78,6 +95,18 @@ public enum Trainer {
         } validate: { model in
             validationNodes.isEmpty ? nil : context.evaluate(model: model, nodes: validationNodes).figure(mode: data.mode)
         }
+        if config.kind == .anchored, let bestTable {
+            // Keep the learned correction only where it beats the best table on validation
+            // by more than `significance` standard errors; else route by that table.
+            let fallback = RouterModel(anchoredTable: config, level: bestTable.level)
+            let gain = context.evaluate(model: model, nodes: validationNodes)
+                .pairedGain(over: context.evaluate(model: fallback, nodes: validationNodes))
+            if gain.mean <= options.significance * gain.standardError {
+                model = fallback
+                record.bestEpoch = 0
+                record.bestValidation = bestTable.figure
+            }
+        }
         var routingContext: ContextStates?
         if fingerprint != nil, config.kind.isGraph {
             let routing = try RoutingData(graph: graph, routing: true)
@@ -85,7 +114,8 @@ public enum Trainer {
         }
         return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: record.bestEpoch,
                             bestValidation: record.bestValidation, epochsRun: record.epochsRun,
-                            graphFingerprint: routingContext == nil ? nil : fingerprint, context: routingContext)
+                            graphFingerprint: routingContext == nil ? nil : fingerprint, context: routingContext,
+                            tableValidation: bestTable)
     }
 
     /// Mini-batch Adam over `units` with a linearly decaying rate: `loss` gives a batch's

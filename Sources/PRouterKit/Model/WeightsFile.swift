@@ -15,6 +15,7 @@ extension TrainedModel {
         conf.add("fanout", config.fanout)
         conf.add("neighbors", config.neighbors)
         conf.add("loss", config.loss.rawValue)
+        if config.kind == .table { conf.add("table_level", config.tableLevel.rawValue) }
         conf.add("encoder", config.encoder)
         conf.add("query_width", config.queryWidth)
         conf.add("task_width", config.taskWidth)
@@ -23,6 +24,10 @@ extension TrainedModel {
         conf.add("best_epoch", bestEpoch)
         conf.add("best_validation", bestValidation)
         conf.add("epochs_run", epochsRun)
+        if let tables = tableValidation {
+            conf.add("table_validation", tables.figure)
+            conf.add("table_validation_level", tables.level.rawValue)
+        }
         if let graphFingerprint { conf.add("graph_fingerprint", String(graphFingerprint)) }
         let bytes = Array(conf.text().utf8)
         var sections = [
@@ -51,6 +56,7 @@ extension TrainedModel {
         var config = ModelConfig()
         var record = (epoch: 0, validation: 0.0, run: 0)
         var fingerprint: UInt32?
+        var tables: (level: TableLevel, figure: Double)?
         try section("CONF").bytes.withUnsafeBytes { raw in
             try JSONLReader.parseObject(raw, at: SourceLocation(file: path, line: 1)) { conf in
                 guard let kind = ModelKind(rawValue: try conf.string("model")) else { throw conf.error("model", "unknown") }
@@ -69,8 +75,18 @@ extension TrainedModel {
                 config.taskWidth = try conf.optionalInteger("task_width") ?? 0
                 config.llmWidth = try conf.optionalInteger("llm_width") ?? 0
                 config.responseWidth = try conf.optionalInteger("response_width") ?? 0
+                if let level = try conf.optionalString("table_level") {
+                    guard let parsed = TableLevel(rawValue: level) else { throw conf.error("table_level", "unknown") }
+                    config.tableLevel = parsed
+                }
                 record = (try conf.optionalInteger("best_epoch") ?? 0, try conf.number("best_validation"),
                           try conf.optionalInteger("epochs_run") ?? 0)
+                if let figure = try conf.optionalNumber("table_validation") {
+                    guard let level = TableLevel(rawValue: try conf.string("table_validation_level")) else {
+                        throw conf.error("table_validation_level", "unknown")
+                    }
+                    tables = (level, figure)
+                }
                 if let text = try conf.optionalString("graph_fingerprint") {
                     guard let value = UInt32(text) else { throw conf.error("graph_fingerprint", "not a number") }
                     fingerprint = value
@@ -103,7 +119,7 @@ extension TrainedModel {
         return TrainedModel(model: try RouterModel(config: config, parameters: parameters), llms: llms,
                             tasks: try section("TASK").stringValues(name: path),
                             bestEpoch: record.epoch, bestValidation: record.validation, epochsRun: record.run,
-                            graphFingerprint: fingerprint, context: context)
+                            graphFingerprint: fingerprint, context: context, tableValidation: tables)
     }
 }
 

@@ -44,4 +44,22 @@ public struct ProgressReporter {
         line.end()
         printError(summary)
     }
+
+    /// Warns, whatever the style (also when quiet), that the trained model's validation
+    /// figure is below a table policy's; with `json`, as a JSON line.
+    public mutating func warnWorseThanTable(model: String, validation: Double, table: TableLevel, tableFigure: Double) {
+        line.end()
+        if style == .json {
+            var record = JSONObjectBuilder()
+            record.add("warning", "worse-than-table")
+            record.add("best_validation", validation)
+            record.add("table", table.rawValue)
+            record.add("table_validation", tableFigure)
+            printError(record.text())
+        } else {
+            printError("pr-train: warning: \(model)'s best validation figure \(Decimals.fixed(validation, 4)) is below the "
+                + "\(table.rawValue) table policy's \(Decimals.fixed(tableFigure, 4)) on the same validation queries "
+                + "(pr-train --model table routes by that table)")
+        }
+    }
 }

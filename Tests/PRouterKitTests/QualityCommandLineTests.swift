@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+@testable import PRouterKit
+
+/// Promises of the quality work, checked through the tools in separate processes.
+@Suite struct QualityCommandLineTests {
+    /// Unset in the tools' environment, so that each process hashes with its own random seed.
+    static let randomHashing = ["SWIFT_DETERMINISTIC_HASHING"]
+
+    @Test func embeddingIsByteIdenticalAcrossProcesses() throws {
+        let scratch = try Scratch()
+        // Many distinct words, so that n-grams share hash buckets.
+        let lines = (0..<60).flatMap { q in
+            ["small", "medium", "large"].map { llm in
+                #"{"query_id":"q\#(q)","task":"t\#(q % 3)","query":"Explain word\#(q) and topic\#(q * 7 % 13) with care, quickly, in \#(q % 5 + 2) steps","llm":"\#(llm)","performance":0.5,"cost":0.01}"#
+            }
+        }
+        try scratch.file("responses.jsonl", lines.joined(separator: "\n"))
+        #expect(try runTool("pr-sim", ["--sweep", "2", "-o", scratch.path("i.jsonl"), scratch.path("responses.jsonl")]).status == 0)
+        try scratch.file("tasks.jsonl", (0..<3).map { #"{"task":"t\#($0)","description":"task number \#($0), with words"}"# }.joined(separator: "\n"))
+        try scratch.file("llms.jsonl", ["small", "medium", "large"].map { #"{"llm":"\#($0)","description":"a \#($0) model","price_in":1,"price_out":2}"# }
+            .joined(separator: "\n"))
+        var graphs: [[UInt8]] = []
+        for run in 0..<3 {
+            let graph = scratch.path("g\(run).prg")
+            #expect(try runTool("pr-build-graph", ["-o", graph, scratch.path("i.jsonl")]).status == 0)
+            let embed = try runTool("pr-embed", ["--dim", "8", "--tasks", scratch.path("tasks.jsonl"), "--llms", scratch.path("llms.jsonl"), graph],
+                                    unset: Self.randomHashing)
+            #expect(embed.status == 0, "\(embed.err)")
+            graphs.append(try FileIO.readAll(path: graph))
+        }
+        #expect(graphs[0] == graphs[1] && graphs[1] == graphs[2])
+    }
+
+    @Test func evalPrintsTablePoliciesAndTrainWarnsBelowATable() throws {
+        let scratch = try Scratch()
+        try CommandLineTests.trainedWorld(scratch)
+        let eval = try runTool("pr-eval", ["--truth", scratch.path("i.jsonl"), "--format", "table", "--queries", "/dev/stdin"],
+                               stdin: #"{"user":"sweep-1","query_id":"q3"}"#)
+        #expect(eval.status == 0, "\(eval.err)")
+        for name in ["table-user-task", "table-user", "table-task", "single-best"] { #expect(eval.out.contains(name)) }
+        // A model that cannot beat the table (mlp trained one epoch) is flagged, in JSON too.
+        let mlp = try runTool("pr-train", ["--model", "mlp", "--epochs", "1", "--log-json", "-o", scratch.path("mlp.prw"), scratch.path("g.prg")],
+                              unset: Self.randomHashing)
+        #expect(mlp.status == 0)
+        #expect(mlp.err.contains(#"{"warning":"worse-than-table""#))
+        let table = try runTool("pr-train", ["--model", "table", "-o", scratch.path("t.prw"), scratch.path("g.prg")])
+        #expect(table.status == 0 && !table.err.contains("warning"), "\(table.err)")
+        let routed = try runTool("pr-route", ["--graph", scratch.path("g.prg"), "--weights", scratch.path("t.prw"), "--split", "test"])
+        #expect(routed.status == 0 && !routed.out.isEmpty)
+    }
+
+    /// Two new users who differ only in alpha/beta, attached by --support from the same
+    /// responses: the cost-averse one gets cheaper routes, the quality seeker better ones.
+    @Test func personalizationGoesTheRightWay() throws {
+        let scratch = try Scratch()
+        try CommandLineTests.trainedWorld(scratch)
+        let cost = ["small": 0.001, "medium": 0.01, "large": 0.1]
+        let quality = ["small": 0.35, "medium": 0.6, "large": 0.9]
+        var meanCost: [String: Double] = [:], meanQuality: [String: Double] = [:]
+        for (user, alpha) in [("saver", 0.1), ("seeker", 1.0)] {
+            let support = try runTool("pr-sim", ["--alpha", String(alpha), "--beta", String(1 - alpha), "--user", user,
+                                                 "--queries-per-user", "8", "--seed", "5", scratch.path("responses.jsonl")])
+            #expect(support.status == 0)
+            try scratch.file("\(user).jsonl", support.out)
+            let queries = (0..<12).map { #"{"user":"\#(user)","query":"What is \#($0 + 11) times \#($0 + 3), step by step?","task":"math"}"# }
+            let routed = try runTool("pr-route", ["--graph", scratch.path("g.prg"), "--weights", scratch.path("m.prw"),
+                                                  "--support", scratch.path("\(user).jsonl")], stdin: queries.joined(separator: "\n"))
+            #expect(routed.status == 0, "\(routed.err)")
+            let llms = try decodeLines(routed.out) { try $0.string("llm") }
+            #expect(llms.count == 12)
+            meanCost[user] = llms.map { cost[$0]! }.reduce(0, +) / 12
+            meanQuality[user] = llms.map { quality[$0]! }.reduce(0, +) / 12
+        }
+        #expect(meanCost["saver"]! < meanCost["seeker"]!)
+        #expect(meanQuality["seeker"]! > meanQuality["saver"]!)
+    }
+}
