@@ -175,7 +175,7 @@ _pr-train() {
         return
         ;;
     '--model')
-        __pr-train_add_completions -W 'personalized'$'\n''graphrouter'$'\n''mlp'$'\n''knn'$'\n''mf'$'\n''gmt'
+        __pr-train_add_completions -W 'anchored'$'\n''personalized'$'\n''graphrouter'$'\n''mlp'$'\n''knn'$'\n''mf'$'\n''gmt'$'\n''table'
         return
         ;;
     '--layers')
