@@ -90,22 +90,7 @@ import Testing
             tape.backward(from: loss)
             return (tape.value(loss).data[0], tape.parameterGradients(shapes: model.parameters.shapes))
         }
-        let (_, gradients) = loss(model)
-        var checked = 0
-        for p in model.parameters.values.indices {
-            for i in stride(from: 0, to: model.parameters.values[p].data.count, by: 3) {
-                let original = model.parameters.values[p].data[i]
-                model.parameters.values[p].data[i] = original + 5e-3
-                let plus = loss(model).0
-                model.parameters.values[p].data[i] = original - 5e-3
-                let minus = loss(model).0
-                model.parameters.values[p].data[i] = original
-                let numeric = (plus - minus) / 1e-2
-                #expect(abs(numeric - gradients[p].data[i]) <= 2e-2 * max(1, abs(numeric)),
-                        "\(model.parameters.names[p])[\(i)]: analytic \(gradients[p].data[i]) numeric \(numeric)")
-                checked += 1
-            }
-        }
+        let checked = ModelTests.checkParameterGradients(&model, every: 3, loss: loss)
         #expect(checked > 100)
         #expect(model.parameters.names.contains("anchor.c") && model.parameters.names.contains("head.Wq"))
     }

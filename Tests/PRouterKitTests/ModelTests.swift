@@ -38,6 +38,29 @@ import Testing
         return options
     }
 
+    /// Checks every `every`-th element of each parameter's analytic gradient (`loss`'s
+    /// second value) against central finite differences; returns how many were checked.
+    static func checkParameterGradients(_ model: inout RouterModel, every: Int,
+                                        loss: (RouterModel) -> (Float, [Matrix])) -> Int {
+        let (_, gradients) = loss(model)
+        var checked = 0
+        for p in model.parameters.values.indices {
+            for i in stride(from: 0, to: model.parameters.values[p].data.count, by: every) {
+                let original = model.parameters.values[p].data[i]
+                model.parameters.values[p].data[i] = original + 5e-3
+                let plus = loss(model).0
+                model.parameters.values[p].data[i] = original - 5e-3
+                let minus = loss(model).0
+                model.parameters.values[p].data[i] = original
+                let numeric = (plus - minus) / 1e-2
+                #expect(abs(numeric - gradients[p].data[i]) <= 2e-2 * max(1, abs(numeric)),
+                        "\(model.parameters.names[p])[\(i)]: analytic \(gradients[p].data[i]) numeric \(numeric)")
+                checked += 1
+            }
+        }
+        return checked
+    }
+
     @Test func learnsOppositeUsersPerfectly() throws {
         let graph = try Self.oppositeUsers()
         var config = ModelConfig()
@@ -55,6 +78,7 @@ import Testing
         let graph = try Self.oppositeUsers(queries: 6)
         let data = try RoutingData(graph: graph, routing: false)
         var config = ModelConfig()
+        config.kind = .personalized
         config.hidden = 4
         config.layers = 2
         config.mode = graph.mode
@@ -73,22 +97,7 @@ import Testing
             tape.backward(from: loss)
             return (tape.value(loss).data[0], tape.parameterGradients(shapes: model.parameters.shapes))
         }
-        let (_, gradients) = loss(model)
-        var checked = 0
-        for p in model.parameters.values.indices {
-            for i in stride(from: 0, to: model.parameters.values[p].data.count, by: 7) {
-                let original = model.parameters.values[p].data[i]
-                model.parameters.values[p].data[i] = original + 5e-3
-                let plus = loss(model).0
-                model.parameters.values[p].data[i] = original - 5e-3
-                let minus = loss(model).0
-                model.parameters.values[p].data[i] = original
-                let numeric = (plus - minus) / 1e-2
-                #expect(abs(numeric - gradients[p].data[i]) <= 2e-2 * max(1, abs(numeric)),
-                        "\(model.parameters.names[p])[\(i)]: analytic \(gradients[p].data[i]) numeric \(numeric)")
-                checked += 1
-            }
-        }
+        let checked = Self.checkParameterGradients(&model, every: 7, loss: loss)
         #expect(checked > 100)
     }
 
