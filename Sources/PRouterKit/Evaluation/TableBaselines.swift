@@ -11,9 +11,9 @@ extension Baselines {
         let fit = heldOut.isEmpty ? "all" : "held-out"
         var users = Interner(), tasks = Interner(), llms = Interner()
         for pair in truth.pairs {
-            _ = users.intern(pair.user).index
-            _ = tasks.intern(pair.task).index
-            for candidate in pair.candidates { _ = llms.intern(candidate.llm).index }
+            _ = users.intern(pair.user)
+            _ = tasks.intern(pair.task)
+            for candidate in pair.candidates { _ = llms.intern(candidate.llm) }
         }
         var tables = OutcomeTables(llmCount: llms.names.count, taskCount: tasks.names.count)
         for index in fitPairs {

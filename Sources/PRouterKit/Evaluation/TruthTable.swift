@@ -10,13 +10,13 @@ public struct TruthTable: Sendable {
         public var best: Bool
     }
 
-    /// A (user, query) pair and its candidates.
     /// A turn's conversation and position in it.
     public struct TurnPosition: Sendable, Equatable {
         public var id: String
         public var turn: Int
     }
 
+    /// A (user, query) pair and its candidates.
     public struct Pair: Sendable, Equatable {
         public var user: String
         public var queryID: String
@@ -90,9 +90,12 @@ public struct TruthTable: Sendable {
         for turn in log.turns {
             guard let preferred = turn.preferredIndex else { continue }
             index[PairKey(user: turn.user, queryID: turn.queryID)] = pairs.count
-            pairs.append(Pair(user: turn.user, queryID: turn.queryID, task: "conversation", conversation: TurnPosition(id: turn.conversationID, turn: turn.turn), candidates: turn.responses.enumerated().map { i, response in
+            let candidates = turn.responses.enumerated().map { i, response in
                 Candidate(llm: response.llm, performance: response.score ?? 0, cost: response.cost ?? 0, reward: nil, best: i == preferred)
-            }, location: turn.location!))
+            }
+            pairs.append(Pair(user: turn.user, queryID: turn.queryID, task: "conversation",
+                              conversation: TurnPosition(id: turn.conversationID, turn: turn.turn), candidates: candidates,
+                              location: turn.location!))
         }
         guard !pairs.isEmpty else { throw DataError("no turn has feedback (preferred or rating)", at: log.turns.first?.location) }
     }

@@ -30,8 +30,8 @@ struct AnchorFeatures {
             for i in normal.indices { normal[i] += sign * other.normal[i] }
         }
 
-        /// `[d_perf, d_cost]` means, and the fitted `[a, b]` solved with a ridge of
-        /// `ridge` towards `toward`.
+        /// `[d_perf, d_cost]` means and the fitted `[a, b]`, each pulled towards its value in
+        /// `prior` (`[d_perf, d_cost, a, b]`) with weight `ridge`.
         func statistics(prior: [Float], ridge: Float) -> [Float] {
             let n = choice[2]
             let means = (0..<2).map { (choice[$0] + ridge * prior[$0]) / (n + ridge) }
@@ -145,9 +145,7 @@ struct AnchorFeatures {
                 let llm = Int(data.edgeLLM[edge])
                 let cell = llm < tables.llmCount ? outcomeSums[t * tables.llmCount + llm] : [0, 0, 0]
                 means += [Float(cell[0] / max(cell[2], 1)), Float(cell[1] / max(cell[2], 1))]
-                for level in TableLevel.allCases {
-                    priors.append(llm < tables.llmCount ? Float(tables.score(level, user: u, task: t, llm: llm)) : 0)
-                }
+                for level in TableLevel.allCases { priors.append(prior(level, user: u, task: t, llm: llm)) }
             }
             let userSums = u < user.count ? user[u] : Sums()
             let overall = userSums.statistics(prior: [0, 0, 0, 0], ridge: 1)
@@ -160,8 +158,15 @@ struct AnchorFeatures {
 
     /// The table policy's scores of every candidate edge of `targets` at `level`, as a column.
     func tableScores(_ targets: [Int], level: TableLevel, data: RoutingData) -> Matrix {
-        let priors = rows(targets, data: data).priors
-        let column = TableLevel.allCases.firstIndex(of: level)!
-        return Matrix(rows: priors.rows, cols: 1, data: (0..<priors.rows).map { priors[$0, column] })
+        let scores = targets.flatMap { node in
+            data.edges(of: node).map { prior(level, user: Int(data.nodeUser[node]), task: Int(data.nodeTask[node]),
+                                             llm: Int(data.edgeLLM[$0])) }
+        }
+        return Matrix(rows: scores.count, cols: 1, data: scores)
+    }
+
+    /// The table's score of `llm` at `level`; 0 for an LLM added at routing time.
+    private func prior(_ level: TableLevel, user: Int, task: Int, llm: Int) -> Float {
+        llm < tables.llmCount ? Float(tables.score(level, user: user, task: task, llm: llm)) : 0
     }
 }

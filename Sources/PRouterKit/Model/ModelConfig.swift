@@ -24,6 +24,9 @@ public enum ModelKind: String, Sendable, CaseIterable {
     /// Whether the model passes messages over the graph.
     var isGraph: Bool { self == .personalized || self == .graphrouter || self == .anchored }
 
+    /// Whether the model scores from the table priors (``AnchorFeatures``).
+    var usesTables: Bool { self == .anchored || self == .table }
+
     /// Whether the model has trainable parameters.
     var isTrained: Bool { self != .knn && self != .table }
 }

@@ -4,21 +4,25 @@ struct PredictionContext {
     var data: RoutingData
     var neighborhoods: Neighborhoods
     var profiles: UserProfiles
-    var anchors: AnchorFeatures
+    /// The table priors and user statistics, for the models that use them and for
+    /// training (which compares every model with the tables).
+    var anchors: AnchorFeatures?
 
     /// A context over `data` for a model trained with `llmCount` LLMs. Without
-    /// `neighborhoods` (when routing from cached context states) only shallow scoring works.
-    init(data: RoutingData, llmCount: Int, neighborhoods: Bool = true) {
+    /// `neighborhoods` (when routing from cached context states) only shallow scoring works;
+    /// without `anchors`, only the models that do not use tables.
+    init(data: RoutingData, llmCount: Int, neighborhoods: Bool = true, anchors: Bool = true) {
         self.data = data
         self.neighborhoods = neighborhoods ? Neighborhoods(data: data) : Neighborhoods(empty: data)
         profiles = UserProfiles(data: data, llmCount: llmCount)
-        anchors = AnchorFeatures(data: data)
+        self.anchors = anchors ? AnchorFeatures(data: data) : nil
     }
 
     /// Recorded scores of every candidate of `targets` (their own outcomes left out).
     func scores(model: RouterModel, tape: Tape, targets: [Int], fanout: Int?, generator: inout SplitMix64) -> Tape.Variable {
         let graph = sampledGraph(model: model, targets: targets, fanout: fanout, generator: &generator)
-        return model.scores(tape: tape, graph: graph, data: data, profiles: profiles, anchors: anchors.excluding(targets, data: data))
+        let own = model.config.kind.usesTables ? anchors!.excluding(targets, data: data) : nil
+        return model.scores(tape: tape, graph: graph, data: data, profiles: profiles, anchors: own)
     }
 
     /// The anchored model's training loss on `targets`: the candidate loss of its scores
@@ -28,7 +32,7 @@ struct PredictionContext {
                       generator: inout SplitMix64) -> Tape.Variable {
         let graph = sampledGraph(model: model, targets: targets, fanout: fanout, generator: &generator)
         let (scores, outcomes, means) = model.anchoredOutputs(tape: tape, graph: graph, data: data, profiles: profiles,
-                                                       anchors: anchors.excluding(targets, data: data), context: nil)
+                                                       anchors: anchors!.excluding(targets, data: data), context: nil)
         var observed: [Float] = []
         for node in targets {
             for edge in data.edges(of: node) {

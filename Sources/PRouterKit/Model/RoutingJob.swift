@@ -74,7 +74,8 @@ public struct RoutingJob: Sendable {
             && data.userIDs.count == graph.users.count && data.llmIDs.count == graph.llms.count
         let cached = unchanged ? trained.context : nil
         let context = PredictionContext(data: data, llmCount: trained.model.config.llmCount,
-                                        neighborhoods: cached == nil && trained.model.config.kind.isGraph)
+                                        neighborhoods: cached == nil && trained.model.config.kind.isGraph,
+                                        anchors: trained.model.config.kind.usesTables)
         let scores = context.predict(model: trained.model, targets: targets, context: cached)
         for (node, nodeScores) in zip(targets, scores) {
             let edges = Array(data.edges(of: node))

@@ -110,7 +110,8 @@ public enum Trainer {
         var routingContext: ContextStates?
         if fingerprint != nil, config.kind.isGraph {
             let routing = try RoutingData(graph: graph, routing: true)
-            routingContext = ContextStates(model: model, context: PredictionContext(data: routing, llmCount: routing.llmIDs.count))
+            routingContext = ContextStates(model: model, context: PredictionContext(data: routing, llmCount: routing.llmIDs.count,
+                                                                                    anchors: false))
         }
         return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: record.bestEpoch,
                             bestValidation: record.bestValidation, epochsRun: record.epochsRun,
