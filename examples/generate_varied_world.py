@@ -32,6 +32,8 @@ import math
 import os
 import random
 
+from generate_world import judge_signals
+
 TOPIC_WORDS = [
     ["matrix", "vector", "eigenvalue", "linear"], ["protein", "enzyme", "cell", "membrane"],
     ["contract", "liability", "court", "statute"], ["poem", "metaphor", "stanza", "rhyme"],
@@ -131,21 +133,7 @@ def main():
     plain = [{k: v for k, v in u.items() if k != "taste"} for u in users]
     write("users.jsonl", plain)
 
-    price = {m["llm"]: (m["price_in"], m["price_out"]) for m in llms}
-    by_query = {}
-    for r in responses:
-        cost = (r["input_tokens"] * price[r["llm"]][0] + r["output_tokens"] * price[r["llm"]][1]) / 1e6
-        by_query.setdefault(r["query_id"], []).append((r["llm"], r["performance"], cost, r["output_tokens"], r["task"]))
-    ranges = {}
-    for rows in by_query.values():
-        for _, perf, cost, length, task in rows:
-            lo, hi = ranges.get(task, ([math.inf] * 3, [-math.inf] * 3))
-            v = (perf, cost, length)
-            ranges[task] = ([min(x, y) for x, y in zip(lo, v)], [max(x, y) for x, y in zip(hi, v)])
-
-    def norm(value, task, k):
-        lo, hi = ranges[task][0][k], ranges[task][1][k]
-        return (value - lo) / (hi - lo) if hi > lo else 0.0
+    by_query, norm = judge_signals(responses, {m["llm"]: (m["price_in"], m["price_out"]) for m in llms})
 
     labels = []
     for u in users:

@@ -161,6 +161,29 @@ def performance(world, task, skill, difficulty):
     return round(min(1.0, max(0.0, value)), 4)
 
 
+def judge_signals(responses, price):
+    """What a simulated judge sees: the responses grouped by query as (llm, performance,
+    cost, output tokens, task) in input order, with cost priced from `price` (llm ->
+    USD per million input and output tokens), and norm(value, task, k) that min-max
+    normalizes signal k (0 performance, 1 cost, 2 length) over the task's responses."""
+    by_query = {}
+    for r in responses:
+        cost = (r["input_tokens"] * price[r["llm"]][0] + r["output_tokens"] * price[r["llm"]][1]) / 1e6
+        by_query.setdefault(r["query_id"], []).append((r["llm"], r["performance"], cost, r["output_tokens"], r["task"]))
+    ranges = {}
+    for rows in by_query.values():
+        for _, perf, cost, length, task in rows:
+            lo, hi = ranges.get(task, ([math.inf] * 3, [-math.inf] * 3))
+            values = (perf, cost, length)
+            ranges[task] = ([min(a, b) for a, b in zip(lo, values)], [max(a, b) for a, b in zip(hi, values)])
+
+    def norm(value, task, k):
+        lo, hi = ranges[task][0][k], ranges[task][1][k]
+        return (value - lo) / (hi - lo) if hi > lo else 0.0
+
+    return by_query, norm
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "data"))
@@ -205,21 +228,7 @@ def main():
 
     # The simulated judge: per task min-max normalized quality, cost and length,
     # weighted by the profile's hidden weights, plus judge noise.
-    price = {m[0]: (m[2], m[3]) for m in LLMS}
-    by_query = {}
-    for r in responses:
-        cost = (r["input_tokens"] * price[r["llm"]][0] + r["output_tokens"] * price[r["llm"]][1]) / 1e6
-        by_query.setdefault(r["query_id"], []).append((r["llm"], r["performance"], cost, r["output_tokens"], r["task"]))
-    ranges = {}
-    for rows in by_query.values():
-        for _, perf, cost, length, task in rows:
-            lo, hi = ranges.get(task, ([math.inf] * 3, [-math.inf] * 3))
-            values = (perf, cost, length)
-            ranges[task] = ([min(a, b) for a, b in zip(lo, values)], [max(a, b) for a, b in zip(hi, values)])
-
-    def norm(value, task, k):
-        lo, hi = ranges[task][0][k], ranges[task][1][k]
-        return (value - lo) / (hi - lo) if hi > lo else 0.0
+    by_query, norm = judge_signals(responses, {m[0]: (m[2], m[3]) for m in LLMS})
 
     labels = []
     for i, (_, w_quality, w_cost, w_length) in enumerate(PROFILES):

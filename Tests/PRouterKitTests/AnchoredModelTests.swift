@@ -4,18 +4,6 @@ import Testing
 
 /// The table policies and the anchored model built on them.
 @Suite struct AnchoredModelTests {
-    static func config(_ kind: ModelKind, data: RoutingData) -> ModelConfig {
-        var config = ModelConfig()
-        config.kind = kind
-        config.hidden = 4
-        config.mode = data.mode
-        config.queryWidth = data.queryFeatures.cols
-        config.taskWidth = data.taskFeatures.cols
-        config.llmWidth = data.llmFeatures.cols
-        config.llmCount = data.llmIDs.count
-        return config
-    }
-
     @Test func tablesShrinkASparseCellTowardsTheBroaderOne() {
         var tables = OutcomeTables(llmCount: 2, taskCount: 2, pseudoCount: 5)
         // LLM 0 is better overall; user 0 on task 1 has seen LLM 1 win once.
@@ -56,9 +44,9 @@ import Testing
         let data = try RoutingData(graph: graph, routing: true)
         let context = PredictionContext(data: data, llmCount: data.llmIDs.count)
         let test = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .test }
-        var table = Self.config(.table, data: data)
+        var table = ModelTests.config(.table, data: data)
         table.tableLevel = .userTask
-        let anchored = context.predict(model: RouterModel(config: Self.config(.anchored, data: data), seed: 3), targets: test)
+        let anchored = context.predict(model: RouterModel(config: ModelTests.config(.anchored, data: data), seed: 3), targets: test)
         let tabled = context.predict(model: RouterModel(config: table, seed: 0), targets: test)
         func argmax(_ scores: [Float]) -> Int { scores.indices.max { scores[$0] < scores[$1] }! }
         #expect(anchored.map(argmax) == tabled.map(argmax))
@@ -68,7 +56,7 @@ import Testing
     @Test func anchoredLossGradientMatchesFiniteDifferences() throws {
         let graph = try ModelTests.oppositeUsers(queries: 6)
         let data = try RoutingData(graph: graph, routing: false)
-        var model = RouterModel(config: Self.config(.anchored, data: data), seed: 5)
+        var model = RouterModel(config: ModelTests.config(.anchored, data: data), seed: 5)
         // Predictions away from zero; the weights' map starts at zero so that the choice
         // loss's stop-gradient into the predictions is exact for the finite differences too
         // (their gradients still flow: the weights' map is linear in V and v).

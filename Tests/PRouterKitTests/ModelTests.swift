@@ -38,6 +38,19 @@ import Testing
         return options
     }
 
+    /// A `kind` model's configuration for `data`, hidden width 4.
+    static func config(_ kind: ModelKind, data: RoutingData) -> ModelConfig {
+        var config = ModelConfig()
+        config.kind = kind
+        config.hidden = 4
+        config.mode = data.mode
+        config.queryWidth = data.queryFeatures.cols
+        config.taskWidth = data.taskFeatures.cols
+        config.llmWidth = data.llmFeatures.cols
+        config.llmCount = data.llmIDs.count
+        return config
+    }
+
     /// Checks every `every`-th element of each parameter's analytic gradient (`loss`'s
     /// second value) against central finite differences; returns how many were checked.
     static func checkParameterGradients(_ model: inout RouterModel, every: Int,
@@ -77,15 +90,8 @@ import Testing
     @Test func wholeModelGradientMatchesFiniteDifferences() throws {
         let graph = try Self.oppositeUsers(queries: 6)
         let data = try RoutingData(graph: graph, routing: false)
-        var config = ModelConfig()
-        config.kind = .personalized
-        config.hidden = 4
+        var config = Self.config(.personalized, data: data)
         config.layers = 2
-        config.mode = graph.mode
-        config.queryWidth = data.queryFeatures.cols
-        config.taskWidth = data.taskFeatures.cols
-        config.llmWidth = data.llmFeatures.cols
-        config.llmCount = data.llmIDs.count
         var model = RouterModel(config: config, seed: 5)
         let context = PredictionContext(data: data, llmCount: data.llmIDs.count)
         let batch = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .train }
