@@ -43,7 +43,7 @@ struct PREmbed: ParsableCommand {
     var llms: String
 
     @Option(help: "Dimensions of the built-in encoder.")
-    var dim: Int = 64
+    var dim: Int = 256
 
     @Option(help: ArgumentHelp("External vectors instead of the built-in encoder.", valueName: "file"),
             completion: .file(extensions: ["jsonl"]))

@@ -39,8 +39,10 @@ import Testing
         #expect(abs(tables.score(.userTask, user: 1, task: 0, llm: 1) - before) < 1e-12)
     }
 
+    /// Where the query text says nothing (zero features: the text regression is zero).
     @Test func untrainedAnchoredModelRoutesAsTheUserTaskTable() throws {
-        let graph = try ModelTests.oppositeUsers(queries: 30)
+        var graph = try ModelTests.oppositeUsers(queries: 30)
+        graph.features!.query = Matrix(rows: graph.queryIDs.count, cols: 16)
         let data = try RoutingData(graph: graph, routing: true)
         let context = PredictionContext(data: data, llmCount: data.llmIDs.count)
         let test = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .test }

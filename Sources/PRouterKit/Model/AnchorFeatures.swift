@@ -66,6 +66,8 @@ struct AnchorFeatures {
     private var user: [Sums]
     private var userTask: [Int64: Sums] = [:]
     private let mode: GraphMode
+    /// The predicted deviations of each LLM's outcomes from its task means.
+    private(set) var textOutcomes: TextOutcomeRegression?
 
     init(data: RoutingData) {
         mode = data.mode
@@ -74,6 +76,12 @@ struct AnchorFeatures {
         outcomeSums = Array(repeating: [0, 0, 0], count: data.taskIDs.count * data.llmIDs.count)
         for node in 0..<data.nodeCount where data.isPool[node] {
             apply(node, data: data, sign: 1)
+        }
+        let sums = outcomeSums
+        let llmCount = data.llmIDs.count
+        textOutcomes = TextOutcomeRegression(data: data, llmCount: llmCount) { task, llm in
+            let cell = sums[task * llmCount + llm]
+            return (Float(cell[0] / max(cell[2], 1)), Float(cell[1] / max(cell[2], 1)))
         }
     }
 
@@ -132,12 +140,15 @@ struct AnchorFeatures {
         /// Per candidate edge, the mean observed normalized performance and cost of its
         /// LLM on the target's task.
         var outcomeMeans: Matrix
+        /// Per candidate edge, the text regression's predicted deviation from those means.
+        var textDeviations: Matrix
     }
 
     /// The table priors, user statistics and outcome means of `targets`.
     func rows(_ targets: [Int], data: RoutingData) -> Rows {
         var priors: [Float] = []
         var means: [Float] = []
+        var deviations: [Float] = []
         var users = Matrix(rows: targets.count, cols: Self.userWidth)
         for (row, node) in targets.enumerated() {
             let (u, t) = (Int(data.nodeUser[node]), Int(data.nodeTask[node]))
@@ -145,6 +156,8 @@ struct AnchorFeatures {
                 let llm = Int(data.edgeLLM[edge])
                 let cell = llm < tables.llmCount ? outcomeSums[t * tables.llmCount + llm] : [0, 0, 0]
                 means += [Float(cell[0] / max(cell[2], 1)), Float(cell[1] / max(cell[2], 1))]
+                let deviation = textOutcomes?.prediction(node: node, llm: llm, data: data) ?? (0, 0)
+                deviations += [deviation.0, deviation.1]
                 for level in TableLevel.allCases { priors.append(prior(level, user: u, task: t, llm: llm)) }
             }
             let userSums = u < user.count ? user[u] : Sums()
@@ -153,7 +166,8 @@ struct AnchorFeatures {
             for (col, value) in (overall + pair).enumerated() { users[row, col] = value }
         }
         return Rows(priors: Matrix(rows: priors.count / Self.priorWidth, cols: Self.priorWidth, data: priors), users: users,
-                    outcomeMeans: Matrix(rows: means.count / 2, cols: 2, data: means))
+                    outcomeMeans: Matrix(rows: means.count / 2, cols: 2, data: means),
+                    textDeviations: Matrix(rows: deviations.count / 2, cols: 2, data: deviations))
     }
 
     /// The table policy's scores of every candidate edge of `targets` at `level`, as a column.

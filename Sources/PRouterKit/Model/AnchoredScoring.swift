@@ -9,12 +9,15 @@
 ///   starts at the user-task table alone: before training the model routes exactly as
 ///   the best-LLM-per-(user, task) table, and training moves it only where that helps
 ///   on validation (early stopping keeps the untrained epoch 0 when nothing does);
-/// - `ŷ(q, m) = W_o ReLU(W_q h_q + W_m h_m + b) + b_o`: how much the candidate's
-///   normalized performance and cost on this query differ from its means on the task
-///   (zero at the start: `W_o`, `b_o` start at zero), from the query's and the LLM's states after
-///   message passing over tasks, queries and LLMs (the GraphRouter encoder: query
-///   text, task description, LLM description and prices, observed outcomes on the
-///   query–LLM edges), supervised by the observed outcomes of the training edges;
+/// - `ŷ(q, m) = r(q, m) + W_o ReLU(W_q h_q + W_m h_m + b) + b_o`: how much the
+///   candidate's normalized performance and cost on this query differ from its means on
+///   the task. `r` is the ridge regression of ``TextOutcomeRegression`` (closed form,
+///   leave-one-query-out penalty; zero where text says nothing); the GNN head learns
+///   what is left (zero at the start: `W_o`, `b_o` start at zero) from the query's and
+///   the LLM's states after message passing over tasks, queries and LLMs (the
+///   GraphRouter encoder: query text, task description, LLM description and prices,
+///   observed outcomes on the query–LLM edges), supervised by the observed outcomes of
+///   the training edges;
 /// - `z_n`: the user's utility statistics (``AnchorFeatures``), mapped to weights of
 ///   performance and cost by learned `V`, `v`, which start at the (user, task) reward
 ///   fit's weights (exact for alpha/beta users in cost mode; zero in judge mode).
@@ -25,9 +28,11 @@ extension RouterModel {
     /// preference rate is one unit of logit.
     static let scoreScale: Float = 10
 
-    /// Scores and predicted outcomes of every candidate edge of `graph.targets`.
+    /// Scores of every candidate edge of `graph.targets`, the GNN head's predicted
+    /// outcomes, and what those predict the observed outcomes' distance from: the task
+    /// means plus the text regression's deviations.
     func anchoredOutputs(tape: Tape, graph: ComputationGraph, data: RoutingData, profiles: UserProfiles,
-                         anchors: AnchorFeatures, context: ContextStates?) -> (scores: Tape.Variable, outcomes: Tape.Variable, means: Matrix) {
+                         anchors: AnchorFeatures, context: ContextStates?) -> (scores: Tape.Variable, outcomes: Tape.Variable, baseline: Matrix) {
         let states = encode(tape: tape, graph: graph, data: data, profiles: profiles, context: context)
         let top = graph.levels.last!
         let (candidateRow, candidateLLM) = Self.candidates(of: graph.targets, data: data)
@@ -43,10 +48,14 @@ extension RouterModel {
         // The choice loss trains the weights, not the predictions: those learn from the
         // observed outcomes only, so that a prediction fitted to a training query (the
         // same query of many users) does not teach the weights to trust predictions.
-        let utility = tape.rowDot(tape.constant(tape.value(outcomes)), tape.gatherRows(weights, candidateRow))
+        var deviations = tape.value(outcomes)
+        deviations.add(rows.textDeviations)
+        let utility = tape.rowDot(tape.constant(deviations), tape.gatherRows(weights, candidateRow))
         let prior = tape.matmul(tape.constant(rows.priors), parameter(tape, "anchor.c"))
         let scale = tape.constant(Matrix(rows: 1, cols: 1, data: [Self.scoreScale]))
-        return (tape.multiply(tape.add(prior, utility), scale), outcomes, rows.outcomeMeans)
+        var baseline = rows.outcomeMeans
+        baseline.add(rows.textDeviations)
+        return (tape.multiply(tape.add(prior, utility), scale), outcomes, baseline)
     }
 
     /// An anchored model that routes exactly as the table policy at `level`: its prior

@@ -27,11 +27,12 @@ struct PredictionContext {
 
     /// The anchored model's training loss on `targets`: the candidate loss of its scores
     /// plus `outcomeWeight` times the squared error of its predicted outcomes against how
-    /// far the targets' observed normalized performance and cost are from their LLMs' task means.
+    /// far the targets' observed normalized performance and cost are from their LLMs' task means
+    /// and the text regression's predictions.
     func anchoredLoss(model: RouterModel, tape: Tape, targets: [Int], fanout: Int?, outcomeWeight: Float,
                       generator: inout SplitMix64) -> Tape.Variable {
         let graph = sampledGraph(model: model, targets: targets, fanout: fanout, generator: &generator)
-        let (scores, outcomes, means) = model.anchoredOutputs(tape: tape, graph: graph, data: data, profiles: profiles,
+        let (scores, outcomes, baseline) = model.anchoredOutputs(tape: tape, graph: graph, data: data, profiles: profiles,
                                                        anchors: anchors!.excluding(targets, data: data), context: nil)
         var observed: [Float] = []
         for node in targets {
@@ -39,8 +40,8 @@ struct PredictionContext {
                 observed += data.edgeInput[edge * RoutingData.edgeInputWidth..<edge * RoutingData.edgeInputWidth + RouterModel.outcomeWidth]
             }
         }
-        for i in observed.indices { observed[i] -= means.data[i] }
-        let error = tape.meanSquaredError(outcomes, targets: Matrix(rows: means.rows, cols: RouterModel.outcomeWidth, data: observed))
+        for i in observed.indices { observed[i] -= baseline.data[i] }
+        let error = tape.meanSquaredError(outcomes, targets: Matrix(rows: baseline.rows, cols: RouterModel.outcomeWidth, data: observed))
         let choice = Trainer.lossVariable(tape: tape, scores: scores, batch: targets, data: data, kind: model.config.loss)
         return tape.add(choice, tape.multiply(error, tape.constant(Matrix(rows: 1, cols: 1, data: [outcomeWeight]))))
     }

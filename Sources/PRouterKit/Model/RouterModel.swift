@@ -72,7 +72,7 @@ public struct RouterModel: Sendable {
             add("head.Wo", h, Self.outcomeWidth, zero: true)
             add("head.bo", 1, Self.outcomeWidth, zero: true)
             add("anchor.c", AnchorFeatures.priorWidth, 1, zero: true)
-            parameters.values[index["anchor.c"]!].data[0] = 1
+            parameters.values[index["anchor.c"]!].data[TableLevel.allCases.firstIndex(of: config.tableLevel)!] = 1
             add("anchor.V", AnchorFeatures.userWidth, Self.outcomeWidth, zero: true)
             for column in 0..<Self.outcomeWidth {
                 parameters.values[index["anchor.V"]!][AnchorFeatures.rewardFitColumn + column, column] = 1

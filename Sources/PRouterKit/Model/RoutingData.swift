@@ -2,7 +2,8 @@
 /// the pool of observed query nodes, and adjacency for message passing.
 ///
 /// Observed nodes (the pool) are the training nodes (and, at routing time, the
-/// support nodes of new users): their query-LLM edges carry features
+/// support nodes of new users and, unless the validation split is being routed, the
+/// validation nodes): their query-LLM edges carry features
 /// `[perf_norm, cost_norm, best, 1]`. Every other edge (validation, test, new queries,
 /// and the edges of the nodes being predicted in a training step) carries zeros, so no
 /// label or reward leaks through message passing. Hidden edges (new LLMs outside their
@@ -44,8 +45,10 @@ public struct RoutingData: Sendable {
 
     public var nodeCount: Int { nodeUser.count }
 
-    /// Builds the view of `graph`; `routing` adds support edges of new LLMs and support nodes to the pool.
-    public init(graph: Graph, routing: Bool) throws {
+    /// Builds the view of `graph`; `routing` adds support edges of new LLMs and support nodes
+    /// to the pool, and `validationObserved` the validation nodes (once training has chosen
+    /// its epoch and model on them, routing uses every labeled query, as the table baselines do).
+    public init(graph: Graph, routing: Bool, validationObserved: Bool = false) throws {
         guard let features = graph.features else {
             throw DataError("the graph has no node features: run pr-embed first")
         }
@@ -82,7 +85,8 @@ public struct RoutingData: Sendable {
             let split = graph.nodeSplit[node]
             appendNode(user: Int32(graph.nodeUser[node]), task: Int32(task), queryRow: Int32(graph.nodeQuery[node]),
                        split: split, queryID: graph.queryIDs[Int(graph.nodeQuery[node])],
-                       observed: split == .train || (routing && split == .support), edges: edges)
+                       observed: split == .train || (routing && split == .support) || (validationObserved && split == .validation),
+                       edges: edges)
         }
     }
 

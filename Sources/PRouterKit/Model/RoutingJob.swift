@@ -52,7 +52,8 @@ public struct RoutingJob: Sendable {
         guard trained.model.config.mode == graph.mode else {
             throw DataError("\(weightsPath): a \(trained.model.config.mode.rawValue)-mode model cannot route a \(graph.mode.rawValue)-mode graph")
         }
-        var data = try RoutingData(graph: graph, routing: true)
+        // Validation queries are evidence when routing anything but themselves.
+        var data = try RoutingData(graph: graph, routing: true, validationObserved: split != .validation)
         guard data.queryFeatures.cols == trained.model.config.queryWidth, graph.features?.encoder == trained.model.config.encoder else {
             throw DataError("\(weightsPath): trained on other node features than \(graphPath) has (run pr-embed as for training)")
         }
@@ -70,7 +71,8 @@ public struct RoutingJob: Sendable {
         }
         // The weights' context states hold for the very graph file trained on, as long as no
         // --support interactions change its observed nodes and no unknown user joined.
-        let unchanged = supportPath == nil && trained.graphFingerprint == fingerprint
+        // (The cache observes the validation nodes.)
+        let unchanged = supportPath == nil && split != .validation && trained.graphFingerprint == fingerprint
             && data.userIDs.count == graph.users.count && data.llmIDs.count == graph.llms.count
         let cached = unchanged ? trained.context : nil
         let context = PredictionContext(data: data, llmCount: trained.model.config.llmCount,

@@ -69,6 +69,7 @@ public enum Trainer {
         let trainNodes = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .train && data.target(of: $0) != nil }
         let validationNodes = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .validation && !data.edges(of: $0).isEmpty }
         guard !trainNodes.isEmpty else { throw DataError("the graph has no training queries") }
+        let labeledValidation = validationNodes.filter { data.target(of: $0) != nil }
 
         let tables = TableLevel.allCases.map { level -> (level: TableLevel, figure: Double) in
             var table = config
@@ -77,7 +78,10 @@ public enum Trainer {
             return (level, context.evaluate(model: RouterModel(config: table, seed: 0), nodes: validationNodes).figure(mode: data.mode))
         }
         let bestTable = validationNodes.isEmpty ? nil : tables.max { $0.figure < $1.figure }
-        if config.kind == .table, let bestTable { config.tableLevel = bestTable.level }
+        if config.kind.usesTables {
+            config.tableLevel = TableLevel.crossValidated(nodes: trainNodes + validationNodes, data: data,
+                                                          significance: options.significance).level
+        }
         var model = RouterModel(config: config, seed: options.seed)
         guard config.kind.isTrained else {
             let validation = context.evaluate(model: model, nodes: validationNodes).figure(mode: data.mode)
@@ -93,12 +97,26 @@ public enum Trainer {
             let scores = context.scores(model: model, tape: tape, targets: batch, fanout: config.fanout, generator: &generator)
             return lossVariable(tape: tape, scores: scores, batch: batch, data: data, kind: config.loss)
         } validate: { model in
-            validationNodes.isEmpty ? nil : context.evaluate(model: model, nodes: validationNodes).figure(mode: data.mode)
+            guard !validationNodes.isEmpty else { return nil }
+            guard config.kind == .anchored else {
+                return context.evaluate(model: model, nodes: validationNodes).figure(mode: data.mode)
+            }
+            // The anchored model stops on its validation loss: smooth over every validation
+            // edge, where the best routing figure over many epochs is a noisy maximum that
+            // rewards a head which memorized the training queries by luck.
+            let tape = Tape()
+            var generator = SplitMix64(seed: 0)
+            let loss = context.anchoredLoss(model: model, tape: tape, targets: labeledValidation, fanout: nil,
+                                            outcomeWeight: options.outcomeWeight, generator: &generator)
+            return -Double(tape.value(loss).data[0])
+        }
+        if config.kind == .anchored, !validationNodes.isEmpty {
+            record.bestValidation = context.evaluate(model: model, nodes: validationNodes).figure(mode: data.mode)
         }
         if config.kind == .anchored, let bestTable {
             // Keep the learned correction only where it beats the best table on validation
             // by more than `significance` standard errors; else route by that table.
-            let fallback = RouterModel(anchoredTable: config, level: bestTable.level)
+            let fallback = RouterModel(anchoredTable: config, level: config.tableLevel)
             let gain = context.evaluate(model: model, nodes: validationNodes)
                 .pairedGain(over: context.evaluate(model: fallback, nodes: validationNodes))
             if gain.mean <= options.significance * gain.standardError {
@@ -109,7 +127,7 @@ public enum Trainer {
         }
         var routingContext: ContextStates?
         if fingerprint != nil, config.kind.isGraph {
-            let routing = try RoutingData(graph: graph, routing: true)
+            let routing = try RoutingData(graph: graph, routing: true, validationObserved: true)
             routingContext = ContextStates(model: model, context: PredictionContext(data: routing, llmCount: routing.llmIDs.count,
                                                                                     anchors: false))
         }

@@ -15,7 +15,7 @@ extension TrainedModel {
         conf.add("fanout", config.fanout)
         conf.add("neighbors", config.neighbors)
         conf.add("loss", config.loss.rawValue)
-        if config.kind == .table { conf.add("table_level", config.tableLevel.rawValue) }
+        if config.kind.usesTables { conf.add("table_level", config.tableLevel.rawValue) }
         conf.add("encoder", config.encoder)
         conf.add("query_width", config.queryWidth)
         conf.add("task_width", config.taskWidth)

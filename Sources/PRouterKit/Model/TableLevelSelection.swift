@@ -1,0 +1,54 @@
+extension TableLevel {
+    /// The level whose table routes `nodes` best when each query is left out of its own
+    /// fit, with every level's figure (mean reward in cost mode, accuracy in judge mode).
+    /// A level other than the finest, user-task, must beat it by more than `significance`
+    /// paired standard errors: the levels' figures differ by noise more often than not.
+    ///
+    /// The tables are fitted on `nodes`; each query (all users' copies of it, which share
+    /// its outcomes) is then removed, its nodes routed at every level, and put back. Every
+    /// labeled node helps choose, instead of the few validation queries alone. Ties go to
+    /// the finer level.
+    static func crossValidated(nodes: [Int], data: RoutingData, significance: Double) -> (level: TableLevel, figures: [Double]) {
+        let llmCount = data.llmIDs.count
+        var tables = OutcomeTables(llmCount: llmCount, taskCount: data.taskIDs.count)
+        func outcome(_ edge: Int) -> Double { data.mode == .cost ? data.edgeReward[edge] : data.edgeBest[edge] ? 1 : 0 }
+        func apply(_ node: Int, weight: Double) {
+            for edge in data.edges(of: node) where Int(data.edgeLLM[edge]) < llmCount {
+                tables.add(user: Int(data.nodeUser[node]), task: Int(data.nodeTask[node]), llm: Int(data.edgeLLM[edge]),
+                           value: outcome(edge), weight: weight)
+            }
+        }
+        var groups: [[Int]] = []
+        var groupOf: [Int32: Int] = [:]
+        for node in nodes {
+            let query = data.nodeQueryRow[node]
+            if groupOf[query] == nil {
+                groupOf[query] = groups.count
+                groups.append([])
+            }
+            groups[groupOf[query]!].append(node)
+            apply(node, weight: 1)
+        }
+        var perNode = [[Double]](repeating: [], count: allCases.count)
+        for group in groups {
+            for node in group { apply(node, weight: -1) }
+            for node in group {
+                let edges = data.edges(of: node).filter { Int(data.edgeLLM[$0]) < llmCount }
+                guard !edges.isEmpty else { continue }
+                for (index, level) in allCases.enumerated() {
+                    let scores = edges.map { tables.score(level, user: Int(data.nodeUser[node]), task: Int(data.nodeTask[node]),
+                                                          llm: Int(data.edgeLLM[$0])) }
+                    perNode[index].append(outcome(edges[scores.indices.max { scores[$0] < scores[$1] }!]))
+                }
+            }
+            for node in group { apply(node, weight: 1) }
+        }
+        let outcomes = perNode.map { values in
+            PredictionContext.Outcome(count: values.count, reward: values.reduce(0, +), hits: 0, perNode: values)
+        }
+        let figures = outcomes.map { $0.reward / Double(max($0.count, 1)) }
+        let best = figures.indices.max { figures[$0] < figures[$1] }!
+        let gain = outcomes[best].pairedGain(over: outcomes[0])
+        return (gain.mean > significance * gain.standardError ? allCases[best] : .userTask, figures)
+    }
+}

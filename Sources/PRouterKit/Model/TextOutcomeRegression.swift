@@ -1,0 +1,181 @@
+/// How each LLM's normalized performance and cost on a query differ from its means on
+/// the query's task, predicted from the query's features by ridge regression.
+///
+/// One linear map from `[query features, task one-hot]` to the deviations of every
+/// LLM (two columns per LLM), fitted in closed form on the distinct observed queries.
+/// The ridge penalty is chosen by exact leave-one-query-out error over a grid, and
+/// compared with predicting no deviation at all: on worlds whose text says nothing the
+/// map is zero. An observed query's own prediction is its leave-one-query-out one, so
+/// that no query's outcome reaches its own score (every user's copy of a query shares
+/// the query's outcomes, so leaving out the query leaves out all of them).
+struct TextOutcomeRegression {
+    /// Ridge penalties tried, as multiples of the Gram matrix's mean diagonal.
+    static let penalties: [Double] = [0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
+
+    let llmCount: Int
+    private let taskCount: Int
+    /// `(features + tasks) x (2 · llmCount)`; nil when no penalty beats predicting zero.
+    private var weights: Matrix?
+    /// Per observed query row, its leave-one-query-out prediction.
+    private var heldOut: [Int32: [Float]] = [:]
+    /// The chosen penalty (relative), nil when the map is zero.
+    private(set) var penalty: Double?
+
+    /// Fitted on the observed (pool) nodes of `data`, against the per-(task, LLM) means
+    /// `means(task, llm)` of normalized performance and cost, with the best of `penalties`.
+    init(data: RoutingData, llmCount: Int, penalties: [Double] = Self.penalties, means: (Int, Int) -> (Float, Float)) {
+        self.llmCount = llmCount
+        taskCount = data.taskIDs.count
+        let width = 2 * llmCount
+        // The distinct observed queries and their deviations (mean over their copies).
+        var rowOf: [Int32: Int] = [:]
+        var queries: [Int32] = []
+        var tasks: [Int] = []
+        var sums: [[Float]] = []
+        for node in 0..<data.nodeCount where data.isPool[node] {
+            let query = data.nodeQueryRow[node]
+            let task = Int(data.nodeTask[node])
+            let row = rowOf[query] ?? {
+                rowOf[query] = queries.count
+                queries.append(query)
+                tasks.append(task)
+                sums.append([Float](repeating: 0, count: width * 2))
+                return queries.count - 1
+            }()
+            for edge in data.edges(of: node) where Int(data.edgeLLM[edge]) < llmCount {
+                let llm = Int(data.edgeLLM[edge])
+                let mean = means(task, llm)
+                let input = edge * RoutingData.edgeInputWidth
+                sums[row][2 * llm] += data.edgeInput[input] - mean.0
+                sums[row][2 * llm + 1] += data.edgeInput[input + 1] - mean.1
+                sums[row][width + 2 * llm] += 1
+                sums[row][width + 2 * llm + 1] += 1
+            }
+        }
+        guard queries.count > 1 else { return }
+        var targets = Matrix(rows: queries.count, cols: width)
+        for row in queries.indices {
+            for col in 0..<width where sums[row][width + col] > 0 {
+                targets[row, col] = sums[row][col] / sums[row][width + col]
+            }
+        }
+        let design = Self.design(queries, tasks: tasks, data: data, taskCount: taskCount)
+        fit(design: design, targets: targets, queries: queries, penalties: penalties)
+    }
+
+    /// `[features, task one-hot]` rows.
+    private static func design(_ queries: [Int32], tasks: [Int], data: RoutingData, taskCount: Int) -> Matrix {
+        let features = data.queryFeatures.rowsGathered(queries)
+        var tasksOneHot = Matrix(rows: queries.count, cols: taskCount)
+        for (row, task) in tasks.enumerated() where task < taskCount { tasksOneHot[row, task] = 1 }
+        return features.concatenatingColumns(tasksOneHot)
+    }
+
+    private mutating func fit(design x: Matrix, targets y: Matrix, queries: [Int32], penalties: [Double]) {
+        let n = x.cols
+        let gram = BLAS.product(x, transposeA: true, x).data.map(Double.init)
+        let moments = BLAS.product(x, transposeA: true, y).data.map(Double.init)
+        let scale = max((0..<n).reduce(0) { $0 + gram[$1 * n + $1] } / Double(n), 1e-12)
+        var bestError = y.data.reduce(0) { $0 + Double($1) * Double($1) }
+        var best: (penalty: Double, weights: Matrix, heldOut: Matrix)?
+        for relative in penalties {
+            var system = gram
+            for i in 0..<n { system[i * n + i] += relative * scale }
+            guard let factor = Cholesky(system, size: n) else { continue }
+            let weights = Matrix(rows: n, cols: y.cols, data: factor.solve(moments, columns: y.cols).map(Float.init))
+            let inverse = Matrix(rows: n, cols: n, data: factor.inverse().map(Float.init))
+            let fitted = BLAS.product(x, weights)
+            let leverage = BLAS.product(x, inverse)
+            var held = fitted
+            var error = 0.0
+            for row in 0..<x.rows {
+                var h: Float = 0
+                for col in 0..<n { h += leverage[row, col] * x[row, col] }
+                let keep = 1 / max(1 - h, 1e-3)
+                for col in 0..<y.cols {
+                    let residual = (y[row, col] - fitted[row, col]) * keep
+                    held[row, col] = y[row, col] - residual
+                    error += Double(residual) * Double(residual)
+                }
+            }
+            if error < bestError { (bestError, best) = (error, (relative, weights, held)) }
+        }
+        guard let best else { return }
+        penalty = best.penalty
+        weights = best.weights
+        for (row, query) in queries.enumerated() {
+            heldOut[query] = Array(best.heldOut.data[row * y.cols..<(row + 1) * y.cols])
+        }
+    }
+
+    /// The predicted deviations `[perf, cost]` of `llm` on query node `node`: zero for an
+    /// LLM added after fitting.
+    func prediction(node: Int, llm: Int, data: RoutingData) -> (Float, Float) {
+        guard llm < llmCount, let weights else { return (0, 0) }
+        let query = data.nodeQueryRow[node]
+        if let held = heldOut[query] { return (held[2 * llm], held[2 * llm + 1]) }
+        let features = data.queryFeatures.cols
+        var result: (Float, Float) = (0, 0)
+        for col in 0..<features {
+            let value = data.queryFeatures[Int(query), col]
+            result.0 += value * weights[col, 2 * llm]
+            result.1 += value * weights[col, 2 * llm + 1]
+        }
+        let task = Int(data.nodeTask[node])
+        if task < taskCount {
+            result.0 += weights[features + task, 2 * llm]
+            result.1 += weights[features + task, 2 * llm + 1]
+        }
+        return result
+    }
+}
+
+/// The Cholesky factor `L` (`A = L Lᵀ`) of a symmetric positive definite matrix, in
+/// double precision, with the solves the ridge regression needs.
+struct Cholesky {
+    private var lower: [Double]
+    let size: Int
+
+    /// Nil when `matrix` (row-major, `size x size`) is not positive definite.
+    init?(_ matrix: [Double], size: Int) {
+        self.size = size
+        lower = [Double](repeating: 0, count: size * size)
+        for i in 0..<size {
+            for j in 0...i {
+                var sum = matrix[i * size + j]
+                for k in 0..<j { sum -= lower[i * size + k] * lower[j * size + k] }
+                if i == j {
+                    guard sum > 0 else { return nil }
+                    lower[i * size + i] = sum.squareRoot()
+                } else {
+                    lower[i * size + j] = sum / lower[j * size + j]
+                }
+            }
+        }
+    }
+
+    /// `A⁻¹ B` for `B` of `columns` columns (row-major).
+    func solve(_ b: [Double], columns: Int) -> [Double] {
+        var x = b
+        for col in 0..<columns {
+            for i in 0..<size {
+                var sum = x[i * columns + col]
+                for k in 0..<i { sum -= lower[i * size + k] * x[k * columns + col] }
+                x[i * columns + col] = sum / lower[i * size + i]
+            }
+            for i in stride(from: size - 1, through: 0, by: -1) {
+                var sum = x[i * columns + col]
+                for k in (i + 1)..<size { sum -= lower[k * size + i] * x[k * columns + col] }
+                x[i * columns + col] = sum / lower[i * size + i]
+            }
+        }
+        return x
+    }
+
+    /// `A⁻¹`.
+    func inverse() -> [Double] {
+        var identity = [Double](repeating: 0, count: size * size)
+        for i in 0..<size { identity[i * size + i] = 1 }
+        return solve(identity, columns: size)
+    }
+}
