@@ -144,7 +144,8 @@ import Testing
         config.kind = kind
         config.hidden = 8
         let trained = try Trainer.train(graph: graph, config: config, options: Self.quickOptions(epochs: 5)) { _ in }
-        let data = try RoutingData(graph: graph, routing: true)
+        // As pr-route sees the graph for the test split: validation nodes observed.
+        let data = try RoutingData(graph: graph, routing: true, validationObserved: true)
         let context = PredictionContext(data: data, llmCount: data.llmIDs.count)
         let test = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .test }
         var generator = SplitMix64(seed: 0)

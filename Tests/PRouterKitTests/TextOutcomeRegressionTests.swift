@@ -88,4 +88,15 @@ import Testing
         #expect(figures[index(.userTask)] > figures[index(.task)] + 0.05)
         #expect(figures[index(.user)] > figures[index(.single)] + 0.05)
     }
+
+    /// Routing observes the validation nodes (as evidence for other queries) only when asked.
+    @Test func validationNodesAreObservedOnlyWhenAsked() throws {
+        let graph = try ModelTests.oppositeUsers(queries: 30)
+        let training = try RoutingData(graph: graph, routing: true)
+        let routing = try RoutingData(graph: graph, routing: true, validationObserved: true)
+        let validation = (0..<training.nodeCount).filter { training.nodeSplit[$0] == .validation }
+        #expect(!validation.isEmpty)
+        #expect(validation.allSatisfy { !training.isPool[$0] && routing.isPool[$0] })
+        #expect((0..<training.nodeCount).allSatisfy { routing.nodeSplit[$0] != .test || !routing.isPool[$0] })
+    }
 }
