@@ -3,6 +3,11 @@ import PRouterKit
 
 @main
 struct PRBuildGraph: ParsableCommand {
+    static func main() {
+        failOnLostStandardOutput(tool: "pr-build-graph")
+        main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "pr-build-graph",
         abstract: "Build the binary interaction graph from interactions.jsonl.",
@@ -138,6 +143,7 @@ struct PRBuildGraph: ParsableCommand {
                 options.newUserIDs = newUser
                 options.newLLMCount = newLlms
                 options.newLLMIDs = newLlm
+                try FileIO.checkOutput(output!)
                 if multiTurn {
                     try ConversationGraphBuilder.build(ConversationLog(path: input), options: options).write(to: output!)
                 } else {

@@ -3,6 +3,11 @@ import PRouterKit
 
 @main
 struct PREmbed: ParsableCommand {
+    static func main() {
+        failOnLostStandardOutput(tool: "pr-embed")
+        main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "pr-embed",
         abstract: "Add initial node features to a graph file.",
@@ -60,7 +65,10 @@ struct PREmbed: ParsableCommand {
     func run() throws {
         let job = EmbeddingJob(graphPath: graph, outputPath: output, tasksPath: tasks, llmsPath: llms,
                                dimension: dim, embeddingsPath: embeddings)
-        let status = runTool("pr-embed") { try job.run() }
+        let status = runTool("pr-embed") {
+            try FileIO.checkOutput(output ?? graph)
+            try job.run()
+        }
         if status != 0 { throw ExitCode(status) }
     }
 }

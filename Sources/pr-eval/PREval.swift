@@ -3,6 +3,11 @@ import PRouterKit
 
 @main
 struct PREval: ParsableCommand {
+    static func main() {
+        failOnLostStandardOutput(tool: "pr-eval")
+        main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "pr-eval",
         abstract: "Score routes against the truth and trivial baselines.",

@@ -3,6 +3,11 @@ import PRouterKit
 
 @main
 struct PRRoute: ParsableCommand {
+    static func main() {
+        failOnLostStandardOutput(tool: "pr-route")
+        main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "pr-route",
         abstract: "Route queries to the LLM each user would want.",

@@ -3,6 +3,11 @@ import PRouterKit
 
 @main
 struct PRSim: AsyncParsableCommand {
+    static func main() async {
+        failOnLostStandardOutput(tool: "pr-sim")
+        await main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "pr-sim",
         abstract: "Simulate user preferences over an LLM response table.",
@@ -54,13 +59,13 @@ struct Simulate: ParsableCommand {
             completion: .file(extensions: ["jsonl"]))
     var users: String?
 
-    @Option(help: ArgumentHelp("Generate N users, alpha evenly from 0.2 to 1.0, beta = 1 - alpha.", valueName: "n"))
+    @Option(help: ArgumentHelp("Generate N users (1...1000000), alpha evenly from 0.2 to 1.0, beta = 1 - alpha.", valueName: "n"))
     var sweep: Int?
 
-    @Option(help: "One ad-hoc user's weight on normalized performance.")
+    @Option(parsing: .unconditional, help: "One ad-hoc user's weight on normalized performance.")
     var alpha: Double?
 
-    @Option(help: "One ad-hoc user's weight against normalized cost.")
+    @Option(parsing: .unconditional, help: "One ad-hoc user's weight against normalized cost.")
     var beta: Double?
 
     @Option(help: ArgumentHelp("The ad-hoc user's id.", valueName: "id"))
@@ -87,6 +92,9 @@ struct Simulate: ParsableCommand {
     @Flag(help: "Flush every line (the default when standard output is a terminal).")
     var lineBuffered = false
 
+    /// The most users `--sweep` generates.
+    static let maxSweep = 1_000_000
+
     func validate() throws {
         let sources = [users != nil, sweep != nil, alpha != nil || beta != nil, labels != nil].filter { $0 }.count
         guard sources == 1 else {
@@ -95,7 +103,7 @@ struct Simulate: ParsableCommand {
         if (alpha == nil) != (beta == nil) { throw ValidationError("--alpha and --beta go together") }
         if let alpha, !(alpha.isFinite && alpha >= 0) { throw ValidationError("--alpha must be a number >= 0") }
         if let beta, !(beta.isFinite && beta >= 0) { throw ValidationError("--beta must be a number >= 0") }
-        if let sweep, sweep < 1 { throw ValidationError("--sweep must be at least 1") }
+        if let sweep, !(1...Self.maxSweep).contains(sweep) { throw ValidationError("--sweep must be in 1...\(Self.maxSweep)") }
         if let queriesPerUser, queriesPerUser < 1 { throw ValidationError("--queries-per-user must be at least 1") }
         if labels != nil, queriesPerUser != nil { throw ValidationError("--queries-per-user applies to cost mode only") }
         guard LabelSimulator.Users(rawValue: labelUsers) != nil else { throw ValidationError("--label-users takes user or configuration") }

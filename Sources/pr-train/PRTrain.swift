@@ -3,6 +3,11 @@ import PRouterKit
 
 @main
 struct PRTrain: ParsableCommand {
+    static func main() {
+        failOnLostStandardOutput(tool: "pr-train")
+        main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "pr-train",
         abstract: "Train a routing model on a graph file.",
@@ -56,7 +61,7 @@ struct PRTrain: ParsableCommand {
     @Option(help: "Message-passing layers (0 to 5; default 2, 3 for gmt).")
     var layers: Int?
 
-    @Option(help: "Hidden width.")
+    @Option(help: "Hidden width (1...4096).")
     var hidden: Int = 32
 
     @Option(help: "Maximum epochs.")
@@ -106,6 +111,12 @@ struct PRTrain: ParsableCommand {
         guard hidden >= 1, epochs >= 1, batchSize >= 1, patience >= 1, fanout >= 1, neighbors >= 1, threads >= 1 else {
             throw ValidationError("--hidden, --epochs, --batch-size, --patience, --fanout, --neighbors and --threads must be positive")
         }
+        // Upper bounds, checked before anything is allocated.
+        for (name, value, limit) in [("--hidden", hidden, 4096), ("--epochs", epochs, 1_000_000), ("--batch-size", batchSize, 1_000_000),
+                                     ("--patience", patience, 1_000_000), ("--fanout", fanout, 100_000),
+                                     ("--neighbors", neighbors, 100_000), ("--threads", threads, 1024)] where value > limit {
+            throw ValidationError("\(name) must be at most \(limit)")
+        }
         guard lr > 0, lr.isFinite, (0..<1).contains(dropout), weightDecay >= 0, weightDecay.isFinite else {
             throw ValidationError("--lr must be > 0, --dropout in [0, 1) and --weight-decay >= 0")
         }
@@ -129,6 +140,7 @@ struct PRTrain: ParsableCommand {
         options.seed = seed
         let status = runTool("pr-train") {
             BLAS.setThreads(threads)
+            try FileIO.checkOutput(output)
             var reporter = ProgressReporter(style: quiet ? .quiet : logJson ? .json : .automatic)
             let trained = try Trainer.train(graphPath: graph, config: config, options: options) {
                 reporter.report($0)

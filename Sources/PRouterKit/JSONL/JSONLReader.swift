@@ -21,11 +21,7 @@ public struct JSONLReader {
             self.init(fd: 0, name: "<stdin>", ownsDescriptor: false)
             return
         }
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            throw FileError(path: path, message: "cannot open: \(FileIO.errnoText())", status: .noInput)
-        }
-        self.init(fd: fd, name: path, ownsDescriptor: true)
+        self.init(fd: try FileIO.openInput(path), name: path, ownsDescriptor: true)
     }
 
     private init(fd: Int32, name: String, ownsDescriptor: Bool) {
@@ -65,6 +61,9 @@ public struct JSONLReader {
         guard let parsed = json_loadb(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count,
                                       Int(JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL), &error) else {
             let text = withUnsafeBytes(of: &error.text) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if let key = Self.key(before: min(max(Int(error.position), 0), bytes.count), in: bytes) {
+                throw DataError("field \"\(key)\": invalid JSON at column \(error.column): \(text)", at: location)
+            }
             throw DataError("invalid JSON at column \(error.column): \(text)", at: location)
         }
         defer { cjansson_decref(parsed) }
@@ -72,6 +71,24 @@ public struct JSONLReader {
             throw DataError("expected a JSON object, got \(JSONRecord.render(OpaquePointer(parsed)))", at: location)
         }
         try body(JSONRecord(object: OpaquePointer(parsed), location: location))
+    }
+
+    /// The object key whose value starts just before byte `offset` (`"key": value`), if
+    /// the text there has that shape: it names the field of a value jansson rejects (an
+    /// integer too big for 64 bits).
+    static func key(before offset: Int, in bytes: UnsafeRawBufferPointer) -> String? {
+        var end = offset
+        while end > 0, bytes[end - 1] != UInt8(ascii: ":") {
+            guard bytes[end - 1] != UInt8(ascii: ",") && bytes[end - 1] != UInt8(ascii: "{") else { return nil }
+            end -= 1
+        }
+        end -= 1
+        while end > 0, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        guard end > 1, bytes[end - 1] == UInt8(ascii: "\"") else { return nil }
+        var start = end - 1
+        while start > 0, bytes[start - 1] != UInt8(ascii: "\"") { start -= 1 }
+        guard start > 0 else { return nil }
+        return String(decoding: bytes[start..<(end - 1)], as: UTF8.self)
     }
 
     private static func isBlank(_ bytes: UnsafeRawBufferPointer) -> Bool {

@@ -35,6 +35,13 @@ final class AppendLog {
             throw FileError(path: path, message: "cannot open for appending: \(FileIO.errnoText())", status: .cannotCreate)
         }
         do {
+            // One run at a time resumes a file: a second (an overlapping cron job) would
+            // append the same labels again.
+            if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                let busy = errno == EWOULDBLOCK
+                throw FileError(path: path, message: busy ? "another run is appending to this file (it holds its lock); wait for it to finish"
+                                    : "cannot lock: \(FileIO.errnoText())", status: busy ? .temporaryFailure : .ioError)
+            }
             repairedBytes = try Self.cutTornLine(fd: fd, name: path)
         } catch {
             close(fd)

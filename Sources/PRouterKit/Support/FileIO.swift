@@ -8,10 +8,7 @@ import Darwin
 public enum FileIO {
     /// The bytes of the file at `path`.
     public static func readAll(path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            throw FileError(path: path, message: "cannot open: \(errnoText())", status: .noInput)
-        }
+        let fd = try openInput(path)
         defer { close(fd) }
         return try readAll(fd: fd, name: path)
     }
@@ -42,11 +39,7 @@ public enum FileIO {
     /// written, flushed to disk and renamed over `path`, so readers see either the old
     /// file or the complete new one, never a torn write.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let temp = "\(path).tmp.\(getpid())"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else {
-            throw FileError(path: path, message: "cannot create: \(errnoText())", status: .cannotCreate)
-        }
+        let (temp, fd) = try createTemporary(for: path)
         var failure: String?
         bytes.withUnsafeBytes { raw in
             var offset = 0
@@ -67,6 +60,73 @@ public enum FileIO {
             unlink(temp)
             throw FileError(path: path, message: failure, status: .ioError)
         }
+    }
+
+    /// A descriptor of the regular file (or pipe) at `path`, opened for reading: a missing
+    /// file or a directory is exit status 66.
+    public static func openInput(_ path: String) throws -> Int32 {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw FileError(path: path, message: "cannot open: \(errnoText())", status: .noInput)
+        }
+        var status = stat()
+        if fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+            close(fd)
+            throw FileError(path: path, message: "cannot open: is a directory", status: .noInput)
+        }
+        return fd
+    }
+
+    /// The suffix of temporary files, before the writer's process id: `TARGET.tmp.PID`.
+    static let temporarySuffix = ".tmp."
+
+    /// Checks, before any work, that `path` can be written: a non-empty name, not a
+    /// directory, in an existing writable directory (exit status 73 otherwise). Also
+    /// removes the temporary files `path.tmp.PID` that writers killed before renaming
+    /// left behind (their process no longer exists).
+    public static func checkOutput(_ path: String) throws {
+        guard !path.isEmpty else {
+            throw FileError(path: "''", message: "cannot create: empty file name", status: .cannotCreate)
+        }
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+            throw FileError(path: path, message: "cannot create: is a directory", status: .cannotCreate)
+        }
+        let directory = Self.directory(of: path)
+        guard access(directory, W_OK) == 0 else {
+            throw FileError(path: path, message: "cannot create: \(errnoText())", status: .cannotCreate)
+        }
+        removeStaleTemporaries(of: path)
+    }
+
+    /// Creates the temporary file of an atomic write of `path` (after ``checkOutput(_:)``).
+    static func createTemporary(for path: String) throws -> (path: String, fd: Int32) {
+        try checkOutput(path)
+        let temp = path + temporarySuffix + String(getpid())
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else {
+            throw FileError(path: path, message: "cannot create: \(errnoText())", status: .cannotCreate)
+        }
+        return (temp, fd)
+    }
+
+    /// Removes `path.tmp.PID` files whose writer process is gone.
+    static func removeStaleTemporaries(of path: String) {
+        let directory = Self.directory(of: path)
+        let prefix = String(path.split(separator: "/", omittingEmptySubsequences: false).last!) + temporarySuffix
+        guard let stream = opendir(directory) else { return }
+        defer { closedir(stream) }
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix(prefix), let pid = Int32(name.dropFirst(prefix.count)), pid > 0, pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(directory + "/" + name) }
+        }
+    }
+
+    /// The directory part of `path` (`.` for a bare name).
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     /// The current `errno` as text.

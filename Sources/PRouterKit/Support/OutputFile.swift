@@ -22,11 +22,7 @@ public final class OutputFile {
             writer = JSONLWriter(fd: 1, name: "<stdout>", lineBuffered: lineBuffered ? true : nil)
             return
         }
-        let temp = "\(path).tmp.\(getpid())"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else {
-            throw FileError(path: path, message: "cannot create: \(FileIO.errnoText())", status: .cannotCreate)
-        }
+        let (temp, fd) = try FileIO.createTemporary(for: path)
         self.path = path
         self.temp = temp
         self.fd = fd

@@ -37,9 +37,40 @@ private func report(_ error: any Error, tool name: String) -> Int32 {
     return 70
 }
 
-/// Writes one line to standard error, unbuffered.
+/// Writes one line to standard error, unbuffered, with long quoted values shortened
+/// (``clippedForDisplay(_:)``): a 50 MB id in bad input gives a readable message.
 public func printError(_ line: String) {
-    var text = line
+    var text = clippedForDisplay(line)
     text.append("\n")
     _ = text.withUTF8 { write(2, $0.baseAddress, $0.count) }
 }
+
+/// `line` with every double-quoted value longer than `limit` characters cut to its first
+/// `limit` characters plus `...(N characters)`, and the whole line cut at `4 * limit` characters.
+public func clippedForDisplay(_ line: String, limit: Int = 120) -> String {
+    var result = ""
+    for (index, part) in line.split(separator: "\"", omittingEmptySubsequences: false).enumerated() {
+        if index > 0 { result.append("\"") }
+        if index % 2 == 1, part.count > limit {
+            result += part.prefix(limit) + "...(\(part.count) characters)"
+        } else {
+            result += part
+        }
+    }
+    return result.count > 4 * limit ? String(result.prefix(4 * limit)) + "...(\(result.count) characters)" : result
+}
+
+/// Makes the process exit with status 74 (`EX_IOERR`) and a message when what it wrote
+/// to standard output through stdio (`--help`, `--version`) cannot be flushed, e.g. to a
+/// full disk, instead of exiting 0 with the output lost. Call first thing in `main`.
+public func failOnLostStandardOutput(tool: String) {
+    toolName = tool
+    atexit {
+        if fflush(nil) != 0 {
+            printError("\(toolName): <stdout>: write failed: \(FileIO.errnoText())")
+            _exit(74)
+        }
+    }
+}
+
+nonisolated(unsafe) private var toolName = ""

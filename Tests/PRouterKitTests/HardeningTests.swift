@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+@testable import PRouterKit
+
+/// Hardening promises, each checked on the real executables: bounds before allocation,
+/// exit statuses, readable messages, stale temporary files, locks, lost output.
+@Suite struct HardeningTests {
+    @Test func sizesFromTheCommandLineAreBoundedBeforeAnyWork() throws {
+        let train = try runTool("pr-train", ["--hidden", "1000000", "-o", "/nonexistent/m.prw", "missing.prg"])
+        #expect(train.status == 64 && train.err.contains("--hidden must be at most 4096"))
+        let sim = try runTool("pr-sim", ["--sweep", "100000000000", "missing.jsonl"])
+        #expect(sim.status == 64 && sim.err.contains("--sweep must be in 1...1000000"))
+    }
+
+    @Test func negativeValuesGetTheRangeMessage() throws {
+        let result = try runTool("pr-sim", ["--alpha", "-1", "--beta", "0.5", "missing.jsonl"])
+        #expect(result.status == 64 && result.err.contains("--alpha must be a number >= 0"))
+    }
+
+    /// A directory (or an empty name) as output is 73 before the work starts (the graph
+    /// does not even exist); a directory as input is 66.
+    @Test func outputAndInputDirectoriesGetTheirStatuses() throws {
+        let scratch = try Scratch()
+        let train = try runTool("pr-train", ["-o", scratch.directory, scratch.path("missing.prg")])
+        #expect(train.status == 73 && train.err.contains("\(scratch.directory): cannot create: is a directory"))
+        let empty = try runTool("pr-train", ["-o", "", scratch.path("missing.prg")])
+        #expect(empty.status == 73 && empty.err.contains("empty file name"))
+        let input = try runTool("pr-build-graph", ["-o", scratch.path("g.prg"), scratch.directory])
+        #expect(input.status == 66 && input.err.contains("\(scratch.directory): cannot open: is a directory"))
+    }
+
+    @Test func helpToAFullDiskFails() throws {
+        guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
+        for tool in ["pr-train", "pr-sim", "pr-route"] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "\(productsDirectory())/\(tool)")
+            process.arguments = ["--help"]
+            process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 74, "\(tool) --help > /dev/full")
+        }
+    }
+
+    /// A temporary file left by a writer that died before renaming is removed by the next
+    /// write of the same output; one whose writer still runs is left alone.
+    @Test func staleTemporaryFilesAreRemoved() throws {
+        let scratch = try Scratch()
+        let dead = Process()
+        dead.executableURL = URL(fileURLWithPath: "/bin/true")
+        try dead.run()
+        dead.waitUntilExit()
+        let stale = scratch.path("g.prg.tmp.\(dead.processIdentifier)")
+        let live = scratch.path("g.prg.tmp.\(getppid())")
+        try scratch.file("g.prg.tmp.\(dead.processIdentifier)", "half a graph")
+        try scratch.file("g.prg.tmp.\(getppid())", "being written")
+        try FileIO.writeAtomically(Array("graph".utf8), to: scratch.path("g.prg"))
+        #expect(!FileManager.default.fileExists(atPath: stale))
+        #expect(FileManager.default.fileExists(atPath: live))
+        #expect(try String(contentsOfFile: scratch.path("g.prg"), encoding: .utf8) == "graph")
+    }
+
+    @Test func longValuesAreCutInMessages() throws {
+        let scratch = try Scratch()
+        let huge = String(repeating: "x", count: 100_000)
+        let users = try scratch.file("users.jsonl", #"{"user":"u","alpha":"\#(huge)","beta":0.5}"# + "\n")
+        let responses = try scratch.file("responses.jsonl", responseLine("q0", "a", perf: 0.5, cost: 0.01) + "\n")
+        let result = try runTool("pr-sim", ["--users", users, responses])
+        #expect(result.status == 65)
+        #expect(result.err.contains("users.jsonl:1") && result.err.contains("alpha") && result.err.count < 1_000)
+        #expect(clippedForDisplay("id \"\(huge)\" unknown").contains("...(100000 characters)\" unknown"))
+    }
+
+    @Test func anIntegerTooBigNamesItsField() throws {
+        let scratch = try Scratch()
+        let path = try scratch.file("c.jsonl", #"{"conversation":"c","turn": 9223372036854775808}"# + "\n")
+        let result = try runTool("pr-sim", ["multi-turn", "--users", path, path])
+        #expect(result.status == 65 && result.err.contains("c.jsonl:1: field \"turn\""))
+    }
+
+    /// Two runs appending to one labels file (an overlapping cron job): the second is
+    /// refused with 75 while the first holds the file.
+    @Test func resumableOutputsAreLocked() throws {
+        let scratch = try Scratch()
+        let path = scratch.path("labels.jsonl")
+        let first = try AppendLog(path: path)
+        do {
+            _ = try AppendLog(path: path)
+            Issue.record("a second writer was let in")
+        } catch let error as FileError {
+            #expect(error.status == .temporaryFailure && error.description.contains("another run is appending"))
+        }
+        _ = first
+    }
+}
