@@ -9,7 +9,7 @@ SHELLS      := bash zsh fish
 MANUAL_DATE := 2026-11-23
 RELEASE_BIN  = $(shell $(SWIFT) build -c release --show-bin-path)
 
-.PHONY: build test demo install generate check-generated bench bench-judge clean
+.PHONY: build test demo install generate check-generated bench bench-judge fuzz clean
 
 build:
 	$(SWIFT) build -c release
@@ -17,6 +17,11 @@ build:
 test: check-generated
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	python3 examples/fuzz/fuzz.py --bin "$$($(SWIFT) build --show-bin-path)" --cases 300 --seed 1
+
+# The full mutation fuzz run (10,000 cases; figures in BENCHMARKS.md).
+fuzz: build
+	python3 examples/fuzz/fuzz.py --bin "$(RELEASE_BIN)" --cases 10000 --seed 1
 
 demo: build
 	bash examples/demo.sh "$(RELEASE_BIN)"

@@ -145,11 +145,12 @@ struct PRBuildGraph: ParsableCommand {
                 options.newLLMIDs = newLlm
                 try FileIO.checkOutput(output!)
                 if multiTurn {
-                    try ConversationGraphBuilder.build(ConversationLog(path: input), options: options).write(to: output!)
+                    let log = try ConversationLog(path: input)
+                    try DataError.naming(input) { try ConversationGraphBuilder.build(log, options: options) }.write(to: output!)
                 } else {
                     var builder = GraphBuilder()
                     try builder.addAll(from: input)
-                    try builder.build(options).write(to: output!)
+                    try DataError.naming(input) { try builder.build(options) }.write(to: output!)
                 }
             }
             try stdout.flush()

@@ -30,7 +30,9 @@ public struct EvaluationJob: Sendable {
         }
         if let queriesPath { pairs = try readQueries(queriesPath, truth: truth) }
         let evaluated = pairs ?? []
-        guard !evaluated.isEmpty else { throw DataError("no routes to evaluate") }
+        guard !evaluated.isEmpty else {
+            throw DataError("\((queriesPath.map { [$0] } ?? routePaths).map { $0 == "-" ? "<stdin>" : $0 }.joined(separator: ", ")): no routes to evaluate")
+        }
         let baselines = [
             Baselines.random(truth, pairs: evaluated, seed: seed),
             Baselines.cheapest(truth, pairs: evaluated),

@@ -111,7 +111,7 @@ public struct RoutingJob: Sendable {
             guard data.taskIndex(interaction.task) != nil else { throw record.error("task", "unknown task \"\(interaction.task)\"") }
             try builder.add(interaction)
         }
-        let support = try builder.build(supportOptions())
+        let support = try DataError.naming(path) { try builder.build(supportOptions()) }
         let starts = support.edgeStarts()
         for node in 0..<support.nodeCount {
             let user = data.userIndex(support.users[Int(support.nodeUser[node])], adding: true)!

@@ -62,6 +62,18 @@ public struct DataError: ToolError, Equatable {
     }
 }
 
+extension DataError {
+    /// Runs `body`, putting `file` (`-`: standard input) in front of the data errors it
+    /// throws that name no file: "no interactions" about a whole input says which input.
+    public static func naming<T>(_ file: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DataError where error.location == nil {
+            throw DataError("\(file == "-" ? "<stdin>" : file): \(error.description)")
+        }
+    }
+}
+
 /// A file that could not be opened, read, written or renamed.
 public struct FileError: ToolError, Equatable {
     public var path: String
