@@ -11,8 +11,10 @@ import Testing
 
     @Test func reportsInvalidJSONWithFileAndLine() {
         let message = errorMessage { _ = try decodeLines("{\"a\":1}\n{\"a\":", name: "bad.jsonl") { _ in () } }
-        #expect(message?.hasPrefix("") == true)
-        #expect(message?.contains("bad.jsonl:2: invalid JSON at column") == true)
+        // The value of "a" is where the text stops.
+        #expect(message?.contains("bad.jsonl:2: field \"a\": invalid JSON at column") == true)
+        let bare = errorMessage { _ = try decodeLines("{\"a\":1}\n[1,", name: "bad.jsonl") { _ in () } }
+        #expect(bare?.contains("bad.jsonl:2: invalid JSON at column") == true)
     }
 
     @Test func rejectsNonObjectsAndDuplicateKeys() {

@@ -58,23 +58,20 @@ import Testing
         }
     }
 
-    @Test func choleskySolvesASymmetricPositiveDefiniteSystem() throws {
+    @Test func eigendecompositionReconstructsTheMatrix() throws {
         var generator = SplitMix64(seed: 1)
-        let n = 5
+        let n = 6
         let b = (0..<n * n).map { _ in generator.unit() - 0.5 }
         var a = [Double](repeating: 0, count: n * n)
         for i in 0..<n { for j in 0..<n { for k in 0..<n { a[i * n + j] += b[i * n + k] * b[j * n + k] } } }
-        for i in 0..<n { a[i * n + i] += 0.1 }
-        let rhs = (0..<n * 2).map { _ in generator.unit() }
-        let factor = try #require(Cholesky(a, size: n))
-        let x = factor.solve(rhs, columns: 2)
+        let (values, vectors) = try #require(SymmetricEigen.decompose(a, size: n))
+        #expect(zip(values, values.dropFirst()).allSatisfy { $0 <= $1 })
         for i in 0..<n {
-            for c in 0..<2 {
-                let product = (0..<n).reduce(0) { $0 + a[i * n + $1] * x[$1 * 2 + c] }
-                #expect(abs(product - rhs[i * 2 + c]) < 1e-9)
+            for j in 0..<n {
+                let rebuilt = (0..<n).reduce(0) { $0 + vectors[$1 * n + i] * values[$1] * vectors[$1 * n + j] }
+                #expect(abs(rebuilt - a[i * n + j]) < 1e-9)
             }
         }
-        #expect(Cholesky([1, 2, 2, 1], size: 2) == nil)
     }
 
     /// Opposite users: only levels that know the user route well, and the user-task

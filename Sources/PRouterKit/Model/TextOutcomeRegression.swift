@@ -1,3 +1,5 @@
+import COpenBLAS
+
 /// How each LLM's normalized performance and cost on a query differ from its means on
 /// the query's task, predicted from the query's features by ridge regression.
 ///
@@ -72,25 +74,28 @@ struct TextOutcomeRegression {
     }
 
     private mutating func fit(design x: Matrix, targets y: Matrix, queries: [Int32], penalties: [Double]) {
+        // One eigendecomposition G = Q diag(s) Qᵀ of the Gram matrix serves every penalty:
+        // with Z = X Q, the fit is Z diag(1 / (s + λ)) Zᵀ Y and the leverage of row i is
+        // Σ_k Z_ik² / (s_k + λ).
         let n = x.cols
-        let gram = BLAS.product(x, transposeA: true, x).data.map(Double.init)
-        let moments = BLAS.product(x, transposeA: true, y).data.map(Double.init)
-        let scale = max((0..<n).reduce(0) { $0 + gram[$1 * n + $1] } / Double(n), 1e-12)
+        let gram = BLAS.product(x, transposeA: true, x)
+        guard let (values, vectors) = SymmetricEigen.decompose(gram.data.map(Double.init), size: n) else { return }
+        let basis = Matrix(rows: n, cols: n, data: vectors.map(Float.init))  // row k: eigenvector k
+        let z = BLAS.product(x, basis, transposeB: true)
+        let projected = BLAS.product(z, transposeA: true, y)
+        let scale = max(values.reduce(0, +) / Double(n), 1e-12)
         var bestError = y.data.reduce(0) { $0 + Double($1) * Double($1) }
-        var best: (penalty: Double, weights: Matrix, heldOut: Matrix)?
+        var best: (penalty: Double, coefficients: Matrix, heldOut: Matrix)?
         for relative in penalties {
-            var system = gram
-            for i in 0..<n { system[i * n + i] += relative * scale }
-            guard let factor = Cholesky(system, size: n) else { continue }
-            let weights = Matrix(rows: n, cols: y.cols, data: factor.solve(moments, columns: y.cols).map(Float.init))
-            let inverse = Matrix(rows: n, cols: n, data: factor.inverse().map(Float.init))
-            let fitted = BLAS.product(x, weights)
-            let leverage = BLAS.product(x, inverse)
+            let inverse = values.map { Float(1 / (max($0, 0) + relative * scale)) }
+            var coefficients = projected
+            for k in 0..<n { for col in 0..<y.cols { coefficients[k, col] *= inverse[k] } }
+            let fitted = BLAS.product(z, coefficients)
             var held = fitted
             var error = 0.0
             for row in 0..<x.rows {
                 var h: Float = 0
-                for col in 0..<n { h += leverage[row, col] * x[row, col] }
+                for k in 0..<n { h += z[row, k] * z[row, k] * inverse[k] }
                 let keep = 1 / max(1 - h, 1e-3)
                 for col in 0..<y.cols {
                     let residual = (y[row, col] - fitted[row, col]) * keep
@@ -98,11 +103,11 @@ struct TextOutcomeRegression {
                     error += Double(residual) * Double(residual)
                 }
             }
-            if error < bestError { (bestError, best) = (error, (relative, weights, held)) }
+            if error < bestError { (bestError, best) = (error, (relative, coefficients, held)) }
         }
         guard let best else { return }
         penalty = best.penalty
-        weights = best.weights
+        weights = BLAS.product(basis, transposeA: true, best.coefficients)
         for (row, query) in queries.enumerated() {
             heldOut[query] = Array(best.heldOut.data[row * y.cols..<(row + 1) * y.cols])
         }
@@ -130,52 +135,25 @@ struct TextOutcomeRegression {
     }
 }
 
-/// The Cholesky factor `L` (`A = L Lᵀ`) of a symmetric positive definite matrix, in
-/// double precision, with the solves the ridge regression needs.
-struct Cholesky {
-    private var lower: [Double]
-    let size: Int
-
-    /// Nil when `matrix` (row-major, `size x size`) is not positive definite.
-    init?(_ matrix: [Double], size: Int) {
-        self.size = size
-        lower = [Double](repeating: 0, count: size * size)
-        for i in 0..<size {
-            for j in 0...i {
-                var sum = matrix[i * size + j]
-                for k in 0..<j { sum -= lower[i * size + k] * lower[j * size + k] }
-                if i == j {
-                    guard sum > 0 else { return nil }
-                    lower[i * size + i] = sum.squareRoot()
-                } else {
-                    lower[i * size + j] = sum / lower[j * size + j]
-                }
-            }
-        }
-    }
-
-    /// `A⁻¹ B` for `B` of `columns` columns (row-major).
-    func solve(_ b: [Double], columns: Int) -> [Double] {
-        var x = b
-        for col in 0..<columns {
-            for i in 0..<size {
-                var sum = x[i * columns + col]
-                for k in 0..<i { sum -= lower[i * size + k] * x[k * columns + col] }
-                x[i * columns + col] = sum / lower[i * size + i]
-            }
-            for i in stride(from: size - 1, through: 0, by: -1) {
-                var sum = x[i * columns + col]
-                for k in (i + 1)..<size { sum -= lower[k * size + i] * x[k * columns + col] }
-                x[i * columns + col] = sum / lower[i * size + i]
-            }
-        }
-        return x
-    }
-
-    /// `A⁻¹`.
-    func inverse() -> [Double] {
-        var identity = [Double](repeating: 0, count: size * size)
-        for i in 0..<size { identity[i * size + i] = 1 }
-        return solve(identity, columns: size)
+/// The eigendecomposition of a symmetric matrix, by LAPACK's `dsyevd` (from OpenBLAS).
+enum SymmetricEigen {
+    /// Eigenvalues (ascending) and eigenvectors (row k of `vectors`, row-major
+    /// `size x size`, is the eigenvector of value k) of the symmetric `matrix`; nil if
+    /// LAPACK fails.
+    static func decompose(_ matrix: [Double], size: Int) -> (values: [Double], vectors: [Double])? {
+        guard size > 0 else { return ([], []) }
+        var a = matrix  // symmetric: row- and column-major alike; LAPACK leaves the vectors in its columns
+        var values = [Double](repeating: 0, count: size)
+        var n = Int32(size), info: Int32 = 0
+        var workSize: Double = 0
+        var iworkSize: Int32 = 0
+        var query: Int32 = -1
+        dsyevd_("V", "U", &n, &a, &n, &values, &workSize, &query, &iworkSize, &query, &info, 1, 1)
+        guard info == 0 else { return nil }
+        var work = [Double](repeating: 0, count: Int(workSize))
+        var iwork = [Int32](repeating: 0, count: Int(iworkSize))
+        var lwork = Int32(work.count), liwork = Int32(iwork.count)
+        dsyevd_("V", "U", &n, &a, &n, &values, &work, &lwork, &iwork, &liwork, &info, 1, 1)
+        return info == 0 ? (values, a) : nil
     }
 }
