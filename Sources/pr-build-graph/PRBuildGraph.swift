@@ -5,6 +5,9 @@ import PRouterKit
 struct PRBuildGraph: ParsableCommand {
     static func main() {
         failOnLostStandardOutput(tool: "pr-build-graph")
+        if let unknown = firstUnknownOption(CommandLine.arguments.dropFirst(), help: helpMessage()) {
+            exit(withError: ValidationError("unknown option '\(unknown)'"))
+        }
         main(nil)
     }
 

@@ -5,6 +5,9 @@ import PRouterKit
 struct PREmbed: ParsableCommand {
     static func main() {
         failOnLostStandardOutput(tool: "pr-embed")
+        if let unknown = firstUnknownOption(CommandLine.arguments.dropFirst(), help: helpMessage()) {
+            exit(withError: ValidationError("unknown option '\(unknown)'"))
+        }
         main(nil)
     }
 

@@ -5,6 +5,9 @@ import PRouterKit
 struct PRRoute: ParsableCommand {
     static func main() {
         failOnLostStandardOutput(tool: "pr-route")
+        if let unknown = firstUnknownOption(CommandLine.arguments.dropFirst(), help: helpMessage()) {
+            exit(withError: ValidationError("unknown option '\(unknown)'"))
+        }
         main(nil)
     }
 
@@ -91,7 +94,7 @@ struct PRRoute: ParsableCommand {
     func validate() throws {
         if let split, Split(name: split) == nil { throw ValidationError("--split takes train, val, test or support") }
         if split != nil && queries != "-" { throw ValidationError("give --split or a queries file, not both") }
-        guard threads >= 1 else { throw ValidationError("--threads must be positive") }
+        guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1...1024") }
     }
 
     func run() throws {

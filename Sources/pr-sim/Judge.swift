@@ -121,7 +121,7 @@ extension PRSim {
             if questionnaire != nil { return }
             guard !judgeModel.isEmpty else { throw ValidationError("give at least one --judge-model") }
             guard ["1", "2", "both"].contains(promptStyle) else { throw ValidationError("--prompt-style takes 1, 2 or both") }
-            guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+            guard (1...1024).contains(jobs) else { throw ValidationError("--jobs must be in 1...1024") }
             guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
             guard retries >= 1 else { throw ValidationError("--retries must be at least 1") }
             guard backoff >= 0, maxBackoff >= backoff, maxBackoff.isFinite else {

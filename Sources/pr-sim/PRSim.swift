@@ -5,6 +5,11 @@ import PRouterKit
 struct PRSim: AsyncParsableCommand {
     static func main() async {
         failOnLostStandardOutput(tool: "pr-sim")
+        let arguments = CommandLine.arguments.dropFirst()
+        let command = configuration.subcommands.first { $0._commandName == arguments.first } ?? Simulate.self
+        if let unknown = firstUnknownOption(arguments, help: helpMessage(for: command)) {
+            exit(withError: ValidationError("unknown option '\(unknown)'"))
+        }
         await main(nil)
     }
 

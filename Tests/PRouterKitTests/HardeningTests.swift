@@ -93,4 +93,27 @@ import Testing
         }
         _ = first
     }
+
+    /// A bad label anywhere in the file is reported before any interaction is written.
+    @Test func badLabelsWriteNothing() throws {
+        let scratch = try Scratch()
+        let responses = try scratch.file("responses.jsonl", (0..<50).flatMap { q in
+            ["a", "b"].map { responseLine("q\(q)", $0, perf: 0.5, cost: 0.01) }
+        }.joined(separator: "\n"))
+        let good = (0..<49).map { #"{"user":"u","query_id":"q\#($0)","best_llm":"a"}"# }
+        let labels = try scratch.file("labels.jsonl", (good + [#"{"user":"u","query_id":"nope","best_llm":"a"}"#]).joined(separator: "\n"))
+        let result = try runTool("pr-sim", ["--labels", labels, responses])
+        #expect(result.status == 65 && result.err.contains("labels.jsonl:50"))
+        #expect(result.out.isEmpty)
+    }
+
+    /// An unknown option is named even when a required option is missing too.
+    @Test func unknownOptionsAreReportedFirst() throws {
+        for (tool, arguments) in [("pr-sim", ["--no-such-flag", "x.jsonl"]), ("pr-sim", ["judge", "--no-such"]), ("pr-train", ["--bogus=1"])] {
+            let result = try runTool(tool, arguments)
+            #expect(result.status == 64 && result.err.contains("unknown option '\(arguments.last!.hasPrefix("--") ? String(arguments.last!.prefix { $0 != "=" }) : arguments[0])'"))
+        }
+        #expect(firstUnknownOption(["--alpha", "-1", "--", "--later"], help: "  --alpha <alpha>") == nil)
+        #expect(firstUnknownOption(["--alphas"], help: "  --alpha <alpha>") == "--alphas")
+    }
 }

@@ -26,8 +26,22 @@ public struct LabelSimulator: Sendable {
 
     /// Emits, for each label in order, one interaction per LLM that answered the query.
     /// A label naming an unknown query or an LLM that did not answer it, or a second
-    /// label for the same user and query, is an error at that label's line.
+    /// label for the same user and query, is an error at that label's line, found before
+    /// anything is emitted (so a bad labels file leaves no partial output on stdout).
     public func run(labels: [Label], emit: (Interaction) throws -> Void) throws {
+        try check(labels)
+        for label in labels {
+            let query = table.query(id: label.queryID)!
+            for index in query.entries {
+                let entry = table.entries[index]
+                try emit(Interaction(user: user(of: label), queryID: query.id, task: query.task, query: query.text,
+                                     llm: entry.llm, performance: entry.performance, cost: entry.cost,
+                                     reward: nil, best: entry.llm == label.bestLLM))
+            }
+        }
+    }
+
+    private func check(_ labels: [Label]) throws {
         var seen: [String: [String: SourceLocation]] = [:]
         for label in labels {
             guard let query = table.query(id: label.queryID) else {
@@ -46,12 +60,6 @@ public struct LabelSimulator: Sendable {
                                 at: label.location, field: "query_id")
             }
             seen[user, default: [:]][label.queryID] = label.location
-            for index in query.entries {
-                let entry = table.entries[index]
-                try emit(Interaction(user: user, queryID: query.id, task: query.task, query: query.text,
-                                     llm: entry.llm, performance: entry.performance, cost: entry.cost,
-                                     reward: nil, best: entry.llm == label.bestLLM))
-            }
         }
     }
 }

@@ -1,0 +1,22 @@
+/// The first `--name` option among `arguments` (up to a `--` terminator) that the
+/// command's `help` text does not list, if any.
+///
+/// swift-argument-parser reports a missing required argument before an unknown option, so
+/// `pr-sim --no-such-flag` would only say that a source option is missing; the tools
+/// check for unknown options first.
+public func firstUnknownOption<S: Sequence>(_ arguments: S, help: String) -> String? where S.Element == String {
+    var known: Set<Substring> = ["--help", "--version"]
+    var rest = Substring(help)
+    while let start = rest.range(of: "--") {
+        let name = rest[start.lowerBound...].prefix { $0 == "-" || $0.isLetter || $0.isNumber }
+        if name.count > 2 { known.insert(name) }
+        rest = rest[start.upperBound...]
+    }
+    for argument in arguments {
+        if argument == "--" { break }
+        guard argument.hasPrefix("--"), argument.count > 2 else { continue }
+        let name = argument.prefix { $0 != "=" }
+        if !known.contains(name) { return String(name) }
+    }
+    return nil
+}
