@@ -25,7 +25,7 @@ measure() { # command...: runs it under GNU time, stdout to $out/stdout.txt; pri
 "$bin/pr-embed" --tasks "$data/tasks.jsonl" --llms "$data/llms.jsonl" "$out/sweep.prg"
 nodes=$("$bin/pr-build-graph" --info "$out/sweep.prg" | grep -o '"query":[0-9]*' | head -n 1 | cut -d: -f2)
 
-read -r train_s train_kib < <(measure "$bin/pr-train" --epochs "$epochs" --patience "$epochs" --log-json \
+read -r train_s train_kib < <(measure "$bin/pr-train" --model personalized --epochs "$epochs" --patience "$epochs" --log-json \
     -o "$out/sweep.prw" "$out/sweep.prg" 2>"$out/train.log")
 per_epoch=$(grep -o '"seconds":[0-9.e-]*' "$out/train.log" | cut -d: -f2 | awk '{ s += $1; n++ } END { printf "%.2f", s / n }')
 echo "{\"benchmark\":\"pr-train personalized ($users users, $nodes query nodes)\",\"epochs\":$epochs,\"seconds_per_epoch\":$per_epoch,\"total_seconds\":$train_s,\"peak_mib\":$((train_kib / 1024))}"

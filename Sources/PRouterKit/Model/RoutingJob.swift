@@ -139,6 +139,9 @@ public struct RoutingJob: Sendable {
     /// Adds each input query as an unobserved node whose candidates are all LLMs.
     private func attachQueries(to data: inout RoutingData, embedder: QueryEmbedder) throws -> [Int] {
         var targets: [Int] = []
+        // Queries repeat (the same question from many users): each distinct text (or, with
+        // external vectors, id) is embedded once and shares one feature row.
+        var rows: [String: Int32] = [:]
         try JSONLReader(path: queriesPath).forEach { record in
             let userID = try record.string("user")
             let text = try record.string("query")
@@ -150,7 +153,9 @@ public struct RoutingJob: Sendable {
                 throw record.error("user", "unknown user \"\(userID)\": give a few of their interactions with --support, or --allow-unknown-users")
             }
             let user = known ?? data.userIndex(userID, adding: true)!
-            let row = try data.appendQueryRow(embedder.embed(id: queryID, text: text))
+            let key = embedder.external == nil ? text : queryID
+            let row = try rows[key] ?? data.appendQueryRow(embedder.embed(id: queryID, text: text))
+            rows[key] = row
             let edges = (0..<data.llmIDs.count).map { RoutingData.CandidateEdge(llm: Int32($0)) }
             targets.append(data.nodeCount)
             data.appendNode(user: user, task: Int32(task), queryRow: row, split: .test, queryID: queryID, observed: false, edges: edges)

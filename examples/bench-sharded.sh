@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Routing sharded with GNU parallel: the same new queries routed by one pr-route process
+# and by `parallel --pipe` over JSONL blocks (one pr-route per block, the graph and
+# weights files shared), on the 1000-user sweep graph. Checks that both give the same
+# routes (as sorted lines) and prints one JSON line per run. Needs GNU parallel.
+# BENCH_USERS (default 1000), BENCH_ROUTES (default 200000), JOBS (default: cores).
+# Usage: examples/bench-sharded.sh [BIN_DIR] [OUT_DIR]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+bin=$(cd "${1:-$(cd "$here/.." && swift build -c release --show-bin-path)}" && pwd)
+out=${2:-$(mktemp -d)}
+data="$here/data"
+users=${BENCH_USERS:-1000}
+routes=${BENCH_ROUTES:-200000}
+jobs=${JOBS:-$(nproc)}
+command -v parallel >/dev/null || { echo "bench-sharded: needs GNU parallel (apt-get install parallel)" >&2; exit 69; }
+mkdir -p "$out"
+
+"$bin/pr-sim" --sweep "$users" --llms "$data/llms.jsonl" -o "$out/sweep.jsonl" "$data/responses.jsonl"
+"$bin/pr-build-graph" --seed 1 -o "$out/sweep.prg" "$out/sweep.jsonl"
+"$bin/pr-embed" --tasks "$data/tasks.jsonl" --llms "$data/llms.jsonl" "$out/sweep.prg"
+"$bin/pr-train" -q --model table -o "$out/table.prw" "$out/sweep.prg"
+# New queries: the example's query texts asked by the sweep's users, $routes lines.
+python3 - "$data/responses.jsonl" "$users" "$routes" >"$out/queries.jsonl" <<'PY'
+import json, sys
+seen, queries = set(), []
+for line in open(sys.argv[1]):
+    row = json.loads(line)
+    if row["query_id"] not in seen:
+        seen.add(row["query_id"])
+        queries.append((row["task"], row["query"]))
+users, count = int(sys.argv[2]), int(sys.argv[3])
+width = len(str(users))  # pr-sim --sweep pads user numbers to the same width
+for i in range(count):
+    task, text = queries[i % len(queries)]
+    user = "sweep-%0*d" % (width, i % users + 1)
+    print(json.dumps({"user": user, "query_id": "new-%d" % i, "task": task, "query": text}))
+PY
+
+run() { # name command...: times the command (stdout to $out/$name.jsonl)
+    local name=$1; shift
+    local started ended
+    started=$(date +%s.%N)
+    "$@" <"$out/queries.jsonl" >"$out/$name.jsonl"
+    ended=$(date +%s.%N)
+    awk -v n="$name" -v r="$routes" -v a="$started" -v b="$ended" \
+        'BEGIN { printf "{\"benchmark\":\"pr-route %s\",\"routes\":%d,\"seconds\":%.2f,\"routes_per_second\":%.0f}\n", n, r, b - a, r / (b - a) }'
+}
+route=("$bin/pr-route" --graph "$out/sweep.prg" --weights "$out/table.prw")
+run single "${route[@]}"
+run "parallel-j$jobs" parallel --pipe --block 2M -j "$jobs" --keep-order "${route[@]}"
+if cmp -s <(sort "$out/single.jsonl") <(sort "$out/parallel-j$jobs.jsonl"); then
+    echo '{"check":"sharded routes equal the single run"}'
+else
+    echo "bench-sharded: sharded routes differ from the single run" >&2
+    exit 1
+fi
+[ -n "${2:-}" ] || rm -rf "$out"
