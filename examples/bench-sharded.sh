@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Routing sharded with GNU parallel: the same new queries routed by one pr-route process
-# and by `parallel --pipe` over JSONL blocks (one pr-route per block, the graph and
-# weights files shared), on the 1000-user sweep graph. Checks that both give the same
+# and by `parallel --pipe` over JSONL blocks (one pr-route per block and job, the graph
+# and weights files shared), on the 1000-user sweep graph. Checks that both give the same
 # routes (as sorted lines) and prints one JSON line per run. Needs GNU parallel.
 # BENCH_USERS (default 1000), BENCH_ROUTES (default 200000), JOBS (default: cores).
 # Usage: examples/bench-sharded.sh [BIN_DIR] [OUT_DIR]
@@ -48,7 +48,10 @@ run() { # name command...: times the command (stdout to $out/$name.jsonl)
 }
 route=("$bin/pr-route" --graph "$out/sweep.prg" --weights "$out/table.prw")
 run single "${route[@]}"
-run "parallel-j$jobs" parallel --pipe --block 2M -j "$jobs" --keep-order "${route[@]}"
+# One block per job: each pr-route process loads the graph and weights once (start-up is
+# most of a small block's time), so blocks as large as the input allows are fastest.
+block=$(( ($(wc -c <"$out/queries.jsonl") + jobs - 1) / jobs + 1 ))
+run "parallel-j$jobs" parallel --pipe --block "$block" -j "$jobs" --keep-order "${route[@]}"
 if cmp -s <(sort "$out/single.jsonl") <(sort "$out/parallel-j$jobs.jsonl"); then
     echo '{"check":"sharded routes equal the single run"}'
 else
