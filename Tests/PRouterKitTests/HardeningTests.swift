@@ -116,4 +116,16 @@ import Testing
         #expect(firstUnknownOption(["--alpha", "-1", "--", "--later"], help: "  --alpha <alpha>") == nil)
         #expect(firstUnknownOption(["--alphas"], help: "  --alpha <alpha>") == "--alphas")
     }
+
+    /// Routing an empty split says so instead of printing nothing silently.
+    @Test func anEmptySplitIsReported() throws {
+        let scratch = try Scratch()
+        try CommandLineTests.trainedWorld(scratch)
+        // Everything in training: no test split.
+        #expect(try runTool("pr-build-graph", ["--split", "90/10/0", "--seed", "2", "-o", scratch.path("all.prg"), scratch.path("i.jsonl")]).status == 0)
+        #expect(try runTool("pr-embed", ["--tasks", scratch.path("tasks.jsonl"), "--llms", scratch.path("llms.jsonl"), "--dim", "16",
+                                         scratch.path("all.prg")]).status == 0)
+        let routed = try runTool("pr-route", ["--graph", scratch.path("all.prg"), "--weights", scratch.path("m.prw"), "--split", "test"])
+        #expect(routed.out.isEmpty && routed.err.contains("the test split has no query nodes"), "\(routed.err)")
+    }
 }

@@ -66,6 +66,9 @@ public struct RoutingJob: Sendable {
         let targets: [Int]
         if let split {
             targets = (0..<data.nodeCount).filter { data.nodeSplit[$0] == split }
+            if targets.isEmpty {
+                printError("pr-route: warning: \(graphPath): the \(split.name) split has no query nodes (pr-build-graph --info shows the split; --split sets its proportions)")
+            }
         } else {
             targets = try attachQueries(to: &data, embedder: embedder)
         }
