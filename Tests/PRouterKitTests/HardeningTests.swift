@@ -115,6 +115,9 @@ import Testing
         }
         #expect(firstUnknownOption(["--alpha", "-1", "--", "--later"], help: "  --alpha <alpha>") == nil)
         #expect(firstUnknownOption(["--alphas"], help: "  --alpha <alpha>") == "--alphas")
+        #expect(firstUnknownOption(["--experimental-dump-help"], help: "") == nil)
+        #expect(firstUnknownOption(["---completion", "--", "--x"], help: "") == nil)
+        #expect(try runTool("pr-eval", ["--generate-completion-script", "bash"]).status == 0)
     }
 
     /// Routing an empty split says so instead of printing nothing silently.

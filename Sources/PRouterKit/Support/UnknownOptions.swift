@@ -5,7 +5,8 @@
 /// `pr-sim --no-such-flag` would only say that a source option is missing; the tools
 /// check for unknown options first.
 public func firstUnknownOption<S: Sequence>(_ arguments: S, help: String) -> String? where S.Element == String {
-    var known: Set<Substring> = ["--help", "--version"]
+    // swift-argument-parser's own: help, version, the manual and completion generators.
+    var known: Set<Substring> = ["--help", "--version", "--experimental-dump-help", "--generate-completion-script"]
     var rest = Substring(help)
     while let start = rest.range(of: "--") {
         let name = rest[start.lowerBound...].prefix { $0 == "-" || $0.isLetter || $0.isNumber }
@@ -13,7 +14,8 @@ public func firstUnknownOption<S: Sequence>(_ arguments: S, help: String) -> Str
         rest = rest[start.upperBound...]
     }
     for argument in arguments {
-        if argument == "--" { break }
+        // `---completion` (three dashes) is how completion scripts call the tool back.
+        if argument == "--" || argument.hasPrefix("---") { break }
         guard argument.hasPrefix("--"), argument.count > 2 else { continue }
         let name = argument.prefix { $0 != "=" }
         if !known.contains(name) { return String(name) }
