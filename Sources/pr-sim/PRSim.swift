@@ -108,6 +108,7 @@ struct Simulate: ParsableCommand {
         if (alpha == nil) != (beta == nil) { throw ValidationError("--alpha and --beta go together") }
         if let alpha, !(alpha.isFinite && alpha >= 0) { throw ValidationError("--alpha must be a number >= 0") }
         if let beta, !(beta.isFinite && beta >= 0) { throw ValidationError("--beta must be a number >= 0") }
+        if alpha == 0 && beta == 0 { throw ValidationError("--alpha and --beta are both 0: every LLM would tie; give at least one a positive weight") }
         if let sweep, !(1...Self.maxSweep).contains(sweep) { throw ValidationError("--sweep must be in 1...\(Self.maxSweep)") }
         if let queriesPerUser, queriesPerUser < 1 { throw ValidationError("--queries-per-user must be at least 1") }
         if labels != nil, queriesPerUser != nil { throw ValidationError("--queries-per-user applies to cost mode only") }

@@ -15,6 +15,13 @@ import Testing
     @Test func negativeValuesGetTheRangeMessage() throws {
         let result = try runTool("pr-sim", ["--alpha", "-1", "--beta", "0.5", "missing.jsonl"])
         #expect(result.status == 64 && result.err.contains("--alpha must be a number >= 0"))
+        let zero = try runTool("pr-sim", ["--alpha", "0", "--beta", "0", "missing.jsonl"])
+        #expect(zero.status == 64 && zero.err.contains("both 0"))
+        let scratch = try Scratch()
+        let users = try scratch.file("users.jsonl", #"{"user":"u","alpha":0,"beta":0}"#)
+        let responses = try scratch.file("responses.jsonl", responseLine("q0", "a", perf: 0.5, cost: 0.01))
+        let file = try runTool("pr-sim", ["--users", users, responses])
+        #expect(file.status == 65 && file.err.contains("users.jsonl:1: field \"alpha\": alpha and beta are both 0"))
     }
 
     /// A directory (or an empty name) as output is 73 before the work starts (the graph

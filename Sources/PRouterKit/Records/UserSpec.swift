@@ -27,6 +27,9 @@ public struct UserSpec: Sendable, Equatable {
             alpha = try record.optionalNumber("alpha", in: weight, describedAs: "a number >= 0")
             beta = try record.optionalNumber("beta", in: weight, describedAs: "a number >= 0")
         }
+        if alpha == 0 && beta == 0 {
+            throw record.error("alpha", "alpha and beta are both 0: every LLM would tie; give at least one a positive weight")
+        }
         profile = try record.optionalString("profile")
         location = record.location
     }
