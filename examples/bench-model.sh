@@ -5,24 +5,18 @@
 # (queries per user, default all) scale it down.
 # Usage: examples/bench-model.sh [BIN_DIR] [OUT_DIR]
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-bin=$(cd "${1:-$(cd "$here/.." && swift build -c release --show-bin-path)}" && pwd)
-out=${2:-$(mktemp -d)}
-data="$here/data"
-users=${BENCH_USERS:-1000}
+# shellcheck source=examples/sweep-graph.sh
+source "$(dirname "$0")/sweep-graph.sh"
 epochs=${BENCH_EPOCHS:-3}
 per_user=()
 [ -n "${BENCH_QUERIES:-}" ] && per_user=(--queries-per-user "$BENCH_QUERIES" --seed 1)
-mkdir -p "$out"
 
 measure() { # command...: runs it under GNU time, stdout to $out/stdout.txt; prints "seconds peak_kib"
     /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >"$out/stdout.txt"
     cat "$out/time.txt"
 }
 
-"$bin/pr-sim" --sweep "$users" "${per_user[@]}" --llms "$data/llms.jsonl" -o "$out/sweep.jsonl" "$data/responses.jsonl"
-"$bin/pr-build-graph" --seed 1 -o "$out/sweep.prg" "$out/sweep.jsonl"
-"$bin/pr-embed" --tasks "$data/tasks.jsonl" --llms "$data/llms.jsonl" "$out/sweep.prg"
+sweep_graph "${per_user[@]}"
 nodes=$("$bin/pr-build-graph" --info "$out/sweep.prg" | grep -o '"query":[0-9]*' | head -n 1 | cut -d: -f2)
 
 read -r train_s train_kib < <(measure "$bin/pr-train" --model personalized --epochs "$epochs" --patience "$epochs" --log-json \

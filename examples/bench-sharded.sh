@@ -6,19 +6,12 @@
 # BENCH_USERS (default 1000), BENCH_ROUTES (default 200000), JOBS (default: cores).
 # Usage: examples/bench-sharded.sh [BIN_DIR] [OUT_DIR]
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-bin=$(cd "${1:-$(cd "$here/.." && swift build -c release --show-bin-path)}" && pwd)
-out=${2:-$(mktemp -d)}
-data="$here/data"
-users=${BENCH_USERS:-1000}
+command -v parallel >/dev/null || { echo "bench-sharded: needs GNU parallel (apt-get install parallel)" >&2; exit 69; }
+# shellcheck source=examples/sweep-graph.sh
+source "$(dirname "$0")/sweep-graph.sh"
 routes=${BENCH_ROUTES:-200000}
 jobs=${JOBS:-$(nproc)}
-command -v parallel >/dev/null || { echo "bench-sharded: needs GNU parallel (apt-get install parallel)" >&2; exit 69; }
-mkdir -p "$out"
-
-"$bin/pr-sim" --sweep "$users" --llms "$data/llms.jsonl" -o "$out/sweep.jsonl" "$data/responses.jsonl"
-"$bin/pr-build-graph" --seed 1 -o "$out/sweep.prg" "$out/sweep.jsonl"
-"$bin/pr-embed" --tasks "$data/tasks.jsonl" --llms "$data/llms.jsonl" "$out/sweep.prg"
+sweep_graph
 "$bin/pr-train" -q --model table -o "$out/table.prw" "$out/sweep.prg"
 # New queries: the example's query texts asked by the sweep's users, $routes lines.
 python3 - "$data/responses.jsonl" "$users" "$routes" >"$out/queries.jsonl" <<'PY'
