@@ -179,7 +179,7 @@ _pr-eval() {
         return
         ;;
     '--format')
-        __pr-eval_add_completions -W 'json'$'\n''table'
+        __pr-eval_add_completions -W 'json'$'\n''table'$'\n''csv'
         return
         ;;
     '--seed')

@@ -39,7 +39,7 @@ struct PREval: ParsableCommand {
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case json, table
+        case json, table, csv
     }
 
     @Argument(help: "Route files; none reads standard input.", completion: .file(extensions: ["jsonl"]))
@@ -54,10 +54,10 @@ struct PREval: ParsableCommand {
             completion: .file(extensions: ["jsonl"]))
     var queries: String?
 
-    @Option(help: "Output format.")
+    @Option(help: "Output format: json (one object), table (aligned, for people) or csv (a row per system, baseline and, with --per-user, user).")
     var format: Format = .json
 
-    @Flag(help: "With --format table, add a per-user table for each route file.")
+    @Flag(help: "With --format table or csv, add per-user rows for each route file.")
     var perUser = false
 
     @Option(help: "Seed for the random baseline.")
@@ -77,6 +77,7 @@ struct PREval: ParsableCommand {
             switch format {
             case .json: try report.writeJSON(to: stdout)
             case .table: try stdout.writeText(report.table(perUser: perUser))
+            case .csv: try stdout.writeText(report.csv(perUser: perUser))
             }
             try stdout.flush()
         }

@@ -194,5 +194,17 @@ import Testing
         #expect(lines[1].hasPrefix("system") && lines[1].hasSuffix("cost_usd"))
         #expect(lines.filter { $0.contains("large.jsonl") || $0.contains("small.jsonl") }.count == 2)
         #expect(lines.contains { $0.hasPrefix("oracle ") && $0.contains("100.00%") })
+
+        // The same as CSV: a row per system, baseline and user, numbers that parse.
+        let csv = try runTool("pr-eval", ["--truth", scratch.path("i.jsonl"), "--format", "csv", "--per-user",
+                                          scratch.path("large.jsonl"), scratch.path("small.jsonl")])
+        #expect(csv.status == 0)
+        let rows = csv.out.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows[0].joined(separator: ",") == "kind,name,llm,user,queries,reward,oracle_reward,ratio_to_oracle,accuracy,total_cost,mean_performance")
+        #expect(rows.dropFirst().allSatisfy { $0.count == rows[0].count })
+        #expect(rows.filter { $0[0] == "system" }.count == 2 && rows.filter { $0[0] == "user" }.count == 2)
+        let oracle = try #require(rows.first { $0[1] == "oracle" })
+        #expect(Double(oracle[7]) == 1 && Int(oracle[4]) == 20)
+        #expect(EvaluationReport.csvField("a,\"b\"") == "\"a,\"\"b\"\"\"")
     }
 }

@@ -1,4 +1,4 @@
-/// The scores of every system and baseline, as JSON or as a table.
+/// The scores of every system and baseline, as JSON, a table or CSV.
 public struct EvaluationReport: Sendable {
     public var mode: GraphMode
     /// How many (user, query) pairs were evaluated.
@@ -56,6 +56,36 @@ public struct EvaluationReport: Sendable {
             }
         }
         return text
+    }
+
+    /// Comma-separated values (RFC 4180) for spreadsheets and plotting: one row per system
+    /// and baseline (`kind` system or baseline, `llm` for single-best), and with `perUser`
+    /// one row per user of each system (`kind` user). Numbers at full precision; the reward
+    /// columns are empty in judge mode.
+    public func csv(perUser: Bool) -> String {
+        var lines = ["kind,name,llm,user,queries,reward,oracle_reward,ratio_to_oracle,accuracy,total_cost,mean_performance"]
+        func line(_ kind: String, _ result: PolicyResult, user: String, _ card: Scorecard) {
+            let llm = result.details.first { $0.key == "llm" }?.value ?? ""
+            let reward = mode == .cost ? [String(card.meanReward), String(card.oracleReward), card.ratioToOracle.map { String($0) } ?? ""]
+                                       : ["", "", ""]
+            let fields = [kind, result.name, llm, user, String(card.count)] + reward
+                + [String(card.accuracy), String(card.totalCost), String(card.meanPerformance)]
+            lines.append(fields.map(Self.csvField).joined(separator: ","))
+        }
+        for result in systems { line("system", result, user: "", result.overall) }
+        for result in baselines { line("baseline", result, user: "", result.overall) }
+        if perUser {
+            for system in systems {
+                for entry in system.perUser { line("user", system, user: entry.user, entry.card) }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `field`, quoted (with doubled quotes) when it holds a comma, a quote or a line break.
+    static func csvField(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.flatMap { $0 == "\"" ? "\"\"" : String($0) } + "\""
     }
 
     private func header(first: String) -> [String] {
