@@ -165,7 +165,7 @@ _pr-eval() {
     local -a repeating_flags=()
     local -a non_repeating_flags=(--per-user --version -h --help)
     local -a repeating_options=()
-    local -a non_repeating_options=(--truth --queries --format --seed)
+    local -a non_repeating_options=(--truth --queries --format --output -o --seed)
     __pr-eval_offer_flags_options -1
 
     # Offer option value completions
@@ -180,6 +180,9 @@ _pr-eval() {
         ;;
     '--format')
         __pr-eval_add_completions -W 'json'$'\n''table'$'\n''csv'
+        return
+        ;;
+    '--output'|'-o')
         return
         ;;
     '--seed')

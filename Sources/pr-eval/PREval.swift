@@ -60,6 +60,9 @@ struct PREval: ParsableCommand {
     @Flag(help: "With --format table or csv, add per-user rows for each route file.")
     var perUser = false
 
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
+    var output: String?
+
     @Option(help: "Seed for the random baseline.")
     var seed: UInt64 = 0
 
@@ -72,14 +75,15 @@ struct PREval: ParsableCommand {
         let job = EvaluationJob(truthPath: truth, routePaths: queries == nil && routes.isEmpty ? ["-"] : routes,
                                 queriesPath: queries, seed: seed)
         let status = runTool("pr-eval") {
+            if let output { try FileIO.checkOutput(output) }
             let report = try job.run()
-            let stdout = JSONLWriter()
-            switch format {
-            case .json: try report.writeJSON(to: stdout)
-            case .table: try stdout.writeText(report.table(perUser: perUser))
-            case .csv: try stdout.writeText(report.csv(perUser: perUser))
+            try OutputFile(path: output, lineBuffered: false).produce { writer in
+                switch format {
+                case .json: try report.writeJSON(to: writer)
+                case .table: try writer.writeText(report.table(perUser: perUser))
+                case .csv: try writer.writeText(report.csv(perUser: perUser))
+                }
             }
-            try stdout.flush()
         }
         if status != 0 { throw ExitCode(status) }
     }

@@ -88,6 +88,10 @@ struct PRRoute: ParsableCommand {
     @Option(help: "OpenBLAS threads.")
     var threads: Int = 1
 
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"),
+            completion: .file(extensions: ["jsonl"]))
+    var output: String?
+
     @Flag(help: "Flush every line (the default when standard output is a terminal).")
     var lineBuffered = false
 
@@ -104,9 +108,7 @@ struct PRRoute: ParsableCommand {
         job.everyTurn = everyTurn
         let status = runTool("pr-route") {
             BLAS.setThreads(threads)
-            let writer = JSONLWriter(lineBuffered: lineBuffered ? true : nil)
-            try job.run(writer: writer)
-            try writer.flush()
+            try OutputFile(path: output, lineBuffered: lineBuffered).produce(job.run)
         }
         if status != 0 { throw ExitCode(status) }
     }
