@@ -65,24 +65,26 @@ struct AnchorFeatures {
     private var outcomeSums: [[Double]]
     private var user: [Sums]
     private var userTask: [Int64: Sums] = [:]
-    private let mode: GraphMode
     /// The predicted deviations of each LLM's outcomes from its task means.
     private(set) var textOutcomes: TextOutcomeRegression?
 
     init(data: RoutingData) {
-        mode = data.mode
         tables = OutcomeTables(llmCount: data.llmIDs.count, taskCount: data.taskIDs.count)
         user = Array(repeating: Sums(), count: data.userIDs.count)
         outcomeSums = Array(repeating: [0, 0, 0], count: data.taskIDs.count * data.llmIDs.count)
         for node in 0..<data.nodeCount where data.isPool[node] {
             apply(node, data: data, sign: 1)
         }
-        let sums = outcomeSums
-        let llmCount = data.llmIDs.count
-        textOutcomes = TextOutcomeRegression(data: data, llmCount: llmCount) { task, llm in
-            let cell = sums[task * llmCount + llm]
-            return (Float(cell[0] / max(cell[2], 1)), Float(cell[1] / max(cell[2], 1)))
-        }
+        let observed = self
+        textOutcomes = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count) { observed.outcomeMean(task: $0, llm: $1) }
+    }
+
+    /// The mean observed normalized performance and cost of `llm` on `task`; zero for an
+    /// LLM added at routing time or never observed there.
+    private func outcomeMean(task: Int, llm: Int) -> (Float, Float) {
+        guard llm < tables.llmCount else { return (0, 0) }
+        let cell = outcomeSums[task * tables.llmCount + llm]
+        return (Float(cell[0] / max(cell[2], 1)), Float(cell[1] / max(cell[2], 1)))
     }
 
     private static func key(_ user: Int32, _ task: Int32) -> Int64 { Int64(user) << 32 | Int64(task) }
@@ -115,9 +117,8 @@ struct AnchorFeatures {
             outcomeSums[cell][0] += Double(sign * data.edgeInput[edge * RoutingData.edgeInputWidth])
             outcomeSums[cell][1] += Double(sign * data.edgeInput[edge * RoutingData.edgeInputWidth + 1])
             outcomeSums[cell][2] += Double(sign)
-            tables.add(user: u, task: t, llm: Int(data.edgeLLM[edge]),
-                       value: mode == .cost ? data.edgeReward[edge] : (data.edgeBest[edge] ? 1 : 0), weight: Double(sign))
         }
+        tables.add(node: node, data: data, weight: Double(sign))
         guard let sums = Self.sums(of: node, data: data) else { return }
         while user.count <= u { user.append(Sums()) }
         user[u].add(sums, sign: sign)
@@ -154,8 +155,8 @@ struct AnchorFeatures {
             let (u, t) = (Int(data.nodeUser[node]), Int(data.nodeTask[node]))
             for edge in data.edges(of: node) {
                 let llm = Int(data.edgeLLM[edge])
-                let cell = llm < tables.llmCount ? outcomeSums[t * tables.llmCount + llm] : [0, 0, 0]
-                means += [Float(cell[0] / max(cell[2], 1)), Float(cell[1] / max(cell[2], 1))]
+                let mean = outcomeMean(task: t, llm: llm)
+                means += [mean.0, mean.1]
                 let deviation = textOutcomes?.prediction(node: node, llm: llm, data: data) ?? (0, 0)
                 deviations += [deviation.0, deviation.1]
                 for level in TableLevel.allCases { priors.append(prior(level, user: u, task: t, llm: llm)) }

@@ -87,7 +87,7 @@ struct PredictionContext {
             outcome.count += 1
             outcome.reward += data.edgeReward[chosen]
             if data.edgeBest[chosen] { outcome.hits += 1 }
-            outcome.perNode.append(data.mode == .cost ? data.edgeReward[chosen] : data.edgeBest[chosen] ? 1 : 0)
+            outcome.perNode.append(data.outcome(of: chosen))
         }
         return outcome
     }

@@ -124,6 +124,10 @@ public struct RoutingData: Sendable {
     /// The candidate edges of `node`.
     public func edges(of node: Int) -> Range<Int> { edgeStart[node]..<edgeStart[node + 1] }
 
+    /// What choosing `edge` is worth: its reward (cost mode) or 1 when it was the
+    /// preferred LLM, else 0 (judge mode). The table policies average it; validation sums it.
+    func outcome(of edge: Int) -> Double { mode == .cost ? edgeReward[edge] : edgeBest[edge] ? 1 : 0 }
+
     /// The index, within `node`'s candidates, of the LLM to learn: the highest reward
     /// (cost mode) or the best bit (judge mode) among the candidates the node has.
     /// Nil when the best LLM is not among them (judge mode with a hidden LLM).

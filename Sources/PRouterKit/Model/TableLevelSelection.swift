@@ -11,13 +11,6 @@ extension TableLevel {
     static func crossValidated(nodes: [Int], data: RoutingData, significance: Double) -> (level: TableLevel, figures: [Double]) {
         let llmCount = data.llmIDs.count
         var tables = OutcomeTables(llmCount: llmCount, taskCount: data.taskIDs.count)
-        func outcome(_ edge: Int) -> Double { data.mode == .cost ? data.edgeReward[edge] : data.edgeBest[edge] ? 1 : 0 }
-        func apply(_ node: Int, weight: Double) {
-            for edge in data.edges(of: node) where Int(data.edgeLLM[edge]) < llmCount {
-                tables.add(user: Int(data.nodeUser[node]), task: Int(data.nodeTask[node]), llm: Int(data.edgeLLM[edge]),
-                           value: outcome(edge), weight: weight)
-            }
-        }
         var groups: [[Int]] = []
         var groupOf: [Int32: Int] = [:]
         for node in nodes {
@@ -27,21 +20,21 @@ extension TableLevel {
                 groups.append([])
             }
             groups[groupOf[query]!].append(node)
-            apply(node, weight: 1)
+            tables.add(node: node, data: data, weight: 1)
         }
         var perNode = [[Double]](repeating: [], count: allCases.count)
         for group in groups {
-            for node in group { apply(node, weight: -1) }
+            for node in group { tables.add(node: node, data: data, weight: -1) }
             for node in group {
                 let edges = data.edges(of: node).filter { Int(data.edgeLLM[$0]) < llmCount }
                 guard !edges.isEmpty else { continue }
                 for (index, level) in allCases.enumerated() {
                     let scores = edges.map { tables.score(level, user: Int(data.nodeUser[node]), task: Int(data.nodeTask[node]),
                                                           llm: Int(data.edgeLLM[$0])) }
-                    perNode[index].append(outcome(edges[scores.indices.max { scores[$0] < scores[$1] }!]))
+                    perNode[index].append(data.outcome(of: edges[scores.indices.max { scores[$0] < scores[$1] }!]))
                 }
             }
-            for node in group { apply(node, weight: 1) }
+            for node in group { tables.add(node: node, data: data, weight: 1) }
         }
         let outcomes = perNode.map { values in
             PredictionContext.Outcome(count: values.count, reward: values.reduce(0, +), hits: 0, perNode: values)
@@ -50,5 +43,16 @@ extension TableLevel {
         let best = figures.indices.max { figures[$0] < figures[$1] }!
         let gain = outcomes[best].pairedGain(over: outcomes[0])
         return (gain.mean > significance * gain.standardError ? allCases[best] : .userTask, figures)
+    }
+}
+
+extension OutcomeTables {
+    /// Records (weight 1) or removes (weight -1) the outcomes of every candidate of query
+    /// node `node` of `data` whose LLM the tables know.
+    mutating func add(node: Int, data: RoutingData, weight: Double) {
+        for edge in data.edges(of: node) where Int(data.edgeLLM[edge]) < llmCount {
+            add(user: Int(data.nodeUser[node]), task: Int(data.nodeTask[node]), llm: Int(data.edgeLLM[edge]),
+                value: data.outcome(of: edge), weight: weight)
+        }
     }
 }

@@ -110,15 +110,13 @@ public enum Trainer {
                                             outcomeWeight: options.outcomeWeight, generator: &generator)
             return -Double(tape.value(loss).data[0])
         }
-        if config.kind == .anchored, !validationNodes.isEmpty {
-            record.bestValidation = context.evaluate(model: model, nodes: validationNodes).figure(mode: data.mode)
-        }
         if config.kind == .anchored, let bestTable {
+            let trained = context.evaluate(model: model, nodes: validationNodes)
+            record.bestValidation = trained.figure(mode: data.mode)
             // Keep the learned correction only where it beats the best table on validation
             // by more than `significance` standard errors; else route by that table.
             let fallback = RouterModel(anchoredTable: config, level: config.tableLevel)
-            let gain = context.evaluate(model: model, nodes: validationNodes)
-                .pairedGain(over: context.evaluate(model: fallback, nodes: validationNodes))
+            let gain = trained.pairedGain(over: context.evaluate(model: fallback, nodes: validationNodes))
             if gain.mean <= options.significance * gain.standardError {
                 model = fallback
                 record.bestEpoch = 0
