@@ -55,12 +55,19 @@ import Testing
         Self.check([Self.random(2, 3, seed: 1), Self.random(1, 3, seed: 2), Self.random(3, 3, seed: 3)]) { $0.concatRows($1) }
     }
     @Test func gather() { Self.check([Self.random(4, 3, seed: 1)]) { $0.gatherRows($1[0], [2, 0, 2, 3, 3]) } }
-    @Test func scatterSum() { Self.check([Self.random(5, 2, seed: 1)]) { $0.scatterSum($1[0], [1, 0, 1, 3, 1], count: 4) } }
-    @Test func scatterMean() { Self.check([Self.random(5, 2, seed: 1)]) { $0.scatterMean($1[0], [1, 0, 1, 3, 1], count: 4) } }
     @Test func edgeSoftmax() {
         Self.check([Self.random(6, 1, seed: 7)]) { $0.edgeSoftmax($1[0], destination: [0, 1, 0, 2, 1, 0], count: 3) }
     }
-    @Test func scaleRows() { Self.check([Self.random(3, 2, seed: 1), Self.random(3, 1, seed: 2)]) { $0.scaleRows($1[0], by: $1[1]) } }
+    @Test func weightedScatterOfGatheredRows() {
+        Self.check([Self.random(4, 3, seed: 1), Self.random(6, 1, seed: 2)]) {
+            $0.weightedScatter($1[0], rows: [2, 0, 2, 3, 1, 0], weights: $1[1], destination: [1, 0, 1, 2, 2, 1], count: 3)
+        }
+    }
+    @Test func weightedScatterOfEdgeRows() {
+        Self.check([Self.random(5, 2, seed: 3), Self.random(5, 1, seed: 4)]) {
+            $0.weightedScatter($1[0], rows: nil, weights: $1[1], destination: [0, 2, 0, 2, 3], count: 4)
+        }
+    }
     @Test func rowDot() { Self.check([Self.random(3, 4, seed: 1), Self.random(3, 4, seed: 2)]) { $0.rowDot($1[0], $1[1]) } }
     @Test func sum() { Self.check([Self.random(3, 4, seed: 1)]) { $0.sum($1[0]) } }
     @Test func candidateCrossEntropy() {

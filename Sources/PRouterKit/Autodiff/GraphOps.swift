@@ -25,43 +25,6 @@ extension Tape {
         }
     }
 
-    /// Sums row `i` of `a` into row `index[i]` of a `count`-row result.
-    public func scatterSum(_ a: Variable, _ index: [Int32], count: Int) -> Variable {
-        scatter(a, index, count: count, mean: false)
-    }
-
-    /// Averages the rows of `a` with the same `index` into a `count`-row result (zero rows where none).
-    public func scatterMean(_ a: Variable, _ index: [Int32], count: Int) -> Variable {
-        scatter(a, index, count: count, mean: true)
-    }
-
-    private func scatter(_ a: Variable, _ index: [Int32], count: Int, mean: Bool) -> Variable {
-        let av = value(a)
-        precondition(index.count == av.rows, "scatter index must have one entry per row")
-        var scale = [Float](repeating: 1, count: count)
-        if mean {
-            var sizes = [Float](repeating: 0, count: count)
-            for target in index { sizes[Int(target)] += 1 }
-            scale = sizes.map { $0 > 0 ? 1 / $0 : 0 }
-        }
-        var result = Matrix(rows: count, cols: av.cols)
-        for (row, target) in index.enumerated() {
-            let to = Int(target) * av.cols
-            let factor = scale[Int(target)]
-            for col in 0..<av.cols { result.data[to + col] += av.data[row * av.cols + col] * factor }
-        }
-        return record(result) { [unowned self] out in
-            let g = outputGradient(out)
-            var ga = Matrix(rows: av.rows, cols: av.cols)
-            for (row, target) in index.enumerated() {
-                let from = Int(target) * av.cols
-                let factor = scale[Int(target)]
-                for col in 0..<av.cols { ga.data[row * av.cols + col] = g.data[from + col] * factor }
-            }
-            accumulate(a, ga)
-        }
-    }
-
     /// Softmax of the e x 1 `scores` within each group of edges sharing a destination
     /// (`destination[i]` in `0..<count`): graph attention coefficients.
     public func edgeSoftmax(_ scores: Variable, destination: [Int32], count: Int) -> Variable {
@@ -88,23 +51,49 @@ extension Tape {
         }
     }
 
-    /// Each row `i` of `a` times the scalar `weights[i]` (an e x 1 column).
-    public func scaleRows(_ a: Variable, by weights: Variable) -> Variable {
+    /// Attention-weighted aggregation over edges: row `destination[e]` of the `count`-row
+    /// result is `Σ_e weights[e] · a[rows[e]]` (with `rows` nil, `a` has a row per edge).
+    /// One pass over the edges that never materializes the per-edge rows, so a relation's
+    /// messages cost the source states plus a scalar per edge.
+    public func weightedScatter(_ a: Variable, rows: [Int32]?, weights: Variable, destination: [Int32], count: Int) -> Variable {
         let (av, wv) = (value(a), value(weights))
-        precondition(wv.cols == 1 && wv.rows == av.rows, "scaleRows takes one weight per row")
-        var result = av
-        for row in 0..<av.rows {
-            for col in 0..<av.cols { result.data[row * av.cols + col] *= wv.data[row] }
+        precondition(wv.cols == 1 && wv.rows == destination.count && (rows?.count ?? av.rows) == destination.count,
+                     "weightedScatter takes one weight and one destination per edge")
+        let width = av.cols
+        var result = Matrix(rows: count, cols: width)
+        av.data.withUnsafeBufferPointer { source in
+            wv.data.withUnsafeBufferPointer { weight in
+                result.data.withUnsafeMutableBufferPointer { out in
+                    for edge in destination.indices {
+                        let from = Int(rows?[edge] ?? Int32(edge)) * width
+                        let to = Int(destination[edge]) * width
+                        let w = weight[edge]
+                        for col in 0..<width { out[to + col] += w * source[from + col] }
+                    }
+                }
+            }
         }
         return record(result) { [unowned self] out in
             let g = outputGradient(out)
-            var ga = g
+            var ga = Matrix(rows: av.rows, cols: width)
             var gw = Matrix(rows: wv.rows, cols: 1)
-            for row in 0..<av.rows {
-                for col in 0..<av.cols {
-                    let i = row * av.cols + col
-                    ga.data[i] *= wv.data[row]
-                    gw.data[row] += g.data[i] * av.data[i]
+            g.data.withUnsafeBufferPointer { gradient in
+                av.data.withUnsafeBufferPointer { source in
+                    wv.data.withUnsafeBufferPointer { weight in
+                        ga.data.withUnsafeMutableBufferPointer { sourceGradient in
+                            for edge in destination.indices {
+                                let from = Int(rows?[edge] ?? Int32(edge)) * width
+                                let to = Int(destination[edge]) * width
+                                let w = weight[edge]
+                                var dot: Float = 0
+                                for col in 0..<width {
+                                    sourceGradient[from + col] += w * gradient[to + col]
+                                    dot += source[from + col] * gradient[to + col]
+                                }
+                                gw.data[edge] = dot
+                            }
+                        }
+                    }
                 }
             }
             accumulate(a, ga)

@@ -99,7 +99,7 @@ public struct HGTLayer: Sendable {
                 destinations += edges[r].target
             }
             let weights = tape.edgeSoftmax(tape.concatRows(scores), destination: destinations, count: count)
-            let aggregate = tape.scatterSum(tape.scaleRows(tape.concatRows(messages), by: weights), destinations, count: count)
+            let aggregate = tape.weightedScatter(tape.concatRows(messages), rows: nil, weights: weights, destination: destinations, count: count)
             let update = tape.matmul(tape.leakyRelu(aggregate), parameters[output[target]])
             return tape.add(tape.multiply(update, parameters[gate[target]]), states[target])
         }

@@ -194,7 +194,12 @@ public struct RouterModel: Sendable {
                 let edges = block.edges[r]
                 guard !edges.source.isEmpty, let sourceStates = states[relation.source.rawValue] else { continue }
                 let prefix = "l\(layer).\(relation.name)"
-                var z = tape.matmul(tape.gatherRows(sourceStates, edges.source), parameter(tape, "\(prefix).W"))
+                // z_e = h_src W (+ x_e E) enters the attention only through a · z_e and the
+                // aggregate only through Σ α_e z_e = (Σ α_e h_src) W (+ (Σ α_e x_e) E), so
+                // neither needs a row per edge.
+                let (w, a) = (parameter(tape, "\(prefix).W"), parameter(tape, "\(prefix).a"))
+                var logits = tape.gatherRows(tape.matmul(sourceStates, tape.matmul(w, a)), edges.source)
+                var outcomes: Tape.Variable?
                 if relation.carriesOutcome {
                     var inputs = Matrix(rows: edges.queryEdge.count, cols: RoutingData.edgeInputWidth)
                     for (row, edge) in edges.queryEdge.enumerated() {
@@ -204,13 +209,19 @@ public struct RouterModel: Sendable {
                             inputs[row, col] = data.edgeInput[Int(edge) * RoutingData.edgeInputWidth + col]
                         }
                     }
-                    z = tape.add(z, tape.matmul(tape.constant(inputs), parameter(tape, "\(prefix).E")))
+                    let e = parameter(tape, "\(prefix).E")
+                    outcomes = tape.constant(inputs)
+                    logits = tape.add(logits, tape.matmul(outcomes!, tape.matmul(e, a)))
                 }
                 let targetScore = tape.gatherRows(tape.matmul(previous, parameter(tape, "\(prefix).b")), edges.target)
-                let attention = tape.edgeSoftmax(tape.leakyRelu(tape.add(tape.matmul(z, parameter(tape, "\(prefix).a")), targetScore)),
-                                                 destination: edges.target, count: count)
-                let aggregate = tape.multiply(tape.scatterSum(tape.scaleRows(z, by: attention), edges.target, count: count),
-                                              parameter(tape, "\(prefix).w"))
+                let attention = tape.edgeSoftmax(tape.leakyRelu(tape.add(logits, targetScore)), destination: edges.target, count: count)
+                var sum = tape.matmul(tape.weightedScatter(sourceStates, rows: edges.source, weights: attention,
+                                                           destination: edges.target, count: count), w)
+                if let outcomes {
+                    let features = tape.weightedScatter(outcomes, rows: nil, weights: attention, destination: edges.target, count: count)
+                    sum = tape.add(sum, tape.matmul(features, parameter(tape, "\(prefix).E")))
+                }
+                let aggregate = tape.multiply(sum, parameter(tape, "\(prefix).w"))
                 message = message.map { tape.add($0, aggregate) } ?? aggregate
             }
             let incoming = message.map { tape.relu($0) } ?? tape.constant(Matrix(rows: count, cols: config.hidden))
