@@ -18,6 +18,7 @@ let package = Package(
             pkgConfig: "jansson",
             providers: [.apt(["libjansson-dev"])]
         ),
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "COpenBLAS",
             pkgConfig: "openblas",
@@ -25,7 +26,7 @@ let package = Package(
         ),
         .target(
             name: "PRouterKit",
-            dependencies: ["CJansson", "COpenBLAS"]
+            dependencies: ["CJansson", "CMalloc", "COpenBLAS"]
         ),
         .testTarget(
             name: "PRouterKitTests",

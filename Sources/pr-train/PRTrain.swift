@@ -70,8 +70,9 @@ struct PRTrain: ParsableCommand {
     @Option(help: "Maximum epochs.")
     var epochs: Int = 400
 
-    @Option(help: "Query nodes per batch.")
-    var batchSize: Int = 32
+    @Option(help: ArgumentHelp("Query nodes (gmt: turns) per batch (default 32; on more than 8,192 training units, enough for 256 steps per epoch).",
+                               valueName: "n"))
+    var batchSize: Int?
 
     @Option(help: "Initial learning rate (decays linearly to 0).")
     var lr: Float = 1e-3
@@ -79,8 +80,9 @@ struct PRTrain: ParsableCommand {
     @Option(help: "L2 weight decay.")
     var weightDecay: Float = 0
 
-    @Option(help: "Stop after this many epochs without a better validation figure.")
-    var patience: Int = 40
+    @Option(help: ArgumentHelp("Stop after this many epochs without a better validation figure (default 40 at batches of 32; with larger automatic batches, 40 x 32 / batch size, at least 3).",
+                               valueName: "n"))
+    var patience: Int?
 
     @Option(help: ArgumentHelp("softmax (cross-entropy over each query's candidates) or bce (per edge).", valueName: "loss"),
             completion: .list(LossKind.allCases.map(\.rawValue)))
@@ -111,12 +113,12 @@ struct PRTrain: ParsableCommand {
         guard ModelKind(rawValue: model) != nil else { throw ValidationError("--model takes anchored, personalized, graphrouter, mlp, knn, mf, table or gmt") }
         guard LossKind(rawValue: loss) != nil else { throw ValidationError("--loss takes softmax or bce") }
         guard (0...5).contains(layers ?? 2) else { throw ValidationError("--layers must be in 0...5") }
-        guard hidden >= 1, epochs >= 1, batchSize >= 1, patience >= 1, fanout >= 1, neighbors >= 1, threads >= 1 else {
+        guard hidden >= 1, epochs >= 1, batchSize ?? 1 >= 1, patience ?? 1 >= 1, fanout >= 1, neighbors >= 1, threads >= 1 else {
             throw ValidationError("--hidden, --epochs, --batch-size, --patience, --fanout, --neighbors and --threads must be positive")
         }
         // Upper bounds, checked before anything is allocated.
-        for (name, value, limit) in [("--hidden", hidden, 4096), ("--epochs", epochs, 1_000_000), ("--batch-size", batchSize, 1_000_000),
-                                     ("--patience", patience, 1_000_000), ("--fanout", fanout, 100_000),
+        for (name, value, limit) in [("--hidden", hidden, 4096), ("--epochs", epochs, 1_000_000), ("--batch-size", batchSize ?? 1, 1_000_000),
+                                     ("--patience", patience ?? 1, 1_000_000), ("--fanout", fanout, 100_000),
                                      ("--neighbors", neighbors, 100_000), ("--threads", threads, 1024)] where value > limit {
             throw ValidationError("\(name) must be at most \(limit)")
         }

@@ -76,7 +76,9 @@ import Testing
         func loss(_ model: RouterModel) -> (Float, [Matrix]) {
             var generator = SplitMix64(seed: 9)
             let tape = Tape()
-            let loss = context.anchoredLoss(model: model, tape: tape, targets: batch, fanout: 3, outcomeWeight: 5, generator: &generator)
+            let loss = context.anchoredLoss(model: model, tape: tape,
+                                            batch: context.anchoredBatch(model: model, targets: batch, fanout: 3, generator: &generator),
+                                            outcomeWeight: 5)
             tape.backward(from: loss)
             return (tape.value(loss).data[0], tape.parameterGradients(shapes: model.parameters.shapes))
         }

@@ -19,15 +19,18 @@ struct AnchorFeatures {
     /// Pseudo-count of the (user, task) statistics' pull towards the user's.
     static let shrinkage: Float = 5
 
-    /// Sums of one group's statistics.
+    /// Sums of one group's statistics (fixed-size vectors, so that copying the tables for
+    /// each training batch copies plain memory).
     struct Sums {
-        var choice: [Float] = [0, 0, 0]
-        /// The normal equations of the reward fit over `[perf, cost, 1]`: 3x3 then 3.
-        var normal = [Float](repeating: 0, count: 12)
+        /// `[d_perf, d_cost, count]` (fourth lane unused).
+        var choice = SIMD4<Float>()
+        /// The normal equations of the reward fit over `[perf, cost, 1]`: 3x3 then 3 (last
+        /// four lanes unused).
+        var normal = SIMD16<Float>()
 
         mutating func add(_ other: Sums, sign: Float) {
-            for i in choice.indices { choice[i] += sign * other.choice[i] }
-            for i in normal.indices { normal[i] += sign * other.normal[i] }
+            choice += sign * other.choice
+            normal += sign * other.normal
         }
 
         /// `[d_perf, d_cost]` means and the fitted `[a, b]`, each pulled towards its value in
@@ -35,8 +38,8 @@ struct AnchorFeatures {
         func statistics(prior: [Float], ridge: Float) -> [Float] {
             let n = choice[2]
             let means = (0..<2).map { (choice[$0] + ridge * prior[$0]) / (n + ridge) }
-            var m = Array(normal[0..<9])
-            var y = Array(normal[9..<12])
+            var m = (0..<9).map { normal[$0] }
+            var y = (9..<12).map { normal[$0] }
             for i in 0..<2 {
                 m[i * 3 + i] += ridge + 1e-3
                 y[i] += ridge * prior[2 + i]
@@ -62,7 +65,7 @@ struct AnchorFeatures {
 
     private var tables: OutcomeTables
     /// Per (task, LLM): summed normalized performance, cost, and the count.
-    private var outcomeSums: [[Double]]
+    private var outcomeSums: [SIMD4<Double>]
     private var user: [Sums]
     private var userTask: [Int64: Sums] = [:]
     /// The predicted deviations of each LLM's outcomes from its task means.
@@ -71,7 +74,7 @@ struct AnchorFeatures {
     init(data: RoutingData) {
         tables = OutcomeTables(llmCount: data.llmIDs.count, taskCount: data.taskIDs.count)
         user = Array(repeating: Sums(), count: data.userIDs.count)
-        outcomeSums = Array(repeating: [0, 0, 0], count: data.taskIDs.count * data.llmIDs.count)
+        outcomeSums = Array(repeating: SIMD4(), count: data.taskIDs.count * data.llmIDs.count)
         for node in 0..<data.nodeCount where data.isPool[node] {
             apply(node, data: data, sign: 1)
         }
@@ -106,7 +109,7 @@ struct AnchorFeatures {
                 sums.normal[9 + i] += x[i] * Float(data.edgeReward[edge])
             }
         }
-        sums.choice = [data.edgeInput[best * width] - mean.0, data.edgeInput[best * width + 1] - mean.1, 1]
+        sums.choice = SIMD4(data.edgeInput[best * width] - mean.0, data.edgeInput[best * width + 1] - mean.1, 1, 0)
         return sums
     }
 
@@ -114,9 +117,8 @@ struct AnchorFeatures {
         let (u, t) = (Int(data.nodeUser[node]), Int(data.nodeTask[node]))
         for edge in data.edges(of: node) where Int(data.edgeLLM[edge]) < tables.llmCount {
             let cell = t * tables.llmCount + Int(data.edgeLLM[edge])
-            outcomeSums[cell][0] += Double(sign * data.edgeInput[edge * RoutingData.edgeInputWidth])
-            outcomeSums[cell][1] += Double(sign * data.edgeInput[edge * RoutingData.edgeInputWidth + 1])
-            outcomeSums[cell][2] += Double(sign)
+            outcomeSums[cell] += SIMD4(Double(sign * data.edgeInput[edge * RoutingData.edgeInputWidth]),
+                                       Double(sign * data.edgeInput[edge * RoutingData.edgeInputWidth + 1]), Double(sign), 0)
         }
         tables.add(node: node, data: data, weight: Double(sign))
         guard let sums = Self.sums(of: node, data: data) else { return }

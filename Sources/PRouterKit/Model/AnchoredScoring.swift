@@ -30,9 +30,9 @@ extension RouterModel {
 
     /// Scores of every candidate edge of `graph.targets`, the GNN head's predicted
     /// outcomes, and what those predict the observed outcomes' distance from: the task
-    /// means plus the text regression's deviations.
+    /// means plus the text regression's deviations. `rows` are the targets' anchor rows.
     func anchoredOutputs(tape: Tape, graph: ComputationGraph, data: RoutingData, profiles: UserProfiles,
-                         anchors: AnchorFeatures, context: ContextStates?) -> (scores: Tape.Variable, outcomes: Tape.Variable, baseline: Matrix) {
+                         rows: AnchorFeatures.Rows, context: ContextStates?) -> (scores: Tape.Variable, outcomes: Tape.Variable, baseline: Matrix) {
         let states = encode(tape: tape, graph: graph, data: data, profiles: profiles, context: context)
         let top = graph.levels.last!
         let (candidateRow, candidateLLM) = Self.candidates(of: graph.targets, data: data)
@@ -43,7 +43,6 @@ extension RouterModel {
                                                  tape.matmul(llmStates, parameter(tape, "head.Wm"))),
                                         parameter(tape, "head.b")))
         let outcomes = tape.add(tape.matmul(hidden, parameter(tape, "head.Wo")), parameter(tape, "head.bo"))
-        let rows = anchors.rows(graph.targets, data: data)
         let weights = tape.add(tape.matmul(tape.constant(rows.users), parameter(tape, "anchor.V")), parameter(tape, "anchor.v"))
         // The choice loss trains the weights, not the predictions: those learn from the
         // observed outcomes only, so that a prediction fitted to a training query (the

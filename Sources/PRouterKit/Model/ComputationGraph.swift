@@ -67,7 +67,7 @@ struct ComputationGraph {
     struct Level {
         /// Global ids per node kind.
         var nodes: [[Int32]] = Array(repeating: [], count: NodeKind.allCases.count)
-        var lookup: [[Int32: Int32]] = Array(repeating: [:], count: NodeKind.allCases.count)
+        var lookup = [IndexMap](repeating: IndexMap(), count: NodeKind.allCases.count)
 
         mutating func local(_ kind: NodeKind, _ id: Int32) -> Int32 {
             if let existing = lookup[kind.rawValue][id] { return existing }

@@ -25,24 +25,40 @@ struct PredictionContext {
         return model.scores(tape: tape, graph: graph, data: data, profiles: profiles, anchors: own)
     }
 
-    /// The anchored model's training loss on `targets`: the candidate loss of its scores
-    /// plus `outcomeWeight` times the squared error of its predicted outcomes against how
-    /// far the targets' observed normalized performance and cost are from their LLMs' task means
-    /// and the text regression's predictions.
-    func anchoredLoss(model: RouterModel, tape: Tape, targets: [Int], fanout: Int?, outcomeWeight: Float,
-                      generator: inout SplitMix64) -> Tape.Variable {
+    /// What the anchored model's loss on some targets needs besides the parameters: their
+    /// computation graph, anchor rows (their own outcomes left out) and observed outcomes.
+    /// A fixed set of targets (validation) is prepared once and scored every epoch.
+    struct AnchoredBatch {
+        let graph: ComputationGraph
+        let rows: AnchorFeatures.Rows
+        /// Per candidate edge, the observed normalized performance and cost.
+        let observed: Matrix
+    }
+
+    /// The batch of `targets`, with neighbors sampled up to `fanout` (all when nil).
+    func anchoredBatch(model: RouterModel, targets: [Int], fanout: Int?, generator: inout SplitMix64) -> AnchoredBatch {
         let graph = sampledGraph(model: model, targets: targets, fanout: fanout, generator: &generator)
-        let (scores, outcomes, baseline) = model.anchoredOutputs(tape: tape, graph: graph, data: data, profiles: profiles,
-                                                       anchors: anchors!.excluding(targets, data: data), context: nil)
         var observed: [Float] = []
         for node in targets {
             for edge in data.edges(of: node) {
                 observed += data.edgeInput[edge * RoutingData.edgeInputWidth..<edge * RoutingData.edgeInputWidth + RouterModel.outcomeWidth]
             }
         }
-        for i in observed.indices { observed[i] -= baseline.data[i] }
-        let error = tape.meanSquaredError(outcomes, targets: Matrix(rows: baseline.rows, cols: RouterModel.outcomeWidth, data: observed))
-        let choice = Trainer.lossVariable(tape: tape, scores: scores, batch: targets, data: data, kind: model.config.loss)
+        return AnchoredBatch(graph: graph, rows: anchors!.excluding(targets, data: data).rows(targets, data: data),
+                             observed: Matrix(rows: observed.count / RouterModel.outcomeWidth, cols: RouterModel.outcomeWidth, data: observed))
+    }
+
+    /// The anchored model's training loss on a batch: the candidate loss of its scores
+    /// plus `outcomeWeight` times the squared error of its predicted outcomes against how
+    /// far the targets' observed normalized performance and cost are from their LLMs' task means
+    /// and the text regression's predictions.
+    func anchoredLoss(model: RouterModel, tape: Tape, batch: AnchoredBatch, outcomeWeight: Float) -> Tape.Variable {
+        let (scores, outcomes, baseline) = model.anchoredOutputs(tape: tape, graph: batch.graph, data: data, profiles: profiles,
+                                                                 rows: batch.rows, context: nil)
+        var residual = batch.observed
+        for i in residual.data.indices { residual.data[i] -= baseline.data[i] }
+        let error = tape.meanSquaredError(outcomes, targets: residual)
+        let choice = Trainer.lossVariable(tape: tape, scores: scores, batch: batch.graph.targets, data: data, kind: model.config.loss)
         return tape.add(choice, tape.multiply(error, tape.constant(Matrix(rows: 1, cols: 1, data: [outcomeWeight]))))
     }
 

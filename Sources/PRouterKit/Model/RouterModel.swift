@@ -119,7 +119,8 @@ public struct RouterModel: Sendable {
                 anchors: AnchorFeatures? = nil, context: ContextStates? = nil) -> Tape.Variable {
         switch config.kind {
         case .anchored:
-            return anchoredOutputs(tape: tape, graph: graph, data: data, profiles: profiles, anchors: anchors!, context: context).scores
+            return anchoredOutputs(tape: tape, graph: graph, data: data, profiles: profiles,
+                                   rows: anchors!.rows(graph.targets, data: data), context: context).scores
         case .mlp: return mlpScores(tape: tape, targets: graph.targets, data: data)
         case .mf: return factorizationScores(tape: tape, targets: graph.targets, data: data)
         case .gmt: preconditionFailure("the gmt model scores conversation turns (GMTRouting), not query nodes")
@@ -154,17 +155,31 @@ public struct RouterModel: Sendable {
         for kind in updated {
             let ids = inputs.nodes[kind.rawValue]
             let x: Matrix
+            // Query nodes of many users share a few texts: without per-node profile inputs,
+            // each distinct text is projected once and the results gathered.
+            var shared: [Int32]?
             switch kind {
             case .user: x = profiles.userRows(ids, excluding: graph.targets, data: data)
             case .task: x = data.taskFeatures.rowsGathered(ids)
+            case .query where config.kind == .personalized:
+                x = data.queryFeatures.rowsGathered(ids.map { data.nodeQueryRow[Int($0)] })
+                    .concatenatingColumns(profiles.queryRows(ids, excluding: graph.targets, data: data))
             case .query:
-                let text = data.queryFeatures.rowsGathered(ids.map { data.nodeQueryRow[Int($0)] })
-                x = config.kind == .personalized
-                    ? text.concatenatingColumns(profiles.queryRows(ids, excluding: graph.targets, data: data)) : text
+                var texts = IndexMap()
+                var distinct: [Int32] = []
+                shared = ids.map { node in
+                    let row = data.nodeQueryRow[Int(node)]
+                    if let known = texts[row] { return known }
+                    texts[row] = Int32(distinct.count)
+                    distinct.append(row)
+                    return Int32(distinct.count - 1)
+                }
+                x = data.queryFeatures.rowsGathered(distinct)
             case .llm: x = data.llmFeatures.rowsGathered(ids)
             }
-            let projected = tape.add(tape.matmul(tape.constant(x), parameter(tape, "in.\(kind.name).W")),
+            var projected = tape.add(tape.matmul(tape.constant(x), parameter(tape, "in.\(kind.name).W")),
                                      parameter(tape, "in.\(kind.name).b"))
+            if let shared { projected = tape.gatherRows(projected, shared) }
             states[kind.rawValue] = tape.dropout(tape.relu(projected), rate: config.dropout)
         }
         var masked = [Bool](repeating: false, count: data.nodeCount)

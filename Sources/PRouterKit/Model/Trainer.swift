@@ -1,12 +1,14 @@
 /// How to train.
 public struct TrainingOptions: Sendable, Equatable {
     public var epochs = 400
-    public var batchSize = 32
+    /// Units (query nodes or turns) per batch; nil: ``automaticBatchSize(units:)``.
+    public var batchSize: Int?
     public var learningRate: Float = 1e-3
     /// L2 weight decay added to the gradients.
     public var weightDecay: Float = 0
-    /// Epochs without a better validation figure before stopping.
-    public var patience = 40
+    /// Epochs without a better validation figure before stopping; nil: 40, or
+    /// ``automaticPatience(batchSize:)`` with an automatic batch size.
+    public var patience: Int?
     public var seed: UInt64 = 0
     /// The anchored model's weight of the outcome-prediction loss.
     public var outcomeWeight: Float = 5
@@ -15,6 +17,19 @@ public struct TrainingOptions: Sendable, Equatable {
     public var significance = 2.0
 
     public init() {}
+
+    /// 32, or on more than 8,192 units as many as keep an epoch to 256 steps: a 1000-user
+    /// graph then trains in 256 steps of about a thousand queries, not 8,750 of 32.
+    public static func automaticBatchSize(units: Int) -> Int {
+        max(32, (units + 255) / 256)
+    }
+
+    /// 40 epochs at batches of 32, and as many epochs as see the same number of training
+    /// units when batches are larger (an epoch then covers more of the graph per step
+    /// count), but at least 3.
+    public static func automaticPatience(batchSize: Int) -> Int {
+        max(3, (40 * 32 + batchSize / 2) / batchSize)
+    }
 }
 
 /// One epoch's figures, for progress output.
@@ -89,10 +104,17 @@ public enum Trainer {
                                 bestValidation: validation, epochsRun: 0, graphFingerprint: nil, context: nil,
                                 tableValidation: bestTable)
         }
+        // The validation loss uses every neighbor, so its graph and anchor rows are the same
+        // every epoch: built once.
+        var generator = SplitMix64(seed: 0)
+        let validationBatch = config.kind == .anchored && !labeledValidation.isEmpty
+            ? context.anchoredBatch(model: model, targets: labeledValidation, fanout: nil, generator: &generator) : nil
         var record = optimize(model: &model, units: trainNodes, options: options, progress: progress) { model, tape, batch, generator in
             if config.kind == .anchored {
-                return context.anchoredLoss(model: model, tape: tape, targets: batch, fanout: config.fanout,
-                                            outcomeWeight: options.outcomeWeight, generator: &generator)
+                return context.anchoredLoss(model: model, tape: tape,
+                                            batch: context.anchoredBatch(model: model, targets: batch, fanout: config.fanout,
+                                                                         generator: &generator),
+                                            outcomeWeight: options.outcomeWeight)
             }
             let scores = context.scores(model: model, tape: tape, targets: batch, fanout: config.fanout, generator: &generator)
             return lossVariable(tape: tape, scores: scores, batch: batch, data: data, kind: config.loss)
@@ -105,9 +127,7 @@ public enum Trainer {
             // edge, where the best routing figure over many epochs is a noisy maximum that
             // rewards a head which memorized the training queries by luck.
             let tape = Tape()
-            var generator = SplitMix64(seed: 0)
-            let loss = context.anchoredLoss(model: model, tape: tape, targets: labeledValidation, fanout: nil,
-                                            outcomeWeight: options.outcomeWeight, generator: &generator)
+            let loss = context.anchoredLoss(model: model, tape: tape, batch: validationBatch!, outcomeWeight: options.outcomeWeight)
             return -Double(tape.value(loss).data[0])
         }
         if config.kind == .anchored, let bestTable {
@@ -144,7 +164,9 @@ public enum Trainer {
                          validate: (RouterModel) -> Double?) -> (bestEpoch: Int, bestValidation: Double, epochsRun: Int) {
         var units = units
         var adam = Adam(for: model.parameters, weightDecay: options.weightDecay)
-        let stepsPerEpoch = (units.count + options.batchSize - 1) / options.batchSize
+        let batchSize = options.batchSize ?? TrainingOptions.automaticBatchSize(units: units.count)
+        let patience = options.patience ?? (options.batchSize == nil ? TrainingOptions.automaticPatience(batchSize: batchSize) : 40)
+        let stepsPerEpoch = (units.count + batchSize - 1) / batchSize
         let schedule = LinearDecay(initial: options.learningRate, totalSteps: options.epochs * stepsPerEpoch)
         var generator = SplitMix64(seed: options.seed, stream: 0x7472_6169_6E)
         // Epoch 0, the untrained model, competes too: for the anchored model it is the table policy.
@@ -155,8 +177,8 @@ public enum Trainer {
             let started = monotonicSeconds()
             generator.shuffle(&units)
             var lossTotal = 0.0
-            for start in stride(from: 0, to: units.count, by: options.batchSize) {
-                let batch = Array(units[start..<min(start + options.batchSize, units.count)])
+            for start in stride(from: 0, to: units.count, by: batchSize) {
+                let batch = Array(units[start..<min(start + batchSize, units.count)])
                 let tape = Tape(training: true, seed: generator.next())
                 let batchLoss = loss(model, tape, batch, &generator)
                 tape.backward(from: batchLoss)
@@ -172,7 +194,7 @@ public enum Trainer {
             }
             progress(EpochReport(epoch: epoch, epochs: options.epochs, loss: lossTotal / Double(units.count),
                                  validation: validation, best: best.validation, seconds: monotonicSeconds() - started))
-            if epoch - best.epoch >= options.patience { break }
+            if epoch - best.epoch >= patience { break }
         }
         model.parameters = best.parameters
         return (best.epoch, best.validation, epochsRun)

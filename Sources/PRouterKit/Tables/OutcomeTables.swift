@@ -43,7 +43,10 @@ struct OutcomeTables: Sendable {
     private var single: [Cell]
     private var task: [Cell]
     private var user: [Cell]
-    private var userTask: [Int64: [Cell]] = [:]
+    /// Where each (user, task) pair's `llmCount` cells start in `userTaskCells` (plain
+    /// values throughout, so that a copy is a copy of memory).
+    private var userTaskStart: [Int64: Int] = [:]
+    private var userTaskCells: [Cell] = []
 
     init(llmCount: Int, taskCount: Int, pseudoCount: Double = 5) {
         self.llmCount = llmCount
@@ -62,9 +65,12 @@ struct OutcomeTables: Sendable {
         while user.count < (u + 1) * llmCount { user.append(Cell()) }
         user[u * llmCount + m].add(value, weight: weight)
         let key = Int64(u) << 32 | Int64(t)
-        var cells = userTask[key] ?? Array(repeating: Cell(), count: llmCount)
-        cells[m].add(value, weight: weight)
-        userTask[key] = cells
+        let start = userTaskStart[key] ?? userTaskCells.count
+        if start == userTaskCells.count {
+            userTaskStart[key] = start
+            userTaskCells += Array(repeating: Cell(), count: llmCount)
+        }
+        userTaskCells[start + m].add(value, weight: weight)
     }
 
     /// The shrunk mean outcome of `llm` at `level` for `user` (nil or unseen: no
@@ -78,7 +84,7 @@ struct OutcomeTables: Sendable {
         let userCell = u.flatMap { $0 * llmCount + m < user.count ? user[$0 * llmCount + m] : nil } ?? Cell()
         let userMean = userCell.mean(prior: singleMean, pseudoCount: pseudoCount)
         if level == .user { return userMean }
-        let cell = u.flatMap { userTask[Int64($0) << 32 | Int64(t)]?[m] } ?? Cell()
+        let cell = u.flatMap { userTaskStart[Int64($0) << 32 | Int64(t)].map { userTaskCells[$0 + m] } } ?? Cell()
         return cell.mean(prior: userMean + taskMean - singleMean, pseudoCount: pseudoCount)
     }
 }
