@@ -163,9 +163,9 @@ _pr-route() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--allow-unknown-users --every-turn --line-buffered --version -h --help)
+    local -a non_repeating_flags=(--allow-unknown-users --every-turn --line-buffered --keep-going --version -h --help)
     local -a repeating_options=()
-    local -a non_repeating_options=(--graph --weights --split --support --llms --embeddings --threads --output -o)
+    local -a non_repeating_options=(--graph --weights --split --support --llms --embeddings --threads --output -o --errors)
     __pr-route_offer_flags_options 1
 
     # Offer option value completions
@@ -199,6 +199,10 @@ _pr-route() {
         ;;
     '--output'|'-o')
         __pr-route_add_completions -o plusdirs -fX '!*.@(jsonl)'
+        return
+        ;;
+    '--errors')
+        __pr-route_add_completions -f
         return
         ;;
     esac

@@ -95,9 +95,17 @@ struct PRRoute: ParsableCommand {
     @Flag(help: "Flush every line (the default when standard output is a terminal).")
     var lineBuffered = false
 
+    @Flag(help: "Route every good input line; skip bad ones, report them (see --errors) and exit 65 at the end.")
+    var keepGoing = false
+
+    @Option(help: ArgumentHelp("With --keep-going, write the skipped lines' errors here as {\"line\",\"error\"} lines (default: standard error).",
+                               valueName: "file"), completion: .file())
+    var errors: String?
+
     func validate() throws {
         if let split, Split(name: split) == nil { throw ValidationError("--split takes train, val, test or support") }
         if split != nil && queries != "-" { throw ValidationError("give --split or a queries file, not both") }
+        if errors != nil && !keepGoing { throw ValidationError("--errors goes with --keep-going") }
         guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1...1024") }
     }
 
@@ -106,9 +114,16 @@ struct PRRoute: ParsableCommand {
                              queriesPath: queries, supportPath: support, llmsPath: llms, embeddingsPath: embeddings,
                              allowUnknownUsers: allowUnknownUsers)
         job.everyTurn = everyTurn
+        job.keepGoing = keepGoing
+        job.errorsPath = errors
         let status = runTool("pr-route") {
             BLAS.setThreads(threads)
-            try OutputFile(path: output, lineBuffered: lineBuffered).produce(job.run)
+            if let errors { try FileIO.checkOutput(errors) }
+            var skipped = 0
+            try OutputFile(path: output, lineBuffered: lineBuffered).produce { skipped = try job.run(writer: $0) }
+            if skipped > 0 {
+                throw DataError("\(queries == "-" ? "<stdin>" : queries): \(skipped) bad line\(skipped == 1 ? "" : "s") skipped\(errors.map { " (errors in \($0))" } ?? ""); the other lines were routed")
+            }
         }
         if status != 0 { throw ExitCode(status) }
     }

@@ -32,6 +32,34 @@ import Testing
         #expect(graphs[0] == graphs[1] && graphs[1] == graphs[2])
     }
 
+    /// Cron rescoring: an interactions log routes once per (user, query); with --keep-going
+    /// bad lines are skipped into the errors file, the rest routed, and the exit status is 65.
+    @Test func routeRescoresALogAndKeepsGoingPastBadLines() throws {
+        let scratch = try Scratch()
+        try CommandLineTests.trainedWorld(scratch)
+        let text = try String(contentsOfFile: scratch.path("i.jsonl"), encoding: .utf8)
+        let log = text.split(separator: "\n").map(String.init)
+        let pairs = Set(try decodeLines(text) { [try $0.string("user"), try $0.string("query_id")] })
+        #expect(log.count > pairs.count)
+        let bad = [#"{"user":"stranger","query_id":"x","query":"hi","task":"math","llm":"small"}"#, "{not json"]
+        try scratch.file("log.jsonl", (Array(log.prefix(5)) + bad + log.dropFirst(5)).joined(separator: "\n"))
+        let strict = try runTool("pr-route", ["--graph", scratch.path("g.prg"), "--weights", scratch.path("m.prw"), scratch.path("log.jsonl")])
+        #expect(strict.status == 65 && strict.out.isEmpty && strict.err.contains("log.jsonl:6: field \"user\""))
+        let lenient = try runTool("pr-route", ["--graph", scratch.path("g.prg"), "--weights", scratch.path("m.prw"), "--keep-going",
+                                               "--errors", scratch.path("errors.jsonl"), "-o", scratch.path("routes.jsonl"), scratch.path("log.jsonl")])
+        #expect(lenient.status == 65 && lenient.err.contains("2 bad lines skipped"), "\(lenient.err)")
+        let routed = try decodeLines(try String(contentsOfFile: scratch.path("routes.jsonl"), encoding: .utf8)) {
+            [try $0.string("user"), try $0.string("query_id")]
+        }
+        #expect(routed.count == pairs.count && Set(routed) == pairs)
+        let errors = try decodeLines(try String(contentsOfFile: scratch.path("errors.jsonl"), encoding: .utf8)) {
+            (try $0.number("line"), try $0.string("error"))
+        }
+        #expect(errors.map(\.0) == [6, 7] && errors[0].1.contains("unknown user") && errors[1].1.contains("invalid JSON"))
+        let evaluated = try runTool("pr-eval", ["--truth", scratch.path("i.jsonl"), scratch.path("routes.jsonl")])
+        #expect(evaluated.status == 0, "\(evaluated.err)")
+    }
+
     @Test func evalPrintsTablePoliciesAndTrainWarnsBelowATable() throws {
         let scratch = try Scratch()
         try CommandLineTests.trainedWorld(scratch)

@@ -18,6 +18,10 @@ public struct RoutingJob: Sendable {
     /// With a gmt model and conversations on the input, route every turn (each given the
     /// turns before it) instead of each conversation's last turn.
     public var everyTurn = false
+    /// Route every good input line and report the bad ones (to `errorsPath` as
+    /// `{"line","error"}` lines, else on standard error) instead of stopping at the first.
+    public var keepGoing = false
+    public var errorsPath: String?
 
     public init(graphPath: String, weightsPath: String, split: Split?, queriesPath: String, supportPath: String?,
                 llmsPath: String?, embeddingsPath: String?, allowUnknownUsers: Bool) {
@@ -31,13 +35,17 @@ public struct RoutingJob: Sendable {
         self.allowUnknownUsers = allowUnknownUsers
     }
 
-    public func run(writer: JSONLWriter) throws {
+    /// Writes the routes; returns how many input lines were skipped as bad (only with
+    /// ``keepGoing``; otherwise the first bad line throws).
+    @discardableResult
+    public func run(writer: JSONLWriter) throws -> Int {
         let trained = try TrainedModel.read(from: weightsPath)
         let graph: Graph, fingerprint: UInt32?
         switch try GraphFile.read(from: graphPath) {
         case .multiTurn(let conversations):
             if trained.model.config.kind == .gmt {
-                return try ConversationRoutingJob(job: self, trained: trained, graph: conversations).run(writer: writer)
+                try ConversationRoutingJob(job: self, trained: trained, graph: conversations).run(writer: writer)
+                return 0
             }
             (graph, fingerprint) = (try conversations.flattened(), nil)
         case .singleTurn(let single, let print):
@@ -64,13 +72,15 @@ public struct RoutingJob: Sendable {
             throw UsageError("the mlp baseline has one output per trained LLM and cannot route to new LLMs")
         }
         let targets: [Int]
+        var skipped: [DataError] = []
         if let split {
             targets = (0..<data.nodeCount).filter { data.nodeSplit[$0] == split }
             if targets.isEmpty {
                 printError("pr-route: warning: \(graphPath): the \(split.name) split has no query nodes (pr-build-graph --info shows the split; --split sets its proportions)")
             }
         } else {
-            targets = try attachQueries(to: &data, embedder: embedder)
+            (targets, skipped) = try attachQueries(to: &data, embedder: embedder)
+            try report(skipped)
         }
         // The weights' context states hold for the very graph file trained on, as long as no
         // --support interactions change its observed nodes and no unknown user joined.
@@ -94,6 +104,23 @@ public struct RoutingJob: Sendable {
                 route.add("score", Double(nodeScores[best]))
                 route.addObject("scores") { object in
                     for (edge, score) in zip(edges, nodeScores) { object.add(data.llmIDs[Int(data.edgeLLM[edge])], Double(score)) }
+                }
+            }
+        }
+        return skipped.count
+    }
+
+    /// Writes the skipped lines' errors to `errorsPath` (atomically), or else to standard error.
+    private func report(_ skipped: [DataError]) throws {
+        guard let errorsPath else {
+            for error in skipped { printError("pr-route: skipped: \(error.description)") }
+            return
+        }
+        try OutputFile(path: errorsPath, lineBuffered: false).produce { writer in
+            for error in skipped {
+                try writer.write { line in
+                    line.add("line", error.location?.line ?? 0)
+                    line.add("error", error.description)
                 }
             }
         }
@@ -139,31 +166,43 @@ public struct RoutingJob: Sendable {
         return options
     }
 
-    /// Adds each input query as an unobserved node whose candidates are all LLMs.
-    private func attachQueries(to data: inout RoutingData, embedder: QueryEmbedder) throws -> [Int] {
+    /// Adds each input query as an unobserved node whose candidates are all LLMs. Lines of
+    /// an interactions log (with an `llm` field: one line per response) give one node per
+    /// (user, query). With ``keepGoing``, bad lines are skipped and returned.
+    private func attachQueries(to data: inout RoutingData, embedder: QueryEmbedder) throws -> ([Int], [DataError]) {
         var targets: [Int] = []
+        var skipped: [DataError] = []
         // Queries repeat (the same question from many users): each distinct text (or, with
         // external vectors, id) is embedded once and shares one feature row.
         var rows: [String: Int32] = [:]
-        try JSONLReader(path: queriesPath).forEach { record in
-            let userID = try record.string("user")
-            let text = try record.string("query")
-            let taskID = try record.string("task")
-            let queryID = try record.optionalString("query_id") ?? "line-\(record.location.line)"
-            guard let task = data.taskIndex(taskID) else { throw record.error("task", "unknown task \"\(taskID)\"") }
-            let known = data.userIndex(userID, adding: false)
-            guard known != nil || allowUnknownUsers else {
-                throw record.error("user", "unknown user \"\(userID)\": give a few of their interactions with --support, or --allow-unknown-users")
+        var logged = Set<[String]>()
+        let reader = try JSONLReader(path: queriesPath)
+        try reader.forEachLine { bytes, line in
+            do {
+                try JSONLReader.parseObject(bytes, at: SourceLocation(file: reader.name, line: line)) { record in
+                    let userID = try record.string("user")
+                    let text = try record.string("query")
+                    let taskID = try record.string("task")
+                    let queryID = try record.optionalString("query_id") ?? "line-\(record.location.line)"
+                    guard let task = data.taskIndex(taskID) else { throw record.error("task", "unknown task \"\(taskID)\"") }
+                    let known = data.userIndex(userID, adding: false)
+                    guard known != nil || allowUnknownUsers else {
+                        throw record.error("user", "unknown user \"\(userID)\": give a few of their interactions with --support, or --allow-unknown-users")
+                    }
+                    guard !record.has("llm") || logged.insert([userID, queryID]).inserted else { return }
+                    let user = known ?? data.userIndex(userID, adding: true)!
+                    let key = embedder.external == nil ? text : queryID
+                    let row = try rows[key] ?? data.appendQueryRow(embedder.embed(id: queryID, text: text))
+                    rows[key] = row
+                    let edges = (0..<data.llmIDs.count).map { RoutingData.CandidateEdge(llm: Int32($0)) }
+                    targets.append(data.nodeCount)
+                    data.appendNode(user: user, task: Int32(task), queryRow: row, split: .test, queryID: queryID, observed: false, edges: edges)
+                }
+            } catch let error as DataError where keepGoing {
+                skipped.append(error)
             }
-            let user = known ?? data.userIndex(userID, adding: true)!
-            let key = embedder.external == nil ? text : queryID
-            let row = try rows[key] ?? data.appendQueryRow(embedder.embed(id: queryID, text: text))
-            rows[key] = row
-            let edges = (0..<data.llmIDs.count).map { RoutingData.CandidateEdge(llm: Int32($0)) }
-            targets.append(data.nodeCount)
-            data.appendNode(user: user, task: Int32(task), queryRow: row, split: .test, queryID: queryID, observed: false, edges: edges)
         }
-        return targets
+        return (targets, skipped)
     }
 }
 
