@@ -60,16 +60,14 @@ extension Tape {
         precondition(wv.cols == 1 && wv.rows == destination.count && (rows?.count ?? av.rows) == destination.count,
                      "weightedScatter takes one weight and one destination per edge")
         let width = av.cols
+        /// Where edge `e`'s source row and destination row start.
+        func offsets(_ e: Int) -> (from: Int, to: Int) { (Int(rows?[e] ?? Int32(e)) * width, Int(destination[e]) * width) }
         var result = Matrix(rows: count, cols: width)
         av.data.withUnsafeBufferPointer { source in
-            wv.data.withUnsafeBufferPointer { weight in
-                result.data.withUnsafeMutableBufferPointer { out in
-                    for edge in destination.indices {
-                        let from = Int(rows?[edge] ?? Int32(edge)) * width
-                        let to = Int(destination[edge]) * width
-                        let w = weight[edge]
-                        for col in 0..<width { out[to + col] += w * source[from + col] }
-                    }
+            result.data.withUnsafeMutableBufferPointer { out in
+                for edge in destination.indices {
+                    let ((from, to), w) = (offsets(edge), wv.data[edge])
+                    for col in 0..<width { out[to + col] += w * source[from + col] }
                 }
             }
         }
@@ -79,19 +77,15 @@ extension Tape {
             var gw = Matrix(rows: wv.rows, cols: 1)
             g.data.withUnsafeBufferPointer { gradient in
                 av.data.withUnsafeBufferPointer { source in
-                    wv.data.withUnsafeBufferPointer { weight in
-                        ga.data.withUnsafeMutableBufferPointer { sourceGradient in
-                            for edge in destination.indices {
-                                let from = Int(rows?[edge] ?? Int32(edge)) * width
-                                let to = Int(destination[edge]) * width
-                                let w = weight[edge]
-                                var dot: Float = 0
-                                for col in 0..<width {
-                                    sourceGradient[from + col] += w * gradient[to + col]
-                                    dot += source[from + col] * gradient[to + col]
-                                }
-                                gw.data[edge] = dot
+                    ga.data.withUnsafeMutableBufferPointer { sourceGradient in
+                        for edge in destination.indices {
+                            let ((from, to), w) = (offsets(edge), wv.data[edge])
+                            var dot: Float = 0
+                            for col in 0..<width {
+                                sourceGradient[from + col] += w * gradient[to + col]
+                                dot += source[from + col] * gradient[to + col]
                             }
+                            gw.data[edge] = dot
                         }
                     }
                 }
