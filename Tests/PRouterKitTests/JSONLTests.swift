@@ -2,6 +2,17 @@ import Testing
 @testable import PRouterKit
 
 @Suite struct JSONLReaderTests {
+    @Test func forEachSkippingBadLinesHandsThemOverAndReadsOn() throws {
+        let scratch = try Scratch()
+        let path = try scratch.file("mixed.jsonl", #"{"n":1}"# + "\n{broken\n" + #"{"n":"two"}"# + "\n" + #"{"n":3}"#)
+        var numbers: [Double] = []
+        var skipped: [DataError] = []
+        try JSONLReader(path: path).forEach(skippingBadLines: { skipped.append($0) }) { numbers.append(try $0.number("n")) }
+        #expect(numbers == [1, 3])
+        #expect(skipped.map { $0.location?.line } == [2, 3] && skipped[1].field == "n")
+        #expect(throws: DataError.self) { try JSONLReader(path: path).forEach { numbers.append(try $0.number("n")) } }
+    }
+
     @Test func toleratesBOMCRLFAndBlankLines() throws {
         let text = "\u{FEFF}{\"user\":\"a\"}\r\n\r\n   \n{\"user\":\"b\"}\r\n{\"user\":\"c\"}"
         let records = try decodeLines(text) { ($0.location.line, try $0.string("user")) }

@@ -30,10 +30,16 @@ public struct JSONLReader {
         self.ownsDescriptor = ownsDescriptor
     }
 
-    /// Calls `body` once per record, in order, then closes the input.
-    public func forEach(_ body: (JSONRecord) throws -> Void) throws {
+    /// Calls `body` once per record, in order, then closes the input. With `skip`, a line
+    /// that is not a JSON object or whose `body` throws a ``DataError`` is handed to `skip`
+    /// with that error, and reading goes on.
+    public func forEach(skippingBadLines skip: ((DataError) -> Void)? = nil, _ body: (JSONRecord) throws -> Void) throws {
         try forEachLine { bytes, lineNumber in
-            try Self.parseObject(bytes, at: SourceLocation(file: name, line: lineNumber), body)
+            do {
+                try Self.parseObject(bytes, at: SourceLocation(file: name, line: lineNumber), body)
+            } catch let error as DataError where skip != nil {
+                skip!(error)
+            }
         }
     }
 

@@ -70,11 +70,7 @@ struct ComputationGraph {
         var lookup = [IndexMap](repeating: IndexMap(), count: NodeKind.allCases.count)
 
         mutating func local(_ kind: NodeKind, _ id: Int32) -> Int32 {
-            if let existing = lookup[kind.rawValue][id] { return existing }
-            let index = Int32(nodes[kind.rawValue].count)
-            nodes[kind.rawValue].append(id)
-            lookup[kind.rawValue][id] = index
-            return index
+            lookup[kind.rawValue].position(of: id, in: &nodes[kind.rawValue])
         }
     }
 

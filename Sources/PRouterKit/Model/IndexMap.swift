@@ -43,6 +43,16 @@ struct IndexMap: Sendable {
         }
     }
 
+    /// The position of `key` in `keys`: looked up, or for a new key appended to `keys`
+    /// and recorded here.
+    mutating func position(of key: Int32, in keys: inout [Int32]) -> Int32 {
+        if let known = self[key] { return known }
+        let position = Int32(keys.count)
+        keys.append(key)
+        self[key] = position
+        return position
+    }
+
     private mutating func grow() {
         let (oldKeys, oldValues) = (keys, values)
         self = IndexMap(capacity: oldKeys.count)

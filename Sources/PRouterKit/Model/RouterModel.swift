@@ -167,13 +167,7 @@ public struct RouterModel: Sendable {
             case .query:
                 var texts = IndexMap()
                 var distinct: [Int32] = []
-                shared = ids.map { node in
-                    let row = data.nodeQueryRow[Int(node)]
-                    if let known = texts[row] { return known }
-                    texts[row] = Int32(distinct.count)
-                    distinct.append(row)
-                    return Int32(distinct.count - 1)
-                }
+                shared = ids.map { texts.position(of: data.nodeQueryRow[Int($0)], in: &distinct) }
                 x = data.queryFeatures.rowsGathered(distinct)
             case .llm: x = data.llmFeatures.rowsGathered(ids)
             }

@@ -176,31 +176,24 @@ public struct RoutingJob: Sendable {
         // external vectors, id) is embedded once and shares one feature row.
         var rows: [String: Int32] = [:]
         var logged = Set<[String]>()
-        let reader = try JSONLReader(path: queriesPath)
-        try reader.forEachLine { bytes, line in
-            do {
-                try JSONLReader.parseObject(bytes, at: SourceLocation(file: reader.name, line: line)) { record in
-                    let userID = try record.string("user")
-                    let text = try record.string("query")
-                    let taskID = try record.string("task")
-                    let queryID = try record.optionalString("query_id") ?? "line-\(record.location.line)"
-                    guard let task = data.taskIndex(taskID) else { throw record.error("task", "unknown task \"\(taskID)\"") }
-                    let known = data.userIndex(userID, adding: false)
-                    guard known != nil || allowUnknownUsers else {
-                        throw record.error("user", "unknown user \"\(userID)\": give a few of their interactions with --support, or --allow-unknown-users")
-                    }
-                    guard !record.has("llm") || logged.insert([userID, queryID]).inserted else { return }
-                    let user = known ?? data.userIndex(userID, adding: true)!
-                    let key = embedder.external == nil ? text : queryID
-                    let row = try rows[key] ?? data.appendQueryRow(embedder.embed(id: queryID, text: text))
-                    rows[key] = row
-                    let edges = (0..<data.llmIDs.count).map { RoutingData.CandidateEdge(llm: Int32($0)) }
-                    targets.append(data.nodeCount)
-                    data.appendNode(user: user, task: Int32(task), queryRow: row, split: .test, queryID: queryID, observed: false, edges: edges)
-                }
-            } catch let error as DataError where keepGoing {
-                skipped.append(error)
+        try JSONLReader(path: queriesPath).forEach(skippingBadLines: keepGoing ? { skipped.append($0) } : nil) { record in
+            let userID = try record.string("user")
+            let text = try record.string("query")
+            let taskID = try record.string("task")
+            let queryID = try record.optionalString("query_id") ?? "line-\(record.location.line)"
+            guard let task = data.taskIndex(taskID) else { throw record.error("task", "unknown task \"\(taskID)\"") }
+            let known = data.userIndex(userID, adding: false)
+            guard known != nil || allowUnknownUsers else {
+                throw record.error("user", "unknown user \"\(userID)\": give a few of their interactions with --support, or --allow-unknown-users")
             }
+            guard !record.has("llm") || logged.insert([userID, queryID]).inserted else { return }
+            let user = known ?? data.userIndex(userID, adding: true)!
+            let key = embedder.external == nil ? text : queryID
+            let row = try rows[key] ?? data.appendQueryRow(embedder.embed(id: queryID, text: text))
+            rows[key] = row
+            let edges = (0..<data.llmIDs.count).map { RoutingData.CandidateEdge(llm: Int32($0)) }
+            targets.append(data.nodeCount)
+            data.appendNode(user: user, task: Int32(task), queryRow: row, split: .test, queryID: queryID, observed: false, edges: edges)
         }
         return (targets, skipped)
     }

@@ -106,9 +106,9 @@ public enum Trainer {
         }
         // The validation loss uses every neighbor, so its graph and anchor rows are the same
         // every epoch: built once.
-        var generator = SplitMix64(seed: 0)
+        var unsampled = SplitMix64(seed: 0)
         let validationBatch = config.kind == .anchored && !labeledValidation.isEmpty
-            ? context.anchoredBatch(model: model, targets: labeledValidation, fanout: nil, generator: &generator) : nil
+            ? context.anchoredBatch(model: model, targets: labeledValidation, fanout: nil, generator: &unsampled) : nil
         var record = optimize(model: &model, units: trainNodes, options: options, progress: progress) { model, tape, batch, generator in
             if config.kind == .anchored {
                 return context.anchoredLoss(model: model, tape: tape,
