@@ -164,6 +164,12 @@ import Testing
         #expect(context.predict(model: read.model, targets: test, context: read.context) == context.predict(model: read.model, targets: test))
         // One target's scores do not depend on the others routed with it.
         #expect(context.predict(model: trained.model, targets: [test[3]])[0] == context.predict(model: trained.model, targets: test)[3])
+        // Predicted a few targets at a time, chunks in parallel: the same scores (to sgemm's
+        // rounding, which depends on the matrix sizes), in input order.
+        #expect(test.count > 4)
+        let chunked = context.predict(model: trained.model, targets: test, chunk: 2).flatMap { $0 }
+        let whole = context.predict(model: trained.model, targets: test).flatMap { $0 }
+        #expect(chunked.count == whole.count && zip(chunked, whole).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) })
     }
 
     @Test func trainingIsDeterministicAndWeightsRoundTrip() throws {

@@ -27,11 +27,14 @@ public final class JSONLWriter {
 
     /// Appends one record built by `build` as a line.
     public func write(_ build: (inout JSONObjectBuilder) -> Void) throws {
-        var object = JSONObjectBuilder(buffer: buffer)
-        buffer = []
-        build(&object)
-        buffer = object.finish()
-        buffer.append(0x0A)
+        JSONObjectBuilder.appendLine(to: &buffer, build)
+        if lineBuffered || buffer.count >= capacity { try flush() }
+    }
+
+    /// Appends lines rendered elsewhere with ``JSONObjectBuilder/appendLine(to:_:)``
+    /// (for example by worker threads).
+    public func writeLines(_ lines: [UInt8]) throws {
+        buffer.append(contentsOf: lines)
         if lineBuffered || buffer.count >= capacity { try flush() }
     }
 
@@ -68,17 +71,35 @@ public struct JSONObjectBuilder {
     private var buffer: [UInt8]
     private var isEmpty = true
 
-    init(buffer: [UInt8]) {
+    /// A builder that continues `buffer`, taking it over (left empty) so that appending
+    /// never copies what is already there.
+    init(taking buffer: inout [UInt8]) {
         self.buffer = buffer
+        buffer = []
         self.buffer.append(UInt8(ascii: "{"))
     }
 
     /// A fresh builder writing into its own buffer.
-    public init() { self.init(buffer: []) }
+    public init() {
+        var empty: [UInt8] = []
+        self.init(taking: &empty)
+    }
 
+    /// Closes the object and hands its buffer over (leaving this builder empty), so the
+    /// caller's next append does not copy it.
     mutating func finish() -> [UInt8] {
         buffer.append(UInt8(ascii: "}"))
-        return buffer
+        var result: [UInt8] = []
+        swap(&result, &buffer)
+        return result
+    }
+
+    /// Appends one record built by `build`, and a newline, to `lines`.
+    public static func appendLine(to lines: inout [UInt8], _ build: (inout JSONObjectBuilder) -> Void) {
+        var object = JSONObjectBuilder(taking: &lines)
+        build(&object)
+        lines = object.finish()
+        lines.append(0x0A)
     }
 
     /// The finished object as a string.
@@ -103,6 +124,13 @@ public struct JSONObjectBuilder {
     public mutating func add(_ key: String, _ value: Double) {
         self.key(key)
         JSONText.appendNumber(value, to: &buffer)
+    }
+
+    /// Adds a single-precision number in its shortest round-trip form; `value` must be finite.
+    public mutating func add(_ key: String, _ value: Float) {
+        self.key(key)
+        precondition(value.isFinite, "JSON cannot represent \(value)")
+        buffer.append(contentsOf: value.description.utf8)
     }
 
     /// Adds an integer field.
@@ -153,8 +181,7 @@ public struct JSONObjectBuilder {
     /// Adds a nested object.
     public mutating func addObject(_ key: String, _ build: (inout JSONObjectBuilder) -> Void) {
         self.key(key)
-        var nested = JSONObjectBuilder(buffer: buffer)
-        buffer = []
+        var nested = JSONObjectBuilder(taking: &buffer)
         build(&nested)
         buffer = nested.finish()
     }
@@ -168,8 +195,7 @@ public struct JSONObjectBuilder {
         for item in items {
             if !first { buffer.append(UInt8(ascii: ",")) }
             first = false
-            var nested = JSONObjectBuilder(buffer: buffer)
-            buffer = []
+            var nested = JSONObjectBuilder(taking: &buffer)
             build(&nested, item)
             buffer = nested.finish()
         }

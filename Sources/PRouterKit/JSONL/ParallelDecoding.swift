@@ -34,7 +34,7 @@ extension JSONLReader {
 
     private static func decode<T>(_ batch: LineBatch, name: String, workers: Int,
                                   _ decode: @escaping @Sendable (JSONRecord) throws -> T) -> [Result<T, Error>] {
-        let results = ResultSlots<T>(count: batch.count)
+        let results = ResultSlots<Result<T, Error>>(count: batch.count)
         let chunk = (batch.count + workers - 1) / workers
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let range = worker * chunk..<min(batch.count, (worker + 1) * chunk)
@@ -73,11 +73,11 @@ struct LineBatch: @unchecked Sendable {
     }
 }
 
-/// One result slot per line, written by exactly one worker each. The slots live in one
+/// One result slot per work item (a line, a chunk), written by exactly one worker each. The slots live in one
 /// buffer allocated up front: an array's `withUnsafeMutableBufferPointer` moves the array
 /// out during the call, so concurrent calls on a shared array would race.
-private final class ResultSlots<T>: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<Result<T, Error>?>
+final class ResultSlots<T>: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<T?>
 
     init(count: Int) {
         slots = .allocate(capacity: count)
@@ -89,11 +89,11 @@ private final class ResultSlots<T>: @unchecked Sendable {
         slots.deallocate()
     }
 
-    func set(_ index: Int, _ result: Result<T, Error>) {
-        slots[index] = result
+    func set(_ index: Int, _ value: T) {
+        slots[index] = value
     }
 
-    var values: [Result<T, Error>] { slots.map { $0! } }
+    var values: [T] { slots.map { $0! } }
 }
 
 /// The number of processors available to this process.

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A model's scores for query nodes of a ``RoutingData``, with what the forward
 /// pass needs: neighbor lists and user profiles.
 struct PredictionContext {
@@ -71,12 +73,44 @@ struct PredictionContext {
     /// Inference scores per target: every neighbor, no dropout. The task, LLM and user
     /// states come from `context` (computed here when not given), so each target costs
     /// only its own computation and its scores do not depend on the other targets.
-    func predict(model: RouterModel, targets: [Int], context: ContextStates? = nil) -> [[Float]] {
-        guard !targets.isEmpty else { return [] }
+    func predict(model: RouterModel, targets: [Int], context: ContextStates? = nil, chunk: Int = Self.predictionChunk) -> [[Float]] {
+        var result: [[Float]] = []
+        result.reserveCapacity(targets.count)
+        forEachPrediction(model: model, targets: targets, context: context, chunk: chunk, render: { $1 }) { result += $0 }
+        return result
+    }
+
+    /// Targets per chunk of ``forEachPrediction(model:targets:context:chunk:render:_:)``: small
+    /// enough that a chunk's matrices stay in cache, large enough to keep sgemm busy.
+    static let predictionChunk = 1024
+
+    /// Predicts `targets` (distinct nodes) `chunk` at a time, chunks in parallel on all cores.
+    /// `render` turns a chunk's targets and their scores into a value on the worker
+    /// thread (routes render their output lines there); `body` receives the values in
+    /// input order. Chunk boundaries do not depend on the number of cores, so the output
+    /// does not either.
+    func forEachPrediction<T>(model: RouterModel, targets: [Int], context: ContextStates?, chunk size: Int = Self.predictionChunk,
+                              render: @escaping @Sendable (ArraySlice<Int>, [[Float]]) -> T, _ body: (T) throws -> Void) rethrows {
+        guard !targets.isEmpty else { return }
+        let states = model.config.kind.isGraph ? context ?? ContextStates(model: model, context: self) : nil
+        let chunks = stride(from: 0, to: targets.count, by: size).map { targets[$0..<min(targets.count, $0 + size)] }
+        let workers = max(1, min(System.activeProcessorCount, 8))
+        for wave in stride(from: 0, to: chunks.count, by: workers) {
+            let count = min(workers, chunks.count - wave)
+            let slots = ResultSlots<T>(count: count)
+            DispatchQueue.concurrentPerform(iterations: count) { index in
+                let chunk = chunks[wave + index]
+                slots.set(index, render(chunk, predictChunk(model: model, targets: Array(chunk), states: states)))
+            }
+            for value in slots.values { try body(value) }
+        }
+    }
+
+    /// The scores of one chunk of targets.
+    private func predictChunk(model: RouterModel, targets: [Int], states: ContextStates?) -> [[Float]] {
         let tape = Tape()
         let values: Tape.Variable
-        if model.config.kind.isGraph {
-            let states = context ?? ContextStates(model: model, context: self)
+        if let states {
             let graph = ComputationGraph(targets: targets, shallowLayers: model.config.layers,
                                          includeUsers: model.config.kind == .personalized, data: data)
             values = model.scores(tape: tape, graph: graph, data: data, profiles: profiles, anchors: anchors, context: states)

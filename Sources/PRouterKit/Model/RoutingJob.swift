@@ -91,23 +91,32 @@ public struct RoutingJob: Sendable {
         let context = PredictionContext(data: data, llmCount: trained.model.config.llmCount,
                                         neighborhoods: cached == nil && trained.model.config.kind.isGraph,
                                         anchors: trained.model.config.kind.usesTables)
-        let scores = context.predict(model: trained.model, targets: targets, context: cached)
+        let (graphPath, routed) = (graphPath, data)
+        try context.forEachPrediction(model: trained.model, targets: targets, context: cached, render: { chunk, scores in
+            Result { try Self.render(routes: chunk, scores: scores, data: routed, graphPath: graphPath) }
+        }) { try writer.writeLines($0.get()) }
+        return skipped.count
+    }
+
+    /// The route lines of `targets`, given their candidates' scores.
+    private static func render(routes targets: ArraySlice<Int>, scores: [[Float]], data: RoutingData, graphPath: String) throws -> [UInt8] {
+        var lines: [UInt8] = []
         for (node, nodeScores) in zip(targets, scores) {
-            let edges = Array(data.edges(of: node))
+            let edges = data.edges(of: node)
             guard let best = nodeScores.indices.max(by: { nodeScores[$0] < nodeScores[$1] }) else {
                 throw DataError("\(graphPath): user \"\(data.userIDs[Int(data.nodeUser[node])])\" and query \"\(data.nodeQueryID[node])\" have no candidate LLM the model may route to")
             }
-            try writer.write { route in
+            JSONObjectBuilder.appendLine(to: &lines) { route in
                 route.add("user", data.userIDs[Int(data.nodeUser[node])])
                 route.add("query_id", data.nodeQueryID[node])
-                route.add("llm", data.llmIDs[Int(data.edgeLLM[edges[best]])])
-                route.add("score", Double(nodeScores[best]))
+                route.add("llm", data.llmIDs[Int(data.edgeLLM[edges.lowerBound + best])])
+                route.add("score", nodeScores[best])
                 route.addObject("scores") { object in
-                    for (edge, score) in zip(edges, nodeScores) { object.add(data.llmIDs[Int(data.edgeLLM[edge])], Double(score)) }
+                    for (edge, score) in zip(edges, nodeScores) { object.add(data.llmIDs[Int(data.edgeLLM[edge])], score) }
                 }
             }
         }
-        return skipped.count
+        return lines
     }
 
     /// Writes the skipped lines' errors to `errorsPath` (atomically), or else to standard error.

@@ -18,6 +18,9 @@ struct TextOutcomeRegression {
     private let taskCount: Int
     /// `(features + tasks) x (2 · llmCount)`; nil when no penalty beats predicting zero.
     private var weights: Matrix?
+    /// The feature part of the prediction, `queryFeatures x weights[features rows]`, for
+    /// every query row the data had when fitted (rows added later are computed directly).
+    private var byQueryRow = Matrix(rows: 0, cols: 0)
     /// Per observed query row, its leave-one-query-out prediction.
     private var heldOut: [Int32: [Float]] = [:]
     /// The chosen penalty (relative), nil when the map is zero.
@@ -63,6 +66,11 @@ struct TextOutcomeRegression {
         }
         let design = Self.design(queries, tasks: tasks, data: data, taskCount: taskCount)
         fit(design: design, targets: targets, queries: queries, penalties: penalties)
+        if let weights {
+            let features = data.queryFeatures.cols
+            let featureWeights = Matrix(rows: features, cols: width, data: Array(weights.data[0..<features * width]))
+            byQueryRow = BLAS.product(data.queryFeatures, featureWeights)
+        }
     }
 
     /// `[features, task one-hot]` rows.
@@ -121,10 +129,14 @@ struct TextOutcomeRegression {
         if let held = heldOut[query] { return (held[2 * llm], held[2 * llm + 1]) }
         let features = data.queryFeatures.cols
         var result: (Float, Float) = (0, 0)
-        for col in 0..<features {
-            let value = data.queryFeatures[Int(query), col]
-            result.0 += value * weights[col, 2 * llm]
-            result.1 += value * weights[col, 2 * llm + 1]
+        if Int(query) < byQueryRow.rows {
+            result = (byQueryRow[Int(query), 2 * llm], byQueryRow[Int(query), 2 * llm + 1])
+        } else {
+            for col in 0..<features {
+                let value = data.queryFeatures[Int(query), col]
+                result.0 += value * weights[col, 2 * llm]
+                result.1 += value * weights[col, 2 * llm + 1]
+            }
         }
         let task = Int(data.nodeTask[node])
         if task < taskCount {
