@@ -10,22 +10,31 @@ extension JSONLReader {
 
     /// Decodes the records with `decode` on all cores, a batch of lines at a time, and
     /// calls `body` with each decoded value in input order. The first bad line in input
-    /// order is the one reported, as with ``forEach(_:)``.
-    public func forEachDecoded<T>(_ decode: @escaping @Sendable (JSONRecord) throws -> T,
+    /// order is the one reported, as with ``forEach(skippingBadLines:_:)``; with `skip`, a
+    /// line that `decode` or `body` rejects with a ``DataError`` is handed to `skip` instead.
+    public func forEachDecoded<T>(skippingBadLines skip: ((DataError) -> Void)? = nil,
+                                  _ decode: @escaping @Sendable (JSONRecord) throws -> T,
                                   _ body: (T) throws -> Void) throws {
         Self.seedHashOnce
         var batch = LineBatch()
         let workers = max(1, min(System.activeProcessorCount, 8))
+        func deliver(_ batch: LineBatch) throws {
+            for result in Self.decode(batch, name: name, workers: workers, decode) {
+                do {
+                    try body(result.get())
+                } catch let error as DataError where skip != nil {
+                    skip!(error)
+                }
+            }
+        }
         try forEachLine { bytes, line in
             batch.append(bytes, line: line)
             if batch.count == Self.batchSize {
-                try Self.decode(batch, name: name, workers: workers, decode).forEach { try body($0.get()) }
+                try deliver(batch)
                 batch = LineBatch()
             }
         }
-        if batch.count > 0 {
-            try Self.decode(batch, name: name, workers: workers, decode).forEach { try body($0.get()) }
-        }
+        if batch.count > 0 { try deliver(batch) }
     }
 
     /// jansson seeds its object hash function on first use; doing it before any thread

@@ -185,26 +185,49 @@ public struct RoutingJob: Sendable {
         // external vectors, id) is embedded once and shares one feature row.
         var rows: [String: Int32] = [:]
         var logged = Set<[String]>()
-        try JSONLReader(path: queriesPath).forEach(skippingBadLines: keepGoing ? { skipped.append($0) } : nil) { record in
-            let userID = try record.string("user")
-            let text = try record.string("query")
-            let taskID = try record.string("task")
-            let queryID = try record.optionalString("query_id") ?? "line-\(record.location.line)"
-            guard let task = data.taskIndex(taskID) else { throw record.error("task", "unknown task \"\(taskID)\"") }
-            let known = data.userIndex(userID, adding: false)
-            guard known != nil || allowUnknownUsers else {
-                throw record.error("user", "unknown user \"\(userID)\": give a few of their interactions with --support, or --allow-unknown-users")
+        try JSONLReader(path: queriesPath).forEachDecoded(skippingBadLines: keepGoing ? { skipped.append($0) } : nil,
+                                                          { try RouteRequest($0) }) { request in
+            guard let task = data.taskIndex(request.task) else {
+                throw request.error("task", "unknown task \"\(request.task)\"")
             }
-            guard !record.has("llm") || logged.insert([userID, queryID]).inserted else { return }
-            let user = known ?? data.userIndex(userID, adding: true)!
-            let key = embedder.external == nil ? text : queryID
-            let row = try rows[key] ?? data.appendQueryRow(embedder.embed(id: queryID, text: text))
+            let known = data.userIndex(request.user, adding: false)
+            guard known != nil || allowUnknownUsers else {
+                throw request.error("user", "unknown user \"\(request.user)\": give a few of their interactions with --support, or --allow-unknown-users")
+            }
+            guard !request.isLogged || logged.insert([request.user, request.queryID]).inserted else { return }
+            let user = known ?? data.userIndex(request.user, adding: true)!
+            let key = embedder.external == nil ? request.text : request.queryID
+            let row = try rows[key] ?? data.appendQueryRow(embedder.embed(id: request.queryID, text: request.text))
             rows[key] = row
             let edges = (0..<data.llmIDs.count).map { RoutingData.CandidateEdge(llm: Int32($0)) }
             targets.append(data.nodeCount)
-            data.appendNode(user: user, task: Int32(task), queryRow: row, split: .test, queryID: queryID, observed: false, edges: edges)
+            data.appendNode(user: user, task: Int32(task), queryRow: row, split: .test, queryID: request.queryID, observed: false, edges: edges)
         }
         return (targets, skipped)
+    }
+}
+
+/// One line of pr-route's input: a query to route, or an interactions log line (with an
+/// `llm`), which asks for the route of its (user, query).
+private struct RouteRequest {
+    let user: String
+    let text: String
+    let task: String
+    let queryID: String
+    let isLogged: Bool
+    let location: SourceLocation
+
+    init(_ record: JSONRecord) throws {
+        user = try record.string("user")
+        text = try record.string("query")
+        task = try record.string("task")
+        queryID = try record.optionalString("query_id") ?? "line-\(record.location.line)"
+        isLogged = record.has("llm")
+        location = record.location
+    }
+
+    func error(_ field: String, _ message: String) -> DataError {
+        DataError(message, at: location, field: field)
     }
 }
 
