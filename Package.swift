@@ -28,15 +28,22 @@ let package = Package(
             name: "PRouterKit",
             dependencies: ["CJansson", "CMalloc", "COpenBLAS"]
         ),
+        // The judge's HTTP client (URLSession), apart so that only pr-sim loads Foundation's
+        // networking stack: it costs every other tool about 20 ms of start-up.
+        .target(
+            name: "PRouterHTTP",
+            dependencies: ["PRouterKit"]
+        ),
         .testTarget(
             name: "PRouterKitTests",
-            dependencies: ["PRouterKit"]
+            dependencies: ["PRouterKit", "PRouterHTTP"]
         ),
     ] + tools.map {
         .executableTarget(
             name: $0,
             dependencies: [
                 "PRouterKit",
+            ] + ($0 == "pr-sim" ? ["PRouterHTTP"] : []) + [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PRouterHTTP
 import PRouterKit
 
 extension PRSim {
@@ -144,8 +145,8 @@ extension PRSim {
                 let endpoint = try JudgeEndpoint(baseURL: baseURL, apiKey: ProcessInfo.processInfo.environment[apiKeyEnv],
                                                  keyVariable: apiKeyEnv, timeout: timeout)
                 let options = JudgeRunOptions(
-                    endpoint: endpoint, retry: RetryPolicy(attempts: retries, baseDelay: backoff, maxDelay: maxBackoff,
-                                                           parseRetries: parseRetries),
+                    endpoint: endpoint, transport: ChatCompletionsClient(endpoint: endpoint, connections: jobs),
+                    retry: RetryPolicy(attempts: retries, baseDelay: backoff, maxDelay: maxBackoff, parseRetries: parseRetries),
                     jobs: jobs, seed: seed, verbose: verbose)
                 let summary = try await job.send(options: options, outputPath: output, errorsPath: errorsPath,
                                                  diagnostics: { printError("pr-sim judge: \($0)") })

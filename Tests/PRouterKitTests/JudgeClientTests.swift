@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import Synchronization
 import Testing
+@testable import PRouterHTTP
 @testable import PRouterKit
 
 /// Judge runs against a stub OpenAI-compatible server on 127.0.0.1.
@@ -56,9 +57,10 @@ import Testing
 
     static func options(_ server: StubServer, jobs: Int = 2, timeout: Double = 5, attempts: Int = 4,
                         key: String? = key) throws -> JudgeRunOptions {
-        JudgeRunOptions(endpoint: try JudgeEndpoint(baseURL: server.baseURL, apiKey: key, keyVariable: "TEST_KEY", timeout: timeout),
-                        retry: RetryPolicy(attempts: attempts, baseDelay: 0.01, maxDelay: 0.05, parseRetries: 1),
-                        jobs: jobs, seed: 1, verbose: true)
+        let endpoint = try JudgeEndpoint(baseURL: server.baseURL, apiKey: key, keyVariable: "TEST_KEY", timeout: timeout)
+        return JudgeRunOptions(endpoint: endpoint, transport: ChatCompletionsClient(endpoint: endpoint, connections: jobs),
+                               retry: RetryPolicy(attempts: attempts, baseDelay: 0.01, maxDelay: 0.05, parseRetries: 1),
+                               jobs: jobs, seed: 1, verbose: true)
     }
 
     static func run(_ world: World, _ server: StubServer, options: JudgeRunOptions? = nil,
@@ -362,7 +364,7 @@ import Testing
 
     @Test func endpointAddresses() throws {
         func url(_ base: String) throws -> String {
-            try JudgeEndpoint(baseURL: base, apiKey: "", keyVariable: "K", timeout: 1).url.absoluteString
+            try JudgeEndpoint(baseURL: base, apiKey: "", keyVariable: "K", timeout: 1).url
         }
         #expect(try url("https://api.example.com") == "https://api.example.com/v1/chat/completions")
         #expect(try url("http://127.0.0.1:8000/v1/") == "http://127.0.0.1:8000/v1/chat/completions")
@@ -373,12 +375,12 @@ import Testing
 
     @Test func chatCompletionParsing() {
         let ok = #"{"choices":[{"message":{"role":"assistant","content":"Best response: 2"}}],"usage":{"prompt_tokens":12,"completion_tokens":3}}"#
-        #expect(ChatCompletionsClient.parseCompletion(Data(ok.utf8), source: "s") == .reply("Best response: 2", TokenUsage(prompt: 12, completion: 3)))
-        guard case .malformed = ChatCompletionsClient.parseCompletion(Data(#"{"choices":[]}"#.utf8), source: "s") else {
+        #expect(ChatOutcome.parseCompletion(Array(ok.utf8), source: "s") == .reply("Best response: 2", TokenUsage(prompt: 12, completion: 3)))
+        guard case .malformed = ChatOutcome.parseCompletion(Array(#"{"choices":[]}"#.utf8), source: "s") else {
             Issue.record("an empty choices array is not a completion")
             return
         }
-        guard case .malformed = ChatCompletionsClient.parseCompletion(Data("<html>".utf8), source: "s") else {
+        guard case .malformed = ChatOutcome.parseCompletion(Array("<html>".utf8), source: "s") else {
             Issue.record("HTML is not a completion")
             return
         }

@@ -1,6 +1,8 @@
 /// How a judge run talks to its endpoint.
 public struct JudgeRunOptions: Sendable {
     public var endpoint: JudgeEndpoint
+    /// What sends the requests (``ChatCompletionsClient`` of `PRouterHTTP` for a real endpoint).
+    public var transport: any ChatTransport
     public var retry: RetryPolicy
     /// Requests in flight at once.
     public var jobs: Int
@@ -9,8 +11,9 @@ public struct JudgeRunOptions: Sendable {
     /// Report every retry on stderr.
     public var verbose: Bool
 
-    public init(endpoint: JudgeEndpoint, retry: RetryPolicy, jobs: Int, seed: UInt64, verbose: Bool) {
+    public init(endpoint: JudgeEndpoint, transport: any ChatTransport, retry: RetryPolicy, jobs: Int, seed: UInt64, verbose: Bool) {
         self.endpoint = endpoint
+        self.transport = transport
         self.retry = retry
         self.jobs = jobs
         self.seed = seed
@@ -49,7 +52,7 @@ public struct JudgeRunSummary: Sendable, Equatable {
 /// endpoint still failing after every try ends the run with a ``ServiceError``, after
 /// writing every verdict already settled.
 struct JudgeRunner: Sendable {
-    let client: ChatCompletionsClient
+    let client: any ChatTransport
     let options: JudgeRunOptions
     let diagnostics: @Sendable (String) -> Void
     private let gate: RateGate
@@ -58,7 +61,7 @@ struct JudgeRunner: Sendable {
         self.options = options
         gate = RateGate(jobs: options.jobs)
         self.diagnostics = diagnostics
-        client = ChatCompletionsClient(endpoint: options.endpoint, connections: options.jobs)
+        client = options.transport
     }
 
     /// The settled fate of one request.
@@ -213,7 +216,7 @@ struct JudgeRunner: Sendable {
                 retryAfter = after
             case .transport(let reason, let retryable):
                 guard retryable else {
-                    verdict.kind = .fatal(ServiceError("\(options.endpoint.url.absoluteString): \(reason)", status: .unavailable))
+                    verdict.kind = .fatal(ServiceError("\(options.endpoint.url): \(reason)", status: .unavailable))
                     return verdict
                 }
                 problem = reason
@@ -232,7 +235,7 @@ struct JudgeRunner: Sendable {
             failures += 1
             guard failures < policy.attempts else {
                 verdict.kind = .fatal(ServiceError(
-                    "\(options.endpoint.url.absoluteString): \(problem), \(failures) tries for \(name); stopping "
+                    "\(options.endpoint.url): \(problem), \(failures) tries for \(name); stopping "
                         + "(every label settled so far is written: run again to resume)", status: .temporaryFailure))
                 return verdict
             }
@@ -246,7 +249,7 @@ struct JudgeRunner: Sendable {
 
     /// The error that ends the run for statuses no retry can mend: a refused key or a wrong address.
     private func refusal(_ code: Int, detail: String, model: String) -> ServiceError? {
-        let url = options.endpoint.url.absoluteString
+        let url = options.endpoint.url
         let variable = options.endpoint.keyVariable
         switch code {
         case 401, 403:

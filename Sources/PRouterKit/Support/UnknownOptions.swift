@@ -8,7 +8,7 @@ public func firstUnknownOption<S: Sequence>(_ arguments: S, help: String) -> Str
     // swift-argument-parser's own: help, version, the manual and completion generators.
     var known: Set<Substring> = ["--help", "--version", "--experimental-dump-help", "--generate-completion-script"]
     var rest = Substring(help)
-    while let start = rest.range(of: "--") {
+    while let start = rest.firstRange(of: "--") {
         let name = rest[start.lowerBound...].prefix { $0 == "-" || $0.isLetter || $0.isNumber }
         if name.count > 2 { known.insert(name) }
         rest = rest[start.upperBound...]
