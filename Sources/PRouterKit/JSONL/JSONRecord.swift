@@ -24,6 +24,18 @@ public struct JSONRecord {
         return cjansson_type(value) != Int32(JSON_NULL.rawValue)
     }
 
+    /// The object's keys, in document order (jansson keeps insertion order).
+    public var keys: [String] {
+        var keys: [String] = []
+        let json = UnsafeMutablePointer<json_t>(object)
+        var iterator = json_object_iter(json)
+        while let current = iterator {
+            keys.append(String(cString: json_object_iter_key(current)))
+            iterator = json_object_iter_next(json, current)
+        }
+        return keys
+    }
+
     /// The value at `key` or nil when absent or `null`.
     private func value(_ key: String) -> OpaquePointer? {
         guard let value = json_object_get(UnsafePointer(object), key),
@@ -90,6 +102,12 @@ public struct JSONRecord {
         }
         let number = Int(json_integer_value(UnsafePointer(value)))
         guard number >= minimum else { throw wrongType(key, "an integer >= \(minimum)", value) }
+        return number
+    }
+
+    /// A required integer of at least `minimum`.
+    public func integer(_ key: String, minimum: Int = 0) throws -> Int {
+        guard let number = try optionalInteger(key, minimum: minimum) else { throw error(key, "missing") }
         return number
     }
 

@@ -1,0 +1,176 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import COpenBLAS
+
+/// Inference of a BERT encoder (post-layer-norm, GELU, absolute positions) on OpenBLAS,
+/// reading its weights in place from a memory-mapped safetensors file. Every projection
+/// is one sgemm over all the tokens of a batch; attention is two sgemms per sequence and
+/// head. A batch is padded to its longest sequence and padded keys are masked out.
+struct BertEncoder: @unchecked Sendable {
+    /// The sizes of the model.
+    struct Shape: Equatable {
+        var vocabulary = 30522
+        var hidden = 384
+        var heads = 12
+        var intermediate = 1536
+        var layers = 6
+        var positions = 512
+        var layerNormEpsilon: Float = 1e-12
+    }
+
+    /// One weight matrix (`[out, in]`, as PyTorch stores it) and its bias.
+    private struct Linear {
+        let weight: UnsafeBufferPointer<Float>
+        let bias: UnsafeBufferPointer<Float>
+        let outputs: Int
+        let inputs: Int
+
+        init(_ file: SafeTensors, _ name: String, outputs: Int, inputs: Int) throws {
+            weight = try file.floats(name + ".weight", shape: [outputs, inputs])
+            bias = try file.floats(name + ".bias", shape: [outputs])
+            (self.outputs, self.inputs) = (outputs, inputs)
+        }
+
+        /// `x · Wᵀ + b` for `rows` rows of `x`.
+        func callAsFunction(_ x: [Float], rows: Int) -> [Float] {
+            var y = [Float](unsafeUninitializedCapacity: rows * outputs) { buffer, count in
+                for row in 0..<rows { UnsafeMutableBufferPointer(rebasing: buffer[row * outputs..<(row + 1) * outputs]).update(fromContentsOf: bias) }
+                count = rows * outputs
+            }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs),
+                        1, x, Int32(inputs), weight.baseAddress, Int32(inputs), 1, &y, Int32(outputs))
+            return y
+        }
+    }
+
+    private struct LayerNorm {
+        let gamma: UnsafeBufferPointer<Float>
+        let beta: UnsafeBufferPointer<Float>
+        let epsilon: Float
+
+        init(_ file: SafeTensors, _ name: String, width: Int, epsilon: Float) throws {
+            gamma = try file.floats(name + ".weight", shape: [width])
+            beta = try file.floats(name + ".bias", shape: [width])
+            self.epsilon = epsilon
+        }
+
+        /// Normalizes each row of `x` in place.
+        func apply(_ x: inout [Float]) {
+            let width = gamma.count
+            for start in stride(from: 0, to: x.count, by: width) {
+                var mean: Float = 0
+                for i in start..<start + width { mean += x[i] }
+                mean /= Float(width)
+                var variance: Float = 0
+                for i in start..<start + width { variance += (x[i] - mean) * (x[i] - mean) }
+                let scale = 1 / (variance / Float(width) + epsilon).squareRoot()
+                for i in 0..<width { x[start + i] = (x[start + i] - mean) * scale * gamma[i] + beta[i] }
+            }
+        }
+    }
+
+    private struct Layer {
+        let query, key, value, attentionOutput, intermediate, output: Linear
+        let attentionNorm, outputNorm: LayerNorm
+    }
+
+    let shape: Shape
+    private let file: SafeTensors
+    private let words, positions, tokenTypes: UnsafeBufferPointer<Float>
+    private let embeddingNorm: LayerNorm
+    private let layers: [Layer]
+
+    /// The encoder whose weights `file` holds under the Hugging Face `BertModel` names.
+    init(file: SafeTensors, shape: Shape = Shape()) throws {
+        self.file = file
+        self.shape = shape
+        let (h, eps) = (shape.hidden, shape.layerNormEpsilon)
+        words = try file.floats("embeddings.word_embeddings.weight", shape: [shape.vocabulary, h])
+        positions = try file.floats("embeddings.position_embeddings.weight", shape: [shape.positions, h])
+        tokenTypes = try file.floats("embeddings.token_type_embeddings.weight", shape: [2, h])
+        embeddingNorm = try LayerNorm(file, "embeddings.LayerNorm", width: h, epsilon: eps)
+        layers = try (0..<shape.layers).map { index in
+            let prefix = "encoder.layer.\(index)."
+            return Layer(query: try Linear(file, prefix + "attention.self.query", outputs: h, inputs: h),
+                         key: try Linear(file, prefix + "attention.self.key", outputs: h, inputs: h),
+                         value: try Linear(file, prefix + "attention.self.value", outputs: h, inputs: h),
+                         attentionOutput: try Linear(file, prefix + "attention.output.dense", outputs: h, inputs: h),
+                         intermediate: try Linear(file, prefix + "intermediate.dense", outputs: shape.intermediate, inputs: h),
+                         output: try Linear(file, prefix + "output.dense", outputs: h, inputs: shape.intermediate),
+                         attentionNorm: try LayerNorm(file, prefix + "attention.output.LayerNorm", width: h, epsilon: eps),
+                         outputNorm: try LayerNorm(file, prefix + "output.LayerNorm", width: h, epsilon: eps))
+        }
+    }
+
+    /// The last hidden states of `sequences` (token ids, each at most `positions` long,
+    /// none empty), padded to the longest: `sequences.count x length x hidden`, row-major.
+    func hiddenStates(_ sequences: [[Int32]]) -> (states: [Float], length: Int) {
+        let h = shape.hidden
+        let length = sequences.map(\.count).max() ?? 0
+        let rows = sequences.count * length
+        var x = [Float](repeating: 0, count: rows * h)
+        for (s, ids) in sequences.enumerated() {
+            for position in 0..<length {
+                let id = position < ids.count ? Int(ids[position]) : 0
+                let row = (s * length + position) * h
+                for i in 0..<h { x[row + i] = words[id * h + i] + positions[position * h + i] + tokenTypes[i] }
+            }
+        }
+        embeddingNorm.apply(&x)
+        for layer in layers {
+            var attended = layer.attentionOutput(attention(layer, x, sequences: sequences, length: length), rows: rows)
+            for i in attended.indices { attended[i] += x[i] }
+            layer.attentionNorm.apply(&attended)
+            var inner = layer.intermediate(attended, rows: rows)
+            for i in inner.indices { inner[i] = 0.5 * inner[i] * (1 + erff(inner[i] * 0.70710677)) }
+            x = layer.output(inner, rows: rows)
+            for i in x.indices { x[i] += attended[i] }
+            layer.outputNorm.apply(&x)
+        }
+        return (x, length)
+    }
+
+    /// Multi-head self-attention of every sequence over its own tokens (padding masked).
+    private func attention(_ layer: Layer, _ x: [Float], sequences: [[Int32]], length: Int) -> [Float] {
+        let (h, heads) = (shape.hidden, shape.heads)
+        let width = h / heads
+        let rows = sequences.count * length
+        let q = layer.query(x, rows: rows), k = layer.key(x, rows: rows), v = layer.value(x, rows: rows)
+        var context = [Float](repeating: 0, count: rows * h)
+        var scores = [Float](repeating: 0, count: length * length)
+        let scale = 1 / Float(width).squareRoot()
+        for (s, ids) in sequences.enumerated() {
+            let valid = ids.count
+            for head in 0..<heads {
+                let offset = s * length * h + head * width
+                q.withUnsafeBufferPointer { q in
+                    k.withUnsafeBufferPointer { k in
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(valid), Int32(valid), Int32(width),
+                                    scale, q.baseAddress! + offset, Int32(h), k.baseAddress! + offset, Int32(h),
+                                    0, &scores, Int32(valid))
+                    }
+                }
+                for row in 0..<valid {
+                    let start = row * valid
+                    var top = -Float.infinity
+                    for i in start..<start + valid { top = max(top, scores[i]) }
+                    var sum: Float = 0
+                    for i in start..<start + valid {
+                        scores[i] = expf(scores[i] - top)
+                        sum += scores[i]
+                    }
+                    for i in start..<start + valid { scores[i] /= sum }
+                }
+                v.withUnsafeBufferPointer { v in
+                    context.withUnsafeMutableBufferPointer { context in
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(valid), Int32(width), Int32(valid),
+                                    1, scores, Int32(valid), v.baseAddress! + offset, Int32(h),
+                                    0, context.baseAddress! + offset, Int32(h))
+                    }
+                }
+            }
+        }
+        return context
+    }
+}

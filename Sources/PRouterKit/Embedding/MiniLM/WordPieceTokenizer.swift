@@ -1,0 +1,163 @@
+@_spi(_Unicode) import Swift
+
+/// BERT's uncased WordPiece tokenizer, as Hugging Face `tokenizers` runs it for
+/// all-MiniLM-L6-v2 (`BertNormalizer`, `BertPreTokenizer`, `WordPiece`, `[CLS] A [SEP]`):
+///
+/// 1. clean: drop NUL, U+FFFD and other control or format characters; every whitespace
+///    character becomes a space;
+/// 2. put spaces around CJK ideographs;
+/// 3. strip accents: canonical decomposition (NFD), then drop nonspacing marks;
+/// 4. lower-case, character by character;
+/// 5. split on whitespace, and make every punctuation character a word of its own;
+/// 6. split each word greedily into the longest vocabulary pieces (`##` marks a piece
+///    that continues a word); a word with a piece not in the vocabulary, or longer than
+///    100 characters, is `[UNK]`.
+public struct WordPieceTokenizer: Sendable {
+    private let vocabulary: [String: Int32]
+    private let unknown: Int32
+    private let classifier: Int32
+    private let separator: Int32
+    private let continuation: String
+    private let maxCharactersPerWord: Int
+
+    /// Reads the vocabulary and settings of a `tokenizer.json`, which must describe this
+    /// kind of tokenizer (lower-casing BERT normalizer and WordPiece model).
+    public init(path: String) throws {
+        let bytes = try FileIO.readAll(path: path)
+        var vocabulary: [String: Int32] = [:]
+        var settings: (unknown: String, continuation: String, maxCharacters: Int) = ("", "", 0)
+        try bytes.withUnsafeBytes { raw in
+            try JSONLReader.parseObject(raw, at: SourceLocation(file: path, line: 1)) { root in
+                let normalizer = try root.object("normalizer")
+                guard try normalizer.string("type") == "BertNormalizer", try normalizer.bool("lowercase") else {
+                    throw normalizer.error("type", "expected a lower-casing BertNormalizer")
+                }
+                let model = try root.object("model")
+                guard try model.string("type") == "WordPiece" else { throw model.error("type", "expected a WordPiece model") }
+                settings = (try model.string("unk_token"), try model.string("continuing_subword_prefix"),
+                            try model.integer("max_input_chars_per_word", minimum: 1))
+                let vocab = try model.object("vocab")
+                for token in vocab.keys {
+                    vocabulary[token] = Int32(try vocab.integer(token))
+                }
+            }
+        }
+        func id(_ token: String) throws -> Int32 {
+            guard let id = vocabulary[token] else { throw DataError("\(path): the vocabulary has no \(token) token") }
+            return id
+        }
+        self.vocabulary = vocabulary
+        unknown = try id(settings.unknown)
+        classifier = try id("[CLS]")
+        separator = try id("[SEP]")
+        continuation = settings.continuation
+        maxCharactersPerWord = settings.maxCharacters
+    }
+
+    /// The token ids of `text`: `[CLS]`, at most `maxLength - 2` word pieces, `[SEP]`.
+    public func ids(_ text: String, maxLength: Int) -> [Int32] {
+        var ids: [Int32] = [classifier]
+        let budget = max(0, maxLength - 2)
+        for word in Self.words(Self.normalized(text)) where ids.count <= budget {
+            ids += pieces(word)
+        }
+        return Array(ids.prefix(budget + 1)) + [separator]
+    }
+
+    /// Steps 1-4.
+    static func normalized(_ text: String) -> String {
+        var cleaned = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar.value == 0 || scalar.value == 0xFFFD || isControl(scalar) { continue }
+            if isWhitespace(scalar) {
+                cleaned.append(" ")
+            } else if isChineseCharacter(scalar) {
+                cleaned.append(" ")
+                cleaned.append(scalar)
+                cleaned.append(" ")
+            } else {
+                cleaned.append(scalar)
+            }
+        }
+        var result = String.UnicodeScalarView()
+        for scalar in String(cleaned)._nfd where scalar.properties.generalCategory != .nonspacingMark {
+            result.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+        }
+        return String(result)
+    }
+
+    /// Step 5: whitespace-separated words, each punctuation character a word of its own.
+    static func words(_ text: String) -> [[Unicode.Scalar]] {
+        var words: [[Unicode.Scalar]] = []
+        var current: [Unicode.Scalar] = []
+        for scalar in text.unicodeScalars {
+            if isWhitespace(scalar) || isPunctuation(scalar) {
+                if !current.isEmpty { words.append(current) }
+                current = []
+                if isPunctuation(scalar) { words.append([scalar]) }
+            } else {
+                current.append(scalar)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    /// Step 6 for one word.
+    func pieces(_ word: [Unicode.Scalar]) -> [Int32] {
+        guard word.count <= maxCharactersPerWord else { return [unknown] }
+        var pieces: [Int32] = []
+        var start = 0
+        while start < word.count {
+            var end = word.count
+            var found: Int32?
+            while start < end {
+                var piece = start > 0 ? continuation : ""
+                piece.unicodeScalars.append(contentsOf: word[start..<end])
+                if let id = vocabulary[piece] {
+                    found = id
+                    break
+                }
+                end -= 1
+            }
+            guard let found else { return [unknown] }
+            pieces.append(found)
+            start = end
+        }
+        return pieces
+    }
+
+    /// Tab, newline and carriage return count as whitespace, not control characters.
+    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar.properties.isWhitespace
+    }
+
+    /// General category C: control, format, surrogate, private use, unassigned.
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar == "\t" || scalar == "\n" || scalar == "\r" { return false }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .surrogate, .privateUse, .unassigned: return true
+        default: return false
+        }
+    }
+
+    /// ASCII punctuation (which includes symbols such as `$`, `+`, `^`) or general category P.
+    private static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        if (33...47).contains(v) || (58...64).contains(v) || (91...96).contains(v) || (123...126).contains(v) { return true }
+        switch scalar.properties.generalCategory {
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+             .initialPunctuation, .finalPunctuation, .otherPunctuation: return true
+        default: return false
+        }
+    }
+
+    /// The CJK Unified Ideographs blocks and their extensions and compatibility forms.
+    private static func isChineseCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF, 0x2A700...0x2B73F, 0x2B740...0x2B81F,
+             0x2B920...0x2CEAF, 0xF900...0xFAFF, 0x2F800...0x2FA1F: return true
+        default: return false
+        }
+    }
+}
