@@ -9,7 +9,7 @@ SHELLS      := bash zsh fish
 MANUAL_DATE := 2026-11-23
 RELEASE_BIN  = $(shell $(SWIFT) build -c release --show-bin-path)
 
-.PHONY: build test demo install generate check-generated bench bench-judge fuzz clean
+.PHONY: build test demo install generate check-generated bench bench-judge fuzz clean model
 
 build:
 	$(SWIFT) build -c release
@@ -22,6 +22,10 @@ test: check-generated
 # The full mutation fuzz run (10,000 cases; figures in BENCHMARKS.md).
 fuzz: build
 	python3 examples/fuzz/fuzz.py --bin "$(RELEASE_BIN)" --cases 10000 --seed 1
+
+# The all-MiniLM-L6-v2 model folder for `pr-embed --encoder minilm` (MODEL_DIR=... to choose where).
+model:
+	bash examples/fetch-model.sh $(MODEL_DIR)
 
 demo: build
 	bash examples/demo.sh "$(RELEASE_BIN)"

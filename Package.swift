@@ -36,7 +36,8 @@ let package = Package(
         ),
         .testTarget(
             name: "PRouterKitTests",
-            dependencies: ["PRouterKit", "PRouterHTTP"]
+            dependencies: ["PRouterKit", "PRouterHTTP"],
+            exclude: ["Fixtures"]
         ),
     ] + tools.map {
         .executableTarget(

@@ -165,7 +165,7 @@ _pr-embed() {
     local -a repeating_flags=()
     local -a non_repeating_flags=(--version -h --help)
     local -a repeating_options=()
-    local -a non_repeating_options=(--tasks --llms --dim --embeddings --output -o)
+    local -a non_repeating_options=(--tasks --llms --encoder --dim --model-dir --embeddings --output -o)
     __pr-embed_offer_flags_options 1
 
     # Offer option value completions
@@ -178,7 +178,15 @@ _pr-embed() {
         __pr-embed_add_completions -o plusdirs -fX '!*.@(jsonl)'
         return
         ;;
+    '--encoder')
+        __pr-embed_add_completions -W 'hashed'$'\n''minilm'
+        return
+        ;;
     '--dim')
+        return
+        ;;
+    '--model-dir')
+        __pr-embed_add_completions -d
         return
         ;;
     '--embeddings')

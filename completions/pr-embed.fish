@@ -20,7 +20,7 @@ function __pr-embed_parse_tokens -S
     set -l unparsed_tokens (__pr-embed_tokens -pc)
     switch $unparsed_tokens[1]
     case 'pr-embed'
-        __pr-embed_parse_subcommand 1 'tasks=' 'llms=' 'dim=' 'embeddings=' 'o/output=' 'version' 'h/help'
+        __pr-embed_parse_subcommand 1 'tasks=' 'llms=' 'encoder=' 'dim=' 'model-dir=' 'embeddings=' 'o/output=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __pr-embed_parse_subcommand -r 1 'version'
@@ -80,7 +80,9 @@ complete -c 'pr-embed' -f
 complete -c 'pr-embed' -n '__pr-embed_should_offer_completions_for_positional "pr-embed" -eq 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'prg\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-embed' -n '__pr-embed_should_offer_completions_for_flags_or_options "pr-embed" tasks' -l 'tasks' -d 'Task descriptions (tasks.jsonl).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-embed' -n '__pr-embed_should_offer_completions_for_flags_or_options "pr-embed" llms' -l 'llms' -d 'LLM descriptions and prices (llms.jsonl).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
-complete -c 'pr-embed' -n '__pr-embed_should_offer_completions_for_flags_or_options "pr-embed" dim' -l 'dim' -d 'Dimensions of the built-in encoder.' -rfka ''
+complete -c 'pr-embed' -n '__pr-embed_should_offer_completions_for_flags_or_options "pr-embed" encoder' -l 'encoder' -d 'The built-in encoder: hashed or minilm.' -rfka 'hashed minilm'
+complete -c 'pr-embed' -n '__pr-embed_should_offer_completions_for_flags_or_options "pr-embed" dim' -l 'dim' -d 'Dimensions of the hashed encoder.' -rfka ''
+complete -c 'pr-embed' -n '__pr-embed_should_offer_completions_for_flags_or_options "pr-embed" model-dir' -l 'model-dir' -d 'The all-MiniLM-L6-v2 model folder (make model).' -rfa '(__pr-embed_complete_directories)'
 complete -c 'pr-embed' -n '__pr-embed_should_offer_completions_for_flags_or_options "pr-embed" embeddings' -l 'embeddings' -d 'External vectors instead of the built-in encoder.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-embed' -n '__pr-embed_should_offer_completions_for_flags_or_options "pr-embed" o output' -l 'output' -s 'o' -d 'Write the embedded graph here instead of replacing the input.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'prg\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-embed' -n '__pr-embed_should_offer_completions_for_flags_or_options "pr-embed" version' -l 'version' -d 'Show the version.'

@@ -21,9 +21,14 @@ struct PREmbed: ParsableCommand {
             In a multi-turn graph (pr-build-graph --multi-turn) it embeds every turn's query, \
             every response text and every LLM; --tasks is not needed.
 
-            The built-in encoder needs no download: hashed word unigrams and bigrams and \
-            character trigrams, sublinear term frequency, signed hashing into --dim \
-            dimensions, L2-normalized; deterministic and fast. --embeddings uses vectors from \
+            The default encoder (--encoder hashed) needs no download: hashed word unigrams and \
+            bigrams and character trigrams, sublinear term frequency, signed hashing into --dim \
+            dimensions, L2-normalized; deterministic and fast. --encoder minilm runs the \
+            sentence encoder all-MiniLM-L6-v2 in-process (384 dimensions, no Python), from the \
+            model folder that `make model` installs (--model-dir, default \
+            $PROUTER_MODEL_DIR or ~/.cache/prouter/all-MiniLM-L6-v2); it tells apart what a \
+            text means rather than which words it shares, and pr-route embeds new queries \
+            with it too. --embeddings uses vectors from \
             any external encoder instead ({"kind":"query|task|llm|response","id":...,"vector":[...]} \
             lines, where a multi-turn graph's queries are "CONVERSATION#TURN" and its \
             responses "CONVERSATION#TURN/LLM"; see docs/EMBEDDINGS.md); pr-route then needs vectors for new queries too.
@@ -33,6 +38,7 @@ struct PREmbed: ParsableCommand {
 
             Examples:
               pr-embed --tasks tasks.jsonl --llms llms.jsonl graph.prg
+              pr-embed --encoder minilm --tasks tasks.jsonl --llms llms.jsonl graph.prg
               pr-embed --llms llms.jsonl --embeddings vectors.jsonl -o embedded.prg graph.prg
               pr-embed --llms llms.jsonl conversations.prg
 
@@ -50,8 +56,16 @@ struct PREmbed: ParsableCommand {
     @Option(help: ArgumentHelp("LLM descriptions and prices (llms.jsonl).", valueName: "file"), completion: .file(extensions: ["jsonl"]))
     var llms: String
 
-    @Option(help: "Dimensions of the built-in encoder.")
+    @Option(help: ArgumentHelp("The built-in encoder: hashed or minilm.", valueName: "name"),
+            completion: .list(BuiltInEncoder.choices))
+    var encoder: String = "hashed"
+
+    @Option(help: "Dimensions of the hashed encoder.")
     var dim: Int = 256
+
+    @Option(help: ArgumentHelp("The all-MiniLM-L6-v2 model folder (make model).", valueName: "dir"),
+            completion: .directory)
+    var modelDir: String?
 
     @Option(help: ArgumentHelp("External vectors instead of the built-in encoder.", valueName: "file"),
             completion: .file(extensions: ["jsonl"]))
@@ -63,14 +77,17 @@ struct PREmbed: ParsableCommand {
 
     func validate() throws {
         guard (1...4096).contains(dim) else { throw ValidationError("--dim must be in 1...4096") }
+        guard BuiltInEncoder.choices.contains(encoder) else {
+            throw ValidationError("--encoder must be \(BuiltInEncoder.choices.joined(separator: " or "))")
+        }
     }
 
     func run() throws {
-        let job = EmbeddingJob(graphPath: graph, outputPath: output, tasksPath: tasks, llmsPath: llms,
-                               dimension: dim, embeddingsPath: embeddings)
         let status = runTool("pr-embed") {
             try FileIO.checkOutput(output ?? graph)
-            try job.run()
+            let textEncoder = try BuiltInEncoder.named(embeddings == nil ? encoder : "hashed", dimension: dim, modelDirectory: modelDir)
+            try EmbeddingJob(graphPath: graph, outputPath: output, tasksPath: tasks, llmsPath: llms,
+                             encoder: textEncoder, embeddingsPath: embeddings).run()
         }
         if status != 0 { throw ExitCode(status) }
     }

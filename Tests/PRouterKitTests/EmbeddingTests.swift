@@ -28,7 +28,7 @@ import Testing
             + graph.llms.map { #"{"kind":"llm","id":"\#($0)","vector":[0,0,1]}"# }
         try scratch.file("v.jsonl", lines.joined(separator: "\n"))
         try EmbeddingJob(graphPath: scratch.path("g.prg"), outputPath: scratch.path("e.prg"), tasksPath: nil,
-                         llmsPath: scratch.path("llms.jsonl"), dimension: 8, embeddingsPath: scratch.path("v.jsonl")).run()
+                         llmsPath: scratch.path("llms.jsonl"), encoder: TextEncoder(dimension: 8), embeddingsPath: scratch.path("v.jsonl")).run()
         graph = try Graph.read(from: scratch.path("e.prg"))
         let features = try #require(graph.features)
         #expect(features.encoder == "external" && features.dimension == 3)
@@ -39,7 +39,7 @@ import Testing
         try scratch.file("short.jsonl", lines.dropLast().joined(separator: "\n"))
         #expect(errorMessage {
             try EmbeddingJob(graphPath: scratch.path("g.prg"), outputPath: nil, tasksPath: nil, llmsPath: scratch.path("llms.jsonl"),
-                             dimension: 8, embeddingsPath: scratch.path("short.jsonl")).run()
+                             encoder: TextEncoder(dimension: 8), embeddingsPath: scratch.path("short.jsonl")).run()
         } == #"short.jsonl: no vector for llm "large""#)
     }
 }

@@ -70,4 +70,13 @@ public enum BLAS {
     public static func setThreads(_ count: Int) {
         openblas_set_num_threads(Int32(max(1, count)))
     }
+
+    /// Runs `body` with OpenBLAS on one thread (for code that runs sgemm on several
+    /// threads of its own), then restores the previous count.
+    static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
+        let previous = Int(openblas_get_num_threads())
+        setThreads(1)
+        defer { setThreads(previous) }
+        return try body()
+    }
 }

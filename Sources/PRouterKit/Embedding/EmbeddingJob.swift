@@ -6,46 +6,49 @@ public struct EmbeddingJob: Sendable {
     public var outputPath: String?
     public var tasksPath: String?
     public var llmsPath: String
-    public var dimension: Int
+    /// The built-in encoder, used unless `embeddingsPath` is given.
+    public var encoder: any SentenceEncoder
     /// External vectors (`{"kind","id","vector"}` lines) instead of the built-in encoder.
     public var embeddingsPath: String?
 
     public init(graphPath: String, outputPath: String?, tasksPath: String?, llmsPath: String,
-                dimension: Int, embeddingsPath: String?) {
+                encoder: any SentenceEncoder, embeddingsPath: String?) {
         self.graphPath = graphPath
         self.outputPath = outputPath
         self.tasksPath = tasksPath
         self.llmsPath = llmsPath
-        self.dimension = dimension
+        self.encoder = encoder
         self.embeddingsPath = embeddingsPath
     }
 
     public func run() throws {
         let input = try GraphFile.read(from: graphPath)
         let llms = try Catalog.llms(llmsPath)
-        let embed: (Kind, String, () throws -> String) throws -> [Float]
+        // The vectors of items of one kind, by id (external) or from their texts (built in).
+        let vectors: (Kind, [String], (Int) throws -> String) throws -> [[Float]]
         let encoderName: String
         let width: Int
         if let embeddingsPath {
-            let vectors = try ExternalEmbeddings(path: embeddingsPath)
+            let external = try ExternalEmbeddings(path: embeddingsPath)
             encoderName = "external"
-            width = vectors.dimension
-            embed = { kind, id, _ in try vectors.vector(kind, id) }
+            width = external.dimension
+            vectors = { kind, ids, _ in try ids.map { try external.vector(kind, $0) } }
         } else {
-            let encoder = TextEncoder(dimension: dimension)
             encoderName = encoder.name
-            width = dimension
-            embed = { _, _, text in encoder.encode(try text()) }
+            width = encoder.dimension
+            vectors = { [encoder] _, ids, text in encoder.encode(try ids.indices.map(text)) }
         }
-        func rows(_ ids: [String], _ row: (Int, String) throws -> [Float]) throws -> Matrix {
-            let data = try ids.enumerated().flatMap { try row($0.offset, $0.element) }
+        func rows(_ kind: Kind, _ ids: [String], extra: (Int) throws -> [Float] = { _ in [] },
+                  text: (Int) throws -> String) throws -> Matrix {
+            let data = try zip(ids.indices, try vectors(kind, ids, text)).flatMap { try $0.1 + extra($0.0) }
             return Matrix(rows: ids.count, cols: ids.isEmpty ? width : data.count / ids.count, data: data)
         }
         func llmRows(_ ids: [String]) throws -> Matrix {
-            try rows(ids) { _, llm in
-                guard let spec = llms[llm] else { throw DataError("LLM \"\(llm)\" of the graph is not in \(llmsPath)") }
-                return try embed(.llm, llm) { spec.description } + NodeFeatures.llmProfile(spec)
+            func spec(_ index: Int) throws -> LLMSpec {
+                guard let spec = llms[ids[index]] else { throw DataError("LLM \"\(ids[index])\" of the graph is not in \(llmsPath)") }
+                return spec
             }
+            return try rows(.llm, ids, extra: { NodeFeatures.llmProfile(try spec($0)) }, text: { try spec($0).description })
         }
         var graph: Graph
         switch input {
@@ -54,8 +57,8 @@ public struct EmbeddingJob: Sendable {
             let responseIDs = conversations.responseTurn.indices.map { "\(turnIDs[Int(conversations.responseTurn[$0])])/\(conversations.llms[Int(conversations.responseLLM[$0])])" }
             conversations.features = ConversationFeatures(
                 encoder: encoderName, dimension: width,
-                query: try rows(turnIDs) { index, id in try embed(.query, id) { conversations.queryTexts[index] } },
-                response: try rows(responseIDs) { index, id in try embed(.response, id) { conversations.responseTexts[index] } },
+                query: try rows(.query, turnIDs) { conversations.queryTexts[$0] },
+                response: try rows(.response, responseIDs) { conversations.responseTexts[$0] },
                 llm: try llmRows(conversations.llms))
             try conversations.write(to: outputPath ?? graphPath)
             return
@@ -65,14 +68,12 @@ public struct EmbeddingJob: Sendable {
         let tasks = try tasksPath.map { path in
             Dictionary(uniqueKeysWithValues: try Catalog.tasks(path).map { ($0.task, $0) })
         }
-        let taskMatrix = try rows(graph.tasks) { _, task in
-            try embed(.task, task) {
-                guard let tasks else { throw UsageError("give --tasks tasks.jsonl to embed task descriptions") }
-                guard let spec = tasks[task] else { throw DataError("task \"\(task)\" of the graph is not in \(tasksPath!)") }
-                return spec.description
-            }
+        let taskMatrix = try rows(.task, graph.tasks) { index in
+            guard let tasks else { throw UsageError("give --tasks tasks.jsonl to embed task descriptions") }
+            guard let spec = tasks[graph.tasks[index]] else { throw DataError("task \"\(graph.tasks[index])\" of the graph is not in \(tasksPath!)") }
+            return spec.description
         }
-        let queryMatrix = try rows(graph.queryIDs) { index, id in try embed(.query, id) { graph.queryTexts[index] } }
+        let queryMatrix = try rows(.query, graph.queryIDs) { graph.queryTexts[$0] }
         graph.features = NodeFeatures(encoder: encoderName, dimension: width, task: taskMatrix, query: queryMatrix,
                                       llm: try llmRows(graph.llms))
         try graph.write(to: outputPath ?? graphPath)

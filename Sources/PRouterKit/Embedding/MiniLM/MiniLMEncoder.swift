@@ -67,9 +67,11 @@ public struct MiniLMEncoder: Sendable {
         let results = ResultSlots<[[Float]]>(count: batches.count)
         let work = batches
         let workers = max(1, min(System.activeProcessorCount, 8))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for batch in stride(from: worker, to: work.count, by: workers) {
-                results.set(batch, pooled(work[batch].map { ids[$0] }))
+        BLAS.singleThreaded {
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for batch in stride(from: worker, to: work.count, by: workers) {
+                    results.set(batch, pooled(work[batch].map { ids[$0] }))
+                }
             }
         }
         var vectors = [[Float]](repeating: [], count: texts.count)

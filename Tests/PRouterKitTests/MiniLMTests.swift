@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+@testable import PRouterKit
+
+/// The built-in all-MiniLM-L6-v2 against sentence-transformers' own output
+/// (`examples/minilm-reference.py`, stored in Fixtures/minilm-reference.jsonl).
+struct MiniLMTests {
+    /// One fixture line: a text, the reference tokenizer's ids and sentence-transformers' vector.
+    struct Reference {
+        let text: String
+        let ids: [Int32]
+        let vector: [Float]
+    }
+
+    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/minilm-reference.jsonl").path
+
+    static func references() throws -> [Reference] {
+        try JSONLReader(path: fixture).decodeAll { record in
+            let half = Data(base64Encoded: try record.string("vector_f16"))!
+            let vector = half.withUnsafeBytes { raw in raw.bindMemory(to: Float16.self).map { Float($0) } }
+            return Reference(text: try record.optionalString("text", allowEmpty: true) ?? "",
+                             ids: try record.numberArray("ids").map { Int32($0) }, vector: vector)
+        }
+    }
+
+    /// The installed model (`make model`), or nil with a note saying why the test is skipped.
+    static func encoder() throws -> MiniLMEncoder? {
+        let directory = MiniLMEncoder.defaultDirectory
+        guard FileManager.default.fileExists(atPath: directory + "/model.safetensors") else {
+            print("MiniLMTests: skipped: no model in \(directory) (run `make model`, or set PROUTER_MODEL_DIR)")
+            return nil
+        }
+        return try MiniLMEncoder(directory: directory)
+    }
+
+    @Test func fixtureIsVaried() throws {
+        let references = try Self.references()
+        #expect(references.count >= 200)
+        #expect(references.contains { $0.text.isEmpty })
+        #expect(references.contains { $0.ids.count == MiniLMEncoder.maxTokens })  // truncated
+        #expect(references.contains { $0.ids.contains(100) })  // [UNK]
+        #expect(references.contains { $0.text.unicodeScalars.contains { $0.value > 0xFFFF } })
+        #expect(references.allSatisfy { $0.vector.count == MiniLMEncoder.dimension })
+    }
+
+    @Test func tokenIDsEqualTheReferenceTokenizers() throws {
+        guard let encoder = try Self.encoder() else { return }
+        for reference in try Self.references() {
+            #expect(encoder.tokenIDs(reference.text) == reference.ids, "\(reference.text.debugDescription)")
+        }
+    }
+
+    @Test func vectorsMatchSentenceTransformers() throws {
+        guard let encoder = try Self.encoder() else { return }
+        let references = try Self.references()
+        let vectors = encoder.encode(references.map(\.text))
+        var worst: Float = 1
+        for (reference, vector) in zip(references, vectors) {
+            let cosine = zip(reference.vector, vector).reduce(0) { $0 + $1.0 * $1.1 }
+                / (reference.vector.reduce(0) { $0 + $1 * $1 }.squareRoot() * vector.reduce(0) { $0 + $1 * $1 }.squareRoot())
+            worst = min(worst, cosine)
+            #expect(cosine >= 0.9999, "\(reference.text.debugDescription): cosine \(cosine)")
+            #expect(abs(vector.reduce(0) { $0 + $1 * $1 } - 1) < 1e-4)
+        }
+        print("MiniLMTests: worst cosine to sentence-transformers over \(references.count) texts: \(worst)")
+        // A batch's padding does not change a text's vector.
+        let alone = encoder.encode([references[5].text])[0]
+        #expect(zip(alone, vectors[5]).allSatisfy { abs($0 - $1) < 1e-5 })
+    }
+
+    @Test func missingModelNamesTheFetchCommand() throws {
+        let scratch = try Scratch()
+        let message = errorMessage { _ = try MiniLMEncoder(directory: scratch.path("nowhere")) }
+        #expect(message?.contains("make model") == true)
+        #expect(message?.contains("nowhere: no all-MiniLM-L6-v2 model here") == true)
+    }
+
+    @Test func sha256KnownAnswers() {
+        #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        // Two blocks of padding (56 bytes of message) and a multi-block message.
+        #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(SHA256.hex([UInt8](repeating: 0x61, count: 1000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+}
