@@ -165,7 +165,7 @@ _pr-route() {
     local -a repeating_flags=()
     local -a non_repeating_flags=(--allow-unknown-users --every-turn --line-buffered --keep-going --version -h --help)
     local -a repeating_options=()
-    local -a non_repeating_options=(--graph --weights --split --support --llms --embeddings --threads --output -o --errors)
+    local -a non_repeating_options=(--graph --weights --split --support --llms --embeddings --threads --model-dir --output -o --errors)
     __pr-route_offer_flags_options 1
 
     # Offer option value completions
@@ -195,6 +195,10 @@ _pr-route() {
         return
         ;;
     '--threads')
+        return
+        ;;
+    '--model-dir')
+        __pr-route_add_completions -d
         return
         ;;
     '--output'|'-o')

@@ -20,7 +20,7 @@ function __pr-route_parse_tokens -S
     set -l unparsed_tokens (__pr-route_tokens -pc)
     switch $unparsed_tokens[1]
     case 'pr-route'
-        __pr-route_parse_subcommand 1 'graph=' 'weights=' 'split=' 'support=' 'llms=' 'embeddings=' 'allow-unknown-users' 'every-turn' 'threads=' 'o/output=' 'line-buffered' 'keep-going' 'errors=' 'version' 'h/help'
+        __pr-route_parse_subcommand 1 'graph=' 'weights=' 'split=' 'support=' 'llms=' 'embeddings=' 'allow-unknown-users' 'every-turn' 'threads=' 'model-dir=' 'o/output=' 'line-buffered' 'keep-going' 'errors=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __pr-route_parse_subcommand -r 1 'version'
@@ -87,6 +87,7 @@ complete -c 'pr-route' -n '__pr-route_should_offer_completions_for_flags_or_opti
 complete -c 'pr-route' -n '__pr-route_should_offer_completions_for_flags_or_options "pr-route" allow-unknown-users' -l 'allow-unknown-users' -d 'Route users without observed interactions with an empty profile instead of failing.'
 complete -c 'pr-route' -n '__pr-route_should_offer_completions_for_flags_or_options "pr-route" every-turn' -l 'every-turn' -d 'With a gmt model, route every input turn given the turns before it, not just each conversation\'s last.'
 complete -c 'pr-route' -n '__pr-route_should_offer_completions_for_flags_or_options "pr-route" threads' -l 'threads' -d 'OpenBLAS threads.' -rfka ''
+complete -c 'pr-route' -n '__pr-route_should_offer_completions_for_flags_or_options "pr-route" model-dir' -l 'model-dir' -d 'The all-MiniLM-L6-v2 model folder, for a graph embedded with --encoder minilm.' -rfa '(__pr-route_complete_directories)'
 complete -c 'pr-route' -n '__pr-route_should_offer_completions_for_flags_or_options "pr-route" o output' -l 'output' -s 'o' -d 'Write to this file (atomically) instead of standard output.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-route' -n '__pr-route_should_offer_completions_for_flags_or_options "pr-route" line-buffered' -l 'line-buffered' -d 'Flush every line (the default when standard output is a terminal).'
 complete -c 'pr-route' -n '__pr-route_should_offer_completions_for_flags_or_options "pr-route" keep-going' -l 'keep-going' -d 'Route every good input line; skip bad ones, report them (see --errors) and exit 65 at the end.'

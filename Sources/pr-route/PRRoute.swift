@@ -88,6 +88,10 @@ struct PRRoute: ParsableCommand {
     @Option(help: "OpenBLAS threads.")
     var threads: Int = 1
 
+    @Option(help: ArgumentHelp("The all-MiniLM-L6-v2 model folder, for a graph embedded with --encoder minilm.", valueName: "dir"),
+            completion: .directory)
+    var modelDir: String?
+
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"),
             completion: .file(extensions: ["jsonl"]))
     var output: String?
@@ -116,6 +120,7 @@ struct PRRoute: ParsableCommand {
         job.everyTurn = everyTurn
         job.keepGoing = keepGoing
         job.errorsPath = errors
+        job.modelDirectory = modelDir
         let status = runTool("pr-route") {
             BLAS.setThreads(threads)
             if let errors { try FileIO.checkOutput(errors) }

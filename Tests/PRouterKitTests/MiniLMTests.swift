@@ -69,6 +69,26 @@ struct MiniLMTests {
         #expect(zip(alone, vectors[5]).allSatisfy { abs($0 - $1) < 1e-5 })
     }
 
+    @Test func embedTrainAndRouteWithMiniLM() throws {
+        guard try Self.encoder() != nil else { return }
+        let scratch = try Scratch()
+        try CommandLineTests.trainedWorld(scratch)  // hashed features first
+        let embed = try runTool("pr-embed", ["--encoder", "minilm", "--tasks", scratch.path("tasks.jsonl"), "--llms", scratch.path("llms.jsonl"),
+                                             "-o", scratch.path("m.prg"), scratch.path("g.prg")])
+        #expect(embed.status == 0, "\(embed.err)")
+        let info = try runTool("pr-build-graph", ["--info", scratch.path("m.prg")])
+        #expect(info.out.contains(#""features":{"encoder":"minilm-l6-v2","dimension":384,"llm_columns":387}"#))
+        #expect(try runTool("pr-train", ["-q", "--epochs", "3", "-o", scratch.path("m.prw"), scratch.path("m.prg")]).status == 0)
+        let arguments = ["--graph", scratch.path("m.prg"), "--weights", scratch.path("m.prw")]
+        let query = #"{"user":"sweep-1","query":"What is 7 times 8?","task":"math","query_id":"new-1"}"#
+        let routed = try runTool("pr-route", arguments, stdin: query)
+        #expect(routed.status == 0, "\(routed.err)")
+        #expect(try decodeLines(routed.out) { try $0.string("query_id") } == ["new-1"])
+        // The graph records the encoder: without the model, routing says how to get it.
+        let missing = try runTool("pr-route", arguments + ["--model-dir", scratch.path("none")], stdin: query)
+        #expect(missing.status == 64 && missing.err.contains("make model"))
+    }
+
     @Test func missingModelNamesTheFetchCommand() throws {
         let scratch = try Scratch()
         let message = errorMessage { _ = try MiniLMEncoder(directory: scratch.path("nowhere")) }

@@ -16,7 +16,8 @@ struct ConversationRoutingJob {
         if job.llmsPath != nil { throw UsageError("--llms (new LLMs) is not available with the gmt model") }
         let router = GMTRouter(model: trained.model, base: data.view(of: [.train, .validation]).graph, userIDs: graph.users)
         var support = data.support()
-        let embedder = try TurnEmbedder(features: data.features, embeddingsPath: job.embeddingsPath, llms: graph.llms)
+        let embedder = try TurnEmbedder(features: data.features, embeddingsPath: job.embeddingsPath, modelDirectory: job.modelDirectory,
+                                        llms: graph.llms)
         if let supportPath = job.supportPath {
             let log = try ConversationLog(path: supportPath)
             for conversation in log.conversations {
@@ -87,9 +88,9 @@ struct TurnEmbedder {
     let llms: [String]
     private let llmIndex: [String: Int32]
 
-    init(features: ConversationFeatures, embeddingsPath: String?, llms: [String]) throws {
+    init(features: ConversationFeatures, embeddingsPath: String?, modelDirectory: String?, llms: [String]) throws {
         text = try QueryEmbedder(encoder: features.encoder, dimension: features.dimension, embeddingsPath: embeddingsPath,
-                                 newItems: "turns (queries and responses)")
+                                 modelDirectory: modelDirectory, newItems: "turns (queries and responses)")
         self.llms = llms
         llmIndex = Dictionary(uniqueKeysWithValues: llms.enumerated().map { ($0.element, Int32($0.offset)) })
     }

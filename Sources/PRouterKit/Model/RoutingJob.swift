@@ -22,6 +22,9 @@ public struct RoutingJob: Sendable {
     /// `{"line","error"}` lines, else on standard error) instead of stopping at the first.
     public var keepGoing = false
     public var errorsPath: String?
+    /// The all-MiniLM-L6-v2 model folder, for a graph embedded with `--encoder minilm`
+    /// (nil: ``MiniLMEncoder/defaultDirectory``).
+    public var modelDirectory: String?
 
     public init(graphPath: String, weightsPath: String, split: Split?, queriesPath: String, supportPath: String?,
                 llmsPath: String?, embeddingsPath: String?, allowUnknownUsers: Bool) {
@@ -66,7 +69,7 @@ public struct RoutingJob: Sendable {
             throw DataError("\(weightsPath): trained on other node features than \(graphPath) has (run pr-embed as for training)")
         }
         let embedder = try QueryEmbedder(encoder: graph.features!.encoder, dimension: graph.features!.dimension,
-                                         embeddingsPath: embeddingsPath, newItems: "queries")
+                                         embeddingsPath: embeddingsPath, modelDirectory: modelDirectory, newItems: "queries")
         if let supportPath { try attachSupport(supportPath, to: &data, embedder: embedder) }
         if data.llmIDs.count > trained.llms.count, trained.model.config.kind == .mlp {
             throw UsageError("the mlp baseline has one output per trained LLM and cannot route to new LLMs")
@@ -185,6 +188,7 @@ public struct RoutingJob: Sendable {
         // external vectors, id) is embedded once and shares one feature row.
         var rows: [String: Int32] = [:]
         var logged = Set<[String]>()
+        var accepted: [(user: Int32, task: Int32, key: String, queryID: String)] = []
         try JSONLReader(path: queriesPath).forEachDecoded(skippingBadLines: keepGoing ? { skipped.append($0) } : nil,
                                                           { try RouteRequest($0) }) { request in
             guard let task = data.taskIndex(request.task) else {
@@ -197,11 +201,24 @@ public struct RoutingJob: Sendable {
             guard !request.isLogged || logged.insert([request.user, request.queryID]).inserted else { return }
             let user = known ?? data.userIndex(request.user, adding: true)!
             let key = embedder.external == nil ? request.text : request.queryID
-            let row = try rows[key] ?? data.appendQueryRow(embedder.embed(id: request.queryID, text: request.text))
-            rows[key] = row
-            let edges = (0..<data.llmIDs.count).map { RoutingData.CandidateEdge(llm: Int32($0)) }
+            if embedder.external != nil, rows[key] == nil {
+                rows[key] = try data.appendQueryRow(embedder.embed(id: request.queryID, text: request.text))
+            }
+            accepted.append((user, Int32(task), key, request.queryID))
+        }
+        // Built-in encoders embed the distinct new texts in one batch.
+        if let encoder = embedder.encoder {
+            var texts: [String] = []
+            for (_, _, key, _) in accepted where rows[key] == nil {
+                rows[key] = -1
+                texts.append(key)
+            }
+            for (text, vector) in zip(texts, encoder.encode(texts)) { rows[text] = try data.appendQueryRow(vector) }
+        }
+        let edges = (0..<data.llmIDs.count).map { RoutingData.CandidateEdge(llm: Int32($0)) }
+        for (user, task, key, queryID) in accepted {
             targets.append(data.nodeCount)
-            data.appendNode(user: user, task: Int32(task), queryRow: row, split: .test, queryID: request.queryID, observed: false, edges: edges)
+            data.appendNode(user: user, task: task, queryRow: rows[key]!, split: .test, queryID: queryID, observed: false, edges: edges)
         }
         return (targets, skipped)
     }
@@ -233,12 +250,12 @@ private struct RouteRequest {
 
 /// Embeds new query texts the way the graph's queries were embedded.
 struct QueryEmbedder {
-    let encoder: TextEncoder?
+    let encoder: (any SentenceEncoder)?
     let external: ExternalEmbeddings?
 
     /// Embeds like the graph's `encoder` did; with external vectors, `--embeddings` must
     /// hold vectors for the `newItems` (named in the error).
-    init(encoder name: String, dimension: Int, embeddingsPath: String?, newItems: String) throws {
+    init(encoder name: String, dimension: Int, embeddingsPath: String?, modelDirectory: String?, newItems: String) throws {
         if name == "external" {
             guard let embeddingsPath else {
                 throw UsageError("the graph was embedded with external vectors: give --embeddings with vectors for the new \(newItems)")
@@ -246,7 +263,7 @@ struct QueryEmbedder {
             external = try ExternalEmbeddings(path: embeddingsPath)
             encoder = nil
         } else {
-            encoder = TextEncoder(dimension: dimension)
+            encoder = try BuiltInEncoder.named(name, dimension: dimension, modelDirectory: modelDirectory)
             external = nil
         }
     }
@@ -254,12 +271,12 @@ struct QueryEmbedder {
     /// The vector of a new item of `kind`: looked up by `id`, or encoded from `text`.
     func embed(_ kind: EmbeddingJob.Kind = .query, id: String, text: String) throws -> [Float] {
         if let external { return try external.vector(kind, id) }
-        return encoder!.encode(text)
+        return encoder!.encode([text])[0]
     }
 
     /// The text part of a new LLM's features.
     func embedLLM(_ spec: LLMSpec) throws -> [Float] {
         if let external { return try external.vector(.llm, spec.llm) }
-        return encoder!.encode(spec.description)
+        return encoder!.encode([spec.description])[0]
     }
 }
