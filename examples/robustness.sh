@@ -8,7 +8,8 @@
 # the Oracle's reward (cost mode) or the accuracy (judge mode), on test queries no user
 # asked in training (split by query id).
 # Environment: BIN (tool directory), OUT (work directory), SEEDS ("0 1 2 3 4"),
-# MODELS ("personalized-anchored personalized mlp knn"), WORLDS (names below, default all).
+# MODELS ("personalized-anchored personalized mlp knn"), WORLDS (names below, default all),
+# ENCODER (pr-embed --encoder: hashed, the default, or minilm after `make model`).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$(cd "${BIN:-$(cd "$here/.." && swift build -c release --show-bin-path)}" && pwd)
@@ -62,7 +63,7 @@ for r in rows:
     fi
     pr-sim "${preferences[@]}" --llms "$dir/llms.jsonl" "$dir/responses.jsonl" >"$dir/interactions.jsonl"
     pr-build-graph --seed 7 -o "$dir/graph.prg" "$dir/interactions.jsonl"
-    pr-embed --tasks "$dir/tasks.jsonl" --llms "$dir/llms.jsonl" "$dir/graph.prg"
+    pr-embed --encoder "${ENCODER:-hashed}" --tasks "$dir/tasks.jsonl" --llms "$dir/llms.jsonl" "$dir/graph.prg"
     pr-build-graph --export-queries test "$dir/graph.prg" >"$dir/test-queries.jsonl"
     pr-eval --truth "$dir/interactions.jsonl" --queries "$dir/test-queries.jsonl" >"$dir/baselines.json"
     for model in $models; do
