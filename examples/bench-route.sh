@@ -37,21 +37,7 @@ PY
 # Throughput on the sweep graph.
 sweep_graph
 "$bin/pr-train" -q -o "$out/sweep.prw" "$out/sweep.prg"
-python3 - "$data/responses.jsonl" "$users" "$new_routes" >"$out/queries.jsonl" <<'PY'
-import json, sys
-seen, queries = set(), []
-for line in open(sys.argv[1]):
-    row = json.loads(line)
-    if row["query_id"] not in seen:
-        seen.add(row["query_id"])
-        queries.append((row["task"], row["query"]))
-users, count = int(sys.argv[2]), int(sys.argv[3])
-width = len(str(users))  # pr-sim --sweep pads user numbers to the same width
-for i in range(count):
-    task, text = queries[i % len(queries)]
-    print(json.dumps({"user": "sweep-%0*d" % (width, i % users + 1), "query_id": "new-%d" % i,
-                      "task": task, "query": text}))
-PY
+new_queries "$new_routes" >"$out/queries.jsonl"
 throughput() { # name command...: routes per second of the command, start-up included
     local name=$1; shift
     /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >"$out/routes.jsonl"

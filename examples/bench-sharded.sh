@@ -14,21 +14,7 @@ jobs=${JOBS:-$(nproc)}
 sweep_graph
 "$bin/pr-train" -q --model table -o "$out/table.prw" "$out/sweep.prg"
 # New queries: the example's query texts asked by the sweep's users, $routes lines.
-python3 - "$data/responses.jsonl" "$users" "$routes" >"$out/queries.jsonl" <<'PY'
-import json, sys
-seen, queries = set(), []
-for line in open(sys.argv[1]):
-    row = json.loads(line)
-    if row["query_id"] not in seen:
-        seen.add(row["query_id"])
-        queries.append((row["task"], row["query"]))
-users, count = int(sys.argv[2]), int(sys.argv[3])
-width = len(str(users))  # pr-sim --sweep pads user numbers to the same width
-for i in range(count):
-    task, text = queries[i % len(queries)]
-    user = "sweep-%0*d" % (width, i % users + 1)
-    print(json.dumps({"user": user, "query_id": "new-%d" % i, "task": task, "query": text}))
-PY
+new_queries "$routes" >"$out/queries.jsonl"
 
 run() { # name command...: times the command (stdout to $out/$name.jsonl)
     local name=$1; shift
