@@ -96,6 +96,28 @@ struct MiniLMTests {
         #expect(message?.contains("nowhere: no all-MiniLM-L6-v2 model here") == true)
     }
 
+    @Test func tokenizerKeepsACompactVocabularyCopy() throws {
+        let scratch = try Scratch()
+        func tokenizerJSON(_ vocab: String) -> String {
+            ###"{"normalizer":{"type":"BertNormalizer","lowercase":true},"model":{"type":"WordPiece","unk_token":"[UNK]","###
+                + ###""continuing_subword_prefix":"##","max_input_chars_per_word":100,"vocab":{\###(vocab)}}}"###
+        }
+        let path = try scratch.file("tokenizer.json", tokenizerJSON(###""[UNK]":0,"[CLS]":1,"[SEP]":2,"un":3,"##able":4,"é":5"###))
+        let tokenizer = try WordPieceTokenizer(path: path)
+        #expect(tokenizer.ids("Unable ÉÉ?", maxLength: 10) == [1, 3, 4, 0, 0, 2])  // "éé" is no piece; "?" neither
+        // The first load wrote the copy; the next one reads it and gets the same vocabulary.
+        let copy = try String(contentsOfFile: path + ".vocab", encoding: .utf8)
+        #expect(copy.hasPrefix("prouter-vocab 1 ") && copy.hasSuffix("\nun\n##able\né\n"))
+        #expect(try TokenizerVocabulary.load(path) == TokenizerVocabulary.parse(path))
+        // A changed tokenizer.json makes the copy stale: it is parsed again.
+        sleep(1)
+        try scratch.file("tokenizer.json", tokenizerJSON(#""[UNK]":0,"[CLS]":1,"[SEP]":2,"able":3"#))
+        #expect(try TokenizerVocabulary.load(path).tokens == ["[UNK]", "[CLS]", "[SEP]", "able"])
+        // Ids must be 0..<n, each once.
+        try scratch.file("bad.json", tokenizerJSON(#""[UNK]":0,"[CLS]":2"#))
+        #expect(errorMessage { _ = try TokenizerVocabulary.parse(scratch.path("bad.json")) }?.contains("ids are not 0..<2") == true)
+    }
+
     @Test func sha256KnownAnswers() {
         #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")

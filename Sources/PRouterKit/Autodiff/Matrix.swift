@@ -71,11 +71,11 @@ public enum BLAS {
         openblas_set_num_threads(Int32(max(1, count)))
     }
 
-    /// Runs `body` with OpenBLAS on one thread (for code that runs sgemm on several
-    /// threads of its own), then restores the previous count.
-    static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
+    /// Runs `body` with OpenBLAS on `count` threads (1 for code that runs sgemm on
+    /// several threads of its own), then restores the previous count.
+    static func withThreads<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
         let previous = Int(openblas_get_num_threads())
-        setThreads(1)
+        setThreads(count)
         defer { setThreads(previous) }
         return try body()
     }

@@ -36,6 +36,24 @@ public struct JSONRecord {
         return keys
     }
 
+    /// Every member of the object, which must all be integers of at least `minimum`, in
+    /// document order (one pass, no lookups: for large objects such as vocabularies).
+    public func integerMembers(minimum: Int = 0) throws -> [(key: String, value: Int)] {
+        var members: [(key: String, value: Int)] = []
+        let json = UnsafeMutablePointer<json_t>(object)
+        var iterator = json_object_iter(json)
+        while let current = iterator {
+            let key = String(cString: json_object_iter_key(current))
+            let value = json_object_iter_value(current)!
+            guard cjansson_type(value) == Int32(JSON_INTEGER.rawValue), json_integer_value(value) >= minimum else {
+                throw wrongType(key, "an integer >= \(minimum)", OpaquePointer(value))
+            }
+            members.append((key, Int(json_integer_value(value))))
+            iterator = json_object_iter_next(json, current)
+        }
+        return members
+    }
+
     /// The value at `key` or nil when absent or `null`.
     private func value(_ key: String) -> OpaquePointer? {
         guard let value = json_object_get(UnsafePointer(object), key),

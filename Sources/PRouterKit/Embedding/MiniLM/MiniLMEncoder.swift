@@ -67,10 +67,15 @@ public struct MiniLMEncoder: Sendable {
         let results = ResultSlots<[[Float]]>(count: batches.count)
         let work = batches
         let workers = max(1, min(System.activeProcessorCount, 8))
-        BLAS.singleThreaded {
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for batch in stride(from: worker, to: work.count, by: workers) {
-                    results.set(batch, pooled(work[batch].map { ids[$0] }))
+        if work.count == 1 {
+            // One batch (a single query): OpenBLAS spreads its products over the cores.
+            BLAS.withThreads(workers) { results.set(0, pooled(work[0].map { ids[$0] })) }
+        } else {
+            BLAS.withThreads(1) {
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    for batch in stride(from: worker, to: work.count, by: workers) {
+                        results.set(batch, pooled(work[batch].map { ids[$0] }))
+                    }
                 }
             }
         }

@@ -19,7 +19,7 @@ final class SafeTensors: @unchecked Sendable {
         var status = stat()
         guard fstat(fd, &status) == 0 else { throw FileError(path: path, message: "cannot stat: \(FileIO.errnoText())", status: .ioError) }
         size = Int(status.st_size)
-        guard size >= 8, let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), mapped != MAP_FAILED else {
+        guard size >= 8, let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
             throw DataError("\(path): not a safetensors file (\(size) bytes)")
         }
         base = UnsafeRawPointer(mapped)

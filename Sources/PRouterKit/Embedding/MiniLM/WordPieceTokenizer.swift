@@ -21,37 +21,23 @@ public struct WordPieceTokenizer: Sendable {
     private let maxCharactersPerWord: Int
 
     /// Reads the vocabulary and settings of a `tokenizer.json`, which must describe this
-    /// kind of tokenizer (lower-casing BERT normalizer and WordPiece model).
+    /// kind of tokenizer (lower-casing BERT normalizer and WordPiece model), through a
+    /// compact copy kept next to it (see ``TokenizerVocabulary``).
     public init(path: String) throws {
-        let bytes = try FileIO.readAll(path: path)
+        let source = try TokenizerVocabulary.load(path)
         var vocabulary: [String: Int32] = [:]
-        var settings: (unknown: String, continuation: String, maxCharacters: Int) = ("", "", 0)
-        try bytes.withUnsafeBytes { raw in
-            try JSONLReader.parseObject(raw, at: SourceLocation(file: path, line: 1)) { root in
-                let normalizer = try root.object("normalizer")
-                guard try normalizer.string("type") == "BertNormalizer", try normalizer.bool("lowercase") else {
-                    throw normalizer.error("type", "expected a lower-casing BertNormalizer")
-                }
-                let model = try root.object("model")
-                guard try model.string("type") == "WordPiece" else { throw model.error("type", "expected a WordPiece model") }
-                settings = (try model.string("unk_token"), try model.string("continuing_subword_prefix"),
-                            try model.integer("max_input_chars_per_word", minimum: 1))
-                let vocab = try model.object("vocab")
-                for token in vocab.keys {
-                    vocabulary[token] = Int32(try vocab.integer(token))
-                }
-            }
-        }
+        vocabulary.reserveCapacity(source.tokens.count)
+        for (id, token) in source.tokens.enumerated() { vocabulary[token] = Int32(id) }
         func id(_ token: String) throws -> Int32 {
             guard let id = vocabulary[token] else { throw DataError("\(path): the vocabulary has no \(token) token") }
             return id
         }
         self.vocabulary = vocabulary
-        unknown = try id(settings.unknown)
+        unknown = try id(source.unknown)
         classifier = try id("[CLS]")
         separator = try id("[SEP]")
-        continuation = settings.continuation
-        maxCharactersPerWord = settings.maxCharacters
+        continuation = source.continuation
+        maxCharactersPerWord = source.maxCharactersPerWord
     }
 
     /// The token ids of `text`: `[CLS]`, at most `maxLength - 2` word pieces, `[SEP]`.

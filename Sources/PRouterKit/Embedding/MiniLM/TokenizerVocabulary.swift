@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the WordPiece tokenizer needs from a `tokenizer.json`: the vocabulary in id order
+/// and the model's settings.
+///
+/// Parsing the 30,522-entry JSON vocabulary takes tens of milliseconds, most of a
+/// single query's budget, so the first load writes a compact copy next to the file
+/// (`tokenizer.json.vocab`: a header line naming the source's size, modification time
+/// and inode, the settings, then one token per line), and later loads read that copy
+/// while the header still matches the source.
+struct TokenizerVocabulary: Equatable {
+    var tokens: [String]
+    var unknown: String
+    var continuation: String
+    var maxCharactersPerWord: Int
+
+    /// The vocabulary of the `tokenizer.json` at `path`.
+    static func load(_ path: String) throws -> TokenizerVocabulary {
+        let stamp = try stamp(of: path)
+        let copyPath = path + ".vocab"
+        if let copy = try? FileIO.readAll(path: copyPath), let vocabulary = decode(copy, stamp: stamp) { return vocabulary }
+        let vocabulary = try parse(path)
+        if let encoded = vocabulary.encoded(stamp: stamp) {
+            try? FileIO.writeAtomically(encoded, to: copyPath)  // a read-only folder parses every time
+        }
+        return vocabulary
+    }
+
+    /// Parses `tokenizer.json` itself.
+    static func parse(_ path: String) throws -> TokenizerVocabulary {
+        let bytes = try FileIO.readAll(path: path)
+        var result = TokenizerVocabulary(tokens: [], unknown: "", continuation: "", maxCharactersPerWord: 0)
+        try bytes.withUnsafeBytes { raw in
+            try JSONLReader.parseObject(raw, at: SourceLocation(file: path, line: 1)) { root in
+                let normalizer = try root.object("normalizer")
+                guard try normalizer.string("type") == "BertNormalizer", try normalizer.bool("lowercase") else {
+                    throw normalizer.error("type", "expected a lower-casing BertNormalizer")
+                }
+                let model = try root.object("model")
+                guard try model.string("type") == "WordPiece" else { throw model.error("type", "expected a WordPiece model") }
+                result.unknown = try model.string("unk_token")
+                result.continuation = try model.string("continuing_subword_prefix")
+                result.maxCharactersPerWord = try model.integer("max_input_chars_per_word", minimum: 1)
+                let members = try model.object("vocab").integerMembers()
+                var tokens = [String?](repeating: nil, count: members.count)
+                for (token, id) in members {
+                    guard id < tokens.count, tokens[id] == nil else {
+                        throw model.error("vocab", "ids are not 0..<\(members.count), each once (\"\(token)\": \(id))")
+                    }
+                    tokens[id] = token
+                }
+                result.tokens = tokens.map { $0! }
+            }
+        }
+        return result
+    }
+
+    private static func stamp(of path: String) throws -> String {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw FileError(path: path, message: "cannot open: \(FileIO.errnoText())", status: .noInput)
+        }
+        return "prouter-vocab 1 \(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec) \(status.st_ino)"
+    }
+
+    /// The compact copy; nil when a token or setting holds a line break (then there is no copy).
+    func encoded(stamp: String) -> [UInt8]? {
+        let lines = [stamp, unknown, continuation, String(maxCharactersPerWord)] + tokens
+        guard lines.allSatisfy({ !$0.contains("\n") && !$0.contains("\r") }) else { return nil }
+        return Array((lines.joined(separator: "\n") + "\n").utf8)
+    }
+
+    /// The vocabulary in a compact copy, if it was made from the source `stamp` describes.
+    static func decode(_ bytes: [UInt8], stamp: String) -> TokenizerVocabulary? {
+        let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast()
+        guard lines.count >= 4, String(decoding: lines[0], as: UTF8.self) == stamp,
+              let maxCharacters = Int(String(decoding: lines[3], as: UTF8.self)) else { return nil }
+        var tokens: [String] = []
+        tokens.reserveCapacity(lines.count - 4)
+        for line in lines.dropFirst(4) {
+            guard let token = String(validating: line, as: UTF8.self) else { return nil }
+            tokens.append(token)
+        }
+        return TokenizerVocabulary(tokens: tokens, unknown: String(decoding: lines[1], as: UTF8.self),
+                                   continuation: String(decoding: lines[2], as: UTF8.self), maxCharactersPerWord: maxCharacters)
+    }
+}
