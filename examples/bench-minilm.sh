@@ -66,4 +66,4 @@ for encoder in ("hashed", "minilm"):
 result["minilm_peak_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
 print(json.dumps(result))
 PY
-rm -rf "$out"
+[ -n "${KEEP:-}" ] || rm -rf "$out"
