@@ -5,6 +5,9 @@
 #   - throughput on the 1000-user sweep graph (400,000 query nodes, 4M edges) with the
 #     default model: its 80,000 held-out test routes (--split test), and NEW_ROUTES
 #     (default 200,000) new queries read from a file (the example's texts, sweep users).
+#   - streaming: pr-route --line-buffered as a coprocess on the example graph, one query
+#     written at a time and its route read back, LINES (default 500) times: the latency
+#     per line (median, 99th percentile).
 # BENCH_USERS scales the sweep down. Usage: examples/bench-route.sh [BIN_DIR] [OUT_DIR]
 set -euo pipefail
 # shellcheck source=examples/sweep-graph.sh
@@ -32,6 +35,26 @@ times.sort()
 print(json.dumps({"benchmark": "pr-route first route (example graph, new process)", "runs": rounds,
                   "median_ms": round(statistics.median(times), 1),
                   "p90_ms": round(times[int(0.9 * (rounds - 1))], 1), "min_ms": round(times[0], 1)}))
+PY
+python3 - "$bin/pr-route" "$out" "${LINES:-500}" <<'PY'
+import json, statistics, subprocess, sys, time
+route, out, lines = sys.argv[1], sys.argv[2], int(sys.argv[3])
+process = subprocess.Popen([route, "--graph", f"{out}/example.prg", "--weights", f"{out}/example.prw", "--line-buffered"],
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+latencies = []
+for i in range(lines):
+    query = {"user": "user-%d" % (i % 9 + 1), "task": "alpaca", "query_id": "s%d" % i,
+             "query": "How do I fix regex number %d in my parser?" % i}
+    started = time.perf_counter()
+    process.stdin.write((json.dumps(query) + "\n").encode())
+    route = json.loads(process.stdout.readline())
+    latencies.append((time.perf_counter() - started) * 1000)
+    assert route["query_id"] == query["query_id"]
+process.stdin.close()
+assert process.wait() == 0
+latencies.sort()
+print(json.dumps({"benchmark": "pr-route --line-buffered (example graph, one line at a time)", "lines": lines,
+                  "median_ms": round(statistics.median(latencies), 3), "p99_ms": round(latencies[int(0.99 * (lines - 1))], 3)}))
 PY
 
 # Throughput on the sweep graph.

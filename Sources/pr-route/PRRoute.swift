@@ -29,6 +29,12 @@ struct PRRoute: ParsableCommand {
             --allow-unknown-users, which routes them with an empty profile (population \
             behaviour).
 
+            Input is read to its end and routed in one pass (fastest; the same routes from a \
+            file or a pipe). --line-buffered streams instead: the graph and model are loaded \
+            once, then each line is routed as soon as it arrives and its route flushed, so \
+            pr-route can sit behind `tail -f` or run as a gateway's coprocess (users must be \
+            in the graph or in --support; not for gmt models).
+
             --split test routes the graph's own held-out test queries instead, so that \
             `pr-route --split test ... | pr-eval --truth interactions.jsonl` reproduces an experiment.
 
@@ -48,6 +54,7 @@ struct PRRoute: ParsableCommand {
               pr-route --graph graph.prg --weights model.prw --support alice-history.jsonl < alice.jsonl
               pr-route --graph graph.prg --weights model.prw --support new-llm.jsonl --llms llms.jsonl < q.jsonl
               pr-route --graph conv.prg --weights gmt.prw --support bob-turns.jsonl < bob-conversation.jsonl
+              tail -f requests.jsonl | pr-route --graph graph.prg --weights model.prw --line-buffered
 
             \(exitStatusHelp)
             """,
@@ -96,7 +103,7 @@ struct PRRoute: ParsableCommand {
             completion: .file(extensions: ["jsonl"]))
     var output: String?
 
-    @Flag(help: "Flush every line (the default when standard output is a terminal).")
+    @Flag(help: "Stream: route each input line as it arrives and flush its route (behind tail -f, or as a gateway's coprocess).")
     var lineBuffered = false
 
     @Flag(help: "Route every good input line; skip bad ones, report them (see --errors) and exit 65 at the end.")
@@ -110,6 +117,9 @@ struct PRRoute: ParsableCommand {
         if let split, Split(name: split) == nil { throw ValidationError("--split takes train, val, test or support") }
         if split != nil && queries != "-" { throw ValidationError("give --split or a queries file, not both") }
         if errors != nil && !keepGoing { throw ValidationError("--errors goes with --keep-going") }
+        if lineBuffered && allowUnknownUsers {
+            throw ValidationError("--line-buffered cannot take --allow-unknown-users (an unknown user changes the context of every route): give their interactions with --support")
+        }
         guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1...1024") }
     }
 
@@ -121,6 +131,7 @@ struct PRRoute: ParsableCommand {
         job.keepGoing = keepGoing
         job.errorsPath = errors
         job.modelDirectory = modelDir
+        job.streaming = lineBuffered
         let status = runTool("pr-route") {
             BLAS.setThreads(threads)
             if let errors { try FileIO.checkOutput(errors) }

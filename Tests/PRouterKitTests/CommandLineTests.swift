@@ -66,6 +66,47 @@ import Testing
         #expect(info.out.contains(#""features":{"encoder":"hashed-ngrams-v1","dimension":16,"llm_columns":19}"#))
     }
 
+    @Test func lineBufferedRoutesEachLineAsItArrives() throws {
+        let scratch = try Scratch()
+        try Self.trainedWorld(scratch)
+        let arguments = ["--graph", scratch.path("g.prg"), "--weights", scratch.path("m.prw")]
+        let queries = (1...4).map { #"{"user":"sweep-\#($0)","query":"What is \#($0) times 8?","task":"math","query_id":"s\#($0)"}"# }
+        // A coprocess: each route comes back before the next query is written.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(productsDirectory())/pr-route")
+        process.arguments = arguments + ["--line-buffered"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        var streamed: [String] = []
+        var pending = Data()
+        for query in queries {
+            input.fileHandleForWriting.write(Data((query + "\n").utf8))
+            while !pending.contains(0x0A) { pending += output.fileHandleForReading.availableData }
+            let end = pending.firstIndex(of: 0x0A)!
+            streamed.append(String(decoding: pending[..<end], as: UTF8.self))
+            pending = Data(pending[(end + 1)...])
+        }
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        // The same routes as one pass over the whole input.
+        let batch = try runTool("pr-route", arguments, stdin: queries.joined(separator: "\n"))
+        func choices(_ lines: String) throws -> [String] {
+            try decodeLines(lines) { try $0.string("query_id") + "=" + $0.string("llm") }
+        }
+        #expect(try choices(streamed.joined(separator: "\n")) == choices(batch.out))
+        #expect(try choices(batch.out).count == 4)
+        // Unknown users cannot join a stream; --keep-going skips them and goes on.
+        let stray = try runTool("pr-route", arguments + ["--line-buffered", "--keep-going"],
+                                stdin: #"{"user":"nobody","query":"x","task":"math"}"# + "\n" + queries[0])
+        #expect(stray.status == 65 && stray.out.contains(#""query_id":"s1""#))
+        #expect(stray.err.contains(#"<stdin>:1: field "user": unknown user "nobody""#))
+        let both = try runTool("pr-route", arguments + ["--line-buffered", "--allow-unknown-users"], stdin: queries[0])
+        #expect(both.status == 64 && both.err.contains("--line-buffered cannot take --allow-unknown-users"))
+    }
+
     @Test func routesNewQueriesAndNewUsers() throws {
         let scratch = try Scratch()
         try Self.trainedWorld(scratch)

@@ -22,6 +22,9 @@ public struct RoutingJob: Sendable {
     /// `{"line","error"}` lines, else on standard error) instead of stopping at the first.
     public var keepGoing = false
     public var errorsPath: String?
+    /// Route each input line as soon as it is read and flush its route (for `tail -f` or a
+    /// gateway's coprocess), instead of reading the whole input and routing it in one pass.
+    public var streaming = false
     /// The all-MiniLM-L6-v2 model folder, for a graph embedded with `--encoder minilm`
     /// (nil: ``MiniLMEncoder/defaultDirectory``).
     public var modelDirectory: String?
@@ -74,6 +77,11 @@ public struct RoutingJob: Sendable {
         if data.llmIDs.count > trained.llms.count, trained.model.config.kind == .mlp {
             throw UsageError("the mlp baseline has one output per trained LLM and cannot route to new LLMs")
         }
+        if split == nil, streaming {
+            return try stream(into: writer, data: data, trained: trained, embedder: embedder,
+                              unchanged: supportPath == nil && trained.graphFingerprint == fingerprint
+                                  && data.llmIDs.count == graph.llms.count)
+        }
         let targets: [Int]
         var skipped: [DataError] = []
         if let split {
@@ -102,7 +110,7 @@ public struct RoutingJob: Sendable {
     }
 
     /// The route lines of `targets`, given their candidates' scores.
-    private static func render(routes targets: ArraySlice<Int>, scores: [[Float]], data: RoutingData, graphPath: String) throws -> [UInt8] {
+    static func render(routes targets: ArraySlice<Int>, scores: [[Float]], data: RoutingData, graphPath: String) throws -> [UInt8] {
         var lines: [UInt8] = []
         for (node, nodeScores) in zip(targets, scores) {
             let edges = data.edges(of: node)
@@ -123,7 +131,7 @@ public struct RoutingJob: Sendable {
     }
 
     /// Writes the skipped lines' errors to `errorsPath` (atomically), or else to standard error.
-    private func report(_ skipped: [DataError]) throws {
+    func report(_ skipped: [DataError]) throws {
         guard let errorsPath else {
             for error in skipped { printError("pr-route: skipped: \(error.description)") }
             return
@@ -226,7 +234,7 @@ public struct RoutingJob: Sendable {
 
 /// One line of pr-route's input: a query to route, or an interactions log line (with an
 /// `llm`), which asks for the route of its (user, query).
-private struct RouteRequest {
+struct RouteRequest {
     let user: String
     let text: String
     let task: String
