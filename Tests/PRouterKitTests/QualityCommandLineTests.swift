@@ -32,6 +32,34 @@ import Testing
         #expect(graphs[0] == graphs[1] && graphs[1] == graphs[2])
     }
 
+    /// What-if through the model: the what-if user's history is simulated with the new
+    /// weights on training queries, the test queries are routed for both users and scored
+    /// under the new weights.
+    @Test func whatIfAsksTheModel() throws {
+        let scratch = try Scratch()
+        try CommandLineTests.trainedWorld(scratch)
+        func whatIf(_ alpha: String, _ beta: String) throws -> (status: Int32, out: String, err: String) {
+            try runTool("/usr/bin/env", ["python3", "\(MultiTurnExampleTests.data)/what-if.py", "--bin", productsDirectory(),
+                            "--graph", scratch.path("g.prg"), "--weights", scratch.path("m.prw"),
+                            "--responses", scratch.path("responses.jsonl"), "--llms", scratch.path("llms.jsonl"),
+                            "--user", "sweep-1", "--alpha", alpha, "--beta", beta, "--support-queries", "3"])
+        }
+        let result = try whatIf("0.1", "0.9")
+        #expect(result.status == 0, "\(result.err)")
+        let output = result.out.split(separator: "\n").map(String.init)
+        let test = Set(try decodeLines(try runTool("pr-build-graph", ["--export-queries", "test", scratch.path("g.prg")]).out) {
+            try $0.string("query_id")
+        })
+        let rows = try decodeLines(output.dropLast().joined(separator: "\n")) { try $0.string("query_id") }
+        #expect(Set(rows) == test && rows.count == test.count)
+        let summary = try decodeLines(output.last!) { try $0.object("summary").integer("evaluated_queries") }
+        #expect(summary == [test.count])
+        #expect(output.last!.contains(#""support_queries": 3"#) && output.last!.contains(#""cost_change""#))
+        // The weights are checked by pr-sim, with its message and status.
+        let zero = try whatIf("0", "0")
+        #expect(zero.status == 64 && zero.err.contains("--alpha and --beta are both 0"))
+    }
+
     /// Cron rescoring: an interactions log routes once per (user, query); with --keep-going
     /// bad lines are skipped into the errors file, the rest routed, and the exit status is 65.
     @Test func routeRescoresALogAndKeepsGoingPastBadLines() throws {

@@ -87,12 +87,13 @@ func productsDirectory() -> String {
     return url.path
 }
 
-/// Runs one of the built tools (in `directory` when given), with `environment` added to the
+/// Runs one of the built tools, or the program at an absolute path `tool` (in `directory`
+/// when given), with `environment` added to the
 /// test's and the variables in `unset` removed from it; returns status, stdout and stderr.
 func runTool(_ tool: String, _ arguments: [String], stdin: String? = nil,
              environment: [String: String] = [:], unset: [String] = [], directory: String? = nil) throws -> (status: Int32, out: String, err: String) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "\(productsDirectory())/\(tool)")
+    process.executableURL = URL(fileURLWithPath: tool.hasPrefix("/") ? tool : "\(productsDirectory())/\(tool)")
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.filter { !unset.contains($0.key) }
