@@ -165,7 +165,7 @@ _pr-eval() {
     local -a repeating_flags=()
     local -a non_repeating_flags=(--per-user --version -h --help)
     local -a repeating_options=()
-    local -a non_repeating_options=(--truth --queries --format --output -o --seed)
+    local -a non_repeating_options=(--truth --queries --format --output -o --seed --plot)
     __pr-eval_offer_flags_options -1
 
     # Offer option value completions
@@ -186,6 +186,10 @@ _pr-eval() {
         return
         ;;
     '--seed')
+        return
+        ;;
+    '--plot')
+        __pr-eval_add_completions -o plusdirs -fX '!*.@(svg)'
         return
         ;;
     esac

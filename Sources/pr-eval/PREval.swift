@@ -30,6 +30,7 @@ struct PREval: ParsableCommand {
             Examples:
               pr-route --split test graph.prg | pr-eval --truth interactions.jsonl
               pr-eval --truth interactions.jsonl --format table a.jsonl b.jsonl
+              pr-eval --truth interactions.jsonl --format table --plot plane.svg a.jsonl b.jsonl
               pr-eval --truth interactions.jsonl --queries test-queries.jsonl --format table
               pr-eval --truth labelled-conversations.jsonl --format table gmt.jsonl personalized.jsonl
 
@@ -66,6 +67,10 @@ struct PREval: ParsableCommand {
     @Option(help: "Seed for the random baseline.")
     var seed: UInt64 = 0
 
+    @Option(help: ArgumentHelp("Also draw the cost-quality plane and per-user bars into this SVG file (atomically).", valueName: "file"),
+            completion: .file(extensions: ["svg"]))
+    var plot: String?
+
     func validate() throws {
         if queries != nil && !routes.isEmpty { throw ValidationError("give route files or --queries, not both") }
         if routes.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input can be read only once") }
@@ -76,7 +81,9 @@ struct PREval: ParsableCommand {
                                 queriesPath: queries, seed: seed)
         let status = runTool("pr-eval") {
             if let output { try FileIO.checkOutput(output) }
+            if let plot { try FileIO.checkOutput(plot) }
             let report = try job.run()
+            if let plot { try FileIO.writeAtomically(Array(CostQualityPlot(report: report).svg().utf8), to: plot) }
             try OutputFile(path: output, lineBuffered: false).produce { writer in
                 switch format {
                 case .json: try report.writeJSON(to: writer)

@@ -40,7 +40,8 @@ public struct EvaluationJob: Sendable {
         ] + Baselines.tables(truth, pairs: evaluated) + [
             Baselines.oracle(truth, pairs: evaluated),
         ]
-        return EvaluationReport(mode: truth.mode, pairCount: evaluated.count, systems: systems, baselines: baselines)
+        return EvaluationReport(mode: truth.mode, pairCount: evaluated.count, systems: systems, baselines: baselines,
+                                llms: Baselines.singleLLMs(truth, pairs: evaluated))
     }
 
     private func readRoutes(_ path: String, truth: TruthTable) throws -> ([Int], [Int]) {

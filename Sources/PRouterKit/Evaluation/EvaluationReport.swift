@@ -5,6 +5,32 @@ public struct EvaluationReport: Sendable {
     public var pairCount: Int
     public var systems: [PolicyResult]
     public var baselines: [PolicyResult]
+    /// Each single LLM answering every evaluated query: the frontier one can buy without routing.
+    public var llms: [PolicyResult] = []
+
+    /// The mean reward (cost mode) or accuracy (judge mode) that ``CurveMetrics`` compares.
+    func figure(_ card: Scorecard) -> Double { mode == .cost ? card.meanReward : card.accuracy }
+
+    /// The share of the single-best-to-Oracle gap that `result` closes.
+    func gapClosed(_ result: PolicyResult) -> Double? {
+        guard let single = baselines.first(where: { $0.name == "single-best" }),
+              let oracle = baselines.first(where: { $0.name == "oracle" }) else { return nil }
+        return CurveMetrics.gapClosed(figure(result.overall), singleBest: figure(single.overall), oracle: figure(oracle.overall))
+    }
+
+    /// The cost range of the single LLMs, over which AIQ is taken.
+    var costRange: ClosedRange<Double>? {
+        let costs = llms.map(\.overall.totalCost)
+        guard let low = costs.min(), let high = costs.max(), high > low else { return nil }
+        return low...high
+    }
+
+    /// AIQ of the single LLMs with `result`'s point added (nil: the LLMs alone).
+    func aiq(adding result: PolicyResult?) -> Double? {
+        guard let range = costRange else { return nil }
+        let points = (llms + (result.map { [$0] } ?? [])).map { (cost: $0.overall.totalCost, quality: $0.overall.meanPerformance) }
+        return CurveMetrics.aiq(points, over: range)
+    }
 
     /// One JSON object: mode, query count, then each system's and baseline's scores.
     public func writeJSON(to writer: JSONLWriter) throws {
@@ -13,6 +39,12 @@ public struct EvaluationReport: Sendable {
             report.add("queries", pairCount)
             report.addArray("systems", systems) { encode($1, into: &$0, perUser: true) }
             report.addArray("baselines", baselines) { encode($1, into: &$0, perUser: false) }
+            report.add("aiq_llms", aiq(adding: nil))
+            report.addArray("llms", llms) { object, llm in
+                object.add("llm", llm.details.first?.value ?? llm.name)
+                object.add("total_cost", llm.overall.totalCost)
+                object.add("mean_performance", llm.overall.meanPerformance)
+            }
         }
     }
 
@@ -20,6 +52,8 @@ public struct EvaluationReport: Sendable {
         object.add("name", result.name)
         for (key, value) in result.details { object.add(key, value) }
         encode(result.overall, into: &object)
+        object.add("gap_closed", gapClosed(result))
+        object.add("aiq", aiq(adding: result))
         if perUser {
             object.addArray("per_user", result.perUser) { row, entry in
                 row.add("user", entry.user)
@@ -46,16 +80,33 @@ public struct EvaluationReport: Sendable {
         for result in systems + baselines {
             var name = result.name
             if let llm = result.details.first(where: { $0.key == "llm" }) { name += " (\(llm.value))" }
-            rows.append(row(name, result.overall))
+            rows.append(row(name, result.overall) + [gapClosed(result).map { Decimals.fixed($0 * 100, 1) + "%" } ?? "-",
+                                                      aiq(adding: result).map { Decimals.fixed($0, 4) } ?? "-"])
         }
-        var text = "\(mode.rawValue) mode, \(pairCount) queries\n" + Self.align(header(first: "system"), rows)
+        let users = Set(systems.flatMap { $0.perUser.map(\.user) }).count
+        var text = "\(mode.rawValue) mode, \(pairCount) queries\(users > 1 ? " (user, query pairs of \(users) users)" : "")\n"
+            + Self.align(header(first: "system") + ["gap", "aiq"], rows)
         if perUser {
             for system in systems {
                 text += "\n\(system.name), per user\n"
                 text += Self.align(header(first: "user"), system.perUser.map { row($0.user, $0.card) })
             }
         }
-        return text
+        return text + legend
+    }
+
+    /// What the table's columns mean.
+    var legend: String {
+        var lines = ["", "queries: (user, query) pairs routed."]
+        if mode == .cost {
+            lines += ["reward: mean of alpha * performance - beta * cost (both normalized per task) of the chosen LLMs;",
+                      "  oracle: the same for the best LLM of every pair; ratio: reward / oracle."]
+        }
+        lines += ["accuracy: share of pairs routed to the user's preferred LLM. cost_usd: total cost of the chosen responses.",
+                  "gap: share of the single-best-to-oracle gap closed (\(mode == .cost ? "reward" : "accuracy")); 0% is the single best LLM, 100% the oracle.",
+                  "aiq: mean performance under the cost-quality frontier of the single LLMs with this point added, over their cost range"
+                    + (aiq(adding: nil).map { " (the LLMs alone: \(Decimals.fixed($0, 4)))" } ?? "") + "."]
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// Comma-separated values (RFC 4180) for spreadsheets and plotting: one row per system
@@ -63,13 +114,15 @@ public struct EvaluationReport: Sendable {
     /// one row per user of each system (`kind` user). Numbers at full precision; the reward
     /// columns are empty in judge mode.
     public func csv(perUser: Bool) -> String {
-        var lines = ["kind,name,llm,user,queries,reward,oracle_reward,ratio_to_oracle,accuracy,total_cost,mean_performance"]
+        var lines = ["kind,name,llm,user,queries,reward,oracle_reward,ratio_to_oracle,accuracy,total_cost,mean_performance,gap_closed,aiq"]
         func line(_ kind: String, _ result: PolicyResult, user: String, _ card: Scorecard) {
             let llm = result.details.first { $0.key == "llm" }?.value ?? ""
             let reward = mode == .cost ? [String(card.meanReward), String(card.oracleReward), card.ratioToOracle.map { String($0) } ?? ""]
                                        : ["", "", ""]
+            let overall = user.isEmpty
             let fields = [kind, result.name, llm, user, String(card.count)] + reward
-                + [String(card.accuracy), String(card.totalCost), String(card.meanPerformance)]
+                + [String(card.accuracy), String(card.totalCost), String(card.meanPerformance),
+                   (overall ? gapClosed(result) : nil).map { String($0) } ?? "", (overall ? aiq(adding: result) : nil).map { String($0) } ?? ""]
             lines.append(fields.map(Self.csvField).joined(separator: ","))
         }
         for result in systems { line("system", result, user: "", result.overall) }

@@ -55,6 +55,19 @@ enum Baselines {
         return PolicyResult(name: "cheapest", truth: truth, pairs: pairs, choices: choices)
     }
 
+    /// Always `llm`, for each LLM that is a candidate of every evaluated pair: the points
+    /// of the single LLMs on the cost-quality plane.
+    static func singleLLMs(_ truth: TruthTable, pairs: [Int]) -> [PolicyResult] {
+        guard let first = pairs.first else { return [] }
+        return truth.pairs[first].candidates.map(\.llm).sorted().compactMap { llm in
+            let choices = pairs.compactMap { truth.pairs[$0].candidateIndex(llm) }
+            guard choices.count == pairs.count else { return nil }
+            var result = PolicyResult(name: "always-" + llm, truth: truth, pairs: pairs, choices: choices)
+            result.details = [("llm", llm)]
+            return result
+        }
+    }
+
     /// Always the one LLM with the highest mean reward (cost mode) or best rate (judge
     /// mode), fitted on the truth pairs outside the evaluated ones when there are any
     /// (`fit: held-out`), else on all (`fit: all`, optimistic). Where that LLM did not
