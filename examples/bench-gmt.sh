@@ -20,7 +20,7 @@ measure() {
 python3 "$here/generate_conversations.py" --out "$out" --users "$users" --conversations 2 --turns 5 >&2
 measure pr-sim pr-sim multi-turn --users "$out/conversation-users.jsonl" -o "$out/labelled.jsonl" "$out/conversations.jsonl"
 measure pr-build-graph pr-build-graph --multi-turn -o "$out/bench.prg" "$out/labelled.jsonl"
-measure pr-embed pr-embed --llms "$here/data/llms.jsonl" "$out/bench.prg"
+measure pr-embed pr-embed --llms "$here/data/llms.jsonl" --in-place "$out/bench.prg"
 pr-build-graph --info "$out/bench.prg"
 measure pr-train sh -c "pr-train --model gmt --threads ${THREADS:-2} --epochs ${EPOCHS:-400} --batch-size ${BATCH:-256} \
     --log-json -o '$out/gmt.prw' '$out/bench.prg' 2>'$out/train-log.jsonl'"

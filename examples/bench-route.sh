@@ -18,7 +18,7 @@ new_routes=${NEW_ROUTES:-200000}
 # The first route, on the example graph.
 "$bin/pr-sim" --users "$data/users.jsonl" --llms "$data/llms.jsonl" -o "$out/example.jsonl" "$data/responses.jsonl"
 "$bin/pr-build-graph" --seed 7 -o "$out/example.prg" "$out/example.jsonl"
-"$bin/pr-embed" --tasks "$data/tasks.jsonl" --llms "$data/llms.jsonl" "$out/example.prg"
+"$bin/pr-embed" --tasks "$data/tasks.jsonl" --llms "$data/llms.jsonl" --in-place "$out/example.prg"
 "$bin/pr-train" -q --seed 1 -o "$out/example.prw" "$out/example.prg"
 echo '{"user":"user-1","task":"alpaca","query":"How do I fix my regex?"}' >"$out/one.jsonl"
 python3 - "$bin/pr-route" "$out" "$rounds" <<'PY'

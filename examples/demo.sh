@@ -27,7 +27,7 @@ for mode in cost judge; do
     pr-sim "${preferences[@]}" --llms "$data/llms.jsonl" "$data/responses.jsonl" \
         | tee "$out/$mode-interactions.jsonl" \
         | pr-build-graph --seed 7 -o "$out/$mode.prg"
-    pr-embed --tasks "$data/tasks.jsonl" --llms "$data/llms.jsonl" "$out/$mode.prg"
+    pr-embed --tasks "$data/tasks.jsonl" --llms "$data/llms.jsonl" --in-place "$out/$mode.prg"
     routes=()
     for model in $models; do
         pr-train --model "$model" --seed 1 -o "$out/$mode-$model.prw" "$out/$mode.prg"
@@ -41,7 +41,7 @@ echo "== multi-turn: 16 users, 256 conversations, 1,138 turns, 10 LLMs (syntheti
 pr-sim multi-turn --users "$data/conversation-users.jsonl" "$data/conversations.jsonl" \
     | tee "$out/labelled-conversations.jsonl" \
     | pr-build-graph --multi-turn --seed 7 -o "$out/multi-turn.prg"
-pr-embed --llms "$data/llms.jsonl" "$out/multi-turn.prg"
+pr-embed --llms "$data/llms.jsonl" --in-place "$out/multi-turn.prg"
 routes=()
 for model in ${MULTI_TURN_MODELS:-gmt personalized graphrouter}; do
     pr-train --model "$model" --seed 1 -o "$out/multi-turn-$model.prw" "$out/multi-turn.prg"

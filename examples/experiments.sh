@@ -25,7 +25,7 @@ if [ "$mode" = cost ]; then preferences=(--users "$data/users.jsonl"); figure=re
 graph() {
     local name=$1; shift
     pr-build-graph --seed 7 "$@" -o "$name.prg" interactions.jsonl
-    pr-embed --tasks "$data/tasks.jsonl" --llms "$data/llms.jsonl" "$name.prg"
+    pr-embed --tasks "$data/tasks.jsonl" --llms "$data/llms.jsonl" --in-place "$name.prg"
 }
 # route GRAPH MODEL [pr-train options...]: train and route the test split into GRAPH-MODEL.jsonl
 route() {

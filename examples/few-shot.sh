@@ -18,7 +18,7 @@ seed=${SEED:-1}
 
 pr-sim multi-turn --users "$data/conversation-users.jsonl" "$data/conversations.jsonl" >"$out/labelled.jsonl"
 pr-build-graph --multi-turn --new-users 4 --shots 0 --seed 7 -o "$out/few-shot.prg" "$out/labelled.jsonl"
-pr-embed --llms "$data/llms.jsonl" "$out/few-shot.prg"
+pr-embed --llms "$data/llms.jsonl" --in-place "$out/few-shot.prg"
 pr-train --model gmt --seed "$seed" -q -o "$out/gmt.prw" "$out/few-shot.prg"
 pr-train --model personalized --seed "$seed" -q -o "$out/personalized.prw" "$out/few-shot.prg"
 new_users=$(pr-build-graph --info "$out/few-shot.prg" | python3 -c 'import json,sys; print(",".join(json.load(sys.stdin)["new_users"]))')

@@ -63,7 +63,7 @@ for r in rows:
     fi
     pr-sim "${preferences[@]}" --llms "$dir/llms.jsonl" "$dir/responses.jsonl" >"$dir/interactions.jsonl"
     pr-build-graph --seed 7 -o "$dir/graph.prg" "$dir/interactions.jsonl"
-    pr-embed --encoder "${ENCODER:-hashed}" --tasks "$dir/tasks.jsonl" --llms "$dir/llms.jsonl" "$dir/graph.prg"
+    pr-embed --encoder "${ENCODER:-hashed}" --tasks "$dir/tasks.jsonl" --llms "$dir/llms.jsonl" --in-place "$dir/graph.prg"
     pr-build-graph --export-queries test "$dir/graph.prg" >"$dir/test-queries.jsonl"
     pr-eval --truth "$dir/interactions.jsonl" --queries "$dir/test-queries.jsonl" >"$dir/baselines.json"
     for model in $models; do

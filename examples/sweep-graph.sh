@@ -15,7 +15,7 @@ mkdir -p "$out"
 sweep_graph() {
     "$bin/pr-sim" --sweep "$users" "$@" --llms "$data/llms.jsonl" -o "$out/sweep.jsonl" "$data/responses.jsonl"
     "$bin/pr-build-graph" --seed 1 -o "$out/sweep.prg" "$out/sweep.jsonl"
-    "$bin/pr-embed" --tasks "$data/tasks.jsonl" --llms "$data/llms.jsonl" "$out/sweep.prg"
+    "$bin/pr-embed" --tasks "$data/tasks.jsonl" --llms "$data/llms.jsonl" --in-place "$out/sweep.prg"
 }
 
 # new_queries COUNT: COUNT new-query lines on stdout, the example's query texts in turn,

@@ -17,7 +17,8 @@ struct PREmbed: ParsableCommand {
         discussion: """
             Embeds every query (its text), task (its description from --tasks) and LLM (its \
             description from --llms, followed by log-scaled price and size features) and \
-            stores the vectors in the graph file, atomically; running it again replaces them. \
+            writes the graph with the vectors to -o FILE, or back to the input with --in-place \
+            (atomically either way); running it again replaces them. \
             In a multi-turn graph (pr-build-graph --multi-turn) it embeds every turn's query, \
             every response text and every LLM; --tasks is not needed.
 
@@ -37,10 +38,10 @@ struct PREmbed: ParsableCommand {
             interactions, so new users attach at routing time without retraining.
 
             Examples:
-              pr-embed --tasks tasks.jsonl --llms llms.jsonl graph.prg
-              pr-embed --encoder minilm --tasks tasks.jsonl --llms llms.jsonl graph.prg
+              pr-embed --tasks tasks.jsonl --llms llms.jsonl --in-place graph.prg
+              pr-embed --encoder minilm --tasks tasks.jsonl --llms llms.jsonl -o embedded.prg graph.prg
               pr-embed --llms llms.jsonl --embeddings vectors.jsonl -o embedded.prg graph.prg
-              pr-embed --llms llms.jsonl conversations.prg
+              pr-embed --llms llms.jsonl --in-place conversations.prg
 
             \(exitStatusHelp)
             """,
@@ -71,12 +72,17 @@ struct PREmbed: ParsableCommand {
             completion: .file(extensions: ["jsonl"]))
     var embeddings: String?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write the embedded graph here instead of replacing the input.", valueName: "file"),
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the embedded graph here (atomically).", valueName: "file"),
             completion: .file(extensions: ["prg"]))
     var output: String?
 
+    @Flag(help: "Replace the input graph file with the embedded graph (atomically) instead of writing -o.")
+    var inPlace = false
+
     func validate() throws {
         guard (1...4096).contains(dim) else { throw ValidationError("--dim must be in 1...4096") }
+        if output == nil && !inPlace { throw ValidationError("give -o FILE for the embedded graph, or --in-place to replace \(graph)") }
+        if output != nil && inPlace { throw ValidationError("give -o FILE or --in-place, not both") }
         guard BuiltInEncoder.choices.contains(encoder) else {
             throw ValidationError("--encoder must be \(BuiltInEncoder.choices.joined(separator: " or "))")
         }

@@ -42,7 +42,7 @@ import Testing
         #expect(sim.status == 0)
         #expect(try runTool("pr-build-graph", ["--seed", "2", "-o", scratch.path("g.prg"), scratch.path("i.jsonl")]).status == 0)
         let embed = try runTool("pr-embed", ["--tasks", scratch.path("tasks.jsonl"), "--llms", scratch.path("llms.jsonl"), "--dim", "16",
-                                             scratch.path("g.prg")])
+                                             "--in-place", scratch.path("g.prg")])
         #expect(embed.status == 0, "\(embed.err)")
         let train = try runTool("pr-train", ["--epochs", "5", "--hidden", "8", "--log-json", "-o", scratch.path("m.prw"), scratch.path("g.prg")])
         #expect(train.status == 0, "\(train.err)")
@@ -53,6 +53,11 @@ import Testing
     @Test func embedTrainRouteEvaluate() throws {
         let scratch = try Scratch()
         try Self.trainedWorld(scratch)
+        // pr-embed never rewrites its input unless asked to.
+        let before = try FileIO.readAll(path: scratch.path("g.prg"))
+        let unasked = try runTool("pr-embed", ["--llms", scratch.path("llms.jsonl"), "--tasks", scratch.path("tasks.jsonl"), scratch.path("g.prg")])
+        #expect(unasked.status == 64 && unasked.err.contains("give -o FILE for the embedded graph, or --in-place to replace"))
+        #expect(try FileIO.readAll(path: scratch.path("g.prg")) == before)
         let routed = try runTool("pr-route", ["--graph", scratch.path("g.prg"), "--weights", scratch.path("m.prw"), "--split", "test"])
         #expect(routed.status == 0, "\(routed.err)")
         let routes = try decodeLines(routed.out) { record in

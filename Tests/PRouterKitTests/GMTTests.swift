@@ -82,7 +82,7 @@ import Testing
         let labelled = try Self.smallWorld(scratch)
         let llms = MultiTurnExampleTests.data + "/data/llms.jsonl"
         #expect(try runTool("pr-build-graph", ["--multi-turn", "--seed", "3", "-o", scratch.path("g.prg"), labelled]).status == 0)
-        #expect(try runTool("pr-embed", ["--llms", llms, "--dim", "16", scratch.path("g.prg")]).status == 0)
+        #expect(try runTool("pr-embed", ["--llms", llms, "--dim", "16", "--in-place", scratch.path("g.prg")]).status == 0)
         for name in ["a.prw", "b.prw"] {
             let trained = try runTool("pr-train", ["--model", "gmt", "--hidden", "8", "--layers", "2", "--epochs", "3", "--batch-size", "64",
                                                    "-q", "-o", scratch.path(name), scratch.path("g.prg")])
@@ -136,7 +136,7 @@ import Testing
         let labelled = try Self.smallWorld(scratch, users: 4)
         let llms = MultiTurnExampleTests.data + "/data/llms.jsonl"
         #expect(try runTool("pr-build-graph", ["--multi-turn", "--new-user", "conv-user-01", "--shots", "0", "-o", scratch.path("g.prg"), labelled]).status == 0)
-        #expect(try runTool("pr-embed", ["--llms", llms, "--dim", "16", scratch.path("g.prg")]).status == 0)
+        #expect(try runTool("pr-embed", ["--llms", llms, "--dim", "16", "--in-place", scratch.path("g.prg")]).status == 0)
         #expect(try runTool("pr-train", ["--model", "gmt", "--hidden", "8", "--epochs", "2", "-q", "-o", scratch.path("m.prw"), scratch.path("g.prg")]).status == 0)
         let lines = try String(contentsOfFile: labelled, encoding: .utf8).split(separator: "\n").map(String.init)
         let newUser = lines.filter { $0.contains("conv-user-01-c01\"") || $0.contains("conv-user-01-c02\"") }

@@ -134,7 +134,7 @@ import Testing
         // Everything in training: no test split.
         #expect(try runTool("pr-build-graph", ["--split", "90/10/0", "--seed", "2", "-o", scratch.path("all.prg"), scratch.path("i.jsonl")]).status == 0)
         #expect(try runTool("pr-embed", ["--tasks", scratch.path("tasks.jsonl"), "--llms", scratch.path("llms.jsonl"), "--dim", "16",
-                                         scratch.path("all.prg")]).status == 0)
+                                         "--in-place", scratch.path("all.prg")]).status == 0)
         let routed = try runTool("pr-route", ["--graph", scratch.path("all.prg"), "--weights", scratch.path("m.prw"), "--split", "test"])
         #expect(routed.out.isEmpty && routed.err.contains("the test split has no query nodes"), "\(routed.err)")
     }

@@ -24,7 +24,7 @@ import Testing
         for run in 0..<3 {
             let graph = scratch.path("g\(run).prg")
             #expect(try runTool("pr-build-graph", ["-o", graph, scratch.path("i.jsonl")]).status == 0)
-            let embed = try runTool("pr-embed", ["--dim", "8", "--tasks", scratch.path("tasks.jsonl"), "--llms", scratch.path("llms.jsonl"), graph],
+            let embed = try runTool("pr-embed", ["--dim", "8", "--tasks", scratch.path("tasks.jsonl"), "--llms", scratch.path("llms.jsonl"), "--in-place", graph],
                                     unset: Self.randomHashing)
             #expect(embed.status == 0, "\(embed.err)")
             graphs.append(try FileIO.readAll(path: graph))

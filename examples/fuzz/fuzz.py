@@ -87,7 +87,7 @@ def build_corpus(bin_dir, work):
     steps = [
         [tool("pr-sim"), "--users", p("users.jsonl"), "--llms", p("llms.jsonl"), "-o", p("interactions.jsonl"), p("responses.jsonl")],
         [tool("pr-build-graph"), "--seed", "1", "-o", p("graph.prg"), p("interactions.jsonl")],
-        [tool("pr-embed"), "--dim", "16", "--tasks", p("tasks.jsonl"), "--llms", p("llms.jsonl"), p("graph.prg")],
+        [tool("pr-embed"), "--dim", "16", "--tasks", p("tasks.jsonl"), "--llms", p("llms.jsonl"), "--in-place", p("graph.prg")],
         [tool("pr-train"), "-q", "--model", "graphrouter", "--epochs", "2", "--hidden", "4", "-o", p("weights.prw"), p("graph.prg")],
     ]
     for command in steps:
