@@ -163,7 +163,7 @@ _pr-build-graph() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--info --multi-turn --line-buffered --version -h --help)
+    local -a non_repeating_flags=(--info --multi-turn --line-buffered --quiet -q --verbose -v --version -h --help)
     local -a repeating_options=(--new-user --new-llm)
     local -a non_repeating_options=(--output -o --export-queries --split --split-unit --seed --new-users --new-llms --shots)
     __pr-build-graph_offer_flags_options 1

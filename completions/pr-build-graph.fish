@@ -20,7 +20,7 @@ function __pr-build-graph_parse_tokens -S
     set -l unparsed_tokens (__pr-build-graph_tokens -pc)
     switch $unparsed_tokens[1]
     case 'pr-build-graph'
-        __pr-build-graph_parse_subcommand 1 'o/output=' 'info' 'multi-turn' 'export-queries=' 'split=' 'split-unit=' 'seed=' 'new-users=' 'new-user=+' 'new-llms=' 'new-llm=+' 'shots=' 'line-buffered' 'version' 'h/help'
+        __pr-build-graph_parse_subcommand 1 'o/output=' 'info' 'multi-turn' 'export-queries=' 'split=' 'split-unit=' 'seed=' 'new-users=' 'new-user=+' 'new-llms=' 'new-llm=+' 'shots=' 'line-buffered' 'q/quiet' 'v/verbose' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __pr-build-graph_parse_subcommand -r 1 'version'
@@ -91,6 +91,8 @@ complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_f
 complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_flags_or_options "pr-build-graph"' -l 'new-llm' -d 'Hold out this LLM as a new LLM (repeatable).' -rfka ''
 complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_flags_or_options "pr-build-graph" shots' -l 'shots' -d 'Few-shot support interactions per new user and per new LLM.' -rfka ''
 complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_flags_or_options "pr-build-graph" line-buffered' -l 'line-buffered' -d 'Flush every output line (the default when standard output is a terminal).'
+complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_flags_or_options "pr-build-graph" q quiet' -l 'quiet' -s 'q' -d 'Print nothing on standard error but warnings and errors.'
+complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_flags_or_options "pr-build-graph" v verbose' -l 'verbose' -s 'v' -d 'Finish with the run\'s time and peak memory on standard error.'
 complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_flags_or_options "pr-build-graph" version' -l 'version' -d 'Show the version.'
 complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_flags_or_options "pr-build-graph" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_positional "pr-build-graph" -eq 2' -fa 'help' -d 'Show subcommand help information.'

@@ -163,7 +163,7 @@ _pr-embed() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--in-place --version -h --help)
+    local -a non_repeating_flags=(--in-place --quiet -q --verbose -v --version -h --help)
     local -a repeating_options=()
     local -a non_repeating_options=(--tasks --llms --encoder --dim --model-dir --embeddings --output -o)
     __pr-embed_offer_flags_options 1

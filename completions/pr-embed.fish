@@ -20,7 +20,7 @@ function __pr-embed_parse_tokens -S
     set -l unparsed_tokens (__pr-embed_tokens -pc)
     switch $unparsed_tokens[1]
     case 'pr-embed'
-        __pr-embed_parse_subcommand 1 'tasks=' 'llms=' 'encoder=' 'dim=' 'model-dir=' 'embeddings=' 'o/output=' 'in-place' 'version' 'h/help'
+        __pr-embed_parse_subcommand 1 'tasks=' 'llms=' 'encoder=' 'dim=' 'model-dir=' 'embeddings=' 'o/output=' 'in-place' 'q/quiet' 'v/verbose' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __pr-embed_parse_subcommand -r 1 'version'
@@ -86,6 +86,8 @@ complete -c 'pr-embed' -n '__pr-embed_should_offer_completions_for_flags_or_opti
 complete -c 'pr-embed' -n '__pr-embed_should_offer_completions_for_flags_or_options "pr-embed" embeddings' -l 'embeddings' -d 'External vectors instead of the built-in encoder.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-embed' -n '__pr-embed_should_offer_completions_for_flags_or_options "pr-embed" o output' -l 'output' -s 'o' -d 'Write the embedded graph here (atomically).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'prg\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-embed' -n '__pr-embed_should_offer_completions_for_flags_or_options "pr-embed" in-place' -l 'in-place' -d 'Replace the input graph file with the embedded graph (atomically) instead of writing -o.'
+complete -c 'pr-embed' -n '__pr-embed_should_offer_completions_for_flags_or_options "pr-embed" q quiet' -l 'quiet' -s 'q' -d 'Print nothing on standard error but warnings and errors.'
+complete -c 'pr-embed' -n '__pr-embed_should_offer_completions_for_flags_or_options "pr-embed" v verbose' -l 'verbose' -s 'v' -d 'Finish with the run\'s time and peak memory on standard error.'
 complete -c 'pr-embed' -n '__pr-embed_should_offer_completions_for_flags_or_options "pr-embed" version' -l 'version' -d 'Show the version.'
 complete -c 'pr-embed' -n '__pr-embed_should_offer_completions_for_flags_or_options "pr-embed" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pr-embed' -n '__pr-embed_should_offer_completions_for_positional "pr-embed" -eq 2' -fa 'help' -d 'Show subcommand help information.'

@@ -163,7 +163,7 @@ _pr-eval() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--per-user --version -h --help)
+    local -a non_repeating_flags=(--per-user --quiet -q --verbose -v --version -h --help)
     local -a repeating_options=()
     local -a non_repeating_options=(--truth --queries --format --output -o --seed --plot)
     __pr-eval_offer_flags_options -1

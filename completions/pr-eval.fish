@@ -20,7 +20,7 @@ function __pr-eval_parse_tokens -S
     set -l unparsed_tokens (__pr-eval_tokens -pc)
     switch $unparsed_tokens[1]
     case 'pr-eval'
-        __pr-eval_parse_subcommand -r 1 'truth=' 'queries=' 'format=' 'per-user' 'o/output=' 'seed=' 'plot=' 'version' 'h/help'
+        __pr-eval_parse_subcommand -r 1 'truth=' 'queries=' 'format=' 'per-user' 'o/output=' 'seed=' 'plot=' 'q/quiet' 'v/verbose' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __pr-eval_parse_subcommand -r 1 'version'
@@ -85,6 +85,8 @@ complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_flags_or_option
 complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_flags_or_options "pr-eval" o output' -l 'output' -s 'o' -d 'Write to this file (atomically) instead of standard output.' -rfka ''
 complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_flags_or_options "pr-eval" seed' -l 'seed' -d 'Seed for the random baseline.' -rfka ''
 complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_flags_or_options "pr-eval" plot' -l 'plot' -d 'Also draw the cost-quality plane and per-user bars into this SVG file (atomically).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'svg\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_flags_or_options "pr-eval" q quiet' -l 'quiet' -s 'q' -d 'Print nothing on standard error but warnings and errors.'
+complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_flags_or_options "pr-eval" v verbose' -l 'verbose' -s 'v' -d 'Finish with the run\'s time and peak memory on standard error.'
 complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_flags_or_options "pr-eval" version' -l 'version' -d 'Show the version.'
 complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_flags_or_options "pr-eval" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_positional "pr-eval" -eq 2' -fa 'help' -d 'Show subcommand help information.'

@@ -163,7 +163,7 @@ _pr-route() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--allow-unknown-users --every-turn --line-buffered --keep-going --version -h --help)
+    local -a non_repeating_flags=(--allow-unknown-users --every-turn --line-buffered --keep-going --quiet -q --verbose -v --version -h --help)
     local -a repeating_options=()
     local -a non_repeating_options=(--graph --weights --split --support --llms --embeddings --threads --model-dir --output -o --errors)
     __pr-route_offer_flags_options 1

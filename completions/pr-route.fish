@@ -20,7 +20,7 @@ function __pr-route_parse_tokens -S
     set -l unparsed_tokens (__pr-route_tokens -pc)
     switch $unparsed_tokens[1]
     case 'pr-route'
-        __pr-route_parse_subcommand 1 'graph=' 'weights=' 'split=' 'support=' 'llms=' 'embeddings=' 'allow-unknown-users' 'every-turn' 'threads=' 'model-dir=' 'o/output=' 'line-buffered' 'keep-going' 'errors=' 'version' 'h/help'
+        __pr-route_parse_subcommand 1 'graph=' 'weights=' 'split=' 'support=' 'llms=' 'embeddings=' 'allow-unknown-users' 'every-turn' 'threads=' 'model-dir=' 'o/output=' 'line-buffered' 'keep-going' 'errors=' 'q/quiet' 'v/verbose' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __pr-route_parse_subcommand -r 1 'version'
@@ -92,6 +92,8 @@ complete -c 'pr-route' -n '__pr-route_should_offer_completions_for_flags_or_opti
 complete -c 'pr-route' -n '__pr-route_should_offer_completions_for_flags_or_options "pr-route" line-buffered' -l 'line-buffered' -d 'Stream: route each input line as it arrives and flush its route (behind tail -f, or as a gateway\'s coprocess).'
 complete -c 'pr-route' -n '__pr-route_should_offer_completions_for_flags_or_options "pr-route" keep-going' -l 'keep-going' -d 'Route every good input line; skip bad ones, report them (see --errors) and exit 65 at the end.'
 complete -c 'pr-route' -n '__pr-route_should_offer_completions_for_flags_or_options "pr-route" errors' -l 'errors' -d 'With --keep-going, write the skipped lines\' errors here as {"line","error"} lines (default: standard error).' -rF
+complete -c 'pr-route' -n '__pr-route_should_offer_completions_for_flags_or_options "pr-route" q quiet' -l 'quiet' -s 'q' -d 'Print nothing on standard error but warnings and errors.'
+complete -c 'pr-route' -n '__pr-route_should_offer_completions_for_flags_or_options "pr-route" v verbose' -l 'verbose' -s 'v' -d 'Finish with the run\'s time and peak memory on standard error.'
 complete -c 'pr-route' -n '__pr-route_should_offer_completions_for_flags_or_options "pr-route" version' -l 'version' -d 'Show the version.'
 complete -c 'pr-route' -n '__pr-route_should_offer_completions_for_flags_or_options "pr-route" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pr-route' -n '__pr-route_should_offer_completions_for_positional "pr-route" -eq 2' -fa 'help' -d 'Show subcommand help information.'

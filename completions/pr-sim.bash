@@ -186,7 +186,7 @@ _pr-sim() {
 
 _pr-sim_simulate() {
     repeating_flags=()
-    non_repeating_flags=(--line-buffered --version -h --help)
+    non_repeating_flags=(--line-buffered --quiet -q --verbose -v --version -h --help)
     repeating_options=()
     non_repeating_options=(--llms --users --sweep --alpha --beta --user --labels --label-users --queries-per-user --seed --output -o)
     __pr-sim_offer_flags_options 1
@@ -244,7 +244,7 @@ _pr-sim_simulate() {
 
 _pr-sim_judge() {
     repeating_flags=()
-    non_repeating_flags=(--dry-run --verbose -v --version -h --help)
+    non_repeating_flags=(--dry-run --verbose -v --quiet -q --version -h --help)
     repeating_options=(--judge-model --model)
     non_repeating_options=(--users --questionnaire --llms --prompt-style --seed --base-url --api-key-env --jobs --timeout --retries --backoff --max-backoff --parse-retries --errors --output -o)
     __pr-sim_offer_flags_options 1
@@ -318,7 +318,7 @@ _pr-sim_judge() {
 
 _pr-sim_multi-turn() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--quiet -q --verbose -v --version -h --help)
     repeating_options=()
     non_repeating_options=(--users --output -o)
     __pr-sim_offer_flags_options 1

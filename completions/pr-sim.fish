@@ -23,11 +23,11 @@ function __pr-sim_parse_tokens -S
         __pr-sim_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'simulate'
-            __pr-sim_parse_subcommand 1 'llms=' 'users=' 'sweep=' 'alpha=' 'beta=' 'user=' 'labels=' 'label-users=' 'queries-per-user=' 'seed=' 'o/output=' 'line-buffered' 'version' 'h/help'
+            __pr-sim_parse_subcommand 1 'llms=' 'users=' 'sweep=' 'alpha=' 'beta=' 'user=' 'labels=' 'label-users=' 'queries-per-user=' 'seed=' 'o/output=' 'line-buffered' 'q/quiet' 'v/verbose' 'version' 'h/help'
         case 'judge'
-            __pr-sim_parse_subcommand 1 'users=' 'questionnaire=' 'llms=' 'judge-model=+' 'prompt-style=' 'seed=' 'dry-run' 'base-url=' 'api-key-env=' 'jobs=' 'timeout=' 'retries=' 'backoff=' 'max-backoff=' 'parse-retries=' 'errors=' 'v/verbose' 'o/output=' 'version' 'h/help'
+            __pr-sim_parse_subcommand 1 'users=' 'questionnaire=' 'llms=' 'judge-model=+' 'prompt-style=' 'seed=' 'dry-run' 'base-url=' 'api-key-env=' 'jobs=' 'timeout=' 'retries=' 'backoff=' 'max-backoff=' 'parse-retries=' 'errors=' 'v/verbose' 'o/output=' 'q/quiet' 'version' 'h/help'
         case 'multi-turn'
-            __pr-sim_parse_subcommand 1 'users=' 'o/output=' 'version' 'h/help'
+            __pr-sim_parse_subcommand 1 'users=' 'o/output=' 'q/quiet' 'v/verbose' 'version' 'h/help'
         case 'help'
             __pr-sim_parse_subcommand -r 1 'version'
         end
@@ -102,6 +102,8 @@ complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options 
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" seed' -l 'seed' -d 'Seed for --queries-per-user.' -rfka ''
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" o output' -l 'output' -s 'o' -d 'Write to this file (atomically) instead of standard output.' -rF
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" line-buffered' -l 'line-buffered' -d 'Flush every line (the default when standard output is a terminal).'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" q quiet' -l 'quiet' -s 'q' -d 'Print nothing on standard error but warnings and errors.'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" v verbose' -l 'verbose' -s 'v' -d 'Finish with the run\'s time and peak memory on standard error.'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" version' -l 'version' -d 'Show the version.'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim simulate" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_positional "pr-sim judge" -eq 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
@@ -121,13 +123,16 @@ complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options 
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" max-backoff' -l 'max-backoff' -d 'The longest wait between tries, unless Retry-After asks for more.' -rfka ''
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" parse-retries' -l 'parse-retries' -d 'Extra tries for a reply that cannot be parsed.' -rfka ''
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" errors' -l 'errors' -d 'Append failed requests here.' -rF
-complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" v verbose' -l 'verbose' -s 'v' -d 'Report every retry on standard error.'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" v verbose' -l 'verbose' -s 'v' -d 'Report every retry, and finish with the run\'s time and peak memory, on standard error.'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" o output' -l 'output' -s 'o' -d 'Labels: appended to and resumed (sending), else written atomically.' -rF
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" q quiet' -l 'quiet' -s 'q' -d 'Print nothing on standard error but warnings and errors.'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" version' -l 'version' -d 'Show the version.'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim judge" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_positional "pr-sim multi-turn" -eq 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim multi-turn" users' -l 'users' -d 'Users with weights (users.jsonl).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim multi-turn" o output' -l 'output' -s 'o' -d 'Write to this file (atomically) instead of standard output.' -rF
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim multi-turn" q quiet' -l 'quiet' -s 'q' -d 'Print nothing on standard error but warnings and errors.'
+complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim multi-turn" v verbose' -l 'verbose' -s 'v' -d 'Finish with the run\'s time and peak memory on standard error.'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim multi-turn" version' -l 'version' -d 'Show the version.'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim multi-turn" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pr-sim' -n '__pr-sim_should_offer_completions_for_flags_or_options "pr-sim help" version' -l 'version' -d 'Show the version.'

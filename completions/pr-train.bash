@@ -163,7 +163,7 @@ _pr-train() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--log-json --quiet -q --version -h --help)
+    local -a non_repeating_flags=(--log-json --quiet -q --verbose -v --version -h --help)
     local -a repeating_options=()
     local -a non_repeating_options=(--output -o --model --layers --hidden --epochs --batch-size --lr --weight-decay --patience --loss --dropout --fanout --neighbors --seed --threads)
     __pr-train_offer_flags_options 1

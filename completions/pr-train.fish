@@ -20,7 +20,7 @@ function __pr-train_parse_tokens -S
     set -l unparsed_tokens (__pr-train_tokens -pc)
     switch $unparsed_tokens[1]
     case 'pr-train'
-        __pr-train_parse_subcommand 1 'o/output=' 'model=' 'layers=' 'hidden=' 'epochs=' 'batch-size=' 'lr=' 'weight-decay=' 'patience=' 'loss=' 'dropout=' 'fanout=' 'neighbors=' 'seed=' 'threads=' 'log-json' 'q/quiet' 'version' 'h/help'
+        __pr-train_parse_subcommand 1 'o/output=' 'model=' 'layers=' 'hidden=' 'epochs=' 'batch-size=' 'lr=' 'weight-decay=' 'patience=' 'loss=' 'dropout=' 'fanout=' 'neighbors=' 'seed=' 'threads=' 'log-json' 'q/quiet' 'v/verbose' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __pr-train_parse_subcommand -r 1 'version'
@@ -94,7 +94,8 @@ complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_opti
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" seed' -l 'seed' -d 'Seed for initialization, batching, sampling and dropout.' -rfka ''
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" threads' -l 'threads' -d 'OpenBLAS threads (results are byte-identical for the same count).' -rfka ''
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" log-json' -l 'log-json' -d 'One JSON line per epoch on stderr.'
-complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" q quiet' -l 'quiet' -s 'q' -d 'No progress output.'
+complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" q quiet' -l 'quiet' -s 'q' -d 'No progress output (warnings and errors still print).'
+complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" v verbose' -l 'verbose' -s 'v' -d 'Finish with the run\'s time and peak memory on standard error.'
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" version' -l 'version' -d 'Show the version.'
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_positional "pr-train" -eq 2' -fa 'help' -d 'Show subcommand help information.'

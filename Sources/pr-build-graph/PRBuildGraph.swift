@@ -92,6 +92,12 @@ struct PRBuildGraph: ParsableCommand {
     @Flag(help: "Flush every output line (the default when standard output is a terminal).")
     var lineBuffered = false
 
+    @Flag(name: .shortAndLong, help: "Print nothing on standard error but warnings and errors.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Finish with the run's time and peak memory on standard error.")
+    var verbose = false
+
     func validate() throws {
         if info && exportQueries != nil { throw ValidationError("--info and --export-queries do not go together") }
         if info || exportQueries != nil {
@@ -125,7 +131,7 @@ struct PRBuildGraph: ParsableCommand {
     }
 
     func run() throws {
-        let status = runTool("pr-build-graph") {
+        let status = runTool("pr-build-graph", verbosity: Verbosity(quiet: quiet, verbose: verbose)) {
             let stdout = JSONLWriter(lineBuffered: lineBuffered ? true : nil)
             if info {
                 let bytes = try FileIO.readAll(path: input)

@@ -108,12 +108,15 @@ extension PRSim {
         @Option(help: ArgumentHelp("Append failed requests here.", valueName: "file"), completion: .file())
         var errors: String?
 
-        @Flag(name: .shortAndLong, help: "Report every retry on standard error.")
+        @Flag(name: .shortAndLong, help: "Report every retry, and finish with the run's time and peak memory, on standard error.")
         var verbose = false
 
         @Option(name: .shortAndLong, help: ArgumentHelp("Labels: appended to and resumed (sending), else written atomically.", valueName: "file"),
                 completion: .file())
         var output: String?
+
+        @Flag(name: .shortAndLong, help: "Print nothing on standard error but warnings and errors.")
+        var quiet = false
 
         func validate() throws {
             guard (users == nil) != (questionnaire == nil) else {
@@ -138,7 +141,7 @@ extension PRSim {
                                configurations: configurations, seed: seed)
             let sending = questionnaire == nil && !dryRun
             var failed = 0
-            let status = await runTool("pr-sim judge") {
+            let status = await runTool("pr-sim judge", verbosity: Verbosity(quiet: quiet, verbose: verbose)) {
                 guard sending else {
                     return try OutputFile(path: output, lineBuffered: false).produce(job.write)
                 }
@@ -150,7 +153,7 @@ extension PRSim {
                     jobs: jobs, seed: seed, verbose: verbose)
                 let summary = try await job.send(options: options, outputPath: output, errorsPath: errorsPath,
                                                  diagnostics: { printError("pr-sim judge: \($0)") })
-                printError("pr-sim judge: " + summary.line(errorsFile: errorsPath))
+                printInfo("pr-sim judge: " + summary.line(errorsFile: errorsPath))
                 failed = summary.failed
             }
             if status != 0 { throw ExitCode(status) }

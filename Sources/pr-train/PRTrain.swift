@@ -106,8 +106,11 @@ struct PRTrain: ParsableCommand {
     @Flag(help: "One JSON line per epoch on stderr.")
     var logJson = false
 
-    @Flag(name: .shortAndLong, help: "No progress output.")
+    @Flag(name: .shortAndLong, help: "No progress output (warnings and errors still print).")
     var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Finish with the run's time and peak memory on standard error.")
+    var verbose = false
 
     func validate() throws {
         guard ModelKind(rawValue: model) != nil else { throw ValidationError("--model takes anchored, personalized, graphrouter, mlp, knn, mf, table or gmt") }
@@ -143,7 +146,7 @@ struct PRTrain: ParsableCommand {
         options.patience = patience
         options.weightDecay = weightDecay
         options.seed = seed
-        let status = runTool("pr-train") {
+        let status = runTool("pr-train", verbosity: Verbosity(quiet: quiet, verbose: verbose)) {
             BLAS.setThreads(threads)
             try FileIO.checkOutput(output)
             var reporter = ProgressReporter(style: quiet ? .quiet : logJson ? .json : .automatic)

@@ -22,6 +22,22 @@ import Testing
         #expect(result.err == #"pr-sim: <stdin>:61: field "performance": expected a number in 0..1, got "abc""# + "\n")
     }
 
+    /// One grammar: every tool (and pr-sim subcommand) takes -q and -v.
+    @Test func everyToolTakesQuietAndVerbose() throws {
+        let commands: [[String]] = [["pr-sim", "simulate"], ["pr-sim", "judge"], ["pr-sim", "multi-turn"], ["pr-build-graph"],
+                                    ["pr-embed"], ["pr-train"], ["pr-route"], ["pr-eval"]]
+        for command in commands {
+            let help = try runTool(command[0], Array(command.dropFirst()) + ["--help"]).out
+            #expect(help.contains("-q, --quiet") && help.contains("-v, --verbose"), "\(command)")
+        }
+        let scratch = try Scratch()
+        try scratch.file("responses.jsonl", Self.responses)
+        let verbose = try runTool("pr-sim", ["--sweep", "2", "-v", scratch.path("responses.jsonl")])
+        #expect(verbose.status == 0 && verbose.err.hasPrefix("pr-sim: done in ") && verbose.err.contains(" MiB"))
+        let quiet = try runTool("pr-sim", ["--sweep", "2", "-q", scratch.path("responses.jsonl")])
+        #expect(quiet.status == 0 && quiet.err.isEmpty && quiet.out == verbose.out)
+    }
+
     @Test func usageErrorsExit64AndMissingFilesExit66() throws {
         #expect(try runTool("pr-sim", [], stdin: "").status == 64)
         #expect(try runTool("pr-sim", ["--alpha", "1"], stdin: "").status == 64)

@@ -5,29 +5,68 @@ import Glibc
 import Darwin
 #endif
 
+/// How much a tool says on standard error besides errors and warnings (`-q`, `-v`).
+public enum Verbosity: Sendable {
+    /// `-q`: no progress and no summaries.
+    case quiet
+    case normal
+    /// `-v`: a closing line with the time and peak memory, and each tool's details
+    /// (the judge's retries).
+    case verbose
+
+    /// The level the flags ask for; `-v` wins over `-q`.
+    public init(quiet: Bool, verbose: Bool) {
+        self = verbose ? .verbose : quiet ? .quiet : .normal
+    }
+
+    /// The level of this run, set by ``runTool(_:verbosity:_:)``.
+    public nonisolated(unsafe) static var current = Verbosity.normal
+}
+
+/// Prints an informational line (a summary), unless the run is quiet.
+public func printInfo(_ line: String) {
+    if Verbosity.current != .quiet { printError(line) }
+}
+
 /// Runs a tool's body, reporting any error as one line `TOOL: message` on stderr.
 ///
 /// Returns the exit status: 0, or the ``ToolError``'s status (65 for bad data, 66 for a
 /// missing input...). Other errors, which should not happen, map to 70 (`EX_SOFTWARE`).
-public func runTool(_ name: String, _ body: () throws -> Void) -> Int32 {
-    keepFreedMemoryForReuse()
+/// With `verbosity` `.verbose`, a last line says how long the run took and its peak memory.
+public func runTool(_ name: String, verbosity: Verbosity = .normal, _ body: () throws -> Void) -> Int32 {
+    let started = prepare(verbosity)
     do {
         try body()
-        return 0
+        return finish(name, started: started)
     } catch {
         return report(error, tool: name)
     }
 }
 
-/// ``runTool(_:_:)`` for a body that awaits (network clients).
-public func runTool(_ name: String, _ body: () async throws -> Void) async -> Int32 {
-    keepFreedMemoryForReuse()
+/// ``runTool(_:verbosity:_:)`` for a body that awaits (network clients).
+public func runTool(_ name: String, verbosity: Verbosity = .normal, _ body: () async throws -> Void) async -> Int32 {
+    let started = prepare(verbosity)
     do {
         try await body()
-        return 0
+        return finish(name, started: started)
     } catch {
         return report(error, tool: name)
     }
+}
+
+private func prepare(_ verbosity: Verbosity) -> Double {
+    Verbosity.current = verbosity
+    keepFreedMemoryForReuse()
+    return monotonicSeconds()
+}
+
+private func finish(_ name: String, started: Double) -> Int32 {
+    if Verbosity.current == .verbose {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        printError("\(name): done in \(Decimals.fixed(monotonicSeconds() - started, 2)) s, peak memory \(usage.ru_maxrss / 1024) MiB")
+    }
+    return 0
 }
 
 /// Makes glibc's malloc serve large blocks from its heap and keep freed ones there. By
