@@ -5,6 +5,7 @@ import PRouterKit
 struct PREval: ParsableCommand {
     static func main() {
         failOnLostStandardOutput(tool: "pr-eval")
+        if asksForHelp(CommandLine.arguments.dropFirst()) { return writeHelp(usageFirst(helpMessage())) }
         if let unknown = firstUnknownOption(CommandLine.arguments.dropFirst(), help: helpMessage()) {
             exit(withError: ValidationError("unknown option '\(unknown)'"))
         }
@@ -28,7 +29,7 @@ struct PREval: ParsableCommand {
             all pairs when there are no others (fit "all", optimistic).
 
             Examples:
-              pr-route --split test graph.prg | pr-eval --truth interactions.jsonl
+              pr-route --graph graph.prg --weights model.prw --split test | pr-eval --truth interactions.jsonl
               pr-eval --truth interactions.jsonl --format table a.jsonl b.jsonl
               pr-eval --truth interactions.jsonl --format table --plot plane.svg a.jsonl b.jsonl
               pr-eval --truth interactions.jsonl --queries test-queries.jsonl --format table

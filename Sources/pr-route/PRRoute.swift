@@ -5,6 +5,7 @@ import PRouterKit
 struct PRRoute: ParsableCommand {
     static func main() {
         failOnLostStandardOutput(tool: "pr-route")
+        if asksForHelp(CommandLine.arguments.dropFirst()) { return writeHelp(usageFirst(helpMessage())) }
         if let unknown = firstUnknownOption(CommandLine.arguments.dropFirst(), help: helpMessage()) {
             exit(withError: ValidationError("unknown option '\(unknown)'"))
         }

@@ -7,6 +7,13 @@ struct PRSim: AsyncParsableCommand {
         failOnLostStandardOutput(tool: "pr-sim")
         let arguments = CommandLine.arguments.dropFirst()
         let command = configuration.subcommands.first { $0._commandName == arguments.first } ?? Simulate.self
+        if asksForHelp(arguments) {
+            // `pr-sim --help` is about `pr-sim [options]`, which is `pr-sim simulate`; it names the other subcommands too.
+            let subcommands = arguments.first == command._commandName ? "" : "\nOther subcommands: "
+                + configuration.subcommands.filter { $0 != command }.map { "pr-sim \($0._commandName) (\(String($0.configuration.abstract.dropLast($0.configuration.abstract.hasSuffix(".") ? 1 : 0))))" }
+                    .joined(separator: "; ") + ".\n"
+            return writeHelp(usageFirst(helpMessage(for: command)) + subcommands)
+        }
         if let unknown = firstUnknownOption(arguments, help: helpMessage(for: command)) {
             exit(withError: ValidationError("unknown option '\(unknown)'"))
         }

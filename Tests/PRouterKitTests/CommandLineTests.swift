@@ -29,7 +29,14 @@ import Testing
         for command in commands {
             let help = try runTool(command[0], Array(command.dropFirst()) + ["--help"]).out
             #expect(help.contains("-q, --quiet") && help.contains("-v, --verbose"), "\(command)")
+            // Usage first: the overview, then USAGE within a few lines; the long description after the options.
+            let lines = help.split(separator: "\n", omittingEmptySubsequences: false)
+            let usage = try #require(lines.firstIndex { $0.hasPrefix("USAGE: ") }, "\(command)")
+            #expect(lines[0].hasPrefix("OVERVIEW: ") && usage <= 4, "\(command)")
+            let options = try #require(lines.firstIndex { $0 == "OPTIONS:" })
+            #expect(lines.firstIndex { $0 == "DESCRIPTION:" }.map { $0 > options } ?? true, "\(command)")
         }
+        #expect(try runTool("pr-sim", ["--help"]).out.contains("Other subcommands: pr-sim judge (Ask judge LLMs"))
         let scratch = try Scratch()
         try scratch.file("responses.jsonl", Self.responses)
         let verbose = try runTool("pr-sim", ["--sweep", "2", "-v", scratch.path("responses.jsonl")])
