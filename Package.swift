@@ -26,7 +26,8 @@ let package = Package(
         ),
         .target(
             name: "PRouterKit",
-            dependencies: ["CJansson", "CMalloc", "COpenBLAS"]
+            dependencies: ["CJansson", "CMalloc", "COpenBLAS",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // The judge's HTTP client (URLSession), apart so that only pr-sim loads Foundation's
         // networking stack: it costs every other tool about 20 ms of start-up.

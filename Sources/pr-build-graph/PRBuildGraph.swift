@@ -7,9 +7,9 @@ struct PRBuildGraph: ParsableCommand {
         failOnLostStandardOutput(tool: "pr-build-graph")
         if asksForHelp(CommandLine.arguments.dropFirst()) { return writeHelp(usageFirst(helpMessage())) }
         if let unknown = firstUnknownOption(CommandLine.arguments.dropFirst(), help: helpMessage()) {
-            exit(withError: ValidationError("unknown option '\(unknown)'"))
+            exitAsTool("pr-build-graph", ValidationError("unknown option '\(unknown)'"))
         }
-        main(nil)
+        runAsTool("pr-build-graph")
     }
 
     static let configuration = CommandConfiguration(

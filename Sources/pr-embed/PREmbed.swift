@@ -7,9 +7,9 @@ struct PREmbed: ParsableCommand {
         failOnLostStandardOutput(tool: "pr-embed")
         if asksForHelp(CommandLine.arguments.dropFirst()) { return writeHelp(usageFirst(helpMessage())) }
         if let unknown = firstUnknownOption(CommandLine.arguments.dropFirst(), help: helpMessage()) {
-            exit(withError: ValidationError("unknown option '\(unknown)'"))
+            exitAsTool("pr-embed", ValidationError("unknown option '\(unknown)'"))
         }
-        main(nil)
+        runAsTool("pr-embed")
     }
 
     static let configuration = CommandConfiguration(

@@ -7,9 +7,9 @@ struct PREval: ParsableCommand {
         failOnLostStandardOutput(tool: "pr-eval")
         if asksForHelp(CommandLine.arguments.dropFirst()) { return writeHelp(usageFirst(helpMessage())) }
         if let unknown = firstUnknownOption(CommandLine.arguments.dropFirst(), help: helpMessage()) {
-            exit(withError: ValidationError("unknown option '\(unknown)'"))
+            exitAsTool("pr-eval", ValidationError("unknown option '\(unknown)'"))
         }
-        main(nil)
+        runAsTool("pr-eval")
     }
 
     static let configuration = CommandConfiguration(

@@ -7,9 +7,9 @@ struct PRRoute: ParsableCommand {
         failOnLostStandardOutput(tool: "pr-route")
         if asksForHelp(CommandLine.arguments.dropFirst()) { return writeHelp(usageFirst(helpMessage())) }
         if let unknown = firstUnknownOption(CommandLine.arguments.dropFirst(), help: helpMessage()) {
-            exit(withError: ValidationError("unknown option '\(unknown)'"))
+            exitAsTool("pr-route", ValidationError("unknown option '\(unknown)'"))
         }
-        main(nil)
+        runAsTool("pr-route")
     }
 
     static let configuration = CommandConfiguration(

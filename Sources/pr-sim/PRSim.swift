@@ -15,9 +15,9 @@ struct PRSim: AsyncParsableCommand {
             return writeHelp(usageFirst(helpMessage(for: command)) + subcommands)
         }
         if let unknown = firstUnknownOption(arguments, help: helpMessage(for: command)) {
-            exit(withError: ValidationError("unknown option '\(unknown)'"))
+            exitAsTool("pr-sim", ValidationError("unknown option '\(unknown)'"))
         }
-        await main(nil)
+        await runAsTool("pr-sim")
     }
 
     static let configuration = CommandConfiguration(

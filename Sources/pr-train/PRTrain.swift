@@ -7,9 +7,9 @@ struct PRTrain: ParsableCommand {
         failOnLostStandardOutput(tool: "pr-train")
         if asksForHelp(CommandLine.arguments.dropFirst()) { return writeHelp(usageFirst(helpMessage())) }
         if let unknown = firstUnknownOption(CommandLine.arguments.dropFirst(), help: helpMessage()) {
-            exit(withError: ValidationError("unknown option '\(unknown)'"))
+            exitAsTool("pr-train", ValidationError("unknown option '\(unknown)'"))
         }
-        main(nil)
+        runAsTool("pr-train")
     }
 
     static let configuration = CommandConfiguration(

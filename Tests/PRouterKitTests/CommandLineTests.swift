@@ -46,6 +46,10 @@ import Testing
     }
 
     @Test func usageErrorsExit64AndMissingFilesExit66() throws {
+        // One error style: usage errors too are "TOOL: message", then the usage.
+        let usage = try runTool("pr-route", ["--graph", "g.prg"])
+        #expect(usage.status == 64 && usage.err.hasPrefix("pr-route: Missing expected argument '--weights <file>'\n"))
+        #expect(usage.err.contains("\nUsage: pr-route ") && !usage.err.contains("Error:"))
         #expect(try runTool("pr-sim", [], stdin: "").status == 64)
         #expect(try runTool("pr-sim", ["--alpha", "1"], stdin: "").status == 64)
         #expect(try runTool("pr-build-graph", ["-"], stdin: "").status == 64)

@@ -1,0 +1,47 @@
+import ArgumentParser
+
+extension ParsableCommand {
+    /// Reports `error` the way every prouter tool reports errors, and exits: `TOOL: message`
+    /// on standard error (a usage error followed by the usage lines) with the error's exit
+    /// status. A clean exit (`--version`, a completion script) prints to standard output.
+    public static func exitAsTool(_ tool: String, _ error: any Error) -> Never {
+        let code = exitCode(for: error)
+        var message = fullMessage(for: error)
+        if code == .success {
+            if !message.isEmpty { writeHelp(message + "\n") }
+            exit(withError: nil)
+        }
+        if message.hasPrefix("Error: ") { message = tool + ": " + message.dropFirst("Error: ".count) }
+        // An ExitCode thrown after runTool reported the error has no message of its own.
+        if !message.isEmpty {
+            for line in message.split(separator: "\n", omittingEmptySubsequences: false) { printError(String(line)) }
+        }
+        exit(withError: ExitCode(code.rawValue))
+    }
+
+    /// Parses the command line and runs the command, errors as in ``exitAsTool(_:_:)``.
+    public static func runAsTool(_ tool: String) {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exitAsTool(tool, error)
+        }
+    }
+}
+
+extension AsyncParsableCommand {
+    /// ``ParsableCommand/runAsTool(_:)`` for a command with asynchronous subcommands.
+    public static func runAsTool(_ tool: String) async {
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exitAsTool(tool, error)
+        }
+    }
+}
