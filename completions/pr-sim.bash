@@ -173,13 +173,13 @@ _pr-sim() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    simulate|judge|multi-turn|help)
+    simulate|judge|multi-turn|calibrate|help)
         # Offer subcommand argument completions
         "_pr-sim_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'simulate judge multi-turn help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'simulate judge multi-turn calibrate help' -- "${cur}"))
         ;;
     esac
 }
@@ -327,6 +327,40 @@ _pr-sim_multi-turn() {
     case "${prev}" in
     '--users')
         __pr-sim_add_completions -o plusdirs -fX '!*.@(jsonl)'
+        return
+        ;;
+    '--output'|'-o')
+        __pr-sim_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __pr-sim_add_completions -o plusdirs -fX '!*.@(jsonl)'
+        return
+        ;;
+    esac
+}
+
+_pr-sim_calibrate() {
+    repeating_flags=()
+    non_repeating_flags=(--quiet -q --verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--llms --budget --max-expensive-share --output -o)
+    __pr-sim_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--llms')
+        __pr-sim_add_completions -o plusdirs -fX '!*.@(jsonl)'
+        return
+        ;;
+    '--budget')
+        return
+        ;;
+    '--max-expensive-share')
         return
         ;;
     '--output'|'-o')

@@ -25,7 +25,7 @@ struct PRSim: AsyncParsableCommand {
         abstract: "Simulate user preferences over an LLM response table.",
         discussion: "`pr-sim [options]` is `pr-sim simulate [options]`; `pr-sim judge` asks judge LLMs for labels.",
         version: prouterVersion,
-        subcommands: [Simulate.self, Judge.self, MultiTurn.self],
+        subcommands: [Simulate.self, Judge.self, MultiTurn.self, Calibrate.self],
         defaultSubcommand: Simulate.self
     )
 }

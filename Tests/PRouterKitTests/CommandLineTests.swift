@@ -24,7 +24,7 @@ import Testing
 
     /// One grammar: every tool (and pr-sim subcommand) takes -q and -v.
     @Test func everyToolTakesQuietAndVerbose() throws {
-        let commands: [[String]] = [["pr-sim", "simulate"], ["pr-sim", "judge"], ["pr-sim", "multi-turn"], ["pr-build-graph"],
+        let commands: [[String]] = [["pr-sim", "simulate"], ["pr-sim", "judge"], ["pr-sim", "multi-turn"], ["pr-sim", "calibrate"], ["pr-build-graph"],
                                     ["pr-embed"], ["pr-train"], ["pr-route"], ["pr-eval"]]
         for command in commands {
             let help = try runTool(command[0], Array(command.dropFirst()) + ["--help"]).out

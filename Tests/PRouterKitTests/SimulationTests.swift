@@ -112,3 +112,37 @@ import Testing
             == #"users.jsonl:1: field "alpha": missing (cost mode needs alpha and beta for every user)"#)
     }
 }
+
+/// `pr-sim calibrate`: the smallest cost weight within a budget.
+struct BudgetCalibrationTests {
+    static func table() throws -> ResponseTable {
+        try ResponseTable(path: "\(MultiTurnExampleTests.data)/data/responses.jsonl", llmsPath: "\(MultiTurnExampleTests.data)/data/llms.jsonl")
+    }
+
+    @Test func spendingFallsWithBetaAndCalibrationIsTight() throws {
+        let calibration = BudgetCalibration(table: try Self.table())
+        let costs = stride(from: 0.0, through: 1.0, by: 0.05).map { calibration.spending(beta: $0).costPerThousand }
+        #expect(zip(costs, costs.dropFirst()).allSatisfy { $0 >= $1 })
+        let budget = (costs.first! + costs.last!) / 2
+        let result = try #require(calibration.calibrate(.costPerThousand(budget)))
+        #expect(result.costPerThousand <= budget && abs(result.alpha + result.beta - 1) < 1e-9)
+        // A little less weight on cost goes over the budget: the most quality within it.
+        #expect(calibration.spending(beta: result.beta - 1e-4).costPerThousand > budget)
+        let share = try #require(calibration.calibrate(.expensiveShare(0.1)))
+        #expect(share.expensiveShare <= 0.1 && share.expensiveLLM == "llama-3.1-405b-instruct")
+        #expect(calibration.calibrate(.costPerThousand(1e6))?.beta == 0)
+        #expect(calibration.calibrate(.costPerThousand(0)) == nil)
+    }
+
+    @Test func calibrateCommand() throws {
+        let data = "\(MultiTurnExampleTests.data)/data"
+        let ok = try runTool("pr-sim", ["calibrate", "--budget", "0.3", "--llms", "\(data)/llms.jsonl", "\(data)/responses.jsonl"])
+        #expect(ok.status == 0, "\(ok.err)")
+        let line = try decodeLines(ok.out) { (try $0.number("beta"), try $0.number("cost_per_1000")) }
+        #expect(line.count == 1 && line[0].1 <= 0.3 && line[0].0 > 0)
+        let tooLow = try runTool("pr-sim", ["calibrate", "--budget", "0.001", "--llms", "\(data)/llms.jsonl", "\(data)/responses.jsonl"])
+        #expect(tooLow.status == 65 && tooLow.err.contains("the budget cannot be met: even beta = 1 costs"))
+        let both = try runTool("pr-sim", ["calibrate", "--budget", "1", "--max-expensive-share", "0.1", "\(data)/responses.jsonl"])
+        #expect(both.status == 64 && both.err.contains("give one of --budget and --max-expensive-share"))
+    }
+}

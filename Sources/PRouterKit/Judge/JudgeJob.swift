@@ -58,8 +58,7 @@ public struct JudgeJob: Sendable {
     }
 
     private func responseTable() throws -> ResponseTable {
-        let llms = try llmsPath.map(Catalog.llms)
-        return try ResponseTable(responses: try JSONLReader(path: responsesPath).decodeAll(Response.init), llms: llms)
+        try ResponseTable(path: responsesPath, llmsPath: llmsPath)
     }
 
     private func plan(_ table: ResponseTable) throws -> [JudgeRequest] {

@@ -31,6 +31,12 @@ public struct ResponseTable: Sendable {
     public private(set) var entries: [Entry] = []
     private var queryIndex: [String: Int] = [:]
 
+    /// The table in the responses file at `path` (`-`: standard input), token counts priced
+    /// with the LLMs of `llmsPath` when given.
+    public init(path: String, llmsPath: String?) throws {
+        try self.init(responses: try JSONLReader(path: path).decodeAll(Response.init), llms: try llmsPath.map(Catalog.llms))
+    }
+
     /// Validates `responses` and prices token counts with `llms` (keyed by LLM id).
     public init(responses: [Response], llms: [String: LLMSpec]?) throws {
         var seen: [String: [String: SourceLocation]] = [:]

@@ -30,9 +30,7 @@ public struct SimulationJob: Sendable {
 
     /// Runs the simulation, writing interactions to `writer`.
     public func run(writer: JSONLWriter) throws {
-        let llms = try llmsPath.map(Catalog.llms)
-        let responses = try JSONLReader(path: responsesPath).decodeAll(Response.init)
-        let table = try ResponseTable(responses: responses, llms: llms)
+        let table = try ResponseTable(path: responsesPath, llmsPath: llmsPath)
         let emit: (Interaction) throws -> Void = { interaction in
             try writer.write { interaction.encode(into: &$0) }
         }
