@@ -52,11 +52,13 @@ struct PREmbed: ParsableCommand {
     @Argument(help: "The graph file.", completion: .file(extensions: ["prg"]))
     var graph: String
 
-    @Option(help: ArgumentHelp("Task descriptions (tasks.jsonl).", valueName: "file"), completion: .file(extensions: ["jsonl"]))
+    @Option(help: ArgumentHelp("Task descriptions (tasks.jsonl); without them a task is described by its id.", valueName: "file"),
+            completion: .file(extensions: ["jsonl"]))
     var tasks: String?
 
-    @Option(help: ArgumentHelp("LLM descriptions and prices (llms.jsonl).", valueName: "file"), completion: .file(extensions: ["jsonl"]))
-    var llms: String
+    @Option(help: ArgumentHelp("LLM descriptions and prices (llms.jsonl); without them an LLM is described by its id, with no prices.",
+                               valueName: "file"), completion: .file(extensions: ["jsonl"]))
+    var llms: String?
 
     @Option(help: ArgumentHelp("The built-in encoder: hashed or minilm.", valueName: "name"),
             completion: .list(BuiltInEncoder.choices))

@@ -85,6 +85,10 @@ import Testing
         let unasked = try runTool("pr-embed", ["--llms", scratch.path("llms.jsonl"), "--tasks", scratch.path("tasks.jsonl"), scratch.path("g.prg")])
         #expect(unasked.status == 64 && unasked.err.contains("give -o FILE for the embedded graph, or --in-place to replace"))
         #expect(try FileIO.readAll(path: scratch.path("g.prg")) == before)
+        // Without --tasks and --llms, tasks and LLMs are described by their ids (with a warning each).
+        let bare = try runTool("pr-embed", ["-o", scratch.path("bare.prg"), scratch.path("g.prg")])
+        #expect(bare.status == 0 && bare.err.contains("warning: no --llms") && bare.err.contains("warning: no --tasks"))
+        #expect(try runTool("pr-train", ["-q", "--epochs", "2", "-o", scratch.path("bare.prw"), scratch.path("bare.prg")]).status == 0)
         let routed = try runTool("pr-route", ["--graph", scratch.path("g.prg"), "--weights", scratch.path("m.prw"), "--split", "test"])
         #expect(routed.status == 0, "\(routed.err)")
         let routes = try decodeLines(routed.out) { record in

@@ -5,13 +5,15 @@ public struct EmbeddingJob: Sendable {
     /// Where to write; nil rewrites `graphPath` (atomically).
     public var outputPath: String?
     public var tasksPath: String?
-    public var llmsPath: String
+    /// LLM descriptions and prices; without them an LLM is described by its id, with zero
+    /// price and size columns.
+    public var llmsPath: String?
     /// The built-in encoder, used unless `embeddingsPath` is given.
     public var encoder: any SentenceEncoder
     /// External vectors (`{"kind","id","vector"}` lines) instead of the built-in encoder.
     public var embeddingsPath: String?
 
-    public init(graphPath: String, outputPath: String?, tasksPath: String?, llmsPath: String,
+    public init(graphPath: String, outputPath: String?, tasksPath: String?, llmsPath: String?,
                 encoder: any SentenceEncoder, embeddingsPath: String?) {
         self.graphPath = graphPath
         self.outputPath = outputPath
@@ -23,7 +25,11 @@ public struct EmbeddingJob: Sendable {
 
     public func run() throws {
         let input = try GraphFile.read(from: graphPath)
-        let llms = try Catalog.llms(llmsPath)
+        let llms = try llmsPath.map(Catalog.llms)
+        let describesByID = embeddingsPath == nil
+        if llms == nil {
+            printError("pr-embed: warning: no --llms: each LLM is described by its id, with no price or size columns (give llms.jsonl for better features)")
+        }
         // The vectors of items of one kind, by id (external) or from their texts (built in).
         let vectors: (Kind, [String], (Int) throws -> String) throws -> [[Float]]
         let encoderName: String
@@ -44,6 +50,9 @@ public struct EmbeddingJob: Sendable {
             return Matrix(rows: ids.count, cols: ids.isEmpty ? width : data.count / ids.count, data: data)
         }
         func llmRows(_ ids: [String]) throws -> Matrix {
+            guard let llms, let llmsPath else {
+                return try rows(.llm, ids, extra: { _ in [Float](repeating: 0, count: NodeFeatures.llmProfileColumns) }, text: { ids[$0] })
+            }
             func spec(_ index: Int) throws -> LLMSpec {
                 guard let spec = llms[ids[index]] else { throw DataError("LLM \"\(ids[index])\" of the graph is not in \(llmsPath)") }
                 return spec
@@ -68,8 +77,11 @@ public struct EmbeddingJob: Sendable {
         let tasks = try tasksPath.map { path in
             Dictionary(uniqueKeysWithValues: try Catalog.tasks(path).map { ($0.task, $0) })
         }
+        if tasks == nil, describesByID, !graph.tasks.isEmpty {
+            printError("pr-embed: warning: no --tasks: each task is described by its id (give tasks.jsonl for better features)")
+        }
         let taskMatrix = try rows(.task, graph.tasks) { index in
-            guard let tasks else { throw UsageError("give --tasks tasks.jsonl to embed task descriptions") }
+            guard let tasks else { return graph.tasks[index] }
             guard let spec = tasks[graph.tasks[index]] else { throw DataError("task \"\(graph.tasks[index])\" of the graph is not in \(tasksPath!)") }
             return spec.description
         }
