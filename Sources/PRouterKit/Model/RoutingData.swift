@@ -68,8 +68,10 @@ public struct RoutingData: Sendable {
             costRange[task].add(graph.edgeCost[edge])
         }
         let starts = graph.edgeStarts()
+        reserve(nodes: graph.nodeCount, edges: graph.edgeCount)
+        var edges: [CandidateEdge] = []
         for node in 0..<graph.nodeCount {
-            var edges: [CandidateEdge] = []
+            edges.removeAll(keepingCapacity: true)
             let task = Int(graph.nodeTask[node])
             for edge in starts[node]..<starts[node + 1] {
                 switch graph.edgeStatus[edge] {
@@ -88,6 +90,22 @@ public struct RoutingData: Sendable {
                        observed: split == .train || (routing && split == .support) || (validationObserved && split == .validation),
                        edges: edges)
         }
+    }
+
+    /// Room for `nodes` more nodes and `edges` more edges in every per-node and per-edge array.
+    private mutating func reserve(nodes: Int, edges: Int) {
+        for array in [\Self.nodeUser, \.nodeTask, \.nodeQueryRow] as [WritableKeyPath<Self, [Int32]>] {
+            self[keyPath: array].reserveCapacity(self[keyPath: array].count + nodes)
+        }
+        nodeSplit.reserveCapacity(nodeSplit.count + nodes)
+        nodeQueryID.reserveCapacity(nodeQueryID.count + nodes)
+        isPool.reserveCapacity(isPool.count + nodes)
+        edgeStart.reserveCapacity(edgeStart.count + nodes)
+        edgeLLM.reserveCapacity(edgeLLM.count + edges)
+        edgeNode.reserveCapacity(edgeNode.count + edges)
+        edgeInput.reserveCapacity(edgeInput.count + edges * Self.edgeInputWidth)
+        edgeBest.reserveCapacity(edgeBest.count + edges)
+        edgeReward.reserveCapacity(edgeReward.count + edges)
     }
 
     /// One candidate edge of a query node: its LLM, normalized outcome and reward.
