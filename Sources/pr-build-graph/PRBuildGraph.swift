@@ -93,11 +93,7 @@ struct PRBuildGraph: ParsableCommand {
     @Flag(help: "Flush every output line (the default when standard output is a terminal).")
     var lineBuffered = false
 
-    @Flag(name: .shortAndLong, help: "Print nothing on standard error but warnings and errors.")
-    var quiet = false
-
-    @Flag(name: .shortAndLong, help: "Finish with the run's time and peak memory on standard error.")
-    var verbose = false
+    @OptionGroup var diagnostics: DiagnosticOptions
 
     func validate() throws {
         if info && exportQueries != nil { throw ValidationError("--info and --export-queries do not go together") }
@@ -132,7 +128,7 @@ struct PRBuildGraph: ParsableCommand {
     }
 
     func run() throws {
-        let status = runTool("pr-build-graph", verbosity: Verbosity(quiet: quiet, verbose: verbose)) {
+        let status = runTool("pr-build-graph", verbosity: diagnostics.verbosity) {
             let stdout = JSONLWriter(lineBuffered: lineBuffered ? true : nil)
             if info {
                 let bytes = try FileIO.readAll(path: input)

@@ -82,11 +82,7 @@ struct PREmbed: ParsableCommand {
     @Flag(help: "Replace the input graph file with the embedded graph (atomically) instead of writing -o.")
     var inPlace = false
 
-    @Flag(name: .shortAndLong, help: "Print nothing on standard error but warnings and errors.")
-    var quiet = false
-
-    @Flag(name: .shortAndLong, help: "Finish with the run's time and peak memory on standard error.")
-    var verbose = false
+    @OptionGroup var diagnostics: DiagnosticOptions
 
     func validate() throws {
         guard (1...4096).contains(dim) else { throw ValidationError("--dim must be in 1...4096") }
@@ -98,7 +94,7 @@ struct PREmbed: ParsableCommand {
     }
 
     func run() throws {
-        let status = runTool("pr-embed", verbosity: Verbosity(quiet: quiet, verbose: verbose)) {
+        let status = runTool("pr-embed", verbosity: diagnostics.verbosity) {
             try FileIO.checkOutput(output ?? graph)
             let textEncoder = try BuiltInEncoder.named(embeddings == nil ? encoder : "hashed", dimension: dim, modelDirectory: modelDir)
             try EmbeddingJob(graphPath: graph, outputPath: output, tasksPath: tasks, llmsPath: llms,

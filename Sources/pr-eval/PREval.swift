@@ -72,11 +72,7 @@ struct PREval: ParsableCommand {
             completion: .file(extensions: ["svg"]))
     var plot: String?
 
-    @Flag(name: .shortAndLong, help: "Print nothing on standard error but warnings and errors.")
-    var quiet = false
-
-    @Flag(name: .shortAndLong, help: "Finish with the run's time and peak memory on standard error.")
-    var verbose = false
+    @OptionGroup var diagnostics: DiagnosticOptions
 
     func validate() throws {
         if queries != nil && !routes.isEmpty { throw ValidationError("give route files or --queries, not both") }
@@ -86,7 +82,7 @@ struct PREval: ParsableCommand {
     func run() throws {
         let job = EvaluationJob(truthPath: truth, routePaths: queries == nil && routes.isEmpty ? ["-"] : routes,
                                 queriesPath: queries, seed: seed)
-        let status = runTool("pr-eval", verbosity: Verbosity(quiet: quiet, verbose: verbose)) {
+        let status = runTool("pr-eval", verbosity: diagnostics.verbosity) {
             if let output { try FileIO.checkOutput(output) }
             if let plot { try FileIO.checkOutput(plot) }
             let report = try job.run()

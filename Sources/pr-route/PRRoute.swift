@@ -114,11 +114,7 @@ struct PRRoute: ParsableCommand {
                                valueName: "file"), completion: .file())
     var errors: String?
 
-    @Flag(name: .shortAndLong, help: "Print nothing on standard error but warnings and errors.")
-    var quiet = false
-
-    @Flag(name: .shortAndLong, help: "Finish with the run's time and peak memory on standard error.")
-    var verbose = false
+    @OptionGroup var diagnostics: DiagnosticOptions
 
     func validate() throws {
         if let split, Split(name: split) == nil { throw ValidationError("--split takes train, val, test or support") }
@@ -139,7 +135,7 @@ struct PRRoute: ParsableCommand {
         job.errorsPath = errors
         job.modelDirectory = modelDir
         job.streaming = lineBuffered
-        let status = runTool("pr-route", verbosity: Verbosity(quiet: quiet, verbose: verbose)) {
+        let status = runTool("pr-route", verbosity: diagnostics.verbosity) {
             BLAS.setThreads(threads)
             if let errors { try FileIO.checkOutput(errors) }
             var skipped = 0

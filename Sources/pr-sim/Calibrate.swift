@@ -45,11 +45,7 @@ extension PRSim {
                 completion: .file())
         var output: String?
 
-        @Flag(name: .shortAndLong, help: "Print nothing on standard error but warnings and errors.")
-        var quiet = false
-
-        @Flag(name: .shortAndLong, help: "Finish with the run's time and peak memory on standard error.")
-        var verbose = false
+        @OptionGroup var diagnostics: DiagnosticOptions
 
         func validate() throws {
             guard (budget == nil) != (maxExpensiveShare == nil) else {
@@ -61,7 +57,7 @@ extension PRSim {
 
         func run() throws {
             let target: BudgetCalibration.Budget = budget.map { .costPerThousand($0) } ?? .expensiveShare(maxExpensiveShare!)
-            let status = runTool("pr-sim calibrate", verbosity: Verbosity(quiet: quiet, verbose: verbose)) {
+            let status = runTool("pr-sim calibrate", verbosity: diagnostics.verbosity) {
                 let calibration = BudgetCalibration(table: try ResponseTable(path: responses, llmsPath: llms))
                 guard let result = calibration.calibrate(target) else {
                     let cheapest = calibration.spending(beta: 1)

@@ -34,15 +34,11 @@ extension PRSim {
                 completion: .file())
         var output: String?
 
-        @Flag(name: .shortAndLong, help: "Print nothing on standard error but warnings and errors.")
-        var quiet = false
-
-        @Flag(name: .shortAndLong, help: "Finish with the run's time and peak memory on standard error.")
-        var verbose = false
+        @OptionGroup var diagnostics: DiagnosticOptions
 
         func run() throws {
             let job = MultiTurnJob(conversationsPath: conversations, usersPath: users)
-            let status = runTool("pr-sim multi-turn", verbosity: Verbosity(quiet: quiet, verbose: verbose)) {
+            let status = runTool("pr-sim multi-turn", verbosity: diagnostics.verbosity) {
                 try OutputFile(path: output, lineBuffered: false).produce(job.run)
             }
             if status != 0 { throw ExitCode(status) }

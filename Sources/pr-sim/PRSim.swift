@@ -107,11 +107,7 @@ struct Simulate: ParsableCommand {
     /// The most users `--sweep` generates.
     static let maxSweep = 1_000_000
 
-    @Flag(name: .shortAndLong, help: "Print nothing on standard error but warnings and errors.")
-    var quiet = false
-
-    @Flag(name: .shortAndLong, help: "Finish with the run's time and peak memory on standard error.")
-    var verbose = false
+    @OptionGroup var diagnostics: DiagnosticOptions
 
     func validate() throws {
         let sources = [users != nil, sweep != nil, alpha != nil || beta != nil, labels != nil].filter { $0 }.count
@@ -141,7 +137,7 @@ struct Simulate: ParsableCommand {
         }
         let job = SimulationJob(responsesPath: responses, llmsPath: llms, preferences: preferences,
                                 queriesPerUser: queriesPerUser, seed: seed)
-        let status = runTool("pr-sim", verbosity: Verbosity(quiet: quiet, verbose: verbose)) {
+        let status = runTool("pr-sim", verbosity: diagnostics.verbosity) {
             try OutputFile(path: output, lineBuffered: lineBuffered).produce(job.run)
         }
         if status != 0 { throw ExitCode(status) }
