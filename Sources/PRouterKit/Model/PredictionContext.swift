@@ -20,6 +20,14 @@ struct PredictionContext {
         self.anchors = anchors ? AnchorFeatures(data: data) : nil
     }
 
+    /// The context routing with `model` needs: neighbor lists only when there are no
+    /// `cached` context states to take the task, LLM and user states from, and the tables
+    /// only for the models that use them.
+    init(routing data: RoutingData, model: RouterModel, cached: ContextStates?) {
+        self.init(data: data, llmCount: model.config.llmCount, neighborhoods: cached == nil && model.config.kind.isGraph,
+                  anchors: model.config.kind.usesTables)
+    }
+
     /// Recorded scores of every candidate of `targets` (their own outcomes left out).
     func scores(model: RouterModel, tape: Tape, targets: [Int], fanout: Int?, generator: inout SplitMix64) -> Tape.Variable {
         let graph = sampledGraph(model: model, targets: targets, fanout: fanout, generator: &generator)

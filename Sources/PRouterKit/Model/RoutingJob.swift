@@ -77,10 +77,16 @@ public struct RoutingJob: Sendable {
         if data.llmIDs.count > trained.llms.count, trained.model.config.kind == .mlp {
             throw UsageError("the mlp baseline has one output per trained LLM and cannot route to new LLMs")
         }
+        // The weights' context states hold for the very graph file trained on, as long as no
+        // --support interactions change its observed nodes and no unknown user joined.
+        // (The cache observes the validation nodes.)
+        func cachedContext() -> ContextStates? {
+            let unchanged = supportPath == nil && split != .validation && trained.graphFingerprint == fingerprint
+                && data.userIDs.count == graph.users.count && data.llmIDs.count == graph.llms.count
+            return unchanged ? trained.context : nil
+        }
         if split == nil, streaming {
-            return try stream(into: writer, data: data, trained: trained, embedder: embedder,
-                              unchanged: supportPath == nil && trained.graphFingerprint == fingerprint
-                                  && data.llmIDs.count == graph.llms.count)
+            return try stream(into: writer, data: data, model: trained.model, cached: cachedContext(), embedder: embedder)
         }
         let targets: [Int]
         var skipped: [DataError] = []
@@ -93,15 +99,8 @@ public struct RoutingJob: Sendable {
             (targets, skipped) = try attachQueries(to: &data, embedder: embedder)
             try report(skipped)
         }
-        // The weights' context states hold for the very graph file trained on, as long as no
-        // --support interactions change its observed nodes and no unknown user joined.
-        // (The cache observes the validation nodes.)
-        let unchanged = supportPath == nil && split != .validation && trained.graphFingerprint == fingerprint
-            && data.userIDs.count == graph.users.count && data.llmIDs.count == graph.llms.count
-        let cached = unchanged ? trained.context : nil
-        let context = PredictionContext(data: data, llmCount: trained.model.config.llmCount,
-                                        neighborhoods: cached == nil && trained.model.config.kind.isGraph,
-                                        anchors: trained.model.config.kind.usesTables)
+        let cached = cachedContext()
+        let context = PredictionContext(routing: data, model: trained.model, cached: cached)
         let (graphPath, routed) = (graphPath, data)
         try context.forEachPrediction(model: trained.model, targets: targets, context: cached, render: { chunk, scores in
             Result { try Self.render(routes: chunk, scores: scores, data: routed, graphPath: graphPath) }
@@ -186,6 +185,22 @@ public struct RoutingJob: Sendable {
         return options
     }
 
+    /// The user and task of an input line, or nil for a repeated (user, query) of an
+    /// interactions log (one line per response). An unknown task is an error; so is an
+    /// unknown user, unless ``allowUnknownUsers`` (not when ``streaming``), which adds them.
+    func accept(_ request: RouteRequest, in data: inout RoutingData, logged: inout Set<[String]>) throws -> (user: Int32, task: Int32)? {
+        guard let task = data.taskIndex(request.task) else {
+            throw request.error("task", "unknown task \"\(request.task)\"")
+        }
+        let known = data.userIndex(request.user, adding: false)
+        guard known != nil || (allowUnknownUsers && !streaming) else {
+            throw request.error("user", "unknown user \"\(request.user)\": give a few of their interactions with --support"
+                                + (streaming ? " (--allow-unknown-users needs the whole input at once: drop --line-buffered)" : ", or --allow-unknown-users"))
+        }
+        guard !request.isLogged || logged.insert([request.user, request.queryID]).inserted else { return nil }
+        return (known ?? data.userIndex(request.user, adding: true)!, Int32(task))
+    }
+
     /// Adds each input query as an unobserved node whose candidates are all LLMs. Lines of
     /// an interactions log (with an `llm` field: one line per response) give one node per
     /// (user, query). With ``keepGoing``, bad lines are skipped and returned.
@@ -199,28 +214,17 @@ public struct RoutingJob: Sendable {
         var accepted: [(user: Int32, task: Int32, key: String, queryID: String)] = []
         try JSONLReader(path: queriesPath).forEachDecoded(skippingBadLines: keepGoing ? { skipped.append($0) } : nil,
                                                           { try RouteRequest($0) }) { request in
-            guard let task = data.taskIndex(request.task) else {
-                throw request.error("task", "unknown task \"\(request.task)\"")
-            }
-            let known = data.userIndex(request.user, adding: false)
-            guard known != nil || allowUnknownUsers else {
-                throw request.error("user", "unknown user \"\(request.user)\": give a few of their interactions with --support, or --allow-unknown-users")
-            }
-            guard !request.isLogged || logged.insert([request.user, request.queryID]).inserted else { return }
-            let user = known ?? data.userIndex(request.user, adding: true)!
+            guard let (user, task) = try accept(request, in: &data, logged: &logged) else { return }
             let key = embedder.external == nil ? request.text : request.queryID
             if embedder.external != nil, rows[key] == nil {
                 rows[key] = try data.appendQueryRow(embedder.embed(id: request.queryID, text: request.text))
             }
-            accepted.append((user, Int32(task), key, request.queryID))
+            accepted.append((user, task, key, request.queryID))
         }
         // Built-in encoders embed the distinct new texts in one batch.
         if let encoder = embedder.encoder {
-            var texts: [String] = []
-            for (_, _, key, _) in accepted where rows[key] == nil {
-                rows[key] = -1
-                texts.append(key)
-            }
+            var pending = Set<String>()
+            let texts = accepted.map(\.key).filter { rows[$0] == nil && pending.insert($0).inserted }
             for (text, vector) in zip(texts, encoder.encode(texts)) { rows[text] = try data.appendQueryRow(vector) }
         }
         let edges = (0..<data.llmIDs.count).map { RoutingData.CandidateEdge(llm: Int32($0)) }

@@ -5,14 +5,11 @@ extension RoutingJob {
     /// states, the tables) is prepared once; each line then costs its own query's
     /// embedding and shallow computation. Users must be in the graph or in `--support`:
     /// an unknown user would change the context of every line before it.
-    func stream(into writer: JSONLWriter, data: RoutingData, trained: TrainedModel, embedder: QueryEmbedder,
-                unchanged: Bool) throws -> Int {
-        let model = trained.model
-        let cached = unchanged ? trained.context : nil
-        var context = PredictionContext(data: data, llmCount: model.config.llmCount,
-                                        neighborhoods: cached == nil && model.config.kind.isGraph,
-                                        anchors: model.config.kind.usesTables)
+    func stream(into writer: JSONLWriter, data: RoutingData, model: RouterModel, cached: ContextStates?,
+                embedder: QueryEmbedder) throws -> Int {
+        var context = PredictionContext(routing: data, model: model, cached: cached)
         let states = model.config.kind.isGraph ? cached ?? ContextStates(model: model, context: context) : nil
+        let edges = (0..<data.llmIDs.count).map { RoutingData.CandidateEdge(llm: Int32($0)) }
         var rows: [String: Int32] = [:]
         var logged = Set<[String]>()
         var skipped: [DataError] = []
@@ -22,19 +19,12 @@ extension RoutingJob {
         } : nil
         try JSONLReader(path: queriesPath).forEach(skippingBadLines: skip) { record in
             let request = try RouteRequest(record)
-            guard let task = context.data.taskIndex(request.task) else {
-                throw request.error("task", "unknown task \"\(request.task)\"")
-            }
-            guard let user = context.data.userIndex(request.user, adding: false) else {
-                throw request.error("user", "unknown user \"\(request.user)\": give a few of their interactions with --support "
-                                    + "(--allow-unknown-users needs the whole input at once: drop --line-buffered)")
-            }
-            guard !request.isLogged || logged.insert([request.user, request.queryID]).inserted else { return }
+            guard let (user, task) = try accept(request, in: &context.data, logged: &logged) else { return }
             let key = embedder.external == nil ? request.text : request.queryID
             let row = try rows[key] ?? context.data.appendQueryRow(embedder.embed(id: request.queryID, text: request.text))
             rows[key] = row
-            context.data.appendNode(user: user, task: Int32(task), queryRow: row, split: .test, queryID: request.queryID, observed: false,
-                                    edges: (0..<context.data.llmIDs.count).map { RoutingData.CandidateEdge(llm: Int32($0)) })
+            context.data.appendNode(user: user, task: task, queryRow: row, split: .test, queryID: request.queryID, observed: false,
+                                    edges: edges)
             let node = context.data.nodeCount - 1
             let scores = context.predict(model: model, targets: [node], context: states)
             try writer.writeLines(Self.render(routes: [node][...], scores: scores, data: context.data, graphPath: graphPath))
