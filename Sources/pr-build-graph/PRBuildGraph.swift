@@ -3,14 +3,7 @@ import PRouterKit
 
 @main
 struct PRBuildGraph: ParsableCommand {
-    static func main() {
-        failOnLostStandardOutput(tool: "pr-build-graph")
-        if asksForHelp(CommandLine.arguments.dropFirst()) { return writeHelp(usageFirst(helpMessage())) }
-        if let unknown = firstUnknownOption(CommandLine.arguments.dropFirst(), help: helpMessage()) {
-            exitAsTool("pr-build-graph", ValidationError("unknown option '\(unknown)'"))
-        }
-        runAsTool("pr-build-graph")
-    }
+    static func main() { mainAsTool("pr-build-graph") }
 
     static let configuration = CommandConfiguration(
         commandName: "pr-build-graph",

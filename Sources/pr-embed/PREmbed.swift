@@ -3,14 +3,7 @@ import PRouterKit
 
 @main
 struct PREmbed: ParsableCommand {
-    static func main() {
-        failOnLostStandardOutput(tool: "pr-embed")
-        if asksForHelp(CommandLine.arguments.dropFirst()) { return writeHelp(usageFirst(helpMessage())) }
-        if let unknown = firstUnknownOption(CommandLine.arguments.dropFirst(), help: helpMessage()) {
-            exitAsTool("pr-embed", ValidationError("unknown option '\(unknown)'"))
-        }
-        runAsTool("pr-embed")
-    }
+    static func main() { mainAsTool("pr-embed") }
 
     static let configuration = CommandConfiguration(
         commandName: "pr-embed",

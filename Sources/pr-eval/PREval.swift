@@ -3,14 +3,7 @@ import PRouterKit
 
 @main
 struct PREval: ParsableCommand {
-    static func main() {
-        failOnLostStandardOutput(tool: "pr-eval")
-        if asksForHelp(CommandLine.arguments.dropFirst()) { return writeHelp(usageFirst(helpMessage())) }
-        if let unknown = firstUnknownOption(CommandLine.arguments.dropFirst(), help: helpMessage()) {
-            exitAsTool("pr-eval", ValidationError("unknown option '\(unknown)'"))
-        }
-        runAsTool("pr-eval")
-    }
+    static func main() { mainAsTool("pr-eval") }
 
     static let configuration = CommandConfiguration(
         commandName: "pr-eval",

@@ -3,14 +3,7 @@ import PRouterKit
 
 @main
 struct PRRoute: ParsableCommand {
-    static func main() {
-        failOnLostStandardOutput(tool: "pr-route")
-        if asksForHelp(CommandLine.arguments.dropFirst()) { return writeHelp(usageFirst(helpMessage())) }
-        if let unknown = firstUnknownOption(CommandLine.arguments.dropFirst(), help: helpMessage()) {
-            exitAsTool("pr-route", ValidationError("unknown option '\(unknown)'"))
-        }
-        runAsTool("pr-route")
-    }
+    static func main() { mainAsTool("pr-route") }
 
     static let configuration = CommandConfiguration(
         commandName: "pr-route",
@@ -141,7 +134,9 @@ struct PRRoute: ParsableCommand {
             var skipped = 0
             try OutputFile(path: output, lineBuffered: lineBuffered).produce { skipped = try job.run(writer: $0) }
             if skipped > 0 {
-                throw DataError("\(queries == "-" ? "<stdin>" : queries): \(skipped) bad line\(skipped == 1 ? "" : "s") skipped\(errors.map { " (errors in \($0))" } ?? ""); the other lines were routed")
+                try DataError.naming(queries) {
+                    throw DataError("\(skipped) bad line\(skipped == 1 ? "" : "s") skipped\(errors.map { " (errors in \($0))" } ?? ""); the other lines were routed")
+                }
             }
         }
         if status != 0 { throw ExitCode(status) }

@@ -56,26 +56,10 @@ extension PRSim {
         }
 
         func run() throws {
-            let target: BudgetCalibration.Budget = budget.map { .costPerThousand($0) } ?? .expensiveShare(maxExpensiveShare!)
+            let job = CalibrationJob(responsesPath: responses, llmsPath: llms,
+                                     budget: budget.map { .costPerThousand($0) } ?? .expensiveShare(maxExpensiveShare!))
             let status = runTool("pr-sim calibrate", verbosity: diagnostics.verbosity) {
-                let calibration = BudgetCalibration(table: try ResponseTable(path: responses, llmsPath: llms))
-                guard let result = calibration.calibrate(target) else {
-                    let cheapest = calibration.spending(beta: 1)
-                    throw DataError("\(responses == "-" ? "<stdin>" : responses): the budget cannot be met: even beta = 1 costs "
-                        + "\(Decimals.fixed(cheapest.costPerThousand, 4)) USD per 1,000 queries and sends "
-                        + "\(Decimals.fixed(cheapest.expensiveShare * 100, 2))% to \(cheapest.expensiveLLM)")
-                }
-                try OutputFile(path: output, lineBuffered: false).produce { writer in
-                    try writer.write { line in
-                        line.add("alpha", result.alpha)
-                        line.add("beta", result.beta)
-                        line.add("cost_per_1000", result.costPerThousand)
-                        line.add("expensive_llm", result.expensiveLLM)
-                        line.add("expensive_share", result.expensiveShare)
-                        line.add("mean_performance", result.meanPerformance)
-                        line.add("queries", result.queries)
-                    }
-                }
+                try OutputFile(path: output, lineBuffered: false).produce(job.run)
             }
             if status != 0 { throw ExitCode(status) }
         }

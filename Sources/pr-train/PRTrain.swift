@@ -3,14 +3,7 @@ import PRouterKit
 
 @main
 struct PRTrain: ParsableCommand {
-    static func main() {
-        failOnLostStandardOutput(tool: "pr-train")
-        if asksForHelp(CommandLine.arguments.dropFirst()) { return writeHelp(usageFirst(helpMessage())) }
-        if let unknown = firstUnknownOption(CommandLine.arguments.dropFirst(), help: helpMessage()) {
-            exitAsTool("pr-train", ValidationError("unknown option '\(unknown)'"))
-        }
-        runAsTool("pr-train")
-    }
+    static func main() { mainAsTool("pr-train") }
 
     static let configuration = CommandConfiguration(
         commandName: "pr-train",

@@ -28,7 +28,8 @@ public struct EmbeddingJob: Sendable {
         let llms = try llmsPath.map(Catalog.llms)
         let describesByID = embeddingsPath == nil
         if llms == nil {
-            printError("pr-embed: warning: no --llms: each LLM is described by its id, with no price or size columns (give llms.jsonl for better features)")
+            printError("pr-embed: warning: no --llms: " + (describesByID ? "each LLM is described by its id, with " : "")
+                + "no price or size columns (give llms.jsonl for better features)")
         }
         // The vectors of items of one kind, by id (external) or from their texts (built in).
         let vectors: (Kind, [String], (Int) throws -> String) throws -> [[Float]]

@@ -27,12 +27,7 @@ public struct JSONRecord {
     /// The object's keys, in document order (jansson keeps insertion order).
     public var keys: [String] {
         var keys: [String] = []
-        let json = UnsafeMutablePointer<json_t>(object)
-        var iterator = json_object_iter(json)
-        while let current = iterator {
-            keys.append(String(cString: json_object_iter_key(current)))
-            iterator = json_object_iter_next(json, current)
-        }
+        forEachMember { key, _ in keys.append(key) }
         return keys
     }
 
@@ -40,18 +35,23 @@ public struct JSONRecord {
     /// document order (one pass, no lookups: for large objects such as vocabularies).
     public func integerMembers(minimum: Int = 0) throws -> [(key: String, value: Int)] {
         var members: [(key: String, value: Int)] = []
-        let json = UnsafeMutablePointer<json_t>(object)
-        var iterator = json_object_iter(json)
-        while let current = iterator {
-            let key = String(cString: json_object_iter_key(current))
-            let value = json_object_iter_value(current)!
+        try forEachMember { key, value in
             guard cjansson_type(value) == Int32(JSON_INTEGER.rawValue), json_integer_value(value) >= minimum else {
                 throw wrongType(key, "an integer >= \(minimum)", OpaquePointer(value))
             }
             members.append((key, Int(json_integer_value(value))))
-            iterator = json_object_iter_next(json, current)
         }
         return members
+    }
+
+    /// Calls `body` with each member's key and value, in document order.
+    private func forEachMember(_ body: (String, UnsafeMutablePointer<json_t>) throws -> Void) rethrows {
+        let json = UnsafeMutablePointer<json_t>(object)
+        var iterator = json_object_iter(json)
+        while let current = iterator {
+            try body(String(cString: json_object_iter_key(current)), json_object_iter_value(current)!)
+            iterator = json_object_iter_next(json, current)
+        }
     }
 
     /// The value at `key` or nil when absent or `null`.

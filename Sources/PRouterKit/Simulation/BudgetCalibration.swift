@@ -30,14 +30,14 @@ public struct BudgetCalibration: Sendable {
     }
 
     public let table: ResponseTable
-
-    public init(table: ResponseTable) { self.table = table }
-
     /// The LLM with the highest mean cost over the queries it answered.
-    var expensiveLLM: String {
+    let expensiveLLM: String
+
+    public init(table: ResponseTable) {
+        self.table = table
         var totals: [String: (sum: Double, count: Int)] = [:]
         for entry in table.entries { totals[entry.llm, default: (0, 0)].sum += entry.cost; totals[entry.llm, default: (0, 0)].count += 1 }
-        return totals.max { a, b in
+        expensiveLLM = totals.max { a, b in
             let (x, y) = (a.value.sum / Double(a.value.count), b.value.sum / Double(b.value.count))
             return x != y ? x < y : a.key > b.key
         }?.key ?? ""
@@ -69,7 +69,8 @@ public struct BudgetCalibration: Sendable {
             case .expensiveShare(let limit): return result.expensiveShare <= limit + 1e-12
             }
         }
-        if within(spending(beta: 0)) { return spending(beta: 0) }
+        let unlimited = spending(beta: 0)
+        if within(unlimited) { return unlimited }
         guard within(spending(beta: 1)) else { return nil }
         var (low, high) = (0.0, 1.0)  // low: over budget, high: within
         while high - low > 1e-6 {
@@ -77,5 +78,42 @@ public struct BudgetCalibration: Sendable {
             if within(spending(beta: middle)) { high = middle } else { low = middle }
         }
         return spending(beta: min(1, (high * 1e6).rounded(.up) / 1e6))  // six decimals, still within budget
+    }
+}
+
+/// What `pr-sim calibrate` does: calibrate a response table to a budget and write the
+/// result as one JSON line.
+public struct CalibrationJob: Sendable {
+    public var responsesPath: String
+    public var llmsPath: String?
+    public var budget: BudgetCalibration.Budget
+
+    public init(responsesPath: String, llmsPath: String?, budget: BudgetCalibration.Budget) {
+        self.responsesPath = responsesPath
+        self.llmsPath = llmsPath
+        self.budget = budget
+    }
+
+    /// Writes `{"alpha","beta","cost_per_1000","expensive_llm","expensive_share","mean_performance","queries"}`;
+    /// a budget that even the cheapest preferences exceed is a data error naming what they cost.
+    public func run(writer: JSONLWriter) throws {
+        let result = try DataError.naming(responsesPath) { () throws -> BudgetCalibration.Result in
+            let calibration = BudgetCalibration(table: try ResponseTable(path: responsesPath, llmsPath: llmsPath))
+            guard let result = calibration.calibrate(budget) else {
+                let cheapest = calibration.spending(beta: 1)
+                throw DataError("the budget cannot be met: even beta = 1 costs \(Decimals.fixed(cheapest.costPerThousand, 4)) USD "
+                    + "per 1,000 queries and sends \(Decimals.fixed(cheapest.expensiveShare * 100, 2))% to \(cheapest.expensiveLLM)")
+            }
+            return result
+        }
+        try writer.write { line in
+            line.add("alpha", result.alpha)
+            line.add("beta", result.beta)
+            line.add("cost_per_1000", result.costPerThousand)
+            line.add("expensive_llm", result.expensiveLLM)
+            line.add("expensive_share", result.expensiveShare)
+            line.add("mean_performance", result.meanPerformance)
+            line.add("queries", result.queries)
+        }
     }
 }

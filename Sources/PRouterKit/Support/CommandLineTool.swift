@@ -19,6 +19,19 @@ extension ParsableCommand {
         exit(withError: ExitCode(code.rawValue))
     }
 
+    /// The `main` of a prouter tool without subcommands: a lost standard output fails the
+    /// run, `--help` puts the usage first, unknown options are reported before missing
+    /// ones, and errors are reported as in ``exitAsTool(_:_:)``.
+    public static func mainAsTool(_ tool: String) {
+        failOnLostStandardOutput(tool: tool)
+        let arguments = CommandLine.arguments.dropFirst()
+        if asksForHelp(arguments) { return writeHelp(usageFirst(helpMessage())) }
+        if let unknown = firstUnknownOption(arguments, help: helpMessage()) {
+            exitAsTool(tool, ValidationError("unknown option '\(unknown)'"))
+        }
+        runAsTool(tool)
+    }
+
     /// Parses the command line and runs the command, errors as in ``exitAsTool(_:_:)``.
     public static func runAsTool(_ tool: String) {
         do {

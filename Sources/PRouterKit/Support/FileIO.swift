@@ -123,6 +123,16 @@ public enum FileIO {
         }
     }
 
+    /// What tells one version of the file at `path` from another: its size, modification
+    /// time and inode, as text, for stamps that record work done on that very version.
+    static func version(of path: String) throws -> String {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw FileError(path: path, message: "cannot open: \(errnoText())", status: .noInput)
+        }
+        return "\(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec) \(status.st_ino)"
+    }
+
     /// The directory part of `path` (`.` for a bare name).
     static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }

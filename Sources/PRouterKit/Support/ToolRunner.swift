@@ -128,17 +128,15 @@ public func failOnLostStandardOutput(tool: String) {
 
 nonisolated(unsafe) private var toolName = ""
 
-/// Writes `text` (a help text) to standard output unbuffered; a failed write (a full
-/// disk) is reported as `TOOL: <stdout>: write failed: ...` with exit status 74.
+/// Writes `text` (a help text) to standard output at once; a failed write (a full disk)
+/// is reported as `TOOL: <stdout>: write failed: ...` with exit status 74.
 public func writeHelp(_ text: String) {
-    var bytes = Array(text.utf8)[...]
-    while !bytes.isEmpty {
-        let written = bytes.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
-        if written < 0 {
-            if errno == EINTR { continue }
-            printError("\(toolName): <stdout>: write failed: \(FileIO.errnoText())")
-            _exit(74)
-        }
-        bytes = bytes.dropFirst(written)
+    let writer = JSONLWriter(fd: 1, name: "<stdout>", lineBuffered: false)
+    do {
+        try writer.writeText(text)
+        try writer.flush()
+    } catch {
+        printError("\(toolName): \(error)")
+        _exit(74)
     }
 }

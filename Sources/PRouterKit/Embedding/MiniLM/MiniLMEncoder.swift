@@ -104,9 +104,7 @@ public struct MiniLMEncoder: Sendable {
 
     /// Checks the weights' SHA-256, unless a stamp says this very file version was checked.
     private static func verify(_ file: SafeTensors, path: String) throws {
-        var status = stat()
-        guard stat(path, &status) == 0 else { throw FileError(path: path, message: "cannot stat: \(FileIO.errnoText())", status: .ioError) }
-        let stamp = "\(modelSHA256) \(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec) \(status.st_ino)\n"
+        let stamp = "\(modelSHA256) \(try FileIO.version(of: path))\n"
         let stampPath = path + ".verified"
         if let recorded = try? FileIO.readAll(path: stampPath), recorded == Array(stamp.utf8) { return }
         let digest = SHA256.hex(file.bytes)

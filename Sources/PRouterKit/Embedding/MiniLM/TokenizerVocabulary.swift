@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// What the WordPiece tokenizer needs from a `tokenizer.json`: the vocabulary in id order
 /// and the model's settings.
 ///
@@ -18,7 +14,7 @@ struct TokenizerVocabulary: Equatable {
 
     /// The vocabulary of the `tokenizer.json` at `path`.
     static func load(_ path: String) throws -> TokenizerVocabulary {
-        let stamp = try stamp(of: path)
+        let stamp = "prouter-vocab 1 " + (try FileIO.version(of: path))
         let copyPath = path + ".vocab"
         if let copy = try? FileIO.readAll(path: copyPath), let vocabulary = decode(copy, stamp: stamp) { return vocabulary }
         let vocabulary = try parse(path)
@@ -55,14 +51,6 @@ struct TokenizerVocabulary: Equatable {
             }
         }
         return result
-    }
-
-    private static func stamp(of path: String) throws -> String {
-        var status = stat()
-        guard stat(path, &status) == 0 else {
-            throw FileError(path: path, message: "cannot open: \(FileIO.errnoText())", status: .noInput)
-        }
-        return "prouter-vocab 1 \(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec) \(status.st_ino)"
     }
 
     /// The compact copy; nil when a token or setting holds a line break (then there is no copy).
