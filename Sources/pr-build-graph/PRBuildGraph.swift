@@ -124,11 +124,11 @@ struct PRBuildGraph: ParsableCommand {
         let status = runTool("pr-build-graph", verbosity: diagnostics.verbosity) {
             let stdout = JSONLWriter(lineBuffered: lineBuffered ? true : nil)
             if info {
-                let bytes = try FileIO.readAll(path: input)
+                let bytes = try FileBytes(path: input)
                 let file = try SectionFile(decoding: bytes, name: input)
                 switch try GraphFileMode(file: file, name: input) {
-                case .singleTurn: try Graph(file: file, name: input).writeSummary(to: stdout, fileSize: bytes.count)
-                case .multiTurn: try ConversationGraph(file: file, name: input).writeSummary(to: stdout, fileSize: bytes.count)
+                case .singleTurn: try Graph(file: file, name: input).writeSummary(to: stdout, fileSize: bytes.buffer.count)
+                case .multiTurn: try ConversationGraph(file: file, name: input).writeSummary(to: stdout, fileSize: bytes.buffer.count)
                 }
             } else if let exportQueries {
                 try Graph.read(from: input).writeQueries(of: Split(name: exportQueries)!, to: stdout)

@@ -41,7 +41,7 @@ extension ConversationGraph {
 
     /// Reads and verifies the multi-turn graph file at `path`.
     public static func read(from path: String) throws -> ConversationGraph {
-        let file = try SectionFile(decoding: FileIO.readAll(path: path), name: path)
+        let file = try SectionFile(contentsOf: path)
         guard try GraphFileMode(file: file, name: path) == .multiTurn else {
             throw UsageError("\(path) is not a multi-turn graph: build it with pr-build-graph --multi-turn")
         }
@@ -193,7 +193,7 @@ public enum GraphFile {
 
     /// Reads and verifies the graph file at `path`.
     public static func read(from path: String) throws -> GraphFile {
-        let file = try SectionFile(decoding: FileIO.readAll(path: path), name: path)
+        let file = try SectionFile(contentsOf: path)
         switch try GraphFileMode(file: file, name: path) {
         case .singleTurn: return .singleTurn(try Graph(file: file, name: path), fingerprint: file.fingerprint!)
         case .multiTurn: return .multiTurn(try ConversationGraph(file: file, name: path))

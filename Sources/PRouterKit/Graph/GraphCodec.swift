@@ -57,7 +57,7 @@ extension Graph {
 
     /// Reads and verifies the graph file at `path`, with the file's content fingerprint.
     public static func readWithFingerprint(from path: String) throws -> (graph: Graph, fingerprint: UInt32) {
-        let file = try SectionFile(decoding: FileIO.readAll(path: path), name: path)
+        let file = try SectionFile(contentsOf: path)
         return (try Graph(file: file, name: path), file.fingerprint!)
     }
 

@@ -22,7 +22,8 @@ extension SectionFile.Section {
     public func values<T: BitwiseCopyable>(_ kind: SectionFile.Kind, as type: T.Type = T.self, name: String) throws -> [T] {
         guard self.kind == kind else { throw DataError("\(name): corrupted: section \(tag) has the wrong kind") }
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            bytes.withUnsafeBytes { raw in
+            FileIO.preferHugePages(buffer.baseAddress, count: count * MemoryLayout<T>.stride)
+            withUnsafeBytes { raw in
                 UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<count * MemoryLayout<T>.stride]))
             }
             initialized = count
@@ -33,22 +34,25 @@ extension SectionFile.Section {
     public func stringValues(name: String) throws -> [String] {
         func fail() -> DataError { DataError("\(name): corrupted: strings section \(tag)") }
         guard kind == .strings else { throw fail() }
-        let (tableSize, overflow) = (count + 1).multipliedReportingOverflow(by: 8)
-        guard !overflow, tableSize <= bytes.count else { throw fail() }
-        let textStart = tableSize
-        var strings: [String] = []
-        strings.reserveCapacity(count)
-        var previous = 0
-        for i in 0..<count {
-            let end = Int(SectionFile.load(bytes, at: 8 * (i + 1)) as UInt64)
-            guard end >= previous, textStart + end <= bytes.count,
-                  let string = String(validating: bytes[(textStart + previous)..<(textStart + end)], as: UTF8.self) else {
-                throw fail()
+        return try withUnsafeBytes { bytes in
+            let (tableSize, overflow) = (count + 1).multipliedReportingOverflow(by: 8)
+            guard !overflow, tableSize <= bytes.count else { throw fail() }
+            func offset(_ i: Int) -> Int { Int(truncatingIfNeeded: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))) }
+            let text = UnsafeRawBufferPointer(rebasing: bytes[tableSize...])
+            var strings: [String] = []
+            strings.reserveCapacity(count)
+            var previous = 0
+            for i in 0..<count {
+                let end = offset(i + 1)
+                guard end >= previous, end <= text.count,
+                      let string = String(validating: text[previous..<end], as: UTF8.self) else {
+                    throw fail()
+                }
+                strings.append(string)
+                previous = end
             }
-            strings.append(string)
-            previous = end
+            guard offset(0) == 0, previous == text.count else { throw fail() }
+            return strings
         }
-        guard SectionFile.load(bytes, at: 0) as UInt64 == 0, textStart + previous == bytes.count else { throw fail() }
-        return strings
     }
 }

@@ -1,3 +1,5 @@
+import Dispatch
+
 #if _endian(big)
 #error("prouter's binary files are little-endian; big-endian hosts are not supported")
 #endif
@@ -47,19 +49,42 @@ public struct SectionFile: Sendable, Equatable {
         }
     }
 
-    /// One named section.
+    /// One named section. A decoded section is a view into its file's bytes, so that
+    /// decoding copies nothing until its values are taken.
     public struct Section: Sendable, Equatable {
         public var tag: String
         public var kind: Kind
         public var count: Int
-        public var bytes: [UInt8]
+        /// The bytes the payload lies in, and where.
+        private var storage: FileBytes
+        private var range: Range<Int>
 
         public init(tag: String, kind: Kind, count: Int, bytes: [UInt8]) {
+            self.init(tag: tag, kind: kind, count: count, storage: FileBytes(bytes), range: bytes.indices)
+        }
+
+        init(tag: String, kind: Kind, count: Int, storage: FileBytes, range: Range<Int>) {
             precondition(tag.utf8.count == 4, "section tags are 4 ASCII bytes")
             self.tag = tag
             self.kind = kind
             self.count = count
-            self.bytes = bytes
+            self.storage = storage
+            self.range = range
+        }
+
+        /// The payload.
+        public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+
+        /// The payload's size in bytes.
+        public var byteCount: Int { range.count }
+
+        /// Calls `body` with the payload in place.
+        public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+            try body(UnsafeRawBufferPointer(rebasing: storage.buffer[range]))
+        }
+
+        public static func == (lhs: Section, rhs: Section) -> Bool {
+            lhs.tag == rhs.tag && lhs.kind == rhs.kind && lhs.count == rhs.count && lhs.withUnsafeBytes { a in rhs.withUnsafeBytes { a.elementsEqual($0) } }
         }
     }
 
@@ -85,7 +110,7 @@ public struct SectionFile: Sendable, Equatable {
         var cursor = Self.align(Self.headerSize + Self.entrySize * sections.count)
         for section in sections {
             offsets.append(cursor)
-            cursor = Self.align(cursor + section.bytes.count)
+            cursor = Self.align(cursor + section.byteCount)
         }
         var bytes = [UInt8](repeating: 0, count: cursor)
         bytes.replaceSubrange(0..<8, with: content.magic)
@@ -97,30 +122,44 @@ public struct SectionFile: Sendable, Equatable {
             bytes.replaceSubrange(entry..<entry + 4, with: Array(section.tag.utf8))
             Self.store(section.kind.rawValue, at: entry + 4, in: &bytes)
             Self.store(UInt64(offsets[i]), at: entry + 8, in: &bytes)
-            Self.store(UInt64(section.bytes.count), at: entry + 16, in: &bytes)
+            Self.store(UInt64(section.byteCount), at: entry + 16, in: &bytes)
             Self.store(UInt64(section.count), at: entry + 24, in: &bytes)
-            Self.store(CRC32.checksum(section.bytes), at: entry + 32, in: &bytes)
-            bytes.replaceSubrange(offsets[i]..<offsets[i] + section.bytes.count, with: section.bytes)
+            Self.store(section.withUnsafeBytes { CRC32.checksum($0) }, at: entry + 32, in: &bytes)
+            section.withUnsafeBytes { payload in
+                bytes.withUnsafeMutableBytes { UnsafeMutableRawBufferPointer(rebasing: $0[offsets[i]...]).copyMemory(from: payload) }
+            }
         }
-        Self.store(Self.headerChecksum(bytes, sectionCount: sections.count), at: 24, in: &bytes)
+        Self.store(bytes.withUnsafeBytes { Self.headerChecksum($0, sectionCount: sections.count) }, at: 24, in: &bytes)
         return bytes
     }
 
     /// Parses and fully verifies a file's bytes: magic, version, sizes, bounds and every checksum.
     /// `name` is used in error messages.
     public init(decoding bytes: [UInt8], name: String, expecting content: Content = .graph) throws {
+        try self.init(decoding: FileBytes(bytes), name: name, expecting: content)
+    }
+
+    /// Reads (memory-maps) and fully verifies the file at `path`; its sections are views
+    /// into the mapping.
+    public init(contentsOf path: String, expecting content: Content = .graph) throws {
+        try self.init(decoding: FileBytes(path: path), name: path, expecting: content)
+    }
+
+    /// Parses and fully verifies `file`, whose bytes the sections then refer to.
+    public init(decoding file: FileBytes, name: String, expecting content: Content = .graph) throws {
         self.content = content
+        let bytes = file.buffer
         func fail(_ message: String) -> DataError { DataError("\(name): \(message)") }
         guard bytes.count >= Self.headerSize else {
             throw fail("truncated: \(bytes.count) bytes is shorter than the \(Self.headerSize)-byte header")
         }
         guard Array(bytes[0..<8]) == content.magic else { throw fail("not a prouter \(content.rawValue) file (bad magic)") }
-        let version: UInt32 = Self.load(bytes, at: 8)
+        let version: UInt32 = file.load(at: 8)
         guard version == Self.version else {
             throw fail("format version \(version) is not supported (this build reads version \(Self.version))")
         }
-        let count = Int(Self.load(bytes, at: 12) as UInt32)
-        let declaredSize: UInt64 = Self.load(bytes, at: 16)
+        let count = Int(file.load(at: 12) as UInt32)
+        let declaredSize: UInt64 = file.load(at: 16)
         guard declaredSize == UInt64(bytes.count) else {
             throw fail(declaredSize > UInt64(bytes.count)
                        ? "truncated: \(bytes.count) of \(declaredSize) bytes"
@@ -129,35 +168,37 @@ public struct SectionFile: Sendable, Equatable {
         guard count <= (bytes.count - Self.headerSize) / Self.entrySize else {
             throw fail("corrupted: section table of \(count) entries does not fit")
         }
-        guard Self.load(bytes, at: 24) as UInt32 == Self.headerChecksum(bytes, sectionCount: count) else {
+        guard file.load(at: 24) as UInt32 == Self.headerChecksum(bytes, sectionCount: count) else {
             throw fail("corrupted: header checksum mismatch")
         }
-        fingerprint = Self.load(bytes, at: 24)
-        guard Self.load(bytes, at: 28) as UInt32 == 0 else { throw fail("corrupted: reserved header bytes are not zero") }
+        fingerprint = file.load(at: 24)
+        guard file.load(at: 28) as UInt32 == 0 else { throw fail("corrupted: reserved header bytes are not zero") }
         var sections: [Section] = []
+        var checksums: [UInt32] = []
         var used: [Range<Int>] = [0..<Self.headerSize + Self.entrySize * count]
         for i in 0..<count {
             let entry = Self.headerSize + i * Self.entrySize
             let tag = String(decoding: bytes[entry..<entry + 4], as: UTF8.self)
-            guard let kind = Kind(rawValue: Self.load(bytes, at: entry + 4)) else {
+            guard let kind = Kind(rawValue: file.load(at: entry + 4)) else {
                 throw fail("corrupted: section \(tag) has an unknown kind")
             }
-            let offset: UInt64 = Self.load(bytes, at: entry + 8)
-            let length: UInt64 = Self.load(bytes, at: entry + 16)
-            let elements: UInt64 = Self.load(bytes, at: entry + 24)
+            let offset: UInt64 = file.load(at: entry + 8)
+            let length: UInt64 = file.load(at: entry + 16)
+            let elements: UInt64 = file.load(at: entry + 24)
             guard offset <= UInt64(bytes.count), length <= UInt64(bytes.count) - offset else {
                 throw fail("truncated: section \(tag) runs past the end of the file")
-            }
-            used.append(Int(offset)..<Int(offset + length))
-            let payload = Array(bytes[Int(offset)..<Int(offset + length)])
-            guard CRC32.checksum(payload) == Self.load(bytes, at: entry + 32) as UInt32 else {
-                throw fail("corrupted: checksum mismatch in section \(tag)")
             }
             if let size = kind.elementSize, elements.multipliedReportingOverflow(by: UInt64(size)) != (length, false) {
                 throw fail("corrupted: section \(tag) has \(length) bytes for \(elements) elements")
             }
             guard elements <= length || kind == .strings else { throw fail("corrupted: section \(tag) count") }
-            sections.append(Section(tag: tag, kind: kind, count: Int(elements), bytes: payload))
+            let range = Int(offset)..<Int(offset + length)
+            used.append(range)
+            checksums.append(file.load(at: entry + 32))
+            sections.append(Section(tag: tag, kind: kind, count: Int(elements), storage: file, range: range))
+        }
+        if let bad = Self.firstChecksumMismatch(sections, expected: checksums) {
+            throw fail("corrupted: checksum mismatch in section \(bad.tag)")
         }
         var cursor = 0
         for range in used.sorted(by: { $0.lowerBound < $1.lowerBound }) {
@@ -169,21 +210,35 @@ public struct SectionFile: Sendable, Equatable {
         self.sections = sections
     }
 
-    private static func headerChecksum(_ bytes: [UInt8], sectionCount: Int) -> UInt32 {
-        bytes.withUnsafeBytes { raw in
-            let head = CRC32.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<24]))
-            let table = headerSize..<headerSize + entrySize * sectionCount
-            return CRC32.checksum(UnsafeRawBufferPointer(rebasing: raw[table]), continuing: head)
+    /// The first of `sections` whose payload's CRC-32 is not its expected one. The
+    /// checksums are computed on all cores, the sections dealt out largest first to the
+    /// least loaded core.
+    private static func firstChecksumMismatch(_ sections: [Section], expected: [UInt32]) -> Section? {
+        let workers = max(1, min(System.activeProcessorCount, sections.count))
+        var shares = [[Int]](repeating: [], count: workers)
+        var loads = [Int](repeating: 0, count: workers)
+        for i in sections.indices.sorted(by: { sections[$0].byteCount > sections[$1].byteCount }) {
+            let worker = loads.indices.min { loads[$0] < loads[$1] }!
+            shares[worker].append(i)
+            loads[worker] += sections[i].byteCount
         }
+        let matches = ResultSlots<Bool>(count: sections.count)
+        let dealt = shares
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for i in dealt[worker] { matches.set(i, sections[i].withUnsafeBytes { CRC32.checksum($0) } == expected[i]) }
+        }
+        return zip(sections, matches.values).first { !$0.1 }?.0
+    }
+
+    private static func headerChecksum(_ raw: UnsafeRawBufferPointer, sectionCount: Int) -> UInt32 {
+        let head = CRC32.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<24]))
+        let table = headerSize..<headerSize + entrySize * sectionCount
+        return CRC32.checksum(UnsafeRawBufferPointer(rebasing: raw[table]), continuing: head)
     }
 
     static func align(_ offset: Int) -> Int { (offset + 15) & ~15 }
 
     static func store<T: FixedWidthInteger>(_ value: T, at offset: Int, in bytes: inout [UInt8]) {
         withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(offset..<offset + $0.count, with: $0) }
-    }
-
-    static func load<T: FixedWidthInteger>(_ bytes: [UInt8], at offset: Int) -> T {
-        bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
     }
 }

@@ -103,7 +103,7 @@ struct AnchorFeatures {
             mean.0 += data.edgeInput[edge * width] / Float(edges.count)
             mean.1 += data.edgeInput[edge * width + 1] / Float(edges.count)
             guard data.mode == .cost else { continue }
-            let x: [Float] = [data.edgeInput[edge * width], data.edgeInput[edge * width + 1], 1]
+            let x = SIMD3<Float>(data.edgeInput[edge * width], data.edgeInput[edge * width + 1], 1)
             for i in 0..<3 {
                 for j in 0..<3 { sums.normal[i * 3 + j] += x[i] * x[j] }
                 sums.normal[9 + i] += x[i] * Float(data.edgeReward[edge])

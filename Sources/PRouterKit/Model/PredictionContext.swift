@@ -15,9 +15,10 @@ struct PredictionContext {
     /// without `anchors`, only the models that do not use tables.
     init(data: RoutingData, llmCount: Int, neighborhoods: Bool = true, anchors: Bool = true) {
         self.data = data
-        self.neighborhoods = neighborhoods ? Neighborhoods(data: data) : Neighborhoods(empty: data)
-        profiles = UserProfiles(data: data, llmCount: llmCount)
-        self.anchors = anchors ? AnchorFeatures(data: data) : nil
+        // Three independent passes over the observed nodes, side by side.
+        (self.anchors, profiles, self.neighborhoods) = concurrently(
+            { anchors ? AnchorFeatures(data: data) : nil }, { UserProfiles(data: data, llmCount: llmCount) },
+            { neighborhoods ? Neighborhoods(data: data) : Neighborhoods(empty: data) })
     }
 
     /// The context routing with `model` needs: neighbor lists only when there are no

@@ -67,28 +67,36 @@ public struct RoutingData: Sendable {
             performanceRange[task].add(graph.edgePerformance[edge])
             costRange[task].add(graph.edgeCost[edge])
         }
-        let starts = graph.edgeStarts()
-        reserve(nodes: graph.nodeCount, edges: graph.edgeCount)
-        var edges: [CandidateEdge] = []
-        for node in 0..<graph.nodeCount {
-            edges.removeAll(keepingCapacity: true)
-            let task = Int(graph.nodeTask[node])
-            for edge in starts[node]..<starts[node + 1] {
-                switch graph.edgeStatus[edge] {
-                case .hidden: continue
-                case .support where !routing: continue
-                default: break
-                }
-                edges.append(CandidateEdge(llm: Int32(graph.edgeLLM[edge]),
-                                           performance: Float(performanceRange[task].normalize(graph.edgePerformance[edge])),
-                                           cost: Float(costRange[task].normalize(graph.edgeCost[edge])), best: graph.edgeBest[edge],
-                                           reward: graph.mode == .cost ? graph.edgeReward[edge] : 0))
+        // Whole arrays at a time: the kept edges (hidden ones never, support ones only when
+        // routing), then each per-edge and per-node array in one pass.
+        let kept = (0..<graph.edgeCount).filter { edge in
+            switch graph.edgeStatus[edge] {
+            case .hidden: false
+            case .support: routing
+            default: true
             }
-            let split = graph.nodeSplit[node]
-            appendNode(user: Int32(graph.nodeUser[node]), task: Int32(task), queryRow: Int32(graph.nodeQuery[node]),
-                       split: split, queryID: graph.queryIDs[Int(graph.nodeQuery[node])],
-                       observed: split == .train || (routing && split == .support) || (validationObserved && split == .validation),
-                       edges: edges)
+        }
+        edgeNode = kept.map { Int32(graph.edgeNode[$0]) }
+        edgeLLM = kept.map { Int32(graph.edgeLLM[$0]) }
+        edgeBest = kept.map { graph.edgeBest[$0] }
+        edgeReward = graph.mode == .cost ? kept.map { graph.edgeReward[$0] } : [Double](repeating: 0, count: kept.count)
+        edgeInput = [Float](repeating: 1, count: kept.count * Self.edgeInputWidth)
+        for (row, edge) in kept.enumerated() {
+            let task = Int(graph.nodeTask[Int(graph.edgeNode[edge])])
+            edgeInput[row * Self.edgeInputWidth] = Float(performanceRange[task].normalize(graph.edgePerformance[edge]))
+            edgeInput[row * Self.edgeInputWidth + 1] = Float(costRange[task].normalize(graph.edgeCost[edge]))
+            edgeInput[row * Self.edgeInputWidth + 2] = graph.edgeBest[edge] ? 1 : 0
+        }
+        edgeStart = [Int](repeating: 0, count: graph.nodeCount + 1)
+        for node in edgeNode { edgeStart[Int(node) + 1] += 1 }
+        for node in 0..<graph.nodeCount { edgeStart[node + 1] += edgeStart[node] }
+        nodeUser = graph.nodeUser.map { Int32($0) }
+        nodeTask = graph.nodeTask.map { Int32($0) }
+        nodeQueryRow = graph.nodeQuery.map { Int32($0) }
+        nodeSplit = graph.nodeSplit
+        nodeQueryID = graph.nodeQuery.map { graph.queryIDs[Int($0)] }
+        isPool = graph.nodeSplit.map { split in
+            split == .train || (routing && split == .support) || (validationObserved && split == .validation)
         }
     }
 

@@ -45,9 +45,12 @@ public struct RoutingJob: Sendable {
     /// ``keepGoing``; otherwise the first bad line throws).
     @discardableResult
     public func run(writer: JSONLWriter) throws -> Int {
+        var clock = StageClock(tool: "pr-route")
         let trained = try TrainedModel.read(from: weightsPath)
+        let file = try GraphFile.read(from: graphPath)
+        clock.finished("read weights and graph")
         let graph: Graph, fingerprint: UInt32?
-        switch try GraphFile.read(from: graphPath) {
+        switch file {
         case .multiTurn(let conversations):
             if trained.model.config.kind == .gmt {
                 try ConversationRoutingJob(job: self, trained: trained, graph: conversations).run(writer: writer)
@@ -68,6 +71,7 @@ public struct RoutingJob: Sendable {
         }
         // Validation queries are evidence when routing anything but themselves.
         var data = try RoutingData(graph: graph, routing: true, validationObserved: split != .validation)
+        clock.finished("routing data")
         guard data.queryFeatures.cols == trained.model.config.queryWidth, graph.features?.encoder == trained.model.config.encoder else {
             throw DataError("\(weightsPath): trained on other node features than \(graphPath) has (run pr-embed as for training)")
         }
@@ -98,13 +102,16 @@ public struct RoutingJob: Sendable {
         } else {
             (targets, skipped) = try attachQueries(to: &data, embedder: embedder)
             try report(skipped)
+            clock.finished("new queries")
         }
         let cached = cachedContext()
         let context = PredictionContext(routing: data, model: trained.model, cached: cached)
+        clock.finished("tables and profiles")
         let (graphPath, routed) = (graphPath, data)
         try context.forEachPrediction(model: trained.model, targets: targets, context: cached, render: { chunk, scores in
             Result { try Self.render(routes: chunk, scores: scores, data: routed, graphPath: graphPath) }
         }) { try writer.writeLines($0.get()) }
+        clock.finished("predict and write \(targets.count) routes")
         return skipped.count
     }
 

@@ -50,9 +50,10 @@ extension OutcomeTables {
     /// Records (weight 1) or removes (weight -1) the outcomes of every candidate of query
     /// node `node` of `data` whose LLM the tables know.
     mutating func add(node: Int, data: RoutingData, weight: Double) {
+        let (user, task) = (Int(data.nodeUser[node]), Int(data.nodeTask[node]))
+        let start = pair(user: user, task: task)
         for edge in data.edges(of: node) where Int(data.edgeLLM[edge]) < llmCount {
-            add(user: Int(data.nodeUser[node]), task: Int(data.nodeTask[node]), llm: Int(data.edgeLLM[edge]),
-                value: data.outcome(of: edge), weight: weight)
+            add(pair: start, user: user, task: task, llm: Int(data.edgeLLM[edge]), value: data.outcome(of: edge), weight: weight)
         }
     }
 }

@@ -22,29 +22,38 @@ struct UserProfiles {
     /// preference for an LLM added at routing time counts in the totals only).
     init(data: RoutingData, llmCount: Int) {
         self.llmCount = llmCount
-        totals = [[Float]](repeating: [Float](repeating: 0, count: llmCount + 3), count: data.userIDs.count)
+        let width = llmCount + 3
+        totals = [[Float]](repeating: [Float](repeating: 0, count: width), count: data.userIDs.count)
         for node in 0..<data.nodeCount where data.isPool[node] {
-            guard let contribution = contribution(of: node, data: data) else { continue }
-            let user = Int(data.nodeUser[node])
-            let key = Self.key(data.nodeUser[node], data.nodeTask[node])
-            var pair = taskTotals[key] ?? [Float](repeating: 0, count: width)
-            for (col, value) in contribution {
-                totals[user][col] += value
-                pair[col] += value
-            }
-            taskTotals[key] = pair
+            guard let contribution = Contribution(node: node, data: data) else { continue }
+            contribution.add(to: &totals[Int(data.nodeUser[node])], llmCount: llmCount, sign: 1)
+            contribution.add(to: &taskTotals[Self.key(data.nodeUser[node], data.nodeTask[node]),
+                                              default: [Float](repeating: 0, count: width)], llmCount: llmCount, sign: 1)
         }
     }
 
     private static func key(_ user: Int32, _ task: Int32) -> Int64 { Int64(user) << 32 | Int64(task) }
 
-    /// The (column, value) pairs `node` adds to its user's totals.
-    private func contribution(of node: Int, data: RoutingData) -> [(Int, Float)]? {
-        guard let best = data.edges(of: node).first(where: { data.edgeBest[$0] }) else { return nil }
-        let input = best * RoutingData.edgeInputWidth
-        var pairs: [(Int, Float)] = [(llmCount, data.edgeInput[input]), (llmCount + 1, data.edgeInput[input + 1]), (llmCount + 2, 1)]
-        if Int(data.edgeLLM[best]) < llmCount { pairs.append((Int(data.edgeLLM[best]), 1)) }
-        return pairs
+    /// What an observed node adds to its user's totals: its preferred LLM and that LLM's
+    /// normalized performance and cost.
+    private struct Contribution {
+        var llm: Int
+        var performance: Float
+        var cost: Float
+
+        init?(node: Int, data: RoutingData) {
+            guard let best = data.edges(of: node).first(where: { data.edgeBest[$0] }) else { return nil }
+            let input = best * RoutingData.edgeInputWidth
+            (llm, performance, cost) = (Int(data.edgeLLM[best]), data.edgeInput[input], data.edgeInput[input + 1])
+        }
+
+        /// Adds (`sign` 1) or removes (-1) the contribution to `totals`.
+        func add(to totals: inout [Float], llmCount: Int, sign: Float) {
+            totals[llmCount] += sign * performance
+            totals[llmCount + 1] += sign * cost
+            totals[llmCount + 2] += sign
+            if llm < llmCount { totals[llm] += sign }
+        }
     }
 
     /// The profile rows of `users`, leaving out the contributions of `excluded` nodes
@@ -71,11 +80,10 @@ struct UserProfiles {
                              total: (Int64) -> [Float]) -> [Int64: [Float]] {
         var adjusted: [Int64: [Float]] = [:]
         for node in excluded where data.isPool[node] {
-            guard let contribution = contribution(of: node, data: data) else { continue }
+            guard let contribution = Contribution(node: node, data: data) else { continue }
             let k = key(node)
-            var sums = adjusted[k] ?? total(k)
-            for (col, value) in contribution { sums[col] -= value }
-            adjusted[k] = sums
+            if adjusted[k] == nil { adjusted[k] = total(k) }
+            contribution.add(to: &adjusted[k]!, llmCount: llmCount, sign: -1)
         }
         return adjusted
     }

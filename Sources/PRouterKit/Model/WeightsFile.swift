@@ -48,7 +48,7 @@ extension TrainedModel {
 
     /// Reads and verifies a weights file.
     public static func read(from path: String) throws -> TrainedModel {
-        let file = try SectionFile(decoding: FileIO.readAll(path: path), name: path, expecting: .weights)
+        let file = try SectionFile(contentsOf: path, expecting: .weights)
         func section(_ tag: String) throws -> SectionFile.Section {
             guard let section = file.section(tag) else { throw DataError("\(path): missing section \(tag)") }
             return section

@@ -59,17 +59,26 @@ struct OutcomeTables: Sendable {
 
     /// Records (or, with `weight` -1, removes) one outcome of `llm` for `user` on `task`.
     mutating func add(user u: Int, task t: Int, llm m: Int, value: Double, weight: Double = 1) {
+        add(pair: pair(user: u, task: t), user: u, task: t, llm: m, value: value, weight: weight)
+    }
+
+    /// Where the cells of the (`user`, `task`) pair start, made when new: look it up once
+    /// for all of a query's outcomes.
+    mutating func pair(user u: Int, task t: Int) -> Int {
+        while user.count < (u + 1) * llmCount { user.append(Cell()) }
+        let key = Int64(u) << 32 | Int64(t)
+        if let start = userTaskStart[key] { return start }
+        userTaskStart[key] = userTaskCells.count
+        userTaskCells += Array(repeating: Cell(), count: llmCount)
+        return userTaskCells.count - llmCount
+    }
+
+    /// ``add(user:task:llm:value:weight:)`` given the pair's cells.
+    mutating func add(pair start: Int, user u: Int, task t: Int, llm m: Int, value: Double, weight: Double) {
         all.add(value, weight: weight)
         single[m].add(value, weight: weight)
         task[t * llmCount + m].add(value, weight: weight)
-        while user.count < (u + 1) * llmCount { user.append(Cell()) }
         user[u * llmCount + m].add(value, weight: weight)
-        let key = Int64(u) << 32 | Int64(t)
-        let start = userTaskStart[key] ?? userTaskCells.count
-        if start == userTaskCells.count {
-            userTaskStart[key] = start
-            userTaskCells += Array(repeating: Cell(), count: llmCount)
-        }
         userTaskCells[start + m].add(value, weight: weight)
     }
 
