@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: GMTRouter training time and peak memory on a multi-turn world of USERS
 # users with 2 conversations of 5 turns each (10 turns per user; 1,000 users by
-# default), on THREADS OpenBLAS threads. Prints one line per step with seconds and
+# default), on THREADS OpenBLAS threads (default 2), with the default schedule (BATCH
+# and EPOCHS override it). Prints one line per step with seconds and
 # peak resident memory.
 # Usage: examples/bench-gmt.sh [BIN_DIR] [OUT_DIR]   (env: USERS, EPOCHS, BATCH, THREADS)
 set -euo pipefail
@@ -22,7 +23,7 @@ measure pr-sim pr-sim multi-turn --users "$out/conversation-users.jsonl" -o "$ou
 measure pr-build-graph pr-build-graph --multi-turn -o "$out/bench.prg" "$out/labelled.jsonl"
 measure pr-embed pr-embed --llms "$here/data/llms.jsonl" --in-place "$out/bench.prg"
 pr-build-graph --info "$out/bench.prg"
-measure pr-train sh -c "pr-train --model gmt --threads ${THREADS:-2} --epochs ${EPOCHS:-400} --batch-size ${BATCH:-256} \
+measure pr-train sh -c "pr-train --model gmt --threads ${THREADS:-2} --epochs ${EPOCHS:-400} ${BATCH:+--batch-size $BATCH} \
     --log-json -o '$out/gmt.prw' '$out/bench.prg' 2>'$out/train-log.jsonl'"
 tail -2 "$out/train-log.jsonl"
 measure pr-route sh -c "pr-route --graph '$out/bench.prg' --weights '$out/gmt.prw' --split test >'$out/routes.jsonl'"

@@ -64,7 +64,7 @@ struct PRTrain: ParsableCommand {
     @Option(help: "Maximum epochs.")
     var epochs: Int = 400
 
-    @Option(help: ArgumentHelp("Query nodes (gmt: turns) per batch (default 32; on more than 8,192 training units, enough for 256 steps per epoch).",
+    @Option(help: ArgumentHelp("Query nodes (gmt: turns) per batch (default 32; on more than 8,192 training units, enough for 256 steps per epoch; gmt: enough for 32 steps per epoch).",
                                valueName: "n"))
     var batchSize: Int?
 
@@ -74,7 +74,7 @@ struct PRTrain: ParsableCommand {
     @Option(help: "L2 weight decay.")
     var weightDecay: Float = 0
 
-    @Option(help: ArgumentHelp("Stop after this many epochs without a better validation figure (default 40 at batches of 32; with larger automatic batches, 40 x 32 / batch size, at least 3).",
+    @Option(help: ArgumentHelp("Stop after this many epochs without a better validation figure (default 40 at batches of 32; with larger automatic batches, 40 x 32 / batch size, at least 3; gmt: as many as see 20,480 training turns, 3 to 40).",
                                valueName: "n"))
     var patience: Int?
 

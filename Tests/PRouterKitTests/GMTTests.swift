@@ -67,6 +67,37 @@ import Testing
         #expect(scores(earlier) != scores(graph))
     }
 
+    @Test func samplerKeepsTheBatchUsersTurnsWhole() {
+        let (model, graph) = Self.tinyModel()
+        let sampler = TurnSampler(base: graph)
+        // Bob's turn alone: one user, his one turn with its two responses, every LLM.
+        let (bob, bobRows) = sampler.subgraph(around: [2])
+        #expect(bob.userCount == 1 && bob.turnCount == 1 && bob.responseCount == 2 && bobRows == [0])
+        #expect(bob.queryInput == Array(graph.queryInput[6..<9]) && bob.responseInput == Array(graph.responseInput[(4 * graph.responseWidth)...]))
+        #expect(bob.llmFeatures == graph.llmFeatures && bob.turnPrevious == [-1])
+        // Alice's second turn brings her whole conversation, chained as in the base.
+        let (alice, aliceRows) = sampler.subgraph(around: [1])
+        #expect(alice.turnCount == 2 && alice.turnPrevious == [-1, 0] && aliceRows == [1])
+        #expect(alice.responseInput == Array(graph.responseInput[0..<(4 * graph.responseWidth)]))
+        // Every user's turns: the base itself, in the batch's user order.
+        let (whole, rows) = sampler.subgraph(around: [0, 2, 1])
+        #expect(whole.turnUser == graph.turnUser && whole.responseInput == graph.responseInput && rows == [0, 2, 1])
+        // A target's user, turn and query states are the whole graph's (up to BLAS rounding
+        // on matrices of another size; only the LLMs' states, which read every response,
+        // see fewer of them).
+        func states(_ view: TurnGraph, hidden: [Bool]) -> [Matrix] {
+            let tape = Tape()
+            return model.gmt!.encode(tape: tape, parameters: model.parameterVariables(tape), graph: view, hidden: hidden).states.map { tape.value($0) }
+        }
+        let sampled = states(alice, hidden: [false, true]), full = states(graph, hidden: [false, true, false])
+        func close(_ a: [Float], _ b: [Float]) -> Bool { zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 } }
+        #expect(close(sampled[TurnGraph.user].row(0), full[TurnGraph.user].row(0)))
+        for type in [TurnGraph.turn, TurnGraph.query] {
+            #expect(close(sampled[type].data, Array(full[type].data[0..<sampled[type].data.count])))
+        }
+        #expect(!close(sampled[TurnGraph.llm].data, full[TurnGraph.llm].data))
+    }
+
     /// The first users' conversations of the example world, labelled.
     static func smallWorld(_ scratch: Scratch, users: Int = 5) throws -> String {
         let data = MultiTurnExampleTests.data + "/data"

@@ -184,10 +184,10 @@ import Testing
     }
 
     @Test func sectionsAreAlignedForMemoryMapping() throws {
-        let bytes = try Self.bytes()
-        let count = Int(SectionFile.load(bytes, at: 12) as UInt32)
+        let bytes = FileBytes(try Self.bytes())
+        let count = Int(bytes.load(at: 12, as: UInt32.self))
         for i in 0..<count {
-            #expect((SectionFile.load(bytes, at: 32 + 40 * i + 8) as UInt64) % 16 == 0)
+            #expect(bytes.load(at: 32 + 40 * i + 8, as: UInt64.self) % 16 == 0)
         }
     }
 
