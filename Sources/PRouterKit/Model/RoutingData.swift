@@ -101,7 +101,7 @@ public struct RoutingData: Sendable {
     }
 
     /// Room for `nodes` more nodes and `edges` more edges in every per-node and per-edge array.
-    private mutating func reserve(nodes: Int, edges: Int) {
+    mutating func reserve(nodes: Int, edges: Int) {
         for array in [\Self.nodeUser, \.nodeTask, \.nodeQueryRow] as [WritableKeyPath<Self, [Int32]>] {
             self[keyPath: array].reserveCapacity(self[keyPath: array].count + nodes)
         }

@@ -235,6 +235,7 @@ public struct RoutingJob: Sendable {
             for (text, vector) in zip(texts, encoder.encode(texts)) { rows[text] = try data.appendQueryRow(vector) }
         }
         let edges = (0..<data.llmIDs.count).map { RoutingData.CandidateEdge(llm: Int32($0)) }
+        data.reserve(nodes: accepted.count, edges: accepted.count * edges.count)
         for (user, task, key, queryID) in accepted {
             targets.append(data.nodeCount)
             data.appendNode(user: user, task: task, queryRow: rows[key]!, split: .test, queryID: queryID, observed: false, edges: edges)
