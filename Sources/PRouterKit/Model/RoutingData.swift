@@ -100,6 +100,13 @@ public struct RoutingData: Sendable {
         }
     }
 
+    /// This view with the validation nodes observed too; its other arrays are shared.
+    func observingValidation() -> RoutingData {
+        var copy = self
+        for node in 0..<nodeCount where nodeSplit[node] == .validation { copy.isPool[node] = true }
+        return copy
+    }
+
     /// Room for `nodes` more nodes and `edges` more edges in every per-node and per-edge array.
     mutating func reserve(nodes: Int, edges: Int) {
         for array in [\Self.nodeUser, \.nodeTask, \.nodeQueryRow] as [WritableKeyPath<Self, [Int32]>] {
