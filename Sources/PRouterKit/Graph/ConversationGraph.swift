@@ -44,10 +44,7 @@ public struct ConversationGraph: Sendable, Equatable {
 
     /// The first response of each turn, plus `responseCount` at the end.
     public func responseStarts() -> [Int] {
-        var starts = [Int](repeating: 0, count: turnCount + 1)
-        for turn in responseTurn { starts[Int(turn) + 1] += 1 }
-        for i in 0..<turnCount { starts[i + 1] += starts[i] }
-        return starts
+        segmentStarts(of: responseTurn, count: turnCount)
     }
 
     /// The turn ids of routes and evaluation, `CONVERSATION#TURN`.

@@ -133,10 +133,7 @@ public struct Graph: Sendable, Equatable {
 
     /// The first edge of each node, plus `edgeCount` at the end.
     public func edgeStarts() -> [Int] {
-        var starts = [Int](repeating: 0, count: nodeCount + 1)
-        for node in edgeNode { starts[Int(node) + 1] += 1 }
-        for i in 0..<nodeCount { starts[i + 1] += starts[i] }
-        return starts
+        segmentStarts(of: edgeNode, count: nodeCount)
     }
 
     /// The number of query nodes in each split.

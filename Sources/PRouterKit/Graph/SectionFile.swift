@@ -211,21 +211,14 @@ public struct SectionFile: Sendable, Equatable {
     }
 
     /// The first of `sections` whose payload's CRC-32 is not its expected one. The
-    /// checksums are computed on all cores, the sections dealt out largest first to the
-    /// least loaded core.
+    /// checksums are computed on all cores, largest sections first so that none is left
+    /// for one core at the end.
     private static func firstChecksumMismatch(_ sections: [Section], expected: [UInt32]) -> Section? {
-        let workers = max(1, min(System.activeProcessorCount, sections.count))
-        var shares = [[Int]](repeating: [], count: workers)
-        var loads = [Int](repeating: 0, count: workers)
-        for i in sections.indices.sorted(by: { sections[$0].byteCount > sections[$1].byteCount }) {
-            let worker = loads.indices.min { loads[$0] < loads[$1] }!
-            shares[worker].append(i)
-            loads[worker] += sections[i].byteCount
-        }
+        let order = sections.indices.sorted { sections[$0].byteCount > sections[$1].byteCount }
         let matches = ResultSlots<Bool>(count: sections.count)
-        let dealt = shares
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for i in dealt[worker] { matches.set(i, sections[i].withUnsafeBytes { CRC32.checksum($0) } == expected[i]) }
+        DispatchQueue.concurrentPerform(iterations: order.count) { k in
+            let i = order[k]
+            matches.set(i, sections[i].withUnsafeBytes { CRC32.checksum($0) } == expected[i])
         }
         return zip(sections, matches.values).first { !$0.1 }?.0
     }

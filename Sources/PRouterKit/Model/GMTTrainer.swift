@@ -1,8 +1,8 @@
 /// Trains the gmt model on a multi-turn graph: next-turn preference prediction.
 ///
 /// Each step hides the responses (and so the feedback) of a batch of labelled training
-/// turns, encodes the batch users' subgraph of the training graph (``TurnSampler``), and scores each hidden turn's candidate LLMs
-/// against the response the user preferred. Validation routes the validation turns the
+/// turns, encodes the batch users' subgraph of the training graph (``TurnSampler``), and
+/// scores each hidden turn's candidate LLMs against the response the user preferred. Validation routes the validation turns the
 /// way `pr-route` routes test turns (each with only its conversation's earlier turns)
 /// and early-stops on accuracy.
 public enum GMTTrainer {

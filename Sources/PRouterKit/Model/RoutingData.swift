@@ -87,9 +87,7 @@ public struct RoutingData: Sendable {
             edgeInput[row * Self.edgeInputWidth + 1] = Float(costRange[task].normalize(graph.edgeCost[edge]))
             edgeInput[row * Self.edgeInputWidth + 2] = graph.edgeBest[edge] ? 1 : 0
         }
-        edgeStart = [Int](repeating: 0, count: graph.nodeCount + 1)
-        for node in edgeNode { edgeStart[Int(node) + 1] += 1 }
-        for node in 0..<graph.nodeCount { edgeStart[node + 1] += edgeStart[node] }
+        edgeStart = segmentStarts(of: edgeNode, count: graph.nodeCount)
         nodeUser = graph.nodeUser.map { Int32($0) }
         nodeTask = graph.nodeTask.map { Int32($0) }
         nodeQueryRow = graph.nodeQuery.map { Int32($0) }
@@ -98,13 +96,6 @@ public struct RoutingData: Sendable {
         isPool = graph.nodeSplit.map { split in
             split == .train || (routing && split == .support) || (validationObserved && split == .validation)
         }
-    }
-
-    /// This view with the validation nodes observed too; its other arrays are shared.
-    func observingValidation() -> RoutingData {
-        var copy = self
-        for node in 0..<nodeCount where nodeSplit[node] == .validation { copy.isPool[node] = true }
-        return copy
     }
 
     /// Room for `nodes` more nodes and `edges` more edges in every per-node and per-edge array.

@@ -145,10 +145,7 @@ public enum Trainer {
         }
         var routingContext: ContextStates?
         if fingerprint != nil, config.kind.isGraph {
-            // As pr-route sees the graph. Without support interactions that is the training
-            // view with the validation nodes observed too: a copy that shares its arrays.
-            let routing = graph.edgeStatus.contains(.support) || graph.nodeSplit.contains(.support)
-                ? try RoutingData(graph: graph, routing: true, validationObserved: true) : data.observingValidation()
+            let routing = try RoutingData(graph: graph, routing: true, validationObserved: true)
             routingContext = ContextStates(model: model, context: PredictionContext(data: routing, llmCount: routing.llmIDs.count,
                                                                                     anchors: false))
         }

@@ -19,10 +19,7 @@ struct TurnSampler {
         var userTurns = [[Int32]](repeating: [], count: base.userCount)
         for turn in 0..<base.turnCount { userTurns[Int(base.turnUser[turn])].append(Int32(turn)) }
         self.userTurns = userTurns
-        var starts = [Int](repeating: 0, count: base.turnCount + 1)
-        for turn in base.responseTurn { starts[Int(turn) + 1] += 1 }
-        for turn in 0..<base.turnCount { starts[turn + 1] += starts[turn] }
-        responseStart = starts
+        responseStart = segmentStarts(of: base.responseTurn, count: base.turnCount)
     }
 
     /// The subgraph of the users of base turns `turns`, and each of those turns' row in it.

@@ -1,54 +1,35 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A `.safetensors` file, memory-mapped: an 8-byte little-endian header length, a JSON
 /// header naming each tensor's dtype, shape and byte range, then the data. Tensors are
 /// read in place; every range is checked against the file before use.
 final class SafeTensors: @unchecked Sendable {
     private let path: String
-    private let base: UnsafeRawPointer
-    private let size: Int
+    private let file: FileBytes
     private var tensors: [String: (dtype: String, shape: [Int], range: Range<Int>)] = [:]
 
     /// Maps `path` and parses its header.
     init(path: String) throws {
         self.path = path
-        let fd = try FileIO.openInput(path)
-        defer { close(fd) }
-        var status = stat()
-        guard fstat(fd, &status) == 0 else { throw FileError(path: path, message: "cannot stat: \(FileIO.errnoText())", status: .ioError) }
-        size = Int(status.st_size)
-        guard size >= 8, let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
-            throw DataError("\(path): not a safetensors file (\(size) bytes)")
-        }
-        base = UnsafeRawPointer(mapped)
-        let headerLength = Int(base.loadUnaligned(as: UInt64.self).littleEndian)
-        guard headerLength <= size - 8 else {
-            munmap(mapped, size)
-            throw DataError("\(path): corrupted: header of \(headerLength) bytes in a file of \(size)")
+        file = try FileBytes(path: path, populate: false)
+        let size = file.buffer.count
+        guard size >= 8 else { throw DataError("\(path): not a safetensors file (\(size) bytes)") }
+        let declared = file.load(at: 0, as: UInt64.self)
+        guard let headerLength = Int(exactly: declared), headerLength <= size - 8 else {
+            throw DataError("\(path): corrupted: header of \(declared) bytes in a file of \(size)")
         }
         let dataStart = 8 + headerLength
-        do {
-            try JSONLReader.parseObject(UnsafeRawBufferPointer(start: base + 8, count: headerLength),
-                                        at: SourceLocation(file: path, line: 1)) { header in
-                for name in header.keys where name != "__metadata__" {
-                    let tensor = try header.object(name)
-                    let offsets = try tensor.numberArray("data_offsets").map(Int.init)
-                    let shape = try tensor.numberArray("shape").map(Int.init)
-                    guard offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= size - dataStart else {
-                        throw tensor.error("data_offsets", "outside the file")
-                    }
-                    tensors[name] = (try tensor.string("dtype"), shape, dataStart + offsets[0]..<dataStart + offsets[1])
+        try JSONLReader.parseObject(UnsafeRawBufferPointer(rebasing: file.buffer[8..<dataStart]),
+                                    at: SourceLocation(file: path, line: 1)) { header in
+            for name in header.keys where name != "__metadata__" {
+                let tensor = try header.object(name)
+                let offsets = try tensor.numberArray("data_offsets").map(Int.init)
+                let shape = try tensor.numberArray("shape").map(Int.init)
+                guard offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= size - dataStart else {
+                    throw tensor.error("data_offsets", "outside the file")
                 }
+                tensors[name] = (try tensor.string("dtype"), shape, dataStart + offsets[0]..<dataStart + offsets[1])
             }
-        } catch {
-            munmap(mapped, size)
-            throw error
         }
     }
-
-    deinit { munmap(UnsafeMutableRawPointer(mutating: base), size) }
 
     /// The 32-bit float tensor `name`, which must have `shape`; valid while this file is.
     func floats(_ name: String, shape: [Int]) throws -> UnsafeBufferPointer<Float> {
@@ -59,9 +40,10 @@ final class SafeTensors: @unchecked Sendable {
         guard tensor.range.lowerBound % MemoryLayout<Float>.alignment == 0 else {
             throw DataError("\(path): tensor \(name) is not aligned to 4 bytes")
         }
-        return UnsafeBufferPointer(start: (base + tensor.range.lowerBound).assumingMemoryBound(to: Float.self), count: shape.reduce(1, *))
+        return UnsafeBufferPointer(start: (file.buffer.baseAddress! + tensor.range.lowerBound).assumingMemoryBound(to: Float.self),
+                                   count: shape.reduce(1, *))
     }
 
     /// The whole file's bytes, valid while this file is.
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: size) }
+    var bytes: UnsafeRawBufferPointer { file.buffer }
 }
