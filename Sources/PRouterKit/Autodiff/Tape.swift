@@ -4,7 +4,9 @@
 /// closure that, given the result's gradient, adds to its inputs' gradients.
 /// ``backward(from:)`` runs those closures in reverse. Parameters enter through
 /// ``parameter(_:)`` and their gradients are read back with ``parameterGradients()``.
-/// A tape holds no global state; make a new one per step.
+/// A tape holds no global state; make a new one per step. A tape made with
+/// `recording: false` is for inference: it keeps no backward steps, and
+/// ``discardIntermediates(keeping:)`` lets a long forward pass drop what it no longer needs.
 public final class Tape {
     /// A handle to a value recorded on the tape.
     public struct Variable: Hashable, Sendable {
@@ -12,22 +14,31 @@ public final class Tape {
     }
 
     private var values: [Matrix] = []
+    /// Per value, whether ``discardIntermediates(keeping:)`` dropped it.
+    private var discarded: [Bool] = []
     private var grads: [Matrix?] = []
     private var backwardSteps: [(() -> Void)?] = []
     private var parameterVariables: [(parameter: Int, variable: Int)] = []
     /// Whether dropout is active.
     public let isTraining: Bool
+    /// Whether backward steps are kept, so that ``backward(from:)`` can run.
+    public let isRecording: Bool
     /// The generator dropout draws its masks from.
     var generator: SplitMix64
 
-    /// A tape; `training` turns dropout on, drawing masks from a generator seeded with `seed`.
-    public init(training: Bool = false, seed: UInt64 = 0) {
+    /// A tape; `training` turns dropout on, drawing masks from a generator seeded with `seed`;
+    /// without `recording`, no gradients can be taken.
+    public init(training: Bool = false, seed: UInt64 = 0, recording: Bool = true) {
         isTraining = training
+        isRecording = recording
         generator = SplitMix64(seed: seed)
     }
 
     /// The value of `variable`.
-    public func value(_ variable: Variable) -> Matrix { values[variable.id] }
+    public func value(_ variable: Variable) -> Matrix {
+        precondition(!discarded[variable.id], "a discarded value was read")
+        return values[variable.id]
+    }
 
     /// The gradient of the last ``backward(from:)`` with respect to `variable`, if it was reached.
     public func gradient(_ variable: Variable) -> Matrix? { grads[variable.id] }
@@ -48,8 +59,9 @@ public final class Tape {
     func record(_ value: Matrix, backward: ((Int) -> Void)?) -> Variable {
         let id = values.count
         values.append(value)
+        discarded.append(false)
         grads.append(nil)
-        if let backward {
+        if let backward, isRecording {
             backwardSteps.append { backward(id) }
         } else {
             backwardSteps.append(nil)
@@ -71,8 +83,23 @@ public final class Tape {
         }
     }
 
+    /// On a tape that is not recording, drops every value but `kept`'s (reading a dropped
+    /// one traps): a forward pass over a whole graph then holds one step's intermediates at
+    /// a time instead of all of them. Does nothing on a recording tape, whose backward
+    /// steps need every value.
+    func discardIntermediates(keeping kept: [Variable?]) {
+        guard !isRecording else { return }
+        var keep = [Bool](repeating: false, count: values.count)
+        for variable in kept { if let variable { keep[variable.id] = true } }
+        for id in values.indices where !keep[id] && !discarded[id] {
+            values[id] = Matrix(rows: 0, cols: 0)
+            discarded[id] = true
+        }
+    }
+
     /// Back-propagates from a 1x1 `loss`.
     public func backward(from loss: Variable) {
+        precondition(isRecording, "backward on a tape that is not recording")
         precondition(values[loss.id].data.count == 1, "backward needs a scalar loss")
         grads[loss.id] = Matrix(rows: 1, cols: 1, repeating: 1)
         for id in stride(from: loss.id, through: 0, by: -1) where grads[id] != nil {

@@ -16,7 +16,7 @@ struct ContextStates: Sendable, Equatable {
         let includeUsers = model.config.kind == .personalized
         let graph = ComputationGraph(contextOf: data, layers: model.config.layers, includeUsers: includeUsers,
                                      neighborhoods: context.neighborhoods)
-        let tape = Tape()
+        let tape = Tape(recording: false)
         var states: [[Matrix?]] = []
         _ = model.encode(tape: tape, graph: graph, data: data, profiles: context.profiles) { level, variables in
             let nodes = graph.levels[level].nodes

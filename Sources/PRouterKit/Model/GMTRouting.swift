@@ -37,7 +37,7 @@ struct GMTRouter {
         network = model.gmt!
         llmFeatures = base.llmFeatures
         queryWidth = base.queryWidth
-        let tape = Tape()
+        let tape = Tape(recording: false)
         context = network.encode(tape: tape, parameters: model.parameterVariables(tape), graph: base).levels
         var known: [String: Int32] = [:]
         for user in Set(base.turnUser) { known[userIDs[Int(user)]] = user }
@@ -78,7 +78,7 @@ struct GMTRouter {
             turns += request.candidates.map { _ in target }
             llms += request.candidates
         }
-        let tape = Tape()
+        let tape = Tape(recording: false)
         let parameters = model.parameterVariables(tape)
         let states = network.encode(tape: tape, parameters: parameters, graph: graph, context: context).states
         let flat = tape.value(network.scores(tape: tape, parameters: parameters, states: states, graph: graph, turns: turns, llms: llms)).data

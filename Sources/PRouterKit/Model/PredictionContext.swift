@@ -117,7 +117,7 @@ struct PredictionContext {
 
     /// The scores of one chunk of targets.
     private func predictChunk(model: RouterModel, targets: [Int], states: ContextStates?) -> [[Float]] {
-        let tape = Tape()
+        let tape = Tape(recording: false)
         let values: Tape.Variable
         if let states {
             let graph = ComputationGraph(targets: targets, shallowLayers: model.config.layers,

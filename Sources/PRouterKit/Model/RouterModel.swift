@@ -183,6 +183,7 @@ public struct RouterModel: Sendable {
         for (layer, block) in graph.blocks.enumerated() {
             states = propagate(tape: tape, layer: layer + 1, block: block, states: states, updating: updated,
                                upper: graph.levels[layer + 1], data: data, masked: masked)
+            tape.discardIntermediates(keeping: states)
             if let context { states = context.override(states, level: layer + 1, graph: graph, tape: tape) }
             capture?(layer + 1, states)
         }
@@ -232,6 +233,8 @@ public struct RouterModel: Sendable {
                 }
                 let aggregate = tape.multiply(sum, parameter(tape, "\(prefix).w"))
                 message = message.map { tape.add($0, aggregate) } ?? aggregate
+                // Inference over a whole graph holds one relation's per-edge values at a time.
+                tape.discardIntermediates(keeping: states + next + [previous, message])
             }
             let incoming = message.map { tape.relu($0) } ?? tape.constant(Matrix(rows: count, cols: config.hidden))
             let updated = tape.add(tape.matmul(tape.concatColumns([previous, incoming]), parameter(tape, "l\(layer).\(kind.name).U")),

@@ -72,7 +72,9 @@ public enum Trainer {
         guard requested.kind != .gmt else {
             throw UsageError("the gmt model trains on multi-turn graphs (pr-build-graph --multi-turn conversations.jsonl)")
         }
+        var clock = StageClock(tool: "pr-train")
         let data = try RoutingData(graph: graph, routing: false)
+        clock.finished("routing data")
         var config = requested
         config.mode = graph.mode
         config.encoder = graph.features!.encoder
@@ -85,6 +87,7 @@ public enum Trainer {
         let validationNodes = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .validation && !data.edges(of: $0).isEmpty }
         guard !trainNodes.isEmpty else { throw DataError("the graph has no training queries") }
         let labeledValidation = validationNodes.filter { data.target(of: $0) != nil }
+        clock.finished("tables and profiles")
 
         let tables = TableLevel.allCases.map { level -> (level: TableLevel, figure: Double) in
             var table = config
@@ -98,6 +101,7 @@ public enum Trainer {
                                                           significance: options.significance).level
         }
         var model = RouterModel(config: config, seed: options.seed)
+        clock.finished("table baselines")
         guard config.kind.isTrained else {
             let validation = context.evaluate(model: model, nodes: validationNodes).figure(mode: data.mode)
             return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: 0,
@@ -109,6 +113,7 @@ public enum Trainer {
         var unsampled = SplitMix64(seed: 0)
         let validationBatch = config.kind == .anchored && !labeledValidation.isEmpty
             ? context.anchoredBatch(model: model, targets: labeledValidation, fanout: nil, generator: &unsampled) : nil
+        clock.finished("validation batch")
         var record = optimize(model: &model, units: trainNodes, options: options, progress: progress) { model, tape, batch, generator in
             if config.kind == .anchored {
                 return context.anchoredLoss(model: model, tape: tape,
@@ -126,10 +131,11 @@ public enum Trainer {
             // The anchored model stops on its validation loss: smooth over every validation
             // edge, where the best routing figure over many epochs is a noisy maximum that
             // rewards a head which memorized the training queries by luck.
-            let tape = Tape()
+            let tape = Tape(recording: false)
             let loss = context.anchoredLoss(model: model, tape: tape, batch: validationBatch!, outcomeWeight: options.outcomeWeight)
             return -Double(tape.value(loss).data[0])
         }
+        clock.finished("training")
         if config.kind == .anchored, let bestTable {
             let trained = context.evaluate(model: model, nodes: validationNodes)
             record.bestValidation = trained.figure(mode: data.mode)
@@ -148,6 +154,7 @@ public enum Trainer {
             let routing = try RoutingData(graph: graph, routing: true, validationObserved: true)
             routingContext = ContextStates(model: model, context: PredictionContext(data: routing, llmCount: routing.llmIDs.count,
                                                                                     anchors: false))
+            clock.finished("routing context")
         }
         return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: record.bestEpoch,
                             bestValidation: record.bestValidation, epochsRun: record.epochsRun,

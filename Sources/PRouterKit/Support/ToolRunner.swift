@@ -62,9 +62,7 @@ private func prepare(_ verbosity: Verbosity) -> Double {
 
 private func finish(_ name: String, started: Double) -> Int32 {
     if Verbosity.current == .verbose {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        printError("\(name): done in \(Decimals.fixed(monotonicSeconds() - started, 2)) s, peak memory \(usage.ru_maxrss / 1024) MiB")
+        printError("\(name): done in \(Decimals.fixed(monotonicSeconds() - started, 2)) s, peak memory \(peakMemoryMiB()) MiB")
     }
     return 0
 }
