@@ -20,8 +20,12 @@ extension Tape {
         if bv.rows == av.rows {
             result.add(bv)
         } else {
-            for row in 0..<av.rows {
-                for col in 0..<av.cols { result.data[row * av.cols + col] += bv.data[col] }
+            result.withElements { out in
+                bv.data.withUnsafeBufferPointer { bias in
+                    for row in 0..<av.rows {
+                        for col in 0..<av.cols { out[row * av.cols + col] += bias[col] }
+                    }
+                }
             }
         }
         return record(result) { [unowned self] out in
@@ -31,8 +35,12 @@ extension Tape {
                 accumulate(b, g)
             } else {
                 var sum = Matrix(rows: 1, cols: av.cols)
-                for row in 0..<g.rows {
-                    for col in 0..<g.cols { sum.data[col] += g.data[row * g.cols + col] }
+                sum.withElements { total in
+                    g.data.withUnsafeBufferPointer { gradient in
+                        for row in 0..<g.rows {
+                            for col in 0..<g.cols { total[col] += gradient[row * g.cols + col] }
+                        }
+                    }
                 }
                 accumulate(b, sum)
             }
@@ -44,13 +52,18 @@ extension Tape {
         let (av, bv) = (value(a), value(b))
         let scalar = bv.rows == 1 && bv.cols == 1 && av.data.count != 1
         precondition(scalar || (av.rows == bv.rows && av.cols == bv.cols), "shape mismatch in multiply")
-        var result = av
-        for i in result.data.indices { result.data[i] *= scalar ? bv.data[0] : bv.data[i] }
-        return record(result) { [unowned self] out in
+        func scaled(_ m: Matrix) -> Matrix {
+            var result = m
+            result.withElements { out in
+                bv.data.withUnsafeBufferPointer { factor in
+                    for i in out.indices { out[i] *= scalar ? factor[0] : factor[i] }
+                }
+            }
+            return result
+        }
+        return record(scaled(av)) { [unowned self] out in
             let g = outputGradient(out)
-            var ga = g
-            for i in ga.data.indices { ga.data[i] *= scalar ? bv.data[0] : bv.data[i] }
-            accumulate(a, ga)
+            accumulate(a, scaled(g))
             if scalar {
                 var total: Float = 0
                 for i in g.data.indices { total += g.data[i] * av.data[i] }
@@ -80,10 +93,16 @@ extension Tape {
     public func leakyRelu(_ a: Variable, slope: Float = 0.2) -> Variable {
         let av = value(a)
         var result = av
-        for i in result.data.indices where result.data[i] < 0 { result.data[i] *= slope }
+        result.withElements { out in
+            for i in out.indices where out[i] < 0 { out[i] *= slope }
+        }
         return record(result) { [unowned self] out in
             var g = outputGradient(out)
-            for i in g.data.indices where av.data[i] < 0 { g.data[i] *= slope }
+            g.withElements { gradient in
+                av.data.withUnsafeBufferPointer { input in
+                    for i in gradient.indices where input[i] < 0 { gradient[i] *= slope }
+                }
+            }
             accumulate(a, g)
         }
     }
@@ -111,19 +130,27 @@ extension Tape {
         let cols = matrices.reduce(0) { $0 + $1.cols }
         var result = Matrix(rows: rows, cols: cols)
         var offset = 0
-        for m in matrices {
-            for row in 0..<rows {
-                for col in 0..<m.cols { result.data[row * cols + offset + col] = m.data[row * m.cols + col] }
+        result.withElements { out in
+            for m in matrices {
+                m.data.withUnsafeBufferPointer { part in
+                    for row in 0..<rows {
+                        for col in 0..<m.cols { out[row * cols + offset + col] = part[row * m.cols + col] }
+                    }
+                }
+                offset += m.cols
             }
-            offset += m.cols
         }
         return record(result) { [unowned self] out in
             let g = outputGradient(out)
             var offset = 0
             for (part, m) in zip(parts, matrices) {
                 var piece = Matrix(rows: rows, cols: m.cols)
-                for row in 0..<rows {
-                    for col in 0..<m.cols { piece.data[row * m.cols + col] = g.data[row * cols + offset + col] }
+                piece.withElements { out in
+                    g.data.withUnsafeBufferPointer { gradient in
+                        for row in 0..<rows {
+                            for col in 0..<m.cols { out[row * m.cols + col] = gradient[row * cols + offset + col] }
+                        }
+                    }
                 }
                 accumulate(part, piece)
                 offset += m.cols

@@ -10,16 +10,25 @@ extension Tape {
     public func gatherRows(_ a: Variable, _ index: [Int32]) -> Variable {
         let av = value(a)
         var result = Matrix(rows: index.count, cols: av.cols)
-        for (row, source) in index.enumerated() {
-            let from = Int(source) * av.cols
-            for col in 0..<av.cols { result.data[row * av.cols + col] = av.data[from + col] }
+        let width = av.cols
+        result.withElements { out in
+            av.data.withUnsafeBufferPointer { input in
+                for (row, source) in index.enumerated() {
+                    let from = Int(source) * width
+                    for col in 0..<width { out[row * width + col] = input[from + col] }
+                }
+            }
         }
         return record(result) { [unowned self] out in
             let g = outputGradient(out)
-            var ga = Matrix(rows: av.rows, cols: av.cols)
-            for (row, target) in index.enumerated() {
-                let to = Int(target) * av.cols
-                for col in 0..<av.cols { ga.data[to + col] += g.data[row * av.cols + col] }
+            var ga = Matrix(rows: av.rows, cols: width)
+            ga.withElements { sum in
+                g.data.withUnsafeBufferPointer { gradient in
+                    for (row, target) in index.enumerated() {
+                        let to = Int(target) * width
+                        for col in 0..<width { sum[to + col] += gradient[row * width + col] }
+                    }
+                }
             }
             accumulate(a, ga)
         }
@@ -30,23 +39,41 @@ extension Tape {
     public func edgeSoftmax(_ scores: Variable, destination: [Int32], count: Int) -> Variable {
         let sv = value(scores)
         precondition(sv.cols == 1 && sv.rows == destination.count, "edgeSoftmax takes an e x 1 column")
-        var maximum = [Float](repeating: -.infinity, count: count)
-        for (edge, target) in destination.enumerated() { maximum[Int(target)] = max(maximum[Int(target)], sv.data[edge]) }
         var result = Matrix(rows: sv.rows, cols: 1)
-        var total = [Float](repeating: 0, count: count)
-        for (edge, target) in destination.enumerated() {
-            let e = expf(sv.data[edge] - maximum[Int(target)])
-            result.data[edge] = e
-            total[Int(target)] += e
+        result.withElements { out in
+            sv.data.withUnsafeBufferPointer { score in
+                var maximum = [Float](repeating: -.infinity, count: count)
+                var total = [Float](repeating: 0, count: count)
+                maximum.withUnsafeMutableBufferPointer { maximum in
+                    total.withUnsafeMutableBufferPointer { total in
+                        for (edge, target) in destination.enumerated() { maximum[Int(target)] = max(maximum[Int(target)], score[edge]) }
+                        for (edge, target) in destination.enumerated() {
+                            let e = expf(score[edge] - maximum[Int(target)])
+                            out[edge] = e
+                            total[Int(target)] += e
+                        }
+                        for (edge, target) in destination.enumerated() { out[edge] /= total[Int(target)] }
+                    }
+                }
+            }
         }
-        for (edge, target) in destination.enumerated() { result.data[edge] /= total[Int(target)] }
         let y = result
         return record(result) { [unowned self] out in
             let g = outputGradient(out)
-            var dot = [Float](repeating: 0, count: count)
-            for (edge, target) in destination.enumerated() { dot[Int(target)] += g.data[edge] * y.data[edge] }
             var gs = Matrix(rows: sv.rows, cols: 1)
-            for (edge, target) in destination.enumerated() { gs.data[edge] = y.data[edge] * (g.data[edge] - dot[Int(target)]) }
+            gs.withElements { scoreGradient in
+                g.data.withUnsafeBufferPointer { gradient in
+                    y.data.withUnsafeBufferPointer { weight in
+                        var dot = [Float](repeating: 0, count: count)
+                        dot.withUnsafeMutableBufferPointer { dot in
+                            for (edge, target) in destination.enumerated() { dot[Int(target)] += gradient[edge] * weight[edge] }
+                            for (edge, target) in destination.enumerated() {
+                                scoreGradient[edge] = weight[edge] * (gradient[edge] - dot[Int(target)])
+                            }
+                        }
+                    }
+                }
+            }
             accumulate(scores, gs)
         }
     }
@@ -100,24 +127,34 @@ extension Tape {
         let (av, bv) = (value(a), value(b))
         precondition(av.rows == bv.rows && av.cols == bv.cols, "rowDot takes equal shapes")
         var result = Matrix(rows: av.rows, cols: 1)
-        for row in 0..<av.rows {
-            var total: Float = 0
-            for col in 0..<av.cols { total += av.data[row * av.cols + col] * bv.data[row * av.cols + col] }
-            result.data[row] = total
+        let width = av.cols
+        result.withElements { out in
+            av.data.withUnsafeBufferPointer { left in
+                bv.data.withUnsafeBufferPointer { right in
+                    for row in 0..<av.rows {
+                        var total: Float = 0
+                        for col in 0..<width { total += left[row * width + col] * right[row * width + col] }
+                        out[row] = total
+                    }
+                }
+            }
         }
         return record(result) { [unowned self] out in
             let g = outputGradient(out)
-            var ga = av
-            var gb = bv
-            for row in 0..<av.rows {
-                for col in 0..<av.cols {
-                    let i = row * av.cols + col
-                    ga.data[i] = g.data[row] * bv.data[i]
-                    gb.data[i] = g.data[row] * av.data[i]
+            /// `other`'s rows scaled by the output gradient.
+            func scaledRows(_ other: Matrix) -> Matrix {
+                var result = other
+                result.withElements { out in
+                    g.data.withUnsafeBufferPointer { gradient in
+                        for row in 0..<av.rows {
+                            for col in 0..<width { out[row * width + col] *= gradient[row] }
+                        }
+                    }
                 }
+                return result
             }
-            accumulate(a, ga)
-            accumulate(b, gb)
+            accumulate(a, scaledRows(bv))
+            accumulate(b, scaledRows(av))
         }
     }
 }

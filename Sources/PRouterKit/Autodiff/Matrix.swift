@@ -19,6 +19,12 @@ public struct Matrix: Sendable, Equatable {
         self.data = data
     }
 
+    /// Calls `body` with the elements, row by row, for loops without per-element checks.
+    @inlinable
+    public mutating func withElements<R>(_ body: (inout UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+        try data.withUnsafeMutableBufferPointer(body)
+    }
+
     /// Glorot-uniform initialization, drawn from `generator`.
     public static func glorot(rows: Int, cols: Int, generator: inout SplitMix64) -> Matrix {
         let limit = (6 / Float(rows + cols)).squareRoot()

@@ -35,31 +35,35 @@ struct AnchorFeatures {
 
         /// `[d_perf, d_cost]` means and the fitted `[a, b]`, each pulled towards its value in
         /// `prior` (`[d_perf, d_cost, a, b]`) with weight `ridge`.
-        func statistics(prior: [Float], ridge: Float) -> [Float] {
+        func statistics(prior: SIMD4<Float>, ridge: Float) -> SIMD4<Float> {
             let n = choice[2]
-            let means = (0..<2).map { (choice[$0] + ridge * prior[$0]) / (n + ridge) }
-            var m = (0..<9).map { normal[$0] }
-            var y = (9..<12).map { normal[$0] }
+            var m = normal
+            var y = SIMD3<Float>(normal[9], normal[10], normal[11])
             for i in 0..<2 {
                 m[i * 3 + i] += ridge + 1e-3
                 y[i] += ridge * prior[2 + i]
             }
             m[8] += 1e-3
-            return means + (Self.solve3(m, y).map { Array($0[0..<2]) } ?? [prior[2], prior[3]])
+            let fit = Self.solve3(m, y)
+            return SIMD4((choice[0] + ridge * prior[0]) / (n + ridge), (choice[1] + ridge * prior[1]) / (n + ridge),
+                         fit?[0] ?? prior[2], fit?[1] ?? prior[3])
         }
 
-        /// The solution of the 3x3 system `m x = y` (Cramer's rule), nil when singular.
-        static func solve3(_ m: [Float], _ y: [Float]) -> [Float]? {
-            func det(_ a: [Float]) -> Float {
+        /// The solution of the 3x3 system `m x = y` (`m` row-major in the first nine
+        /// lanes; Cramer's rule), nil when singular.
+        static func solve3(_ m: SIMD16<Float>, _ y: SIMD3<Float>) -> SIMD3<Float>? {
+            func det(_ a: SIMD16<Float>) -> Float {
                 a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6]) + a[2] * (a[3] * a[7] - a[4] * a[6])
             }
             let d = det(m)
             guard abs(d) > 1e-9 else { return nil }
-            return (0..<3).map { column in
+            var x = SIMD3<Float>()
+            for column in 0..<3 {
                 var replaced = m
                 for row in 0..<3 { replaced[row * 3 + column] = y[row] }
-                return det(replaced) / d
+                x[column] = det(replaced) / d
             }
+            return x
         }
     }
 
@@ -149,24 +153,33 @@ struct AnchorFeatures {
 
     /// The table priors, user statistics and outcome means of `targets`.
     func rows(_ targets: [Int], data: RoutingData) -> Rows {
+        let edgeCount = targets.reduce(0) { $0 + data.edges(of: $1).count }
         var priors: [Float] = []
         var means: [Float] = []
         var deviations: [Float] = []
+        priors.reserveCapacity(edgeCount * Self.priorWidth)
+        means.reserveCapacity(edgeCount * 2)
+        deviations.reserveCapacity(edgeCount * 2)
         var users = Matrix(rows: targets.count, cols: Self.userWidth)
         for (row, node) in targets.enumerated() {
             let (u, t) = (Int(data.nodeUser[node]), Int(data.nodeTask[node]))
             for edge in data.edges(of: node) {
                 let llm = Int(data.edgeLLM[edge])
                 let mean = outcomeMean(task: t, llm: llm)
-                means += [mean.0, mean.1]
+                means.append(mean.0)
+                means.append(mean.1)
                 let deviation = textOutcomes?.prediction(node: node, llm: llm, data: data) ?? (0, 0)
-                deviations += [deviation.0, deviation.1]
+                deviations.append(deviation.0)
+                deviations.append(deviation.1)
                 for level in TableLevel.allCases { priors.append(prior(level, user: u, task: t, llm: llm)) }
             }
             let userSums = u < user.count ? user[u] : Sums()
-            let overall = userSums.statistics(prior: [0, 0, 0, 0], ridge: 1)
+            let overall = userSums.statistics(prior: SIMD4(), ridge: 1)
             let pair = (userTask[Self.key(Int32(u), Int32(t))] ?? Sums()).statistics(prior: overall, ridge: Self.shrinkage)
-            for (col, value) in (overall + pair).enumerated() { users[row, col] = value }
+            for col in 0..<4 {
+                users[row, col] = overall[col]
+                users[row, 4 + col] = pair[col]
+            }
         }
         return Rows(priors: Matrix(rows: priors.count / Self.priorWidth, cols: Self.priorWidth, data: priors), users: users,
                     outcomeMeans: Matrix(rows: means.count / 2, cols: 2, data: means),

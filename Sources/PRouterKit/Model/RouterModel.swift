@@ -211,12 +211,15 @@ public struct RouterModel: Sendable {
                 var logits = tape.gatherRows(tape.matmul(sourceStates, tape.matmul(w, a)), edges.source)
                 var outcomes: Tape.Variable?
                 if relation.carriesOutcome {
-                    var inputs = Matrix(rows: edges.queryEdge.count, cols: RoutingData.edgeInputWidth)
-                    for (row, edge) in edges.queryEdge.enumerated() {
-                        let node = Int(data.edgeNode[Int(edge)])
-                        guard data.isPool[node], !masked[node] else { continue }
-                        for col in 0..<RoutingData.edgeInputWidth {
-                            inputs[row, col] = data.edgeInput[Int(edge) * RoutingData.edgeInputWidth + col]
+                    let width = RoutingData.edgeInputWidth
+                    var inputs = Matrix(rows: edges.queryEdge.count, cols: width)
+                    inputs.withElements { out in
+                        data.edgeInput.withUnsafeBufferPointer { edgeInput in
+                            for (row, edge) in edges.queryEdge.enumerated() {
+                                let node = Int(data.edgeNode[Int(edge)])
+                                guard data.isPool[node], !masked[node] else { continue }
+                                for col in 0..<width { out[row * width + col] = edgeInput[Int(edge) * width + col] }
+                            }
                         }
                     }
                     let e = parameter(tape, "\(prefix).E")
