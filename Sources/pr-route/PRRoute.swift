@@ -27,7 +27,10 @@ struct PRRoute: ParsableCommand {
             file or a pipe). --line-buffered streams instead: the graph and model are loaded \
             once, then each line is routed as soon as it arrives and its route flushed, so \
             pr-route can sit behind `tail -f` or run as a gateway's coprocess (users must be \
-            in the graph or in --support; not for gmt models).
+            in the graph or in --support; not for gmt models). Lines typed at a terminal \
+            stream without it. A streamed line is scored alone, so its scores can differ \
+            from a batch's in the last digit (the choices do not), and never depend on when \
+            lines arrive.
 
             --split test routes the graph's own held-out test queries instead, so that \
             `pr-route --split test ... | pr-eval --truth interactions.jsonl` reproduces an experiment.

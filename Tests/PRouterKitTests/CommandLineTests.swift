@@ -143,6 +143,38 @@ import Testing
         #expect(both.status == 64 && both.err.contains("--line-buffered cannot take --allow-unknown-users"))
     }
 
+    @Test func linesTypedAtATerminalAreRoutedAsTheyAreTyped() throws {
+        let scratch = try Scratch()
+        try Self.trainedWorld(scratch)
+        let arguments = ["--graph", scratch.path("g.prg"), "--weights", scratch.path("m.prw")]
+        // util-linux's script(1) runs pr-route on a pseudo-terminal (standard input and
+        // output) and passes on what is written to it; no --line-buffered.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        let command = ["\(productsDirectory())/pr-route"] + arguments
+        process.arguments = ["-q", "-e", "-c", command.joined(separator: " "), "/dev/null"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        // A pr-route that waited for the end of input fails the test instead of hanging it.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 30) { if process.isRunning { process.terminate() } }
+        let query = #"{"user":"sweep-1","query":"What is 1 times 8?","task":"math","query_id":"t1"}"#
+        input.fileHandleForWriting.write(Data((query + "\n").utf8))
+        // The terminal echoes the typed line; the route follows while input is still open.
+        var seen = ""
+        while !seen.contains(#""llm":"#) {
+            let more = output.fileHandleForReading.availableData
+            if more.isEmpty { break }
+            seen += String(decoding: more, as: UTF8.self)
+        }
+        #expect(process.isRunning)
+        #expect(seen.contains(#"{"user":"sweep-1","query_id":"t1","llm":""#))
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
     @Test func routesNewQueriesAndNewUsers() throws {
         let scratch = try Scratch()
         try Self.trainedWorld(scratch)

@@ -24,7 +24,14 @@ public struct RoutingJob: Sendable {
     public var errorsPath: String?
     /// Route each input line as soon as it is read and flush its route (for `tail -f` or a
     /// gateway's coprocess), instead of reading the whole input and routing it in one pass.
+    /// Input typed at a terminal streams without it, unless ``allowUnknownUsers`` (an
+    /// unknown user needs the whole input).
     public var streaming = false
+
+    /// Whether the input is routed line by line as it arrives (``stream(into:data:model:cached:embedder:)``).
+    var streams: Bool {
+        split == nil && (streaming || (!allowUnknownUsers && FileIO.isTerminal(queriesPath)))
+    }
     /// The all-MiniLM-L6-v2 model folder, for a graph embedded with `--encoder minilm`
     /// (nil: ``MiniLMEncoder/defaultDirectory``).
     public var modelDirectory: String?
@@ -89,7 +96,7 @@ public struct RoutingJob: Sendable {
                 && data.userIDs.count == graph.users.count && data.llmIDs.count == graph.llms.count
             return unchanged ? trained.context : nil
         }
-        if split == nil, streaming {
+        if streams {
             return try stream(into: writer, data: data, model: trained.model, cached: cachedContext(), embedder: embedder)
         }
         let targets: [Int]

@@ -89,6 +89,12 @@ public enum FileIO {
     /// The suffix of temporary files, before the writer's process id: `TARGET.tmp.PID`.
     static let temporarySuffix = ".tmp."
 
+    /// Whether the input at `path` (`-`: standard input) is a terminal, where lines are typed
+    /// one at a time and the end of input may never come.
+    static func isTerminal(_ path: String) -> Bool {
+        path == "-" ? isatty(0) == 1 : false
+    }
+
     /// Checks, before any work, that `path` can be written: a non-empty name, not a
     /// directory, in an existing writable directory (exit status 73 otherwise). Also
     /// removes the temporary files `path.tmp.PID` that writers killed before renaming
