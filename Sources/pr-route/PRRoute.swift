@@ -135,7 +135,9 @@ struct PRRoute: ParsableCommand {
             BLAS.setThreads(threads)
             if let errors { try FileIO.checkOutput(errors) }
             var skipped = 0
-            try OutputFile(path: output, lineBuffered: lineBuffered).produce { skipped = try job.run(writer: $0) }
+            // (An empty split has its own warning; skipped lines are reported already.)
+            let empty = { split == nil && skipped == 0 ? "\(queries == "-" ? "<stdin>" : queries): no queries to route: the output is empty" : nil }
+            try OutputFile(path: output, lineBuffered: lineBuffered).produce(emptyWarning: empty) { skipped = try job.run(writer: $0) }
             if skipped > 0 {
                 try DataError.naming(queries) {
                     throw DataError("\(skipped) bad line\(skipped == 1 ? "" : "s") skipped\(errors.map { " (errors in \($0))" } ?? ""); the other lines were routed")

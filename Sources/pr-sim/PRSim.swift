@@ -138,7 +138,9 @@ struct Simulate: ParsableCommand {
         let job = SimulationJob(responsesPath: responses, llmsPath: llms, preferences: preferences,
                                 queriesPerUser: queriesPerUser, seed: seed)
         let status = runTool("pr-sim", verbosity: diagnostics.verbosity) {
-            try OutputFile(path: output, lineBuffered: lineBuffered).produce(job.run)
+            try OutputFile(path: output, lineBuffered: lineBuffered).produce(emptyWarning: {
+                "\(responses == "-" ? "<stdin>" : responses): no interactions written (no responses, or no users or labels to apply): the output is empty"
+            }, job.run)
         }
         if status != 0 { throw ExitCode(status) }
     }

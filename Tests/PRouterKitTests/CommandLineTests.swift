@@ -175,6 +175,20 @@ import Testing
         #expect(process.terminationStatus == 0)
     }
 
+    @Test func emptyOutputsAreReportedNotErrors() throws {
+        let scratch = try Scratch()
+        try Self.trainedWorld(scratch)
+        let route = try runTool("pr-route", ["--graph", scratch.path("g.prg"), "--weights", scratch.path("m.prw")], stdin: "")
+        #expect(route.status == 0 && route.out.isEmpty)
+        #expect(route.err == "pr-route: warning: <stdin>: no queries to route: the output is empty\n")
+        let sim = try runTool("pr-sim", ["--alpha", "1", "--beta", "0"], stdin: "\n")
+        #expect(sim.status == 0 && sim.out.isEmpty && sim.err.hasPrefix("pr-sim: warning: <stdin>: no interactions written"))
+        // A run with output says nothing.
+        let routed = try runTool("pr-route", ["--graph", scratch.path("g.prg"), "--weights", scratch.path("m.prw")],
+                                 stdin: #"{"user":"sweep-1","query":"What is 2 times 8?","task":"math"}"#)
+        #expect(routed.status == 0 && !routed.out.isEmpty && routed.err.isEmpty)
+    }
+
     @Test func routesNewQueriesAndNewUsers() throws {
         let scratch = try Scratch()
         try Self.trainedWorld(scratch)

@@ -16,6 +16,8 @@ public final class JSONLWriter {
     private let lineBuffered: Bool
     private var buffer: [UInt8] = []
     private let capacity = 1 << 16
+    /// Whether nothing has been written yet (for the tools' "empty output" warnings).
+    public private(set) var isEmpty = true
 
     /// A writer on `fd`; `lineBuffered` nil means "when `fd` is a terminal".
     public init(fd: Int32 = 1, name: String = "<stdout>", lineBuffered: Bool? = nil) {
@@ -28,6 +30,7 @@ public final class JSONLWriter {
     /// Appends one record built by `build` as a line.
     public func write(_ build: (inout JSONObjectBuilder) -> Void) throws {
         JSONObjectBuilder.appendLine(to: &buffer, build)
+        isEmpty = false
         if lineBuffered || buffer.count >= capacity { try flush() }
     }
 
@@ -35,12 +38,14 @@ public final class JSONLWriter {
     /// (for example by worker threads).
     public func writeLines(_ lines: [UInt8]) throws {
         buffer.append(contentsOf: lines)
+        isEmpty = isEmpty && lines.isEmpty
         if lineBuffered || buffer.count >= capacity { try flush() }
     }
 
     /// Appends raw text (used for non-JSONL output such as tables).
     public func writeText(_ text: String) throws {
         buffer.append(contentsOf: text.utf8)
+        isEmpty = isEmpty && text.isEmpty
         if lineBuffered || buffer.count >= capacity { try flush() }
     }
 

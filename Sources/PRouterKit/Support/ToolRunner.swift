@@ -126,6 +126,11 @@ public func failOnLostStandardOutput(tool: String) {
 
 nonisolated(unsafe) private var toolName = ""
 
+/// Prints `TOOL: warning: MESSAGE` on standard error.
+func printWarning(_ message: String) {
+    printError("\(toolName): warning: \(message)")
+}
+
 /// Writes `text` (a help text) to standard output at once; a failed write (a full disk)
 /// is reported as `TOOL: <stdout>: write failed: ...` with exit status 74.
 public func writeHelp(_ text: String) {
