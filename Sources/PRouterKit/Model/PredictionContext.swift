@@ -12,21 +12,23 @@ struct PredictionContext {
 
     /// A context over `data` for a model trained with `llmCount` LLMs. Without
     /// `neighborhoods` (when routing from cached context states) only shallow scoring works;
-    /// without `anchors`, only the models that do not use tables.
-    init(data: RoutingData, llmCount: Int, neighborhoods: Bool = true, anchors: Bool = true) {
+    /// without `anchors`, only the models that do not use tables; without `profiles`, only
+    /// the models that take no user inputs.
+    init(data: RoutingData, llmCount: Int, neighborhoods: Bool = true, anchors: Bool = true, profiles: Bool = true) {
         self.data = data
         // Three independent passes over the observed nodes, side by side.
-        (self.anchors, profiles, self.neighborhoods) = concurrently(
-            { anchors ? AnchorFeatures(data: data) : nil }, { UserProfiles(data: data, llmCount: llmCount) },
+        (self.anchors, self.profiles, self.neighborhoods) = concurrently(
+            { anchors ? AnchorFeatures(data: data) : nil },
+            { profiles ? UserProfiles(data: data, llmCount: llmCount) : UserProfiles(emptyWith: llmCount, users: data.userIDs.count) },
             { neighborhoods ? Neighborhoods(data: data) : Neighborhoods(empty: data) })
     }
 
     /// The context routing with `model` needs: neighbor lists only when there are no
-    /// `cached` context states to take the task, LLM and user states from, and the tables
-    /// only for the models that use them.
+    /// `cached` context states to take the task, LLM and user states from, the tables
+    /// only for the models that use them, and user profiles only for the personalized model.
     init(routing data: RoutingData, model: RouterModel, cached: ContextStates?) {
         self.init(data: data, llmCount: model.config.llmCount, neighborhoods: cached == nil && model.config.kind.isGraph,
-                  anchors: model.config.kind.usesTables)
+                  anchors: model.config.kind.usesTables, profiles: model.config.kind == .personalized)
     }
 
     /// Recorded scores of every candidate of `targets` (their own outcomes left out).

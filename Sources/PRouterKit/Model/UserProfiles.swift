@@ -32,6 +32,12 @@ struct UserProfiles {
         }
     }
 
+    /// No observed interactions at all: for the models that take no user inputs.
+    init(emptyWith llmCount: Int, users: Int) {
+        self.llmCount = llmCount
+        totals = [[Float]](repeating: [Float](repeating: 0, count: llmCount + 3), count: users)
+    }
+
     private static func key(_ user: Int32, _ task: Int32) -> Int64 { Int64(user) << 32 | Int64(task) }
 
     /// What an observed node adds to its user's totals: its preferred LLM and that LLM's
