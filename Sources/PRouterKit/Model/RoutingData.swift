@@ -67,26 +67,44 @@ public struct RoutingData: Sendable {
             performanceRange[task].add(graph.edgePerformance[edge])
             costRange[task].add(graph.edgeCost[edge])
         }
-        // Whole arrays at a time: the kept edges (hidden ones never, support ones only when
-        // routing), then each per-edge and per-node array in one pass.
-        let kept = (0..<graph.edgeCount).filter { edge in
+        // Whole arrays at a time, three side by side: the kept edges (hidden ones never,
+        // support ones only when routing; usually all of them, then no index is needed),
+        // then each per-edge array in one pass.
+        let keepsAll = graph.edgeStatus.allSatisfy { $0 == .visible || ($0 == .support && routing) }
+        let kept: [Int]? = keepsAll ? nil : (0..<graph.edgeCount).filter { edge in
             switch graph.edgeStatus[edge] {
             case .hidden: false
             case .support: routing
             default: true
             }
         }
-        edgeNode = kept.map { Int32(graph.edgeNode[$0]) }
-        edgeLLM = kept.map { Int32(graph.edgeLLM[$0]) }
-        edgeBest = kept.map { graph.edgeBest[$0] }
-        edgeReward = graph.mode == .cost ? kept.map { graph.edgeReward[$0] } : [Double](repeating: 0, count: kept.count)
-        edgeInput = [Float](repeating: 1, count: kept.count * Self.edgeInputWidth)
-        for (row, edge) in kept.enumerated() {
-            let task = Int(graph.nodeTask[Int(graph.edgeNode[edge])])
-            edgeInput[row * Self.edgeInputWidth] = Float(performanceRange[task].normalize(graph.edgePerformance[edge]))
-            edgeInput[row * Self.edgeInputWidth + 1] = Float(costRange[task].normalize(graph.edgeCost[edge]))
-            edgeInput[row * Self.edgeInputWidth + 2] = graph.edgeBest[edge] ? 1 : 0
+        @Sendable func gathered<T, U>(_ source: [T], _ transform: (T) -> U) -> [U] {
+            kept.map { $0.map { transform(source[$0]) } } ?? source.map(transform)
         }
+        let (performanceRange, costRange) = (performanceRange, costRange)
+        let ends: (node: [Int32], llm: [Int32])
+        let outcomes: (best: [Bool], reward: [Double])
+        (ends, outcomes, edgeInput) = concurrently({
+            (gathered(graph.edgeNode) { Int32($0) }, gathered(graph.edgeLLM) { Int32($0) })
+        }, {
+            (gathered(graph.edgeBest) { $0 },
+             graph.mode == .cost ? gathered(graph.edgeReward) { $0 } : [Double](repeating: 0, count: kept?.count ?? graph.edgeCount))
+        }, {
+            let count = kept?.count ?? graph.edgeCount
+            let width = Self.edgeInputWidth
+            return [Float](unsafeUninitializedCapacity: count * width) { input, initialized in
+                for row in 0..<count {
+                    let edge = kept?[row] ?? row
+                    let task = Int(graph.nodeTask[Int(graph.edgeNode[edge])])
+                    input[row * width] = Float(performanceRange[task].normalize(graph.edgePerformance[edge]))
+                    input[row * width + 1] = Float(costRange[task].normalize(graph.edgeCost[edge]))
+                    input[row * width + 2] = graph.edgeBest[edge] ? 1 : 0
+                    input[row * width + 3] = 1
+                }
+                initialized = count * width
+            }
+        })
+        (edgeNode, edgeLLM, edgeBest, edgeReward) = (ends.node, ends.llm, outcomes.best, outcomes.reward)
         edgeStart = segmentStarts(of: edgeNode, count: graph.nodeCount)
         nodeUser = graph.nodeUser.map { Int32($0) }
         nodeTask = graph.nodeTask.map { Int32($0) }
