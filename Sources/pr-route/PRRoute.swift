@@ -136,7 +136,7 @@ struct PRRoute: ParsableCommand {
             if let errors { try FileIO.checkOutput(errors) }
             var skipped = 0
             // (An empty split has its own warning; skipped lines are reported already.)
-            let empty = { split == nil && skipped == 0 ? "\(queries == "-" ? "<stdin>" : queries): no queries to route: the output is empty" : nil }
+            let empty = { split == nil && skipped == 0 ? "\(FileIO.displayName(queries)): no queries to route: the output is empty" : nil }
             try OutputFile(path: output, lineBuffered: lineBuffered).produce(emptyWarning: empty) { skipped = try job.run(writer: $0) }
             if skipped > 0 {
                 try DataError.naming(queries) {

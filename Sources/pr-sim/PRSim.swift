@@ -139,7 +139,7 @@ struct Simulate: ParsableCommand {
                                 queriesPerUser: queriesPerUser, seed: seed)
         let status = runTool("pr-sim", verbosity: diagnostics.verbosity) {
             try OutputFile(path: output, lineBuffered: lineBuffered).produce(emptyWarning: {
-                "\(responses == "-" ? "<stdin>" : responses): no interactions written (no responses, or no users or labels to apply): the output is empty"
+                "\(FileIO.displayName(responses)): no interactions written (no responses, or no users or labels to apply): the output is empty"
             }, job.run)
         }
         if status != 0 { throw ExitCode(status) }

@@ -26,12 +26,12 @@ public struct EvaluationJob: Sendable {
                 throw DataError("\(path): routes cover other (user, query) pairs than \(routePaths[0]); compare files routed on the same queries")
             }
             pairs = pairs ?? routedPairs
-            systems.append(PolicyResult(name: path == "-" ? "<stdin>" : path, truth: truth, pairs: routedPairs, choices: choices))
+            systems.append(PolicyResult(name: FileIO.displayName(path), truth: truth, pairs: routedPairs, choices: choices))
         }
         if let queriesPath { pairs = try readQueries(queriesPath, truth: truth) }
         let evaluated = pairs ?? []
         guard !evaluated.isEmpty else {
-            throw DataError("\((queriesPath.map { [$0] } ?? routePaths).map { $0 == "-" ? "<stdin>" : $0 }.joined(separator: ", ")): no routes to evaluate")
+            throw DataError("\((queriesPath.map { [$0] } ?? routePaths).map(FileIO.displayName).joined(separator: ", ")): no routes to evaluate")
         }
         let baselines = [
             Baselines.random(truth, pairs: evaluated, seed: seed),

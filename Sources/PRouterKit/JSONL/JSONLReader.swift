@@ -18,7 +18,7 @@ public struct JSONLReader {
     /// Opens `path`; `-` means standard input.
     public init(path: String) throws {
         if path == "-" {
-            self.init(fd: 0, name: "<stdin>", ownsDescriptor: false)
+            self.init(fd: 0, name: FileIO.displayName(path), ownsDescriptor: false)
             return
         }
         self.init(fd: try FileIO.openInput(path), name: path, ownsDescriptor: true)

@@ -70,14 +70,15 @@ public struct RoutingData: Sendable {
         // Whole arrays at a time, three side by side: the kept edges (hidden ones never,
         // support ones only when routing; usually all of them, then no index is needed),
         // then each per-edge array in one pass.
-        let keepsAll = graph.edgeStatus.allSatisfy { $0 == .visible || ($0 == .support && routing) }
-        let kept: [Int]? = keepsAll ? nil : (0..<graph.edgeCount).filter { edge in
-            switch graph.edgeStatus[edge] {
+        func keeps(_ status: EdgeStatus) -> Bool {
+            switch status {
             case .hidden: false
             case .support: routing
-            default: true
+            case .visible: true
             }
         }
+        let kept: [Int]? = graph.edgeStatus.allSatisfy(keeps) ? nil : (0..<graph.edgeCount).filter { keeps(graph.edgeStatus[$0]) }
+        let keptCount = kept?.count ?? graph.edgeCount
         @Sendable func gathered<T, U>(_ source: [T], _ transform: (T) -> U) -> [U] {
             kept.map { $0.map { transform(source[$0]) } } ?? source.map(transform)
         }
@@ -88,12 +89,11 @@ public struct RoutingData: Sendable {
             (gathered(graph.edgeNode) { Int32($0) }, gathered(graph.edgeLLM) { Int32($0) })
         }, {
             (gathered(graph.edgeBest) { $0 },
-             graph.mode == .cost ? gathered(graph.edgeReward) { $0 } : [Double](repeating: 0, count: kept?.count ?? graph.edgeCount))
+             graph.mode == .cost ? gathered(graph.edgeReward) { $0 } : [Double](repeating: 0, count: keptCount))
         }, {
-            let count = kept?.count ?? graph.edgeCount
             let width = Self.edgeInputWidth
-            return [Float](unsafeUninitializedCapacity: count * width) { input, initialized in
-                for row in 0..<count {
+            return [Float](unsafeUninitializedCapacity: keptCount * width) { input, initialized in
+                for row in 0..<keptCount {
                     let edge = kept?[row] ?? row
                     let task = Int(graph.nodeTask[Int(graph.edgeNode[edge])])
                     input[row * width] = Float(performanceRange[task].normalize(graph.edgePerformance[edge]))
@@ -101,7 +101,7 @@ public struct RoutingData: Sendable {
                     input[row * width + 2] = graph.edgeBest[edge] ? 1 : 0
                     input[row * width + 3] = 1
                 }
-                initialized = count * width
+                initialized = keptCount * width
             }
         })
         (edgeNode, edgeLLM, edgeBest, edgeReward) = (ends.node, ends.llm, outcomes.best, outcomes.reward)

@@ -69,7 +69,7 @@ extension DataError {
         do {
             return try body()
         } catch let error as DataError where error.location == nil {
-            throw DataError("\(file == "-" ? "<stdin>" : file): \(error.description)")
+            throw DataError("\(FileIO.displayName(file)): \(error.description)")
         }
     }
 }

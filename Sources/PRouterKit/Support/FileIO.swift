@@ -89,6 +89,11 @@ public enum FileIO {
     /// The suffix of temporary files, before the writer's process id: `TARGET.tmp.PID`.
     static let temporarySuffix = ".tmp."
 
+    /// How messages name the input at `path`: `<stdin>` for `-`, else the path.
+    public static func displayName(_ path: String) -> String {
+        path == "-" ? "<stdin>" : path
+    }
+
     /// Whether the input at `path` (`-`: standard input) is a terminal, where lines are typed
     /// one at a time and the end of input may never come.
     static func isTerminal(_ path: String) -> Bool {

@@ -48,9 +48,9 @@ public final class OutputFile {
     }
 
     /// Runs `body` with the writer, then commits, or abandons the file if `body` throws.
-    /// When `body` wrote nothing, `emptyWarning` (if given) is printed on standard error
+    /// When `body` wrote nothing, what `emptyWarning` returns (if anything) is printed on standard error
     /// as `TOOL: warning: MESSAGE`: an empty output that is not an error is still news.
-    public func produce(emptyWarning: (() -> String?)? = nil, _ body: (JSONLWriter) throws -> Void) throws {
+    public func produce(emptyWarning: () -> String? = { nil }, _ body: (JSONLWriter) throws -> Void) throws {
         do {
             try body(writer)
             try commit()
@@ -58,6 +58,6 @@ public final class OutputFile {
             abandon()
             throw error
         }
-        if writer.isEmpty, let message = emptyWarning?() { printWarning(message) }
+        if writer.isEmpty, let message = emptyWarning() { printWarning(message) }
     }
 }
