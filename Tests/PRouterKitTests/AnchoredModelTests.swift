@@ -39,6 +39,30 @@ import Testing
         #expect(abs(tables.score(.userTask, user: 1, task: 0, llm: 1) - before) < 1e-12)
     }
 
+    /// A weights file trained with the graph file's fingerprint keeps the tables on it, and
+    /// routing from them gives the scores a fresh computation gives.
+    @Test(arguments: [ModelKind.anchored, .table])
+    func weightsKeepTheTablesOfTheGraphTrainedOn(kind: ModelKind) throws {
+        let graph = try ModelTests.oppositeUsers(queries: 30)
+        var config = ModelConfig()
+        config.kind = kind
+        config.hidden = 8
+        let trained = try Trainer.train(graph: graph, fingerprint: 9, config: config, options: ModelTests.quickOptions(epochs: 3)) { _ in }
+        let scratch = try Scratch()
+        try trained.write(to: scratch.path("m.prw"))
+        let read = try TrainedModel.read(from: scratch.path("m.prw"))
+        #expect(read.tables != nil && read.tables == trained.tables && read.graphFingerprint == 9)
+        #expect((read.context == nil) == (kind == .table))
+        // As pr-route sees the graph for the test split: validation nodes observed.
+        let data = try RoutingData(graph: graph, routing: true, validationObserved: true)
+        let cache = try RoutingCache(read, data: data, name: "m.prw")
+        let test = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .test }
+        let cached = PredictionContext(routing: data, model: read.model, cached: cache).predict(model: read.model, targets: test, context: cache.states)
+        let fresh = PredictionContext(routing: data, model: read.model, cached: RoutingCache()).predict(model: read.model, targets: test)
+        let (a, b) = (cached.flatMap { $0 }, fresh.flatMap { $0 })
+        #expect(a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) })
+    }
+
     /// Where the query text says nothing (zero features: the text regression is zero).
     @Test func untrainedAnchoredModelRoutesAsTheUserTaskTable() throws {
         var graph = try ModelTests.oppositeUsers(queries: 30)

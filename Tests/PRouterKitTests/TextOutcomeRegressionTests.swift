@@ -29,6 +29,36 @@ import Testing
         }
     }
 
+    /// The tables and text regression a weights file stores come back exactly: the same
+    /// anchor rows for every node, observed or not; a cut or padded archive is an error.
+    @Test func anchorFeaturesRoundTripThroughAnArchive() throws {
+        var generator = SplitMix64(seed: 3)
+        let data = try Self.data(features: 4) { q in [Float(q % 5), Float(generator.unit()), Float(generator.unit()), 1] }
+        let features = AnchorFeatures(data: data)
+        #expect(features.textOutcomes?.penalty != nil)
+        var archive = StateArchive()
+        features.archive(into: &archive)
+        var reader = StateArchive.Reader(archive, name: "m.prw")
+        let restored = try AnchorFeatures(from: &reader, data: data)
+        try reader.finish()
+        let nodes = Array(0..<data.nodeCount)
+        let (a, b) = (features.rows(nodes, data: data), restored.rows(nodes, data: data))
+        #expect(a.priors == b.priors && a.users == b.users && a.outcomeMeans == b.outcomeMeans && a.textDeviations == b.textDeviations)
+        var again = StateArchive()
+        restored.archive(into: &again)
+        #expect(again == archive)
+
+        var cut = archive
+        cut.reals.removeLast()
+        var short = StateArchive.Reader(cut, name: "m.prw")
+        #expect(throws: DataError.self) { try AnchorFeatures(from: &short, data: data) }
+        var padded = archive
+        padded.counts.append(1)
+        var long = StateArchive.Reader(padded, name: "m.prw")
+        _ = try AnchorFeatures(from: &long, data: data)
+        #expect(throws: DataError.self) { try long.finish() }
+    }
+
     @Test func isZeroWhereFeaturesSayNothing() throws {
         var generator = SplitMix64(seed: 5)
         let data = try Self.data(features: 6) { _ in (0..<6).map { _ in Float(generator.unit()) - 0.5 } }

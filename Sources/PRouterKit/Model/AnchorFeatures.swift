@@ -200,3 +200,49 @@ struct AnchorFeatures {
         llm < tables.llmCount ? Float(tables.score(level, user: user, task: task, llm: llm)) : 0
     }
 }
+
+extension AnchorFeatures {
+    /// Writes the sums and the text regression to `archive` ((user, task) pairs sorted,
+    /// so that the same features give the same bytes).
+    func archive(into archive: inout StateArchive) {
+        tables.archive(into: &archive)
+        for cell in outcomeSums { archive.append(reals: (0..<3).map { cell[$0] }) }
+        let pairs = userTask.keys.sorted()
+        archive.append(count: user.count)
+        archive.append(count: pairs.count)
+        func append(_ sums: Sums) {
+            archive.append(reals: (0..<4).map { sums.choice[$0] })
+            archive.append(reals: (0..<16).map { sums.normal[$0] })
+        }
+        user.forEach(append)
+        for key in pairs {
+            archive.append(count: Int(key >> 32))
+            archive.append(count: Int(key & 0xffff_ffff))
+            append(userTask[key]!)
+        }
+        archive.append(count: textOutcomes == nil ? 0 : 1)
+        textOutcomes?.archive(into: &archive)
+    }
+
+    /// The features `archive(into:)` wrote, for `data` (the graph they were computed on,
+    /// with any new query rows after it).
+    init(from reader: inout StateArchive.Reader, data: RoutingData) throws {
+        tables = try OutcomeTables(from: &reader)
+        let cells = tables.taskCount * tables.llmCount
+        outcomeSums = try (0..<cells).map { _ in
+            let values = try reader.reals(3)
+            return SIMD4(values[values.startIndex], values[values.startIndex + 1], values[values.startIndex + 2], 0)
+        }
+        let users = try reader.count(), pairs = try reader.count()
+        func sums() throws -> Sums {
+            let values = try reader.floats(20)
+            return Sums(choice: SIMD4(values[0..<4]), normal: SIMD16(values[4..<20]))
+        }
+        user = try (0..<users).map { _ in try sums() }
+        for _ in 0..<pairs {
+            let (u, t) = (try reader.count(), try reader.count())
+            userTask[Self.key(Int32(u), Int32(t))] = try sums()
+        }
+        textOutcomes = try reader.count(atMost: 1) == 1 ? TextOutcomeRegression(from: &reader, data: data) : nil
+    }
+}

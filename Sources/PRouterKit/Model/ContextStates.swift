@@ -46,3 +46,25 @@ struct ContextStates: Sendable, Equatable {
         return result
     }
 }
+
+/// What a weights file keeps for routing the very graph file it was trained on: the
+/// model's context states and, for the models that use them, its tables. Empty when
+/// routing anything else.
+struct RoutingCache {
+    var states: ContextStates?
+    var tables: AnchorFeatures?
+
+    init() {}
+
+    /// The cache `trained` holds, restored for `data` (that graph file, perhaps with new
+    /// query nodes); `name` names the weights file in errors.
+    init(_ trained: TrainedModel, data: RoutingData, name: String) throws {
+        states = trained.context
+        tables = try trained.tables.map { archive in
+            var reader = StateArchive.Reader(archive, name: name)
+            let tables = try AnchorFeatures(from: &reader, data: data)
+            try reader.finish()
+            return tables
+        }
+    }
+}

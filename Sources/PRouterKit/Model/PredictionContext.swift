@@ -25,10 +25,13 @@ struct PredictionContext {
 
     /// The context routing with `model` needs: neighbor lists only when there are no
     /// `cached` context states to take the task, LLM and user states from, the tables
-    /// only for the models that use them, and user profiles only for the personalized model.
-    init(routing data: RoutingData, model: RouterModel, cached: ContextStates?) {
-        self.init(data: data, llmCount: model.config.llmCount, neighborhoods: cached == nil && model.config.kind.isGraph,
-                  anchors: model.config.kind.usesTables, profiles: model.config.kind == .personalized)
+    /// only for the models that use them (the cached ones when there are), and user
+    /// profiles only for the personalized model.
+    init(routing data: RoutingData, model: RouterModel, cached: RoutingCache) {
+        let kind = model.config.kind
+        self.init(data: data, llmCount: model.config.llmCount, neighborhoods: cached.states == nil && kind.isGraph,
+                  anchors: kind.usesTables && cached.tables == nil, profiles: kind == .personalized)
+        if kind.usesTables, let tables = cached.tables { anchors = tables }
     }
 
     /// Recorded scores of every candidate of `targets` (their own outcomes left out).

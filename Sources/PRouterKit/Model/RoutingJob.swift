@@ -88,16 +88,16 @@ public struct RoutingJob: Sendable {
         if data.llmIDs.count > trained.llms.count, trained.model.config.kind == .mlp {
             throw UsageError("the mlp baseline has one output per trained LLM and cannot route to new LLMs")
         }
-        // The weights' context states hold for the very graph file trained on, as long as no
-        // --support interactions change its observed nodes and no unknown user joined.
-        // (The cache observes the validation nodes.)
-        func cachedContext() -> ContextStates? {
+        // The weights' context states and tables hold for the very graph file trained on, as
+        // long as no --support interactions change its observed nodes and no unknown user
+        // joined. (The cache observes the validation nodes.)
+        func cached() throws -> RoutingCache {
             let unchanged = supportPath == nil && split != .validation && trained.graphFingerprint == fingerprint
                 && data.userIDs.count == graph.users.count && data.llmIDs.count == graph.llms.count
-            return unchanged ? trained.context : nil
+            return unchanged ? try RoutingCache(trained, data: data, name: weightsPath) : RoutingCache()
         }
         if streams {
-            return try stream(into: writer, data: data, model: trained.model, cached: cachedContext(), embedder: embedder)
+            return try stream(into: writer, data: data, model: trained.model, cached: cached(), embedder: embedder)
         }
         let targets: [Int]
         var skipped: [DataError] = []
@@ -111,11 +111,11 @@ public struct RoutingJob: Sendable {
             try report(skipped)
             clock.finished("new queries")
         }
-        let cached = cachedContext()
-        let context = PredictionContext(routing: data, model: trained.model, cached: cached)
+        let cache = try cached()
+        let context = PredictionContext(routing: data, model: trained.model, cached: cache)
         clock.finished("tables and profiles")
         let (graphPath, routed) = (graphPath, data)
-        try context.forEachPrediction(model: trained.model, targets: targets, context: cached, render: { chunk, scores in
+        try context.forEachPrediction(model: trained.model, targets: targets, context: cache.states, render: { chunk, scores in
             Result { try Self.render(routes: chunk, scores: scores, data: routed, graphPath: graphPath) }
         }) { try writer.writeLines($0.get()) }
         clock.finished("predict and write \(targets.count) routes")

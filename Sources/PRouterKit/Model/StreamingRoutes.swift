@@ -5,10 +5,10 @@ extension RoutingJob {
     /// states, the tables) is prepared once; each line then costs its own query's
     /// embedding and shallow computation. Users must be in the graph or in `--support`:
     /// an unknown user would change the context of every line before it.
-    func stream(into writer: JSONLWriter, data: RoutingData, model: RouterModel, cached: ContextStates?,
+    func stream(into writer: JSONLWriter, data: RoutingData, model: RouterModel, cached: RoutingCache,
                 embedder: QueryEmbedder) throws -> Int {
         var context = PredictionContext(routing: data, model: model, cached: cached)
-        let states = model.config.kind.isGraph ? cached ?? ContextStates(model: model, context: context) : nil
+        let states = model.config.kind.isGraph ? cached.states ?? ContextStates(model: model, context: context) : nil
         let edges = (0..<data.llmIDs.count).map { RoutingData.CandidateEdge(llm: Int32($0)) }
         var rows: [String: Int32] = [:]
         var logged = Set<[String]>()

@@ -66,11 +66,15 @@ struct TextOutcomeRegression {
         }
         let design = Self.design(queries, tasks: tasks, data: data, taskCount: taskCount)
         fit(design: design, targets: targets, queries: queries, penalties: penalties)
-        if let weights {
-            let features = data.queryFeatures.cols
-            let featureWeights = Matrix(rows: features, cols: width, data: Array(weights.data[0..<features * width]))
-            byQueryRow = BLAS.product(data.queryFeatures, featureWeights)
-        }
+        byQueryRow = Self.featurePart(of: weights, data: data)
+    }
+
+    /// `queryFeatures x weights[features rows]` for every query row of `data`.
+    private static func featurePart(of weights: Matrix?, data: RoutingData) -> Matrix {
+        guard let weights else { return Matrix(rows: 0, cols: 0) }
+        let features = data.queryFeatures.cols
+        let featureWeights = Matrix(rows: features, cols: weights.cols, data: Array(weights.data[0..<features * weights.cols]))
+        return BLAS.product(data.queryFeatures, featureWeights)
     }
 
     /// `[features, task one-hot]` rows.
@@ -144,6 +148,41 @@ struct TextOutcomeRegression {
             result.1 += weights[features + task, 2 * llm + 1]
         }
         return result
+    }
+}
+
+extension TextOutcomeRegression {
+    /// Writes the fitted map to `archive` (held-out predictions by query row, sorted).
+    func archive(into archive: inout StateArchive) {
+        archive.append(count: llmCount)
+        archive.append(count: taskCount)
+        guard let weights, let penalty else { return archive.append(count: 0) }
+        archive.append(count: weights.rows)
+        archive.append(penalty)
+        archive.append(reals: weights.data)
+        let rows = heldOut.keys.sorted()
+        archive.append(count: rows.count)
+        for row in rows {
+            archive.append(count: Int(row))
+            archive.append(reals: heldOut[row]!)
+        }
+    }
+
+    /// The map `archive(into:)` wrote, for `data` (the graph it was fitted on, with any
+    /// new query rows after it).
+    init(from reader: inout StateArchive.Reader, data: RoutingData) throws {
+        llmCount = try reader.count(atMost: 1 << 16)
+        taskCount = try reader.count(atMost: 1 << 20)
+        let width = 2 * llmCount
+        let rows = try reader.count()
+        guard rows > 0 else { return }
+        guard rows == data.queryFeatures.cols + taskCount else { throw reader.corrupted() }
+        penalty = try reader.next()
+        weights = Matrix(rows: rows, cols: width, data: try reader.floats(rows * width))
+        for _ in 0..<(try reader.count()) {
+            heldOut[Int32(try reader.count())] = try reader.floats(width)
+        }
+        byQueryRow = Self.featurePart(of: weights, data: data)
     }
 }
 

@@ -55,6 +55,8 @@ public struct TrainedModel: Sendable {
     /// (all observed nodes, as `pr-route` sees them), reused when routing that same file.
     var graphFingerprint: UInt32?
     var context: ContextStates?
+    /// The anchored tables on that file (``AnchorFeatures``), for the models that use them.
+    var tables: StateArchive?
     /// The best table policy's validation figure on the same validation queries, and its level.
     public var tableValidation: (level: TableLevel, figure: Double)?
 
@@ -104,9 +106,10 @@ public enum Trainer {
         clock.finished("table baselines")
         guard config.kind.isTrained else {
             let validation = context.evaluate(model: model, nodes: validationNodes).figure(mode: data.mode)
+            let cache = try routingCache(model: model, graph: graph, fingerprint: fingerprint)
             return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: 0,
-                                bestValidation: validation, epochsRun: 0, graphFingerprint: nil, context: nil,
-                                tableValidation: bestTable)
+                                bestValidation: validation, epochsRun: 0, graphFingerprint: cache.fingerprint,
+                                context: cache.context, tables: cache.tables, tableValidation: bestTable)
         }
         // The validation loss uses every neighbor, so its graph and anchor rows are the same
         // every epoch: built once.
@@ -149,17 +152,30 @@ public enum Trainer {
                 record.bestValidation = bestTable.figure
             }
         }
-        var routingContext: ContextStates?
-        if fingerprint != nil, config.kind.isGraph {
-            let routing = try RoutingData(graph: graph, routing: true, validationObserved: true)
-            routingContext = ContextStates(model: model, context: PredictionContext(data: routing, llmCount: routing.llmIDs.count,
-                                                                                    anchors: false))
-            clock.finished("routing context")
-        }
+        let cache = try routingCache(model: model, graph: graph, fingerprint: fingerprint)
+        clock.finished("routing context")
         return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: record.bestEpoch,
                             bestValidation: record.bestValidation, epochsRun: record.epochsRun,
-                            graphFingerprint: routingContext == nil ? nil : fingerprint, context: routingContext,
+                            graphFingerprint: cache.fingerprint, context: cache.context, tables: cache.tables,
                             tableValidation: bestTable)
+    }
+
+    /// What `pr-route` would otherwise compute on every start for the graph file with
+    /// `fingerprint`: the model's context states (graph models) and its anchored tables
+    /// (table models), on all observed nodes; none without a fingerprint.
+    private static func routingCache(model: RouterModel, graph: Graph, fingerprint: UInt32?) throws
+        -> (fingerprint: UInt32?, context: ContextStates?, tables: StateArchive?) {
+        let kind = model.config.kind
+        guard let fingerprint, kind.isGraph || kind.usesTables else { return (nil, nil, nil) }
+        let routing = try RoutingData(graph: graph, routing: true, validationObserved: true)
+        let context = PredictionContext(data: routing, llmCount: routing.llmIDs.count, neighborhoods: kind.isGraph,
+                                        anchors: kind.usesTables)
+        let tables = context.anchors.map { anchors in
+            var archive = StateArchive()
+            anchors.archive(into: &archive)
+            return archive
+        }
+        return (fingerprint, kind.isGraph ? ContextStates(model: model, context: context) : nil, tables)
     }
 
     /// Mini-batch Adam over `units` with a linearly decaying rate: `loss` gives a batch's

@@ -2,7 +2,9 @@
 /// with magic `PRWEIGH\0`, a `CONF` JSON section (configuration and training record),
 /// the LLM and task ids the model was trained on, parameter names, one f32 section per
 /// parameter (`P000`, `P001`...), and for graph models the context states on the
-/// training graph file (`CT00`, `CM00`, `CU00`... per level: task, LLM and user rows).
+/// training graph file (`CT00`, `CM00`, `CU00`... per level: task, LLM and user rows),
+/// and for the models that use tables, those tables on it (``StateArchive``: `ANRL`
+/// reals, `ANCN` counts).
 extension TrainedModel {
     public func write(to path: String) throws {
         let config = model.config
@@ -42,6 +44,9 @@ extension TrainedModel {
                 guard let matrix = kinds[kind.rawValue] else { continue }
                 sections.append(.array(contextTag(kind, level), .f32, matrix.data))
             }
+        }
+        if let tables {
+            sections += [.array("ANRL", .f64, tables.reals), .array("ANCN", .u32, tables.counts)]
         }
         try FileIO.writeAtomically(SectionFile(.weights, sections: sections).encoded(), to: path)
     }
@@ -105,7 +110,7 @@ extension TrainedModel {
             parameters.values.append(Matrix(rows: shape.rows, cols: shape.cols, data: data))
         }
         var context: ContextStates?
-        if fingerprint != nil {
+        if fingerprint != nil, config.kind.isGraph {
             let width = config.hidden
             context = ContextStates(states: try (0...config.layers).map { level in
                 try NodeKind.allCases.map { kind -> Matrix? in
@@ -116,10 +121,14 @@ extension TrainedModel {
                 }
             })
         }
+        var anchorTables: StateArchive?
+        if fingerprint != nil, let reals = file.section("ANRL") {
+            anchorTables = StateArchive(reals: try reals.values(.f64, name: path), counts: try section("ANCN").values(.u32, name: path))
+        }
         return TrainedModel(model: try RouterModel(config: config, parameters: parameters), llms: llms,
                             tasks: try section("TASK").stringValues(name: path),
                             bestEpoch: record.epoch, bestValidation: record.validation, epochsRun: record.run,
-                            graphFingerprint: fingerprint, context: context, tableValidation: tables)
+                            graphFingerprint: fingerprint, context: context, tables: anchorTables, tableValidation: tables)
     }
 }
 

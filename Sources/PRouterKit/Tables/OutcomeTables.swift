@@ -97,3 +97,44 @@ struct OutcomeTables: Sendable {
         return cell.mean(prior: userMean + taskMean - singleMean, pseudoCount: pseudoCount)
     }
 }
+
+extension OutcomeTables {
+    /// Writes the tables' sums to `archive` (pairs in the order their cells were made).
+    func archive(into archive: inout StateArchive) {
+        archive.append(count: llmCount)
+        archive.append(count: taskCount)
+        archive.append(count: llmCount > 0 ? user.count / llmCount : 0)
+        archive.append(count: userTaskStart.count)
+        archive.append(pseudoCount)
+        for cell in [all] + single + task + user + userTaskCells {
+            archive.append(cell.sum)
+            archive.append(cell.count)
+        }
+        for (key, _) in userTaskStart.sorted(by: { $0.value < $1.value }) {
+            archive.append(count: Int(key >> 32))
+            archive.append(count: Int(key & 0xffff_ffff))
+        }
+    }
+
+    /// The tables `archive(into:)` wrote.
+    init(from reader: inout StateArchive.Reader) throws {
+        let llms = try reader.count(atMost: 1 << 16), tasks = try reader.count(atMost: 1 << 20)
+        let users = try reader.count(), pairs = try reader.count()
+        self.init(llmCount: llms, taskCount: tasks, pseudoCount: try reader.next())
+        func cells(_ n: Int) throws -> [Cell] {
+            let (total, overflow) = n.multipliedReportingOverflow(by: 2)
+            guard !overflow else { throw reader.corrupted() }
+            let values = try reader.reals(total)
+            return stride(from: values.startIndex, to: values.endIndex, by: 2).map { Cell(sum: values[$0], count: values[$0 + 1]) }
+        }
+        all = try cells(1)[0]
+        single = try cells(llms)
+        task = try cells(llms * tasks)
+        user = try cells(users * llms)
+        userTaskCells = try cells(pairs * llms)
+        for index in 0..<pairs {
+            let (u, t) = (try reader.count(), try reader.count())
+            userTaskStart[Int64(u) << 32 | Int64(t)] = index * llms
+        }
+    }
+}
