@@ -2,13 +2,19 @@ import Foundation
 import Testing
 @testable import PRouterKit
 
-/// A fresh temporary directory per test, with helpers to write fixture files.
+/// A fresh temporary directory per test, with helpers to write fixture files. Every
+/// scratch directory of a test run lives in one directory, removed when the run exits.
 struct Scratch {
     let directory: String
 
+    private static let root: String = {
+        let root = "\(FileManager.default.temporaryDirectory.path)/prouter-tests-\(UUID().uuidString)"
+        atexit { try? FileManager.default.removeItem(atPath: Scratch.root) }
+        return root
+    }()
+
     init() throws {
-        let base = FileManager.default.temporaryDirectory.path
-        directory = "\(base)/prouter-tests-\(UUID().uuidString)"
+        directory = "\(Self.root)/\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
@@ -43,7 +49,7 @@ func errorMessage(_ body: () throws -> Void) -> String? {
     } catch {
         message = "\(error)"
     }
-    return message.replacingOccurrences(of: "/[^ ]*/prouter-tests-[^/]+/", with: "", options: .regularExpression)
+    return message.replacingOccurrences(of: "/[^ ]*/prouter-tests-[^/]+/[^/]+/", with: "", options: .regularExpression)
 }
 
 /// A responses.jsonl line.
