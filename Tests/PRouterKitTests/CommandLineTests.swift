@@ -102,45 +102,93 @@ import Testing
         #expect(info.out.contains(#""features":{"encoder":"hashed-ngrams-v1","dimension":16,"llm_columns":19}"#))
     }
 
-    @Test func lineBufferedRoutesEachLineAsItArrives() throws {
+    @Test func routesFromAPipeComeAsLinesArrive() throws {
         let scratch = try Scratch()
         try Self.trainedWorld(scratch)
         let arguments = ["--graph", scratch.path("g.prg"), "--weights", scratch.path("m.prw")]
         let queries = (1...4).map { #"{"user":"sweep-\#($0)","query":"What is \#($0) times 8?","task":"math","query_id":"s\#($0)"}"# }
-        // A coprocess: each route comes back before the next query is written.
+        // A coprocess on a pipe, without any flag: each route comes back before the next
+        // query is written.
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "\(productsDirectory())/pr-route")
-        process.arguments = arguments + ["--line-buffered"]
+        process.arguments = arguments
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         try process.run()
-        var streamed: [String] = []
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if process.isRunning { process.terminate() } }
+        var streamed = ""
         var pending = Data()
         for query in queries {
             input.fileHandleForWriting.write(Data((query + "\n").utf8))
-            while !pending.contains(0x0A) { pending += output.fileHandleForReading.availableData }
-            let end = pending.firstIndex(of: 0x0A)!
-            streamed.append(String(decoding: pending[..<end], as: UTF8.self))
+            while !pending.contains(0x0A) {
+                let more = output.fileHandleForReading.availableData
+                if more.isEmpty { break }
+                pending += more
+            }
+            guard let end = pending.firstIndex(of: 0x0A) else { break }
+            streamed += String(decoding: pending[...end], as: UTF8.self)
             pending = Data(pending[(end + 1)...])
         }
         try input.fileHandleForWriting.close()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        // The same routes as one pass over the whole input.
-        let batch = try runTool("pr-route", arguments, stdin: queries.joined(separator: "\n"))
-        func choices(_ lines: String) throws -> [String] {
-            try decodeLines(lines) { try $0.string("query_id") + "=" + $0.string("llm") }
-        }
-        #expect(try choices(streamed.joined(separator: "\n")) == choices(batch.out))
-        #expect(try choices(batch.out).count == 4)
+        // The very bytes of one pass over the file.
+        let file = try scratch.file("q.jsonl", queries.joined(separator: "\n") + "\n")
+        let whole = try runTool("pr-route", arguments + [file])
+        #expect(whole.status == 0 && whole.out.split(separator: "\n").count == 4)
+        #expect(streamed == whole.out)
         // Unknown users cannot join a stream; --keep-going skips them and goes on.
-        let stray = try runTool("pr-route", arguments + ["--line-buffered", "--keep-going"],
+        let stray = try runTool("pr-route", arguments + ["--keep-going"],
                                 stdin: #"{"user":"nobody","query":"x","task":"math"}"# + "\n" + queries[0])
         #expect(stray.status == 65 && stray.out.contains(#""query_id":"s1""#))
         #expect(stray.err.contains(#"<stdin>:1: field "user": unknown user "nobody""#))
         let both = try runTool("pr-route", arguments + ["--line-buffered", "--allow-unknown-users"], stdin: queries[0])
         #expect(both.status == 64 && both.err.contains("--line-buffered cannot take --allow-unknown-users"))
+    }
+
+    /// Lines written to pr-route's pipe in uneven pieces (cut mid-line, with pauses) are
+    /// routed in batches of whatever has arrived; the routes are the bytes of one pass over
+    /// the file, for every kind of model.
+    @Test(arguments: ["anchored", "personalized", "knn", "mf"])
+    func routesFromAPipeAreTheFileRoutesWhateverTheTiming(model: String) throws {
+        let scratch = try Scratch()
+        try Self.trainedWorld(scratch)
+        let weights = model == "anchored" ? scratch.path("m.prw") : scratch.path("\(model).prw")
+        if model != "anchored" {
+            let train = try runTool("pr-train", ["--model", model, "--epochs", "3", "--hidden", "8", "-o", weights, scratch.path("g.prg")])
+            #expect(train.status == 0, "\(train.err)")
+        }
+        let arguments = ["--graph", scratch.path("g.prg"), "--weights", weights]
+        let lines = (0..<300).map { i in
+            #"{"user":"sweep-\#(i % 4 + 1)","query":"What is \#(i % 41) times \#(i % 3)?","task":"math","query_id":"p\#(i)"}"#
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        let whole = try runTool("pr-route", arguments + [try scratch.file("q.jsonl", text)])
+        #expect(whole.status == 0 && whole.out.split(separator: "\n").count == 300, "\(whole.err)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(productsDirectory())/pr-route")
+        process.arguments = arguments + ["-v"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        DispatchQueue.global().async {
+            var generator = SplitMix64(seed: 11)
+            let bytes = Array(text.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(bytes.count, offset + 1 + Int(generator.next() % 700))
+                input.fileHandleForWriting.write(Data(bytes[offset..<end]))
+                offset = end
+                usleep(UInt32(generator.next() % 4000))
+            }
+            try? input.fileHandleForWriting.close()
+        }
+        let piped = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(piped == whole.out)
     }
 
     @Test func linesTypedAtATerminalAreRoutedAsTheyAreTyped() throws {

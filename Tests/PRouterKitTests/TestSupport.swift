@@ -108,10 +108,19 @@ func runTool(_ tool: String, _ arguments: [String], stdin: String? = nil,
     process.standardError = err
     process.standardInput = input
     try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
+    // Input is written, and standard error read, beside the reading of standard output: a
+    // tool that streams writes output before its input ends.
+    final class Received: @unchecked Sendable { var data = Data() }
+    let errors = Received()
+    let background = DispatchGroup()
+    DispatchQueue.global().async(group: background) {
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try? input.fileHandleForWriting.close()
+    }
+    DispatchQueue.global().async(group: background) { errors.data = err.fileHandleForReading.readDataToEndOfFile() }
     let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    background.wait()
     process.waitUntilExit()
+    let errData = errors.data
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }

@@ -5,7 +5,7 @@ extension Tape {
     /// `a * b` (OpenBLAS sgemm).
     public func matmul(_ a: Variable, _ b: Variable) -> Variable {
         let (av, bv) = (value(a), value(b))
-        return record(BLAS.product(av, bv)) { [unowned self] out in
+        return record(isRowStable ? BLAS.rowStableProduct(av, bv) : BLAS.product(av, bv)) { [unowned self] out in
             let g = outputGradient(out)
             accumulate(a, BLAS.product(g, bv, transposeB: true))
             accumulate(b, BLAS.product(av, transposeA: true, g))

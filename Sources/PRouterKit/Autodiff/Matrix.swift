@@ -65,6 +65,30 @@ public enum BLAS {
                     beta, &c.data, Int32(c.cols))
     }
 
+    /// `A * B` a row at a time (one sgemv per row of `a`, on the calling thread's
+    /// OpenBLAS settings), so that each row of the result depends only on that row of `a`
+    /// and on `b`. sgemm's rounding depends on the number of rows, a row's position among
+    /// them and OpenBLAS's thread count; routes use this product so that a query's scores
+    /// never depend on which other queries were scored with it.
+    public static func rowStableProduct(_ a: Matrix, _ b: Matrix, transposeB: Bool = false) -> Matrix {
+        let n = transposeB ? b.rows : b.cols
+        precondition(a.cols == (transposeB ? b.cols : b.rows), "shape mismatch in rowStableProduct")
+        var c = Matrix(rows: a.rows, cols: n)
+        guard a.rows > 0, n > 0, a.cols > 0 else { return c }
+        a.data.withUnsafeBufferPointer { x in
+            b.data.withUnsafeBufferPointer { matrix in
+                c.data.withUnsafeMutableBufferPointer { y in
+                    for row in 0..<a.rows {
+                        // Row-major b (k x n) times x is bᵀx; with transposeB, b is n x k and it is bx.
+                        cblas_sgemv(CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans, Int32(b.rows), Int32(b.cols), 1,
+                                    matrix.baseAddress, Int32(b.cols), x.baseAddress! + row * a.cols, 1, 0, y.baseAddress! + row * n, 1)
+                    }
+                }
+            }
+        }
+        return c
+    }
+
     /// `op(A) * op(B)` as a new matrix.
     public static func product(_ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false) -> Matrix {
         var c = Matrix(rows: transposeA ? a.cols : a.rows, cols: transposeB ? b.rows : b.cols)

@@ -23,14 +23,20 @@ public final class Tape {
     public let isTraining: Bool
     /// Whether backward steps are kept, so that ``backward(from:)`` can run.
     public let isRecording: Bool
+    /// Whether products are computed a row at a time (``BLAS/rowStableProduct(_:_:)``),
+    /// so that a row's values never depend on the other rows of the batch.
+    public let isRowStable: Bool
     /// The generator dropout draws its masks from.
     var generator: SplitMix64
 
     /// A tape; `training` turns dropout on, drawing masks from a generator seeded with `seed`;
-    /// without `recording`, no gradients can be taken.
-    public init(training: Bool = false, seed: UInt64 = 0, recording: Bool = true) {
+    /// without `recording`, no gradients can be taken; with `rowStable` (inference only),
+    /// each row of a product is computed on its own.
+    public init(training: Bool = false, seed: UInt64 = 0, recording: Bool = true, rowStable: Bool = false) {
+        precondition(!(rowStable && recording), "a row-stable tape is for inference")
         isTraining = training
         isRecording = recording
+        isRowStable = rowStable
         generator = SplitMix64(seed: seed)
     }
 

@@ -7,10 +7,15 @@ public protocol SentenceEncoder: Sendable {
     var dimension: Int { get }
     /// The vectors of `texts`, in order.
     func encode(_ texts: [String]) -> [[Float]]
+    /// The vectors of `texts`, in order, each depending on its own text only (not on the
+    /// other texts of the call, nor on the machine): how routing embeds new queries.
+    func encodeEach(_ texts: [String]) -> [[Float]]
 }
 
 extension TextEncoder: SentenceEncoder {
     public func encode(_ texts: [String]) -> [[Float]] { texts.map(encode) }
+    /// Hashed n-grams are computed a text at a time anyway.
+    public func encodeEach(_ texts: [String]) -> [[Float]] { encode(texts) }
 }
 
 extension MiniLMEncoder: SentenceEncoder {

@@ -43,14 +43,15 @@ public struct JSONLReader {
         }
     }
 
-    /// Calls `body` with each non-blank line and its number, then closes the input.
-    func forEachLine(_ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws {
+    /// Calls `body` with each non-blank line and its number, then closes the input;
+    /// `whenIdle` before waiting for input that has not arrived yet.
+    func forEachLine(whenIdle: () throws -> Void = {}, _ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws {
         defer { if ownsDescriptor { close(fd) } }
         var lines = LineReader(fd: fd, name: name)
         while try lines.nextLine({ bytes, lineNumber in
             guard !Self.isBlank(bytes) else { return }
             try body(bytes, lineNumber)
-        }) {}
+        }, whenIdle: whenIdle) {}
     }
 
     /// Decodes every record with `decode` into an array.

@@ -26,8 +26,10 @@ struct LineReader {
     }
 
     /// Calls `body` with the next line's bytes (valid only during the call) and its
-    /// 1-based number; returns false at end of input.
-    mutating func nextLine(_ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws -> Bool {
+    /// 1-based number; returns false at end of input. `whenIdle` is called before waiting
+    /// for input that has not arrived yet (every complete line read has been handed over).
+    mutating func nextLine(_ body: (UnsafeRawBufferPointer, Int) throws -> Void,
+                           whenIdle: () throws -> Void = {}) throws -> Bool {
         while true {
             if let newline = findNewline() {
                 try emit(from: start, to: newline, body)
@@ -41,8 +43,15 @@ struct LineReader {
                 start = end
                 return true
             }
+            if !hasInput() { try whenIdle() }
             try refill()
         }
+    }
+
+    /// Whether a read would return at once (input has arrived, or its end).
+    private func hasInput() -> Bool {
+        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, 0) != 0
     }
 
     private func findNewline() -> Int? {

@@ -12,7 +12,9 @@ extension JSONLReader {
     /// calls `body` with each decoded value in input order. The first bad line in input
     /// order is the one reported, as with ``forEach(skippingBadLines:_:)``; with `skip`, a
     /// line that `decode` or `body` rejects with a ``DataError`` is handed to `skip` instead.
-    public func forEachDecoded<T>(skippingBadLines skip: ((DataError) -> Void)? = nil,
+    /// `whenIdle` is called before waiting for input that has not arrived yet, once every
+    /// line read so far has gone to `body` (a pipe's reader can then act on what came).
+    public func forEachDecoded<T>(skippingBadLines skip: ((DataError) -> Void)? = nil, whenIdle: () throws -> Void = {},
                                   _ decode: @escaping @Sendable (JSONRecord) throws -> T,
                                   _ body: (T) throws -> Void) throws {
         Self.seedHashOnce
@@ -27,7 +29,14 @@ extension JSONLReader {
                 }
             }
         }
-        try forEachLine { bytes, line in
+        func idle() throws {
+            if batch.count > 0 {
+                try deliver(batch)
+                batch = LineBatch()
+            }
+            try whenIdle()
+        }
+        try forEachLine(whenIdle: idle) { bytes, line in
             batch.append(bytes, line: line)
             if batch.count == Self.batchSize {
                 try deliver(batch)

@@ -131,6 +131,12 @@ struct AnchorFeatures {
         userTask[Self.key(Int32(u), Int32(t)), default: Sums()].add(sums, sign: sign)
     }
 
+    /// Prepares the text predictions of the query rows `data` gained since these tables
+    /// were made (new queries to route), so that looking them up costs nothing.
+    mutating func cover(_ data: RoutingData) {
+        textOutcomes?.cover(data)
+    }
+
     /// Without the observed nodes among `excluded`.
     func excluding(_ excluded: [Int], data: RoutingData) -> AnchorFeatures {
         var copy = self

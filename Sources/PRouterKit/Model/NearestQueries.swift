@@ -1,5 +1,5 @@
 /// The knn baseline: the `neighbors` observed unique queries most similar to a target
-/// query (cosine similarity of their embeddings, through one OpenBLAS product) vote
+/// query (cosine similarity of their embeddings, a row-stable OpenBLAS product) vote
 /// for the LLMs their users preferred, each vote weighted by the similarity and
 /// spread over the users who asked that query. Not personalized.
 struct NearestQueries {
@@ -18,7 +18,7 @@ struct NearestQueries {
         let rows = votes.keys.sorted()
         let pool = normalized(data.queryFeatures.rowsGathered(rows))
         let queries = normalized(data.queryFeatures.rowsGathered(targets.map { data.nodeQueryRow[$0] }))
-        let similarity = BLAS.product(queries, pool, transposeB: true)
+        let similarity = BLAS.rowStableProduct(queries, pool, transposeB: true)
         var result: [Float] = []
         for (t, node) in targets.enumerated() {
             var order = Array(0..<rows.count).filter { rows[$0] != data.nodeQueryRow[node] }

@@ -101,28 +101,30 @@ struct PredictionContext {
     /// Predicts `targets` (distinct nodes) `chunk` at a time, chunks in parallel on all cores.
     /// `render` turns a chunk's targets and their scores into a value on the worker
     /// thread (routes render their output lines there); `body` receives the values in
-    /// input order. Chunk boundaries do not depend on the number of cores, so the output
-    /// does not either.
+    /// input order. Products are row-stable and OpenBLAS runs on one thread per chunk, so
+    /// a target's scores depend neither on the other targets nor on the number of cores.
     func forEachPrediction<T>(model: RouterModel, targets: [Int], context: ContextStates?, chunk size: Int = Self.predictionChunk,
                               render: @escaping @Sendable (ArraySlice<Int>, [[Float]]) -> T, _ body: (T) throws -> Void) rethrows {
         guard !targets.isEmpty else { return }
         let states = model.config.kind.isGraph ? context ?? ContextStates(model: model, context: self) : nil
         let chunks = stride(from: 0, to: targets.count, by: size).map { targets[$0..<min(targets.count, $0 + size)] }
         let workers = max(1, min(System.activeProcessorCount, 8))
-        for wave in stride(from: 0, to: chunks.count, by: workers) {
-            let count = min(workers, chunks.count - wave)
-            let slots = ResultSlots<T>(count: count)
-            DispatchQueue.concurrentPerform(iterations: count) { index in
-                let chunk = chunks[wave + index]
-                slots.set(index, render(chunk, predictChunk(model: model, targets: Array(chunk), states: states)))
+        try BLAS.withThreads(1) {
+            for wave in stride(from: 0, to: chunks.count, by: workers) {
+                let count = min(workers, chunks.count - wave)
+                let slots = ResultSlots<T>(count: count)
+                DispatchQueue.concurrentPerform(iterations: count) { index in
+                    let chunk = chunks[wave + index]
+                    slots.set(index, render(chunk, predictChunk(model: model, targets: Array(chunk), states: states)))
+                }
+                for value in slots.values { try body(value) }
             }
-            for value in slots.values { try body(value) }
         }
     }
 
     /// The scores of one chunk of targets.
     private func predictChunk(model: RouterModel, targets: [Int], states: ContextStates?) -> [[Float]] {
-        let tape = Tape(recording: false)
+        let tape = Tape(recording: false, rowStable: true)
         let values: Tape.Variable
         if let states {
             let graph = ComputationGraph(targets: targets, shallowLayers: model.config.layers,

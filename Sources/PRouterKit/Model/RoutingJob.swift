@@ -22,15 +22,16 @@ public struct RoutingJob: Sendable {
     /// `{"line","error"}` lines, else on standard error) instead of stopping at the first.
     public var keepGoing = false
     public var errorsPath: String?
-    /// Route each input line as soon as it is read and flush its route (for `tail -f` or a
-    /// gateway's coprocess), instead of reading the whole input and routing it in one pass.
-    /// Input typed at a terminal streams without it, unless ``allowUnknownUsers`` (an
-    /// unknown user needs the whole input).
+    /// Route lines as they arrive even from a regular file (and, given at the command line,
+    /// flush each route): ``streams``.
     public var streaming = false
 
-    /// Whether the input is routed line by line as it arrives (``stream(into:data:model:cached:embedder:)``).
+    /// Whether the input is routed as it arrives (``stream(into:data:model:cached:embedder:)``):
+    /// input from a pipe, a terminal or a socket, or with ``streaming``. A regular file is
+    /// read to its end and routed in one pass (the same routes, faster), and so is any
+    /// input with ``allowUnknownUsers`` (an unknown user needs the whole input).
     var streams: Bool {
-        split == nil && (streaming || (!allowUnknownUsers && FileIO.isTerminal(queriesPath)))
+        split == nil && (streaming || (!allowUnknownUsers && !FileIO.isRegularFile(queriesPath)))
     }
     /// The all-MiniLM-L6-v2 model folder, for a graph embedded with `--encoder minilm`
     /// (nil: ``MiniLMEncoder/defaultDirectory``).
@@ -107,7 +108,10 @@ public struct RoutingJob: Sendable {
                 printError("pr-route: warning: \(graphPath): the \(split.name) split has no query nodes (pr-build-graph --info shows the split; --split sets its proportions)")
             }
         } else {
-            (targets, skipped) = try attachQueries(to: &data, embedder: embedder)
+            var queries = NewQueries(job: self, embedder: embedder)
+            try JSONLReader(path: queriesPath).forEachDecoded(skippingBadLines: keepGoing ? { skipped.append($0) } : nil,
+                                                              { try RouteRequest($0) }) { try queries.accept($0, in: &data) }
+            targets = try queries.attachPending(to: &data)
             try report(skipped)
             clock.finished("new queries")
         }
@@ -198,57 +202,6 @@ public struct RoutingJob: Sendable {
         options.fractions = [1, 0, 0]
         return options
     }
-
-    /// The user and task of an input line, or nil for a repeated (user, query) of an
-    /// interactions log (one line per response). An unknown task is an error; so is an
-    /// unknown user, unless ``allowUnknownUsers`` (not when ``streaming``), which adds them.
-    func accept(_ request: RouteRequest, in data: inout RoutingData, logged: inout Set<[String]>) throws -> (user: Int32, task: Int32)? {
-        guard let task = data.taskIndex(request.task) else {
-            throw request.error("task", "unknown task \"\(request.task)\"")
-        }
-        let known = data.userIndex(request.user, adding: false)
-        guard known != nil || (allowUnknownUsers && !streaming) else {
-            throw request.error("user", "unknown user \"\(request.user)\": give a few of their interactions with --support"
-                                + (streaming ? " (--allow-unknown-users needs the whole input at once: drop --line-buffered)" : ", or --allow-unknown-users"))
-        }
-        guard !request.isLogged || logged.insert([request.user, request.queryID]).inserted else { return nil }
-        return (known ?? data.userIndex(request.user, adding: true)!, Int32(task))
-    }
-
-    /// Adds each input query as an unobserved node whose candidates are all LLMs. Lines of
-    /// an interactions log (with an `llm` field: one line per response) give one node per
-    /// (user, query). With ``keepGoing``, bad lines are skipped and returned.
-    private func attachQueries(to data: inout RoutingData, embedder: QueryEmbedder) throws -> ([Int], [DataError]) {
-        var targets: [Int] = []
-        var skipped: [DataError] = []
-        // Queries repeat (the same question from many users): each distinct text (or, with
-        // external vectors, id) is embedded once and shares one feature row.
-        var rows: [String: Int32] = [:]
-        var logged = Set<[String]>()
-        var accepted: [(user: Int32, task: Int32, key: String, queryID: String)] = []
-        try JSONLReader(path: queriesPath).forEachDecoded(skippingBadLines: keepGoing ? { skipped.append($0) } : nil,
-                                                          { try RouteRequest($0) }) { request in
-            guard let (user, task) = try accept(request, in: &data, logged: &logged) else { return }
-            let key = embedder.external == nil ? request.text : request.queryID
-            if embedder.external != nil, rows[key] == nil {
-                rows[key] = try data.appendQueryRow(embedder.embed(id: request.queryID, text: request.text))
-            }
-            accepted.append((user, task, key, request.queryID))
-        }
-        // Built-in encoders embed the distinct new texts in one batch.
-        if let encoder = embedder.encoder {
-            var pending = Set<String>()
-            let texts = accepted.map(\.key).filter { rows[$0] == nil && pending.insert($0).inserted }
-            for (text, vector) in zip(texts, encoder.encode(texts)) { rows[text] = try data.appendQueryRow(vector) }
-        }
-        let edges = (0..<data.llmIDs.count).map { RoutingData.CandidateEdge(llm: Int32($0)) }
-        data.reserve(nodes: accepted.count, edges: accepted.count * edges.count)
-        for (user, task, key, queryID) in accepted {
-            targets.append(data.nodeCount)
-            data.appendNode(user: user, task: task, queryRow: rows[key]!, split: .test, queryID: queryID, observed: false, edges: edges)
-        }
-        return (targets, skipped)
-    }
 }
 
 /// One line of pr-route's input: a query to route, or an interactions log line (with an
@@ -298,12 +251,12 @@ struct QueryEmbedder {
     /// The vector of a new item of `kind`: looked up by `id`, or encoded from `text`.
     func embed(_ kind: EmbeddingJob.Kind = .query, id: String, text: String) throws -> [Float] {
         if let external { return try external.vector(kind, id) }
-        return encoder!.encode([text])[0]
+        return encoder!.encodeEach([text])[0]
     }
 
     /// The text part of a new LLM's features.
     func embedLLM(_ spec: LLMSpec) throws -> [Float] {
         if let external { return try external.vector(.llm, spec.llm) }
-        return encoder!.encode([spec.description])[0]
+        return encoder!.encodeEach([spec.description])[0]
     }
 }

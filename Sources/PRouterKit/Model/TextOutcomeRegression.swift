@@ -18,8 +18,9 @@ struct TextOutcomeRegression {
     private let taskCount: Int
     /// `(features + tasks) x (2 · llmCount)`; nil when no penalty beats predicting zero.
     private var weights: Matrix?
-    /// The feature part of the prediction, `queryFeatures x weights[features rows]`, for
-    /// every query row the data had when fitted (rows added later are computed directly).
+    /// The feature part of the prediction, `queryFeatures x weights[features rows]` (a
+    /// row-stable product), for every query row the data had when fitted or last
+    /// ``cover(_:)``ed (rows added later are computed when asked).
     private var byQueryRow = Matrix(rows: 0, cols: 0)
     /// Per observed query row, its leave-one-query-out prediction.
     private var heldOut: [Int32: [Float]] = [:]
@@ -66,15 +67,24 @@ struct TextOutcomeRegression {
         }
         let design = Self.design(queries, tasks: tasks, data: data, taskCount: taskCount)
         fit(design: design, targets: targets, queries: queries, penalties: penalties)
-        byQueryRow = Self.featurePart(of: weights, data: data)
+        cover(data)
     }
 
-    /// `queryFeatures x weights[features rows]` for every query row of `data`.
-    private static func featurePart(of weights: Matrix?, data: RoutingData) -> Matrix {
-        guard let weights else { return Matrix(rows: 0, cols: 0) }
+    /// Computes the feature part of the query rows `data` gained since the last call, so
+    /// that predictions for them are looked up.
+    mutating func cover(_ data: RoutingData) {
+        guard weights != nil, byQueryRow.rows < data.queryFeatures.rows else { return }
+        let added = featurePart(data, rows: byQueryRow.rows..<data.queryFeatures.rows)
+        byQueryRow = Matrix(rows: byQueryRow.rows + added.rows, cols: added.cols, data: byQueryRow.data + added.data)
+    }
+
+    /// `queryFeatures[rows] x weights[features rows]`, a row at a time: a row's prediction
+    /// does not depend on which rows it was computed with.
+    private func featurePart(_ data: RoutingData, rows: Range<Int>) -> Matrix {
         let features = data.queryFeatures.cols
-        let featureWeights = Matrix(rows: features, cols: weights.cols, data: Array(weights.data[0..<features * weights.cols]))
-        return BLAS.product(data.queryFeatures, featureWeights)
+        let featureWeights = Matrix(rows: features, cols: weights!.cols, data: Array(weights!.data[0..<features * weights!.cols]))
+        let x = Matrix(rows: rows.count, cols: features, data: Array(data.queryFeatures.data[rows.lowerBound * features..<rows.upperBound * features]))
+        return BLAS.rowStableProduct(x, featureWeights)
     }
 
     /// `[features, task one-hot]` rows.
@@ -132,16 +142,9 @@ struct TextOutcomeRegression {
         let query = data.nodeQueryRow[node]
         if let held = heldOut[query] { return (held[2 * llm], held[2 * llm + 1]) }
         let features = data.queryFeatures.cols
-        var result: (Float, Float) = (0, 0)
-        if Int(query) < byQueryRow.rows {
-            result = (byQueryRow[Int(query), 2 * llm], byQueryRow[Int(query), 2 * llm + 1])
-        } else {
-            for col in 0..<features {
-                let value = data.queryFeatures[Int(query), col]
-                result.0 += value * weights[col, 2 * llm]
-                result.1 += value * weights[col, 2 * llm + 1]
-            }
-        }
+        let part = Int(query) < byQueryRow.rows ? byQueryRow : featurePart(data, rows: Int(query)..<Int(query) + 1)
+        let row = Int(query) < byQueryRow.rows ? Int(query) : 0
+        var result = (part[row, 2 * llm], part[row, 2 * llm + 1])
         let task = Int(data.nodeTask[node])
         if task < taskCount {
             result.0 += weights[features + task, 2 * llm]
@@ -182,7 +185,7 @@ extension TextOutcomeRegression {
         for _ in 0..<(try reader.count()) {
             heldOut[Int32(try reader.count())] = try reader.floats(width)
         }
-        byQueryRow = Self.featurePart(of: weights, data: data)
+        cover(data)
     }
 }
 

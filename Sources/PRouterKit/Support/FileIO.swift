@@ -94,10 +94,12 @@ public enum FileIO {
         path == "-" ? "<stdin>" : path
     }
 
-    /// Whether the input at `path` (`-`: standard input) is a terminal, where lines are typed
-    /// one at a time and the end of input may never come.
-    static func isTerminal(_ path: String) -> Bool {
-        path == "-" ? isatty(0) == 1 : false
+    /// Whether the input at `path` (`-`: standard input) is a regular file, whose lines are
+    /// all there already; not a pipe, terminal or socket, where they come as written.
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        let found = path == "-" ? fstat(0, &info) : stat(path, &info)
+        return found == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     /// Checks, before any work, that `path` can be written: a non-empty name, not a

@@ -64,10 +64,24 @@ public struct MiniLMEncoder: Sendable {
             current.append(index)
         }
         if !current.isEmpty { batches.append(current) }
+        return vectors(ids, batches: batches, spreadingOneBatch: true)
+    }
+
+    /// The unit-length vectors of `texts`, each computed on its own (a batch of one, with
+    /// OpenBLAS on one thread), texts in parallel: a vector depends on nothing but its
+    /// text, not on the texts beside it nor on the number of cores. Routing embeds new
+    /// queries this way, so that a route never depends on how its input was batched.
+    public func encodeEach(_ texts: [String]) -> [[Float]] {
+        vectors(texts.map(tokenIDs), batches: texts.indices.map { [$0] }, spreadingOneBatch: false)
+    }
+
+    /// The vectors of the token sequences `ids`, computed in `batches` (of indices into
+    /// `ids`) on all cores; a lone batch is spread over the cores by OpenBLAS when asked.
+    private func vectors(_ ids: [[Int32]], batches: [[Int]], spreadingOneBatch: Bool) -> [[Float]] {
         let results = ResultSlots<[[Float]]>(count: batches.count)
         let work = batches
         let workers = max(1, min(System.activeProcessorCount, 8))
-        if work.count == 1 {
+        if work.count == 1 && spreadingOneBatch {
             // One batch (a single query): OpenBLAS spreads its products over the cores.
             BLAS.withThreads(workers) { results.set(0, pooled(work[0].map { ids[$0] })) }
         } else {
@@ -79,7 +93,7 @@ public struct MiniLMEncoder: Sendable {
                 }
             }
         }
-        var vectors = [[Float]](repeating: [], count: texts.count)
+        var vectors = [[Float]](repeating: [], count: ids.count)
         for (batch, values) in zip(batches, results.values) {
             for (index, vector) in zip(batch, values) { vectors[index] = vector }
         }

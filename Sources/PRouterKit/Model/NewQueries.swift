@@ -1,0 +1,67 @@
+/// The input lines of `pr-route` on their way to becoming query nodes: each accepted
+/// line waits until ``attachPending(to:)`` embeds the new texts and appends the nodes.
+///
+/// Queries repeat (the same question from many users): each distinct text (or, with
+/// external vectors, id) is embedded once and shares one feature row. Texts are
+/// embedded each on its own, so that a route never depends on which lines were
+/// attached together.
+struct NewQueries {
+    private let job: RoutingJob
+    private let embedder: QueryEmbedder
+    /// The feature row of each text (or external id) embedded so far.
+    private var rows: [String: Int32] = [:]
+    /// The (user, query) pairs of interactions-log lines seen so far.
+    private var logged = Set<[String]>()
+    private var pending: [(user: Int32, task: Int32, key: String, queryID: String)] = []
+
+    init(job: RoutingJob, embedder: QueryEmbedder) {
+        self.job = job
+        self.embedder = embedder
+    }
+
+    /// How many accepted lines wait for ``attachPending(to:)``.
+    var pendingCount: Int { pending.count }
+
+    /// Accepts one input line to route into `data`. An unknown task is an error; so is an
+    /// unknown user, unless ``RoutingJob/allowUnknownUsers`` (not when streaming), which
+    /// adds them. A repeated (user, query) of an interactions log (one line per response)
+    /// is dropped. With external vectors, the query's vector is looked up here, so that a
+    /// missing one is this line's error.
+    mutating func accept(_ request: RouteRequest, in data: inout RoutingData) throws {
+        guard let task = data.taskIndex(request.task) else {
+            throw request.error("task", "unknown task \"\(request.task)\"")
+        }
+        let known = data.userIndex(request.user, adding: false)
+        let streaming = job.streaming
+        guard known != nil || (job.allowUnknownUsers && !streaming) else {
+            throw request.error("user", "unknown user \"\(request.user)\": give a few of their interactions with --support"
+                                + (streaming ? " (--allow-unknown-users needs the whole input at once: drop --line-buffered)" : ", or --allow-unknown-users"))
+        }
+        guard !request.isLogged || logged.insert([request.user, request.queryID]).inserted else { return }
+        let key = embedder.external == nil ? request.text : request.queryID
+        if embedder.external != nil, rows[key] == nil {
+            rows[key] = try data.appendQueryRow(embedder.embed(id: request.queryID, text: request.text))
+        }
+        pending.append((known ?? data.userIndex(request.user, adding: true)!, Int32(task), key, request.queryID))
+    }
+
+    /// Appends the accepted lines to `data` as unobserved nodes whose candidates are all
+    /// LLMs, the new texts embedded first; returns the nodes, in input order.
+    mutating func attachPending(to data: inout RoutingData) throws -> [Int] {
+        if let encoder = embedder.encoder {
+            var seen = Set<String>()
+            let texts = pending.map(\.key).filter { rows[$0] == nil && seen.insert($0).inserted }
+            for (text, vector) in zip(texts, encoder.encodeEach(texts)) { rows[text] = try data.appendQueryRow(vector) }
+        }
+        let edges = (0..<data.llmIDs.count).map { RoutingData.CandidateEdge(llm: Int32($0)) }
+        // Room for a large batch is made at once; small ones (lines streaming in) let the
+        // arrays grow geometrically, as reserving a little at a time would copy them each time.
+        if pending.count > 1024 { data.reserve(nodes: pending.count, edges: pending.count * edges.count) }
+        let first = data.nodeCount
+        for (user, task, key, queryID) in pending {
+            data.appendNode(user: user, task: task, queryRow: rows[key]!, split: .test, queryID: queryID, observed: false, edges: edges)
+        }
+        pending.removeAll(keepingCapacity: true)
+        return Array(first..<data.nodeCount)
+    }
+}
