@@ -5,7 +5,9 @@
 #   - throughput on the 1000-user sweep graph (400,000 query nodes, 4M edges) with the
 #     default model: its 80,000 held-out test routes (--split test), and NEW_ROUTES
 #     (default 200,000) new queries read from a file (the example's texts, sweep users).
-#   - streaming: pr-route --line-buffered as a coprocess on the example graph, one query
+#     The new queries are also piped in (`cat | pr-route`, which streams), and the
+#     streamed routes are checked to be the file's bytes.
+#   - streaming: pr-route as a coprocess on a pipe on the example graph, one query
 #     written at a time and its route read back, LINES (default 500) times: the latency
 #     per line (median, 99th percentile).
 # BENCH_USERS scales the sweep down. Usage: examples/bench-route.sh [BIN_DIR] [OUT_DIR]
@@ -39,7 +41,7 @@ PY
 python3 - "$bin/pr-route" "$out" "${LINES:-500}" <<'PY'
 import json, statistics, subprocess, sys, time
 route, out, lines = sys.argv[1], sys.argv[2], int(sys.argv[3])
-process = subprocess.Popen([route, "--graph", f"{out}/example.prg", "--weights", f"{out}/example.prw", "--line-buffered"],
+process = subprocess.Popen([route, "--graph", f"{out}/example.prg", "--weights", f"{out}/example.prw"],
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
 latencies = []
 for i in range(lines):
@@ -53,7 +55,7 @@ for i in range(lines):
 process.stdin.close()
 assert process.wait() == 0
 latencies.sort()
-print(json.dumps({"benchmark": "pr-route --line-buffered (example graph, one line at a time)", "lines": lines,
+print(json.dumps({"benchmark": "pr-route streaming from a pipe (example graph, one line at a time)", "lines": lines,
                   "median_ms": round(statistics.median(latencies), 3), "p99_ms": round(latencies[int(0.99 * (lines - 1))], 3)}))
 PY
 
@@ -72,4 +74,7 @@ throughput() { # name command...: routes per second of the command, start-up inc
 route=("$bin/pr-route" --graph "$out/sweep.prg" --weights "$out/sweep.prw")
 throughput "--split test" "${route[@]}" --split test
 throughput "new queries" "${route[@]}" "$out/queries.jsonl"
+mv "$out/routes.jsonl" "$out/file-routes.jsonl"
+throughput "new queries piped" sh -c 'cat "$0" | "$@"' "$out/queries.jsonl" "${route[@]}"
+cmp -s "$out/routes.jsonl" "$out/file-routes.jsonl" || { echo "bench-route: piped routes differ from the file's" >&2; exit 1; }
 rm -rf "$out"

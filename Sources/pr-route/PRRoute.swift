@@ -23,14 +23,15 @@ struct PRRoute: ParsableCommand {
             --allow-unknown-users, which routes them with an empty profile (population \
             behaviour).
 
-            Input is read to its end and routed in one pass (fastest; the same routes from a \
-            file or a pipe). --line-buffered streams instead: the graph and model are loaded \
-            once, then each line is routed as soon as it arrives and its route flushed, so \
-            pr-route can sit behind `tail -f` or run as a gateway's coprocess (users must be \
-            in the graph or in --support; not for gmt models). Lines typed at a terminal \
-            stream without it. A streamed line is scored alone, so its scores can differ \
-            from a batch's in the last digit (the choices do not), and never depend on when \
-            lines arrive.
+            A regular file is read to its end and routed in one pass. Input from a pipe or a \
+            terminal streams: the graph and model are loaded once, then whenever pr-route \
+            would wait for more input, the lines that have come are routed and their routes \
+            flushed, so pr-route can sit behind `tail -f` or run as a gateway's coprocess \
+            (users must be in the graph or in --support; not for gmt models; \
+            --allow-unknown-users reads the whole input first). A route depends on its own \
+            line only: the output is the same bytes from a file, a pipe or a stream, \
+            whatever the timing. --line-buffered streams a regular file too and flushes every \
+            route.
 
             --split test routes the graph's own held-out test queries instead, so that \
             `pr-route --split test ... | pr-eval --truth interactions.jsonl` reproduces an experiment.
@@ -51,7 +52,7 @@ struct PRRoute: ParsableCommand {
               pr-route --graph graph.prg --weights model.prw --support alice-history.jsonl < alice.jsonl
               pr-route --graph graph.prg --weights model.prw --support new-llm.jsonl --llms llms.jsonl < q.jsonl
               pr-route --graph conv.prg --weights gmt.prw --support bob-turns.jsonl < bob-conversation.jsonl
-              tail -f requests.jsonl | pr-route --graph graph.prg --weights model.prw --line-buffered
+              tail -f requests.jsonl | pr-route --graph graph.prg --weights model.prw
 
             \(exitStatusHelp)
             """,
@@ -100,7 +101,7 @@ struct PRRoute: ParsableCommand {
             completion: .file(extensions: ["jsonl"]))
     var output: String?
 
-    @Flag(help: "Stream: route each input line as it arrives and flush its route (behind tail -f, or as a gateway's coprocess).")
+    @Flag(help: "Stream even a regular file, and flush every route (input from a pipe or terminal streams without it).")
     var lineBuffered = false
 
     @Flag(help: "Route every good input line; skip bad ones, report them (see --errors) and exit 65 at the end.")

@@ -37,11 +37,12 @@ extension RouterModel {
         let top = graph.levels.last!
         let (candidateRow, candidateLLM) = Self.candidates(of: graph.targets, data: data)
         let queryRows = graph.targets.map { top.lookup[NodeKind.query.rawValue][Int32($0)]! }
-        let queryStates = tape.gatherRows(states[NodeKind.query.rawValue]!, candidateRow.map { queryRows[Int($0)] })
-        let llmStates = tape.gatherRows(states[NodeKind.llm.rawValue]!, candidateLLM.map { top.lookup[NodeKind.llm.rawValue][$0]! })
-        let hidden = tape.relu(tape.add(tape.add(tape.matmul(queryStates, parameter(tape, "head.Wq")),
-                                                 tape.matmul(llmStates, parameter(tape, "head.Wm"))),
-                                        parameter(tape, "head.b")))
+        // W_q h_q once per query and W_m h_m once per LLM, then one row per candidate.
+        let queryPart = tape.gatherRows(tape.matmul(states[NodeKind.query.rawValue]!, parameter(tape, "head.Wq")),
+                                        candidateRow.map { queryRows[Int($0)] })
+        let llmPart = tape.gatherRows(tape.matmul(states[NodeKind.llm.rawValue]!, parameter(tape, "head.Wm")),
+                                      candidateLLM.map { top.lookup[NodeKind.llm.rawValue][$0]! })
+        let hidden = tape.relu(tape.add(tape.add(queryPart, llmPart), parameter(tape, "head.b")))
         let outcomes = tape.add(tape.matmul(hidden, parameter(tape, "head.Wo")), parameter(tape, "head.bo"))
         let weights = tape.add(tape.matmul(tape.constant(rows.users), parameter(tape, "anchor.V")), parameter(tape, "anchor.v"))
         // The choice loss trains the weights, not the predictions: those learn from the

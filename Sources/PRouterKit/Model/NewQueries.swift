@@ -54,9 +54,7 @@ struct NewQueries {
             for (text, vector) in zip(texts, encoder.encodeEach(texts)) { rows[text] = try data.appendQueryRow(vector) }
         }
         let edges = (0..<data.llmIDs.count).map { RoutingData.CandidateEdge(llm: Int32($0)) }
-        // Room for a large batch is made at once; small ones (lines streaming in) let the
-        // arrays grow geometrically, as reserving a little at a time would copy them each time.
-        if pending.count > 1024 { data.reserve(nodes: pending.count, edges: pending.count * edges.count) }
+        data.reserve(nodes: pending.count, edges: pending.count * edges.count)
         let first = data.nodeCount
         for (user, task, key, queryID) in pending {
             data.appendNode(user: user, task: task, queryRow: rows[key]!, split: .test, queryID: queryID, observed: false, edges: edges)

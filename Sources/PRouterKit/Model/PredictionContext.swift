@@ -95,7 +95,7 @@ struct PredictionContext {
     }
 
     /// Targets per chunk of ``forEachPrediction(model:targets:context:chunk:render:_:)``: small
-    /// enough that a chunk's matrices stay in cache, large enough to keep sgemm busy.
+    /// enough that a chunk's matrices stay in cache, large enough to amortize its set-up.
     static let predictionChunk = 1024
 
     /// Predicts `targets` (distinct nodes) `chunk` at a time, chunks in parallel on all cores.
@@ -107,8 +107,10 @@ struct PredictionContext {
                               render: @escaping @Sendable (ArraySlice<Int>, [[Float]]) -> T, _ body: (T) throws -> Void) rethrows {
         guard !targets.isEmpty else { return }
         let states = model.config.kind.isGraph ? context ?? ContextStates(model: model, context: self) : nil
-        let chunks = stride(from: 0, to: targets.count, by: size).map { targets[$0..<min(targets.count, $0 + size)] }
         let workers = max(1, min(System.activeProcessorCount, 8))
+        // A few targets (a streamed batch) are still spread over every core.
+        let size = min(size, (targets.count + workers - 1) / workers)
+        let chunks = stride(from: 0, to: targets.count, by: size).map { targets[$0..<min(targets.count, $0 + size)] }
         try BLAS.withThreads(1) {
             for wave in stride(from: 0, to: chunks.count, by: workers) {
                 let count = min(workers, chunks.count - wave)

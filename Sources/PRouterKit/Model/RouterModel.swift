@@ -210,18 +210,8 @@ public struct RouterModel: Sendable {
                 let (w, a) = (parameter(tape, "\(prefix).W"), parameter(tape, "\(prefix).a"))
                 var logits = tape.gatherRows(tape.matmul(sourceStates, tape.matmul(w, a)), edges.source)
                 var outcomes: Tape.Variable?
-                if relation.carriesOutcome {
-                    let width = RoutingData.edgeInputWidth
-                    var inputs = Matrix(rows: edges.queryEdge.count, cols: width)
-                    inputs.withElements { out in
-                        data.edgeInput.withUnsafeBufferPointer { edgeInput in
-                            for (row, edge) in edges.queryEdge.enumerated() {
-                                let node = Int(data.edgeNode[Int(edge)])
-                                guard data.isPool[node], !masked[node] else { continue }
-                                for col in 0..<width { out[row * width + col] = edgeInput[Int(edge) * width + col] }
-                            }
-                        }
-                    }
+                // With every edge's outcome masked (new queries being routed), the x_e terms are zero.
+                if relation.carriesOutcome, let inputs = Self.observedOutcomes(of: edges, data: data, masked: masked) {
                     let e = parameter(tape, "\(prefix).E")
                     outcomes = tape.constant(inputs)
                     logits = tape.add(logits, tape.matmul(outcomes!, tape.matmul(e, a)))
@@ -245,6 +235,25 @@ public struct RouterModel: Sendable {
             next[kind.rawValue] = tape.dropout(tape.relu(updated), rate: config.dropout)
         }
         return next
+    }
+
+    /// The outcome inputs `x_e` of `edges` (query-LLM edges), zero where the query node is
+    /// not observed or is `masked`; nil when all of them are.
+    private static func observedOutcomes(of edges: ComputationGraph.Edges, data: RoutingData, masked: [Bool]) -> Matrix? {
+        let width = RoutingData.edgeInputWidth
+        var inputs = Matrix(rows: edges.queryEdge.count, cols: width)
+        var observed = false
+        inputs.withElements { out in
+            data.edgeInput.withUnsafeBufferPointer { edgeInput in
+                for (row, edge) in edges.queryEdge.enumerated() {
+                    let node = Int(data.edgeNode[Int(edge)])
+                    guard data.isPool[node], !masked[node] else { continue }
+                    observed = true
+                    for col in 0..<width { out[row * width + col] = edgeInput[Int(edge) * width + col] }
+                }
+            }
+        }
+        return observed ? inputs : nil
     }
 
     /// The matrix-factorization baseline: `score(q, m) = (P [x_q ; x_t] + p) · (Q x_m) + bias · x_m`.

@@ -116,20 +116,26 @@ public struct RoutingData: Sendable {
         }
     }
 
-    /// Room for `nodes` more nodes and `edges` more edges in every per-node and per-edge array.
+    /// Room for `nodes` more nodes and `edges` more edges in every per-node and per-edge
+    /// array. An array that must grow grows by at least half its size, so that reserving
+    /// for batch after batch (streamed lines) does not copy it every time.
     mutating func reserve(nodes: Int, edges: Int) {
-        for array in [\Self.nodeUser, \.nodeTask, \.nodeQueryRow] as [WritableKeyPath<Self, [Int32]>] {
-            self[keyPath: array].reserveCapacity(self[keyPath: array].count + nodes)
+        func grow<Element>(_ array: inout [Element], by extra: Int) {
+            let needed = array.count + extra
+            if array.capacity < needed { array.reserveCapacity(max(needed, array.count + array.count / 2)) }
         }
-        nodeSplit.reserveCapacity(nodeSplit.count + nodes)
-        nodeQueryID.reserveCapacity(nodeQueryID.count + nodes)
-        isPool.reserveCapacity(isPool.count + nodes)
-        edgeStart.reserveCapacity(edgeStart.count + nodes)
-        edgeLLM.reserveCapacity(edgeLLM.count + edges)
-        edgeNode.reserveCapacity(edgeNode.count + edges)
-        edgeInput.reserveCapacity(edgeInput.count + edges * Self.edgeInputWidth)
-        edgeBest.reserveCapacity(edgeBest.count + edges)
-        edgeReward.reserveCapacity(edgeReward.count + edges)
+        grow(&nodeUser, by: nodes)
+        grow(&nodeTask, by: nodes)
+        grow(&nodeQueryRow, by: nodes)
+        grow(&nodeSplit, by: nodes)
+        grow(&nodeQueryID, by: nodes)
+        grow(&isPool, by: nodes)
+        grow(&edgeStart, by: nodes)
+        grow(&edgeLLM, by: edges)
+        grow(&edgeNode, by: edges)
+        grow(&edgeInput, by: edges * Self.edgeInputWidth)
+        grow(&edgeBest, by: edges)
+        grow(&edgeReward, by: edges)
     }
 
     /// One candidate edge of a query node: its LLM, normalized outcome and reward.
