@@ -166,29 +166,9 @@ import Testing
         let text = lines.joined(separator: "\n") + "\n"
         let whole = try runTool("pr-route", arguments + [try scratch.file("q.jsonl", text)])
         #expect(whole.status == 0 && whole.out.split(separator: "\n").count == 300, "\(whole.err)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(productsDirectory())/pr-route")
-        process.arguments = arguments + ["-v"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        DispatchQueue.global().async {
-            var generator = SplitMix64(seed: 11)
-            let bytes = Array(text.utf8)
-            var offset = 0
-            while offset < bytes.count {
-                let end = min(bytes.count, offset + 1 + Int(generator.next() % 700))
-                input.fileHandleForWriting.write(Data(bytes[offset..<end]))
-                offset = end
-                usleep(UInt32(generator.next() % 4000))
-            }
-            try? input.fileHandleForWriting.close()
-        }
-        let piped = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(piped == whole.out)
+        let piped = try runToolTrickling("pr-route", arguments, input: text, seed: 11)
+        #expect(piped.status == 0)
+        #expect(piped.out == whole.out)
     }
 
     @Test func linesTypedAtATerminalAreRoutedAsTheyAreTyped() throws {

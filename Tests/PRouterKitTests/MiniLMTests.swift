@@ -67,6 +67,12 @@ struct MiniLMTests {
         // A batch's padding does not change a text's vector.
         let alone = encoder.encode([references[5].text])[0]
         #expect(zip(alone, vectors[5]).allSatisfy { abs($0 - $1) < 1e-5 })
+        // encodeEach: a text's vector is the same bytes whatever texts come with it.
+        let texts = references.prefix(12).map(\.text)
+        let each = encoder.encodeEach(texts)
+        #expect(each == texts.map { encoder.encodeEach([$0])[0] })
+        #expect(each == encoder.encodeEach(texts.reversed()).reversed())
+        #expect(zip(each, vectors.prefix(12)).allSatisfy { zip($0, $1).allSatisfy { abs($0 - $1) < 1e-5 } })
     }
 
     @Test func embedTrainAndRouteWithMiniLM() throws {
@@ -84,6 +90,14 @@ struct MiniLMTests {
         let routed = try runTool("pr-route", arguments, stdin: query)
         #expect(routed.status == 0, "\(routed.err)")
         #expect(try decodeLines(routed.out) { try $0.string("query_id") } == ["new-1"])
+        // Queries of many lengths from a file, and from a pipe in pieces: the same bytes.
+        let queries = (0..<40).map { i in
+            #"{"user":"sweep-\#(i % 4 + 1)","query":"\#(String(repeating: "What is \(i) times 8? ", count: i % 9 + 1))","task":"math"}"#
+        }.joined(separator: "\n") + "\n"
+        let whole = try runTool("pr-route", arguments + [try scratch.file("q.jsonl", queries)])
+        #expect(whole.status == 0 && whole.out.split(separator: "\n").count == 40, "\(whole.err)")
+        let piped = try runToolTrickling("pr-route", arguments, input: queries, seed: 3)
+        #expect(piped.status == 0 && piped.out == whole.out)
         // The graph records the encoder: without the model, routing says how to get it.
         let missing = try runTool("pr-route", arguments + ["--model-dir", scratch.path("none")], stdin: query)
         #expect(missing.status == 64 && missing.err.contains("make model"))

@@ -216,4 +216,28 @@ import Testing
         #expect(encoder.encode("...") == [Float](repeating: 0, count: 32))
         #expect(TextEncoder.words("Hello, World-2026!") == ["hello", "world", "2026"])
     }
+
+    /// Each row of a row-stable product is the same bytes computed alone, among other rows
+    /// in any order, or on more OpenBLAS threads; and it is the product.
+    @Test(arguments: [false, true])
+    func rowStableProductsDoNotDependOnTheBatch(transposeB: Bool) {
+        let a = GradientCheckTests.random(45, 37, seed: 5)
+        let b = GradientCheckTests.random(transposeB ? 23 : 37, transposeB ? 37 : 23, seed: 6)
+        let batch = BLAS.rowStableProduct(a, b, transposeB: transposeB)
+        let reference = BLAS.product(a, b, transposeB: transposeB)
+        #expect(zip(batch.data, reference.data).allSatisfy { abs($0 - $1) < 1e-4 })
+        let reversed = BLAS.rowStableProduct(a.rowsGathered((0..<45).reversed().map { Int32($0) }), b, transposeB: transposeB)
+        let threaded = BLAS.withThreads(4) { BLAS.rowStableProduct(a, b, transposeB: transposeB) }
+        for row in 0..<45 {
+            let alone = BLAS.rowStableProduct(a.rowsGathered([Int32(row)]), b, transposeB: transposeB)
+            #expect(alone.data == Array(batch.data[row * 23..<(row + 1) * 23]))
+            #expect(alone.data == Array(reversed.data[(44 - row) * 23..<(45 - row) * 23]))
+        }
+        #expect(threaded.data == batch.data)
+        // A row-stable tape's matmul is that product.
+        if !transposeB {
+            let tape = Tape(recording: false, rowStable: true)
+            #expect(tape.value(tape.matmul(tape.constant(a), tape.constant(b))).data == batch.data)
+        }
+    }
 }

@@ -124,3 +124,31 @@ func runTool(_ tool: String, _ arguments: [String], stdin: String? = nil,
     let errData = errors.data
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }
+
+/// Runs one of the built tools with `input` written to its standard input in uneven
+/// pieces (cut anywhere, even mid-line) with short pauses, as a slow producer would;
+/// returns status and stdout (stderr passes through).
+func runToolTrickling(_ tool: String, _ arguments: [String], input: String, seed: UInt64) throws -> (status: Int32, out: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "\(productsDirectory())/\(tool)")
+    process.arguments = arguments
+    let stdin = Pipe(), stdout = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    try process.run()
+    DispatchQueue.global().async {
+        var generator = SplitMix64(seed: seed)
+        let bytes = Array(input.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(bytes.count, offset + 1 + Int(generator.next() % 700))
+            stdin.fileHandleForWriting.write(Data(bytes[offset..<end]))
+            offset = end
+            usleep(UInt32(generator.next() % 4000))
+        }
+        try? stdin.fileHandleForWriting.close()
+    }
+    let out = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, out)
+}
