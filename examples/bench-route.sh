@@ -3,7 +3,8 @@
 #   - the first route: one new query on the example graph (9 users), a fresh process
 #     each time, median and 90th percentile of ROUNDS runs (default 30);
 #   - throughput on the 1000-user sweep graph (400,000 query nodes, 4M edges) with the
-#     default model: its 80,000 held-out test routes (--split test), and NEW_ROUTES
+#     default model (fastest of RUNS runs, default 3): its 80,000 held-out test routes
+#     (--split test), and NEW_ROUTES
 #     (default 200,000) new queries read from a file (the example's texts, sweep users).
 #     The new queries are also piped in (`cat | pr-route`, which streams), and the
 #     streamed routes are checked to be the file's bytes.
@@ -63,13 +64,16 @@ PY
 sweep_graph
 "$bin/pr-train" -q -o "$out/sweep.prw" "$out/sweep.prg"
 new_queries "$new_routes" >"$out/queries.jsonl"
-throughput() { # name command...: routes per second of the command, start-up included
+throughput() { # name command...: routes per second of the command, start-up included (fastest of RUNS, default 3)
     local name=$1; shift
-    /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >"$out/routes.jsonl"
-    local routes seconds kib
+    local best="" best_kib=0 seconds kib routes
+    for _ in $(seq "${RUNS:-3}"); do
+        /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >"$out/routes.jsonl"
+        read -r seconds kib <"$out/time.txt"
+        if [ -z "$best" ] || awk -v a="$seconds" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$seconds best_kib=$kib; fi
+    done
     routes=$(wc -l <"$out/routes.jsonl")
-    read -r seconds kib <"$out/time.txt"
-    echo "{\"benchmark\":\"pr-route $name ($users users)\",\"routes\":$routes,\"seconds\":$seconds,\"routes_per_second\":$(awk -v r="$routes" -v s="$seconds" 'BEGIN { printf "%.0f", r / s }'),\"peak_mib\":$((kib / 1024))}"
+    echo "{\"benchmark\":\"pr-route $name ($users users)\",\"routes\":$routes,\"seconds\":$best,\"routes_per_second\":$(awk -v r="$routes" -v s="$best" 'BEGIN { printf "%.0f", r / s }'),\"peak_mib\":$((best_kib / 1024))}"
 }
 route=("$bin/pr-route" --graph "$out/sweep.prg" --weights "$out/sweep.prw")
 throughput "--split test" "${route[@]}" --split test

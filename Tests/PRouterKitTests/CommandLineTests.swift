@@ -109,14 +109,7 @@ import Testing
         let queries = (1...4).map { #"{"user":"sweep-\#($0)","query":"What is \#($0) times 8?","task":"math","query_id":"s\#($0)"}"# }
         // A coprocess on a pipe, without any flag: each route comes back before the next
         // query is written.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(productsDirectory())/pr-route")
-        process.arguments = arguments
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if process.isRunning { process.terminate() } }
+        let (process, input, output) = try startTool("pr-route", arguments)
         var streamed = ""
         var pending = Data()
         for query in queries {

@@ -129,13 +129,7 @@ func runTool(_ tool: String, _ arguments: [String], stdin: String? = nil,
 /// pieces (cut anywhere, even mid-line) with short pauses, as a slow producer would;
 /// returns status and stdout (stderr passes through).
 func runToolTrickling(_ tool: String, _ arguments: [String], input: String, seed: UInt64) throws -> (status: Int32, out: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "\(productsDirectory())/\(tool)")
-    process.arguments = arguments
-    let stdin = Pipe(), stdout = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    try process.run()
+    let (process, stdin, stdout) = try startTool(tool, arguments)
     DispatchQueue.global().async {
         var generator = SplitMix64(seed: seed)
         let bytes = Array(input.utf8)
@@ -151,4 +145,18 @@ func runToolTrickling(_ tool: String, _ arguments: [String], input: String, seed
     let out = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     return (process.terminationStatus, out)
+}
+
+/// Starts one of the built tools with pipes on its standard input and output (stderr
+/// passes through); it is terminated if still running after `limit` seconds.
+func startTool(_ tool: String, _ arguments: [String], limit: Double = 120) throws -> (Process, input: Pipe, output: Pipe) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "\(productsDirectory())/\(tool)")
+    process.arguments = arguments
+    let input = Pipe(), output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    try process.run()
+    DispatchQueue.global().asyncAfter(deadline: .now() + limit) { if process.isRunning { process.terminate() } }
+    return (process, input, output)
 }
