@@ -23,15 +23,14 @@ struct PRRoute: ParsableCommand {
             --allow-unknown-users, which routes them with an empty profile (population \
             behaviour).
 
-            A regular file is read to its end and routed in one pass. Input from a pipe or a \
-            terminal streams: the graph and model are loaded once, then whenever pr-route \
-            would wait for more input, the lines that have come are routed and their routes \
-            flushed, so pr-route can sit behind `tail -f` or run as a gateway's coprocess \
-            (users must be in the graph or in --support; not for gmt models; \
-            --allow-unknown-users reads the whole input first). A route depends on its own \
-            line only: the output is the same bytes from a file, a pipe or a stream, \
-            whatever the timing. --line-buffered streams a regular file too and flushes every \
-            route.
+            Input is routed as it is read: the graph and model are loaded once, then whenever \
+            pr-route would wait for more input (a pipe or a terminal) and every 8,192 lines, \
+            the lines read so far are routed and their routes flushed. So pr-route can sit \
+            behind `tail -f` or run as a gateway's coprocess. A route depends on its own line \
+            only: the output is the same bytes from a file or a pipe, whatever the timing. \
+            Users must be in the graph or in --support; --allow-unknown-users reads the whole \
+            input first (the users it adds are part of every route's context). gmt models \
+            route their input in one pass.
 
             --split test routes the graph's own held-out test queries instead, so that \
             `pr-route --split test ... | pr-eval --truth interactions.jsonl` reproduces an experiment.
@@ -101,7 +100,7 @@ struct PRRoute: ParsableCommand {
             completion: .file(extensions: ["jsonl"]))
     var output: String?
 
-    @Flag(help: "Stream even a regular file, and flush every route (input from a pipe or terminal streams without it).")
+    @Flag(help: "Flush every route line as it is written (routes are flushed a batch at a time without it).")
     var lineBuffered = false
 
     @Flag(help: "Route every good input line; skip bad ones, report them (see --errors) and exit 65 at the end.")
@@ -131,7 +130,6 @@ struct PRRoute: ParsableCommand {
         job.keepGoing = keepGoing
         job.errorsPath = errors
         job.modelDirectory = modelDir
-        job.streaming = lineBuffered
         let status = runTool("pr-route", verbosity: diagnostics.verbosity) {
             BLAS.setThreads(threads)
             if let errors { try FileIO.checkOutput(errors) }

@@ -152,16 +152,24 @@ import Testing
             let train = try runTool("pr-train", ["--model", model, "--epochs", "3", "--hidden", "8", "-o", weights, scratch.path("g.prg")])
             #expect(train.status == 0, "\(train.err)")
         }
-        let arguments = ["--graph", scratch.path("g.prg"), "--weights", weights]
+        // A user who is not in the graph joins with --support (context states computed at start-up).
+        let history = try String(contentsOfFile: scratch.path("i.jsonl"), encoding: .utf8).split(separator: "\n")
+            .filter { $0.contains(#""user":"sweep-2""#) }.prefix(60).map { $0.replacingOccurrences(of: "sweep-2", with: "newcomer") }
+        let support = try scratch.file("support.jsonl", history.joined(separator: "\n") + "\n")
         let lines = (0..<300).map { i in
-            #"{"user":"sweep-\#(i % 4 + 1)","query":"What is \#(i % 41) times \#(i % 3)?","task":"math","query_id":"p\#(i)"}"#
+            #"{"user":"\#(i % 5 == 4 ? "newcomer" : "sweep-\(i % 5 + 1)")","query":"What is \#(i % 41) times \#(i % 3)?","task":"math","query_id":"p\#(i)"}"#
         }
         let text = lines.joined(separator: "\n") + "\n"
-        let whole = try runTool("pr-route", arguments + [try scratch.file("q.jsonl", text)])
-        #expect(whole.status == 0 && whole.out.split(separator: "\n").count == 300, "\(whole.err)")
-        let piped = try runToolTrickling("pr-route", arguments, input: text, seed: 11)
-        #expect(piped.status == 0)
-        #expect(piped.out == whole.out)
+        let file = try scratch.file("q.jsonl", text)
+        let graph = ["--graph", scratch.path("g.prg"), "--weights", weights]
+        for arguments in [graph + ["--support", support], graph] {
+            let input = arguments.count > graph.count ? text : text.split(separator: "\n").filter { !$0.contains("newcomer") }.joined(separator: "\n")
+            let whole = try runTool("pr-route", arguments + [arguments.count > graph.count ? file : try scratch.file("known.jsonl", input)])
+            #expect(whole.status == 0 && whole.out.split(separator: "\n").count == input.split(separator: "\n").count, "\(whole.err)")
+            let piped = try runToolTrickling("pr-route", arguments, input: input, seed: 11)
+            #expect(piped.status == 0)
+            #expect(piped.out == whole.out)
+        }
     }
 
     @Test func linesTypedAtATerminalAreRoutedAsTheyAreTyped() throws {

@@ -23,19 +23,17 @@ struct NewQueries {
     var pendingCount: Int { pending.count }
 
     /// Accepts one input line to route into `data`. An unknown task is an error; so is an
-    /// unknown user, unless ``RoutingJob/allowUnknownUsers`` (not when streaming), which
-    /// adds them. A repeated (user, query) of an interactions log (one line per response)
-    /// is dropped. With external vectors, the query's vector is looked up here, so that a
-    /// missing one is this line's error.
+    /// unknown user, unless ``RoutingJob/allowUnknownUsers``, which adds them. A repeated
+    /// (user, query) of an interactions log (one line per response) is dropped. With
+    /// external vectors, the query's vector is looked up here, so that a missing one is
+    /// this line's error.
     mutating func accept(_ request: RouteRequest, in data: inout RoutingData) throws {
         guard let task = data.taskIndex(request.task) else {
             throw request.error("task", "unknown task \"\(request.task)\"")
         }
         let known = data.userIndex(request.user, adding: false)
-        let streaming = job.streaming
-        guard known != nil || (job.allowUnknownUsers && !streaming) else {
-            throw request.error("user", "unknown user \"\(request.user)\": give a few of their interactions with --support"
-                                + (streaming ? " (--allow-unknown-users needs the whole input at once: drop --line-buffered)" : ", or --allow-unknown-users"))
+        guard known != nil || job.allowUnknownUsers else {
+            throw request.error("user", "unknown user \"\(request.user)\": give a few of their interactions with --support, or --allow-unknown-users")
         }
         guard !request.isLogged || logged.insert([request.user, request.queryID]).inserted else { return }
         let key = embedder.external == nil ? request.text : request.queryID

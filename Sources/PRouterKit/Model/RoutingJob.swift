@@ -22,17 +22,6 @@ public struct RoutingJob: Sendable {
     /// `{"line","error"}` lines, else on standard error) instead of stopping at the first.
     public var keepGoing = false
     public var errorsPath: String?
-    /// Route lines as they arrive even from a regular file (and, given at the command line,
-    /// flush each route): ``streams``.
-    public var streaming = false
-
-    /// Whether the input is routed as it arrives (``stream(into:data:model:cached:embedder:)``):
-    /// input from a pipe, a terminal or a socket, or with ``streaming``. A regular file is
-    /// read to its end and routed in one pass (the same routes, faster), and so is any
-    /// input with ``allowUnknownUsers`` (an unknown user needs the whole input).
-    var streams: Bool {
-        split == nil && (streaming || (!allowUnknownUsers && !FileIO.isRegularFile(queriesPath)))
-    }
     /// The all-MiniLM-L6-v2 model folder, for a graph embedded with `--encoder minilm`
     /// (nil: ``MiniLMEncoder/defaultDirectory``).
     public var modelDirectory: String?
@@ -97,23 +86,12 @@ public struct RoutingJob: Sendable {
                 && data.userIDs.count == graph.users.count && data.llmIDs.count == graph.llms.count
             return unchanged ? try RoutingCache(trained, data: data, name: weightsPath) : RoutingCache()
         }
-        if streams {
-            return try stream(into: writer, data: data, model: trained.model, cached: cached(), embedder: embedder)
+        guard let split else {
+            return try routeNewQueries(into: writer, data: data, model: trained.model, cached: cached, embedder: embedder)
         }
-        let targets: [Int]
-        var skipped: [DataError] = []
-        if let split {
-            targets = (0..<data.nodeCount).filter { data.nodeSplit[$0] == split }
-            if targets.isEmpty {
-                printError("pr-route: warning: \(graphPath): the \(split.name) split has no query nodes (pr-build-graph --info shows the split; --split sets its proportions)")
-            }
-        } else {
-            var queries = NewQueries(job: self, embedder: embedder)
-            try JSONLReader(path: queriesPath).forEachDecoded(skippingBadLines: keepGoing ? { skipped.append($0) } : nil,
-                                                              { try RouteRequest($0) }) { try queries.accept($0, in: &data) }
-            targets = try queries.attachPending(to: &data)
-            try report(skipped)
-            clock.finished("new queries")
+        let targets = (0..<data.nodeCount).filter { data.nodeSplit[$0] == split }
+        if targets.isEmpty {
+            printError("pr-route: warning: \(graphPath): the \(split.name) split has no query nodes (pr-build-graph --info shows the split; --split sets its proportions)")
         }
         let cache = try cached()
         let context = PredictionContext(routing: data, model: trained.model, cached: cache)
@@ -123,7 +101,7 @@ public struct RoutingJob: Sendable {
             Result { try Self.render(routes: chunk, scores: scores, data: routed, graphPath: graphPath) }
         }) { try writer.writeLines($0.get()) }
         clock.finished("predict and write \(targets.count) routes")
-        return skipped.count
+        return 0
     }
 
     /// The route lines of `targets`, given their candidates' scores.

@@ -1,28 +1,36 @@
 extension RoutingJob {
-    /// Lines routed together at most while streaming, when input comes faster than it is
-    /// routed (the batch of lines decoded in parallel).
+    /// Lines routed together at most, when input comes faster than it is routed (the
+    /// batch of lines decoded in parallel).
     static let streamingBatch = JSONLReader.batchSize
 
-    /// Routes the input as it arrives: whenever the reader would wait for more, the lines
-    /// read so far are routed and their routes flushed (so a line written alone, behind
-    /// `tail -f` or by a gateway's coprocess, is answered at once).
+    /// Routes the input's new queries as they arrive: whenever the reader would wait for
+    /// more (a pipe or a terminal; never a regular file), and every ``streamingBatch``
+    /// lines, the lines read so far are routed and their routes flushed. A line written
+    /// alone, behind `tail -f` or by a gateway's coprocess, is answered at once.
     ///
     /// Everything that does not depend on the input (the graph, the model, its context
-    /// states, the tables) is prepared once, before the first line. A route depends on its
-    /// line only (row-stable products, queries embedded each on its own), so the output is
-    /// the same bytes whatever the pipe's timing, and the same as a one-pass run's. Users
-    /// must be in the graph or in `--support`: an unknown user would change the context of
-    /// every line before it.
-    func stream(into writer: JSONLWriter, data: RoutingData, model: RouterModel, cached: RoutingCache,
-                embedder: QueryEmbedder) throws -> Int {
-        var context = PredictionContext(routing: data, model: model, cached: cached)
-        let states = model.config.kind.isGraph ? cached.states ?? ContextStates(model: model, context: context) : nil
+    /// states, the tables) is prepared once, before any new query joins: a route depends on
+    /// its own line only (row-stable products, queries embedded each on its own), so the
+    /// output is the same bytes from a file or from a pipe at any pace. With
+    /// ``allowUnknownUsers``, the whole input is read first, because the users it adds are
+    /// part of that context. `cached` gives the weights' cache once the users are known.
+    func routeNewQueries(into writer: JSONLWriter, data: RoutingData, model: RouterModel, cached: () throws -> RoutingCache,
+                         embedder: QueryEmbedder) throws -> Int {
         var queries = NewQueries(job: self, embedder: embedder)
         var skipped: [DataError] = []
         let skip: ((DataError) -> Void)? = keepGoing ? { error in
             if errorsPath == nil { printError("pr-route: skipped: \(error.description)") }
             skipped.append(error)
         } : nil
+        let reader = try JSONLReader(path: queriesPath)
+        let decode: @Sendable (JSONRecord) throws -> RouteRequest = { try RouteRequest($0) }
+        var data = data
+        if allowUnknownUsers {
+            try reader.forEachDecoded(skippingBadLines: skip, decode) { try queries.accept($0, in: &data) }
+        }
+        let cache = try cached()
+        var context = PredictionContext(routing: data, model: model, cached: cache)
+        let states = model.config.kind.isGraph ? cache.states ?? ContextStates(model: model, context: context) : nil
         let graphPath = graphPath
         func routePending() throws {
             guard queries.pendingCount > 0 else { return }
@@ -34,9 +42,11 @@ extension RoutingJob {
             }) { try writer.writeLines($0.get()) }
             try writer.flush()
         }
-        try JSONLReader(path: queriesPath).forEachDecoded(skippingBadLines: skip, whenIdle: routePending, { try RouteRequest($0) }) { request in
-            try queries.accept(request, in: &context.data)
-            if queries.pendingCount >= Self.streamingBatch { try routePending() }
+        if !allowUnknownUsers {
+            try reader.forEachDecoded(skippingBadLines: skip, whenIdle: routePending, decode) { request in
+                try queries.accept(request, in: &context.data)
+                if queries.pendingCount >= Self.streamingBatch { try routePending() }
+            }
         }
         try routePending()
         if errorsPath != nil { try report(skipped) }

@@ -94,14 +94,6 @@ public enum FileIO {
         path == "-" ? "<stdin>" : path
     }
 
-    /// Whether the input at `path` (`-`: standard input) is a regular file, whose lines are
-    /// all there already; not a pipe, terminal or socket, where they come as written.
-    static func isRegularFile(_ path: String) -> Bool {
-        var info = stat()
-        let found = path == "-" ? fstat(0, &info) : stat(path, &info)
-        return found == 0 && (info.st_mode & S_IFMT) == S_IFREG
-    }
-
     /// Checks, before any work, that `path` can be written: a non-empty name, not a
     /// directory, in an existing writable directory (exit status 73 otherwise). Also
     /// removes the temporary files `path.tmp.PID` that writers killed before renaming
