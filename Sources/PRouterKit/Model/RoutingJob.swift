@@ -74,6 +74,7 @@ public struct RoutingJob: Sendable {
         }
         let embedder = try QueryEmbedder(encoder: graph.features!.encoder, dimension: graph.features!.dimension,
                                          embeddingsPath: embeddingsPath, modelDirectory: modelDirectory, newItems: "queries")
+        clock.finished("query encoder")
         if let supportPath { try attachSupport(supportPath, to: &data, embedder: embedder) }
         if data.llmIDs.count > trained.llms.count, trained.model.config.kind == .mlp {
             throw UsageError("the mlp baseline has one output per trained LLM and cannot route to new LLMs")
@@ -87,7 +88,7 @@ public struct RoutingJob: Sendable {
             return unchanged ? try RoutingCache(trained, data: data, name: weightsPath) : RoutingCache()
         }
         guard let split else {
-            return try routeNewQueries(into: writer, data: data, model: trained.model, cached: cached, embedder: embedder)
+            return try routeNewQueries(into: writer, data: data, model: trained.model, cached: cached, embedder: embedder, clock: &clock)
         }
         let targets = (0..<data.nodeCount).filter { data.nodeSplit[$0] == split }
         if targets.isEmpty {

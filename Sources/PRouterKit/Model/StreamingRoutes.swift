@@ -13,9 +13,10 @@ extension RoutingJob {
     /// its own line only (row-stable products, queries embedded each on its own), so the
     /// output is the same bytes from a file or from a pipe at any pace. With
     /// ``allowUnknownUsers``, the whole input is read first, because the users it adds are
-    /// part of that context. `cached` gives the weights' cache once the users are known.
+    /// part of that context. `cached` gives the weights' cache once the users are known;
+    /// `clock` reports the stages.
     func routeNewQueries(into writer: JSONLWriter, data: RoutingData, model: RouterModel, cached: () throws -> RoutingCache,
-                         embedder: QueryEmbedder) throws -> Int {
+                         embedder: QueryEmbedder, clock: inout StageClock) throws -> Int {
         var queries = NewQueries(job: self, embedder: embedder)
         var skipped: [DataError] = []
         let skip: ((DataError) -> Void)? = keepGoing ? { error in
@@ -31,6 +32,8 @@ extension RoutingJob {
         let cache = try cached()
         var context = PredictionContext(routing: data, model: model, cached: cache)
         let states = model.config.kind.isGraph ? cache.states ?? ContextStates(model: model, context: context) : nil
+        clock.finished("context and tables")
+        var routes = 0
         let graphPath = graphPath
         func routePending() throws {
             guard queries.pendingCount > 0 else { return }
@@ -41,6 +44,7 @@ extension RoutingJob {
                 Result { try Self.render(routes: chunk, scores: scores, data: routed, graphPath: graphPath) }
             }) { try writer.writeLines($0.get()) }
             try writer.flush()
+            routes += targets.count
         }
         if !allowUnknownUsers {
             try reader.forEachDecoded(skippingBadLines: skip, whenIdle: routePending, decode) { request in
@@ -49,6 +53,7 @@ extension RoutingJob {
             }
         }
         try routePending()
+        clock.finished("read, embed, predict and write \(routes) routes")
         if errorsPath != nil { try report(skipped) }
         return skipped.count
     }
