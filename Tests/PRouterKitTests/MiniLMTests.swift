@@ -67,11 +67,11 @@ struct MiniLMTests {
         // A batch's padding does not change a text's vector.
         let alone = encoder.encode([references[5].text])[0]
         #expect(zip(alone, vectors[5]).allSatisfy { abs($0 - $1) < 1e-5 })
-        // encodeEach: a text's vector is the same bytes whatever texts come with it.
-        let texts = references.prefix(12).map(\.text)
-        let each = encoder.encodeEach(texts)
-        #expect(each == texts.map { encoder.encodeEach([$0])[0] })
-        #expect(each == encoder.encodeEach(texts.reversed()).reversed())
+        // encodeEach (each text on its own) agrees with the batches. That its bytes do not
+        // depend on the texts beside it is checked across processes (a minilm graph routes a
+        // pipe in pieces to the file's bytes): in this process, tests running beside this one
+        // change OpenBLAS's thread count, which sgemm's rounding depends on.
+        let each = encoder.encodeEach(references.prefix(12).map(\.text))
         #expect(zip(each, vectors.prefix(12)).allSatisfy { zip($0, $1).allSatisfy { abs($0 - $1) < 1e-5 } })
     }
 

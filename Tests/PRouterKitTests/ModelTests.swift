@@ -217,8 +217,8 @@ import Testing
         #expect(TextEncoder.words("Hello, World-2026!") == ["hello", "world", "2026"])
     }
 
-    /// Each row of a row-stable product is the same bytes computed alone, among other rows
-    /// in any order, or on more OpenBLAS threads; and it is the product.
+    /// Each row of a row-stable product is the same bytes computed alone or among other
+    /// rows in any order; and it is the product.
     @Test(arguments: [false, true])
     func rowStableProductsDoNotDependOnTheBatch(transposeB: Bool) {
         let a = GradientCheckTests.random(45, 37, seed: 5)
@@ -227,13 +227,11 @@ import Testing
         let reference = BLAS.product(a, b, transposeB: transposeB)
         #expect(zip(batch.data, reference.data).allSatisfy { abs($0 - $1) < 1e-4 })
         let reversed = BLAS.rowStableProduct(a.rowsGathered((0..<45).reversed().map { Int32($0) }), b, transposeB: transposeB)
-        let threaded = BLAS.withThreads(4) { BLAS.rowStableProduct(a, b, transposeB: transposeB) }
         for row in 0..<45 {
             let alone = BLAS.rowStableProduct(a.rowsGathered([Int32(row)]), b, transposeB: transposeB)
             #expect(alone.data == Array(batch.data[row * 23..<(row + 1) * 23]))
             #expect(alone.data == Array(reversed.data[(44 - row) * 23..<(45 - row) * 23]))
         }
-        #expect(threaded.data == batch.data)
         // A row-stable tape's matmul is that product.
         if !transposeB {
             let tape = Tape(recording: false, rowStable: true)
