@@ -234,6 +234,14 @@ import Testing
         #expect(unknown.status == 65)
         #expect(unknown.err.hasPrefix(#"pr-route: <stdin>:1: field "user": unknown user "alice""#))
         #expect(try runTool("pr-route", arguments + ["--allow-unknown-users"], stdin: stranger).status == 0)
+        // An unknown user joins the context, which is then computed anew (not the weights').
+        let train = try runTool("pr-train", ["--model", "personalized", "--epochs", "2", "--hidden", "8", "-o", scratch.path("p.prw"),
+                                             scratch.path("g.prg")])
+        #expect(train.status == 0, "\(train.err)")
+        let mixed = try runTool("pr-route", ["--graph", scratch.path("g.prg"), "--weights", scratch.path("p.prw"), "--allow-unknown-users"],
+                                stdin: stranger + "\n" + #"{"user":"sweep-1","query":"What is 2+2?","task":"math"}"#)
+        #expect(mixed.status == 0, "\(mixed.err)")
+        #expect(try decodeLines(mixed.out) { try $0.string("user") } == ["alice", "sweep-1"])
         let history = try runTool("pr-sim", ["--alpha", "1", "--beta", "0", "--user", "alice", "--queries-per-user", "3",
                                              scratch.path("responses.jsonl")])
         try scratch.file("alice.jsonl", history.out)

@@ -6,7 +6,8 @@
 /// embedded each on its own, so that a route never depends on which lines were
 /// attached together.
 struct NewQueries {
-    private let job: RoutingJob
+    /// Whether users not in the graph are added (`--allow-unknown-users`) or an error.
+    private let addsUnknownUsers: Bool
     private let embedder: QueryEmbedder
     /// The feature row of each text (or external id) embedded so far.
     private var rows: [String: Int32] = [:]
@@ -14,8 +15,8 @@ struct NewQueries {
     private var logged = Set<[String]>()
     private var pending: [(user: Int32, task: Int32, key: String, queryID: String)] = []
 
-    init(job: RoutingJob, embedder: QueryEmbedder) {
-        self.job = job
+    init(addingUnknownUsers: Bool, embedder: QueryEmbedder) {
+        addsUnknownUsers = addingUnknownUsers
         self.embedder = embedder
     }
 
@@ -23,7 +24,7 @@ struct NewQueries {
     var pendingCount: Int { pending.count }
 
     /// Accepts one input line to route into `data`. An unknown task is an error; so is an
-    /// unknown user, unless ``RoutingJob/allowUnknownUsers``, which adds them. A repeated
+    /// unknown user, unless unknown users are added. A repeated
     /// (user, query) of an interactions log (one line per response) is dropped. With
     /// external vectors, the query's vector is looked up here, so that a missing one is
     /// this line's error.
@@ -32,7 +33,7 @@ struct NewQueries {
             throw request.error("task", "unknown task \"\(request.task)\"")
         }
         let known = data.userIndex(request.user, adding: false)
-        guard known != nil || job.allowUnknownUsers else {
+        guard known != nil || addsUnknownUsers else {
             throw request.error("user", "unknown user \"\(request.user)\": give a few of their interactions with --support, or --allow-unknown-users")
         }
         guard !request.isLogged || logged.insert([request.user, request.queryID]).inserted else { return }

@@ -81,8 +81,8 @@ public struct RoutingJob: Sendable {
         }
         // The weights' context states and tables hold for the very graph file trained on, as
         // long as no --support interactions change its observed nodes and no unknown user
-        // joined. (The cache observes the validation nodes.)
-        func cached() throws -> RoutingCache {
+        // joined `data`. (The cache observes the validation nodes.)
+        func cached(for data: RoutingData) throws -> RoutingCache {
             let unchanged = supportPath == nil && split != .validation && trained.graphFingerprint == fingerprint
                 && data.userIDs.count == graph.users.count && data.llmIDs.count == graph.llms.count
             return unchanged ? try RoutingCache(trained, data: data, name: weightsPath) : RoutingCache()
@@ -94,7 +94,7 @@ public struct RoutingJob: Sendable {
         if targets.isEmpty {
             printError("pr-route: warning: \(graphPath): the \(split.name) split has no query nodes (pr-build-graph --info shows the split; --split sets its proportions)")
         }
-        let cache = try cached()
+        let cache = try cached(for: data)
         let context = PredictionContext(routing: data, model: trained.model, cached: cache)
         clock.finished("tables and profiles")
         let (graphPath, routed) = (graphPath, data)

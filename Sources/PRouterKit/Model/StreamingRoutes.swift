@@ -13,11 +13,11 @@ extension RoutingJob {
     /// its own line only (row-stable products, queries embedded each on its own), so the
     /// output is the same bytes from a file or from a pipe at any pace. With
     /// ``allowUnknownUsers``, the whole input is read first, because the users it adds are
-    /// part of that context. `cached` gives the weights' cache once the users are known;
-    /// `clock` reports the stages.
-    func routeNewQueries(into writer: JSONLWriter, data: RoutingData, model: RouterModel, cached: () throws -> RoutingCache,
+    /// part of that context. `cached` gives the weights' cache for the data once its users
+    /// are known; `clock` reports the stages.
+    func routeNewQueries(into writer: JSONLWriter, data: RoutingData, model: RouterModel, cached: (RoutingData) throws -> RoutingCache,
                          embedder: QueryEmbedder, clock: inout StageClock) throws -> Int {
-        var queries = NewQueries(job: self, embedder: embedder)
+        var queries = NewQueries(addingUnknownUsers: allowUnknownUsers, embedder: embedder)
         var skipped: [DataError] = []
         let skip: ((DataError) -> Void)? = keepGoing ? { error in
             if errorsPath == nil { printError("pr-route: skipped: \(error.description)") }
@@ -29,7 +29,7 @@ extension RoutingJob {
         if allowUnknownUsers {
             try reader.forEachDecoded(skippingBadLines: skip, decode) { try queries.accept($0, in: &data) }
         }
-        let cache = try cached()
+        let cache = try cached(data)
         var context = PredictionContext(routing: data, model: model, cached: cache)
         let states = model.config.kind.isGraph ? cache.states ?? ContextStates(model: model, context: context) : nil
         clock.finished("context and tables")
