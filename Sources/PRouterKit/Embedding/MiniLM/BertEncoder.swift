@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import COpenBLAS
+import Dispatch
 
 /// Inference of a BERT encoder (post-layer-norm, GELU, absolute positions) on OpenBLAS,
 /// reading its weights in place from a memory-mapped safetensors file. Every projection
@@ -19,8 +20,18 @@ struct BertEncoder: @unchecked Sendable {
         var layerNormEpsilon: Float = 1e-12
     }
 
-    /// One weight matrix (`[out, in]`, as PyTorch stores it) and its bias.
-    private struct Linear {
+    /// How the projections are multiplied. `.whole`: one sgemm each (on OpenBLAS's threads
+    /// as set). The halves: the output columns in two fixed halves, one sgemm each on the
+    /// calling thread's OpenBLAS settings, one after the other or on two threads. Both give
+    /// the same bytes, so a text's vector does not depend on whether it was encoded alone
+    /// (halves side by side, both cores on one text) or among others (texts side by side).
+    enum Products {
+        case whole, halvesInSequence, halvesSideBySide
+    }
+
+    /// One weight matrix (`[out, in]`, as PyTorch stores it) and its bias, read in place
+    /// from the mapped file (immutable, so threads share it).
+    private struct Linear: @unchecked Sendable {
         let weight: UnsafeBufferPointer<Float>
         let bias: UnsafeBufferPointer<Float>
         let outputs: Int
@@ -32,16 +43,36 @@ struct BertEncoder: @unchecked Sendable {
             (self.outputs, self.inputs) = (outputs, inputs)
         }
 
-        /// `x · Wᵀ + b` for `rows` rows of `x`.
-        func callAsFunction(_ x: [Float], rows: Int) -> [Float] {
+        /// `x · Wᵀ + b` for `rows` rows of `x`, as `products` says.
+        func callAsFunction(_ x: [Float], rows: Int, _ products: Products) -> [Float] {
             var y = [Float](unsafeUninitializedCapacity: rows * outputs) { buffer, count in
                 for row in 0..<rows { UnsafeMutableBufferPointer(rebasing: buffer[row * outputs..<(row + 1) * outputs]).update(fromContentsOf: bias) }
                 count = rows * outputs
             }
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs),
-                        1, x, Int32(inputs), weight.baseAddress, Int32(inputs), 1, &y, Int32(outputs))
+            let parts = products == .whole ? 1 : 2
+            y.withUnsafeMutableBufferPointer { y in
+                let out = Output(start: y.baseAddress!)
+                if products == .halvesSideBySide {
+                    DispatchQueue.concurrentPerform(iterations: parts) { add(part: $0, of: parts, x, rows: rows, to: out) }
+                } else {
+                    for index in 0..<parts { add(part: index, of: parts, x, rows: rows, to: out) }
+                }
+            }
             return y
         }
+
+        /// Adds `x · Wᵀ` to `out`'s columns of part `index` of `parts` equal parts.
+        private func add(part index: Int, of parts: Int, _ x: [Float], rows: Int, to out: Output) {
+            let width = outputs / parts
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(width), Int32(inputs),
+                        1, x, Int32(inputs), weight.baseAddress! + index * width * inputs, Int32(inputs),
+                        1, out.start + index * width, Int32(outputs))
+        }
+    }
+
+    /// A result that the parts of a product fill from several threads, each its own columns.
+    private struct Output: @unchecked Sendable {
+        let start: UnsafeMutablePointer<Float>
     }
 
     private struct LayerNorm {
@@ -105,7 +136,7 @@ struct BertEncoder: @unchecked Sendable {
 
     /// The last hidden states of `sequences` (token ids, each at most `positions` long,
     /// none empty), padded to the longest: `sequences.count x length x hidden`, row-major.
-    func hiddenStates(_ sequences: [[Int32]]) -> (states: [Float], length: Int) {
+    func hiddenStates(_ sequences: [[Int32]], products: Products) -> (states: [Float], length: Int) {
         let h = shape.hidden
         let length = sequences.map(\.count).max() ?? 0
         let rows = sequences.count * length
@@ -119,12 +150,13 @@ struct BertEncoder: @unchecked Sendable {
         }
         embeddingNorm.apply(&x)
         for layer in layers {
-            var attended = layer.attentionOutput(attention(layer, x, sequences: sequences, length: length), rows: rows)
+            var attended = layer.attentionOutput(attention(layer, x, sequences: sequences, length: length, products: products),
+                                                 rows: rows, products)
             for i in attended.indices { attended[i] += x[i] }
             layer.attentionNorm.apply(&attended)
-            var inner = layer.intermediate(attended, rows: rows)
+            var inner = layer.intermediate(attended, rows: rows, products)
             for i in inner.indices { inner[i] = 0.5 * inner[i] * (1 + erff(inner[i] * 0.70710677)) }
-            x = layer.output(inner, rows: rows)
+            x = layer.output(inner, rows: rows, products)
             for i in x.indices { x[i] += attended[i] }
             layer.outputNorm.apply(&x)
         }
@@ -132,11 +164,11 @@ struct BertEncoder: @unchecked Sendable {
     }
 
     /// Multi-head self-attention of every sequence over its own tokens (padding masked).
-    private func attention(_ layer: Layer, _ x: [Float], sequences: [[Int32]], length: Int) -> [Float] {
+    private func attention(_ layer: Layer, _ x: [Float], sequences: [[Int32]], length: Int, products: Products) -> [Float] {
         let (h, heads) = (shape.hidden, shape.heads)
         let width = h / heads
         let rows = sequences.count * length
-        let q = layer.query(x, rows: rows), k = layer.key(x, rows: rows), v = layer.value(x, rows: rows)
+        let q = layer.query(x, rows: rows, products), k = layer.key(x, rows: rows, products), v = layer.value(x, rows: rows, products)
         var context = [Float](repeating: 0, count: rows * h)
         var scores = [Float](repeating: 0, count: length * length)
         let scale = 1 / Float(width).squareRoot()

@@ -64,31 +64,33 @@ public struct MiniLMEncoder: Sendable {
             current.append(index)
         }
         if !current.isEmpty { batches.append(current) }
-        return vectors(ids, batches: batches, spreadingOneBatch: true)
+        return vectors(ids, batches: batches)
     }
 
     /// The unit-length vectors of `texts`, each computed on its own (a batch of one, with
-    /// OpenBLAS on one thread), texts in parallel: a vector depends on nothing but its
-    /// text, not on the texts beside it nor on the number of cores. Routing embeds new
-    /// queries this way, so that a route never depends on how its input was batched.
+    /// OpenBLAS on one thread and each projection in two fixed halves), texts in parallel:
+    /// a vector depends on nothing but its text, not on the texts beside it nor on the
+    /// number of cores. A lone text has its halves computed side by side. Routing embeds
+    /// new queries this way, so that a route never depends on how its input was batched.
     public func encodeEach(_ texts: [String]) -> [[Float]] {
-        vectors(texts.map(tokenIDs), batches: texts.indices.map { [$0] }, spreadingOneBatch: false)
+        vectors(texts.map(tokenIDs), batches: texts.indices.map { [$0] }, alone: .halvesSideBySide, together: .halvesInSequence)
     }
 
     /// The vectors of the token sequences `ids`, computed in `batches` (of indices into
-    /// `ids`) on all cores; a lone batch is spread over the cores by OpenBLAS when asked.
-    private func vectors(_ ids: [[Int32]], batches: [[Int]], spreadingOneBatch: Bool) -> [[Float]] {
+    /// `ids`) on all cores with `together`'s products, OpenBLAS on one thread; a lone
+    /// batch with `alone`'s (`.whole`: OpenBLAS spreads each product over the cores).
+    private func vectors(_ ids: [[Int32]], batches: [[Int]], alone: BertEncoder.Products = .whole,
+                         together: BertEncoder.Products = .whole) -> [[Float]] {
         let results = ResultSlots<[[Float]]>(count: batches.count)
         let work = batches
         let workers = max(1, min(System.activeProcessorCount, 8))
-        if work.count == 1 && spreadingOneBatch {
-            // One batch (a single query): OpenBLAS spreads its products over the cores.
-            BLAS.withThreads(workers) { results.set(0, pooled(work[0].map { ids[$0] })) }
+        if work.count == 1 {
+            BLAS.withThreads(alone == .whole ? workers : 1) { results.set(0, pooled(work[0].map { ids[$0] }, products: alone)) }
         } else {
             BLAS.withThreads(1) {
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
                     for batch in stride(from: worker, to: work.count, by: workers) {
-                        results.set(batch, pooled(work[batch].map { ids[$0] }))
+                        results.set(batch, pooled(work[batch].map { ids[$0] }, products: together))
                     }
                 }
             }
@@ -101,8 +103,8 @@ public struct MiniLMEncoder: Sendable {
     }
 
     /// Mean of each sequence's last hidden states, L2-normalized.
-    private func pooled(_ sequences: [[Int32]]) -> [[Float]] {
-        let (states, length) = bert.hiddenStates(sequences)
+    private func pooled(_ sequences: [[Int32]], products: BertEncoder.Products) -> [[Float]] {
+        let (states, length) = bert.hiddenStates(sequences, products: products)
         let width = Self.dimension
         return sequences.enumerated().map { s, ids in
             var mean = [Float](repeating: 0, count: width)
