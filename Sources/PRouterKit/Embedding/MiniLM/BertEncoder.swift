@@ -43,8 +43,9 @@ struct BertEncoder: @unchecked Sendable {
             (self.outputs, self.inputs) = (outputs, inputs)
         }
 
-        /// `x · Wᵀ + b` for `rows` rows of `x`, as `products` says.
-        func callAsFunction(_ x: [Float], rows: Int, _ products: Products) -> [Float] {
+        /// `x · Wᵀ + b` for `rows` rows of `x`, as `products` says; with `gelu`, then GELU
+        /// on every element (each part its own columns, on its own thread).
+        func callAsFunction(_ x: [Float], rows: Int, _ products: Products, gelu: Bool = false) -> [Float] {
             var y = [Float](unsafeUninitializedCapacity: rows * outputs) { buffer, count in
                 for row in 0..<rows { UnsafeMutableBufferPointer(rebasing: buffer[row * outputs..<(row + 1) * outputs]).update(fromContentsOf: bias) }
                 count = rows * outputs
@@ -53,20 +54,29 @@ struct BertEncoder: @unchecked Sendable {
             y.withUnsafeMutableBufferPointer { y in
                 let out = Output(start: y.baseAddress!)
                 if products == .halvesSideBySide {
-                    DispatchQueue.concurrentPerform(iterations: parts) { add(part: $0, of: parts, x, rows: rows, to: out) }
+                    DispatchQueue.concurrentPerform(iterations: parts) { add(part: $0, of: parts, x, rows: rows, to: out, gelu: gelu) }
                 } else {
-                    for index in 0..<parts { add(part: index, of: parts, x, rows: rows, to: out) }
+                    for index in 0..<parts { add(part: index, of: parts, x, rows: rows, to: out, gelu: gelu) }
                 }
             }
             return y
         }
 
-        /// Adds `x · Wᵀ` to `out`'s columns of part `index` of `parts` equal parts.
-        private func add(part index: Int, of parts: Int, _ x: [Float], rows: Int, to out: Output) {
+        /// Adds `x · Wᵀ` to `out`'s columns of part `index` of `parts` equal parts (then
+        /// applies GELU to them, with `gelu`).
+        private func add(part index: Int, of parts: Int, _ x: [Float], rows: Int, to out: Output, gelu: Bool) {
             let width = outputs / parts
+            let start = out.start + index * width
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(width), Int32(inputs),
                         1, x, Int32(inputs), weight.baseAddress! + index * width * inputs, Int32(inputs),
-                        1, out.start + index * width, Int32(outputs))
+                        1, start, Int32(outputs))
+            guard gelu else { return }
+            for row in 0..<rows {
+                for column in 0..<width {
+                    let value = start[row * outputs + column]
+                    start[row * outputs + column] = 0.5 * value * (1 + erff(value * 0.70710677))
+                }
+            }
         }
     }
 
@@ -154,8 +164,7 @@ struct BertEncoder: @unchecked Sendable {
                                                  rows: rows, products)
             for i in attended.indices { attended[i] += x[i] }
             layer.attentionNorm.apply(&attended)
-            var inner = layer.intermediate(attended, rows: rows, products)
-            for i in inner.indices { inner[i] = 0.5 * inner[i] * (1 + erff(inner[i] * 0.70710677)) }
+            let inner = layer.intermediate(attended, rows: rows, products, gelu: true)
             x = layer.output(inner, rows: rows, products)
             for i in x.indices { x[i] += attended[i] }
             layer.outputNorm.apply(&x)
