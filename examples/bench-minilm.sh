@@ -68,26 +68,8 @@ for encoder in ("hashed", "minilm"):
 result["minilm_peak_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
 print(json.dumps(result))
 PY
-python3 - "$bin/pr-route" "$out" "${LINES:-200}" <<'PY'
-import json, statistics, subprocess, sys, time
-route, out, lines = sys.argv[1], sys.argv[2], int(sys.argv[3])
-result = {"benchmark": "streaming, pr-route as a coprocess on a pipe, one line at a time", "lines": lines}
-for encoder in ("hashed", "minilm"):
-    process = subprocess.Popen([route, "--graph", f"{out}/{encoder}.prg", "--weights", f"{out}/{encoder}.prw"],
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
-    latencies = []
-    for i in range(lines):
-        query = {"user": "sweep-%d" % (i % 3 + 1), "task": "ask", "query_id": "s%d" % i,
-                 "query": "How do I fix regex number %d in my parser without catching trailing dots?" % i}
-        started = time.perf_counter()
-        process.stdin.write((json.dumps(query) + "\n").encode())
-        assert json.loads(process.stdout.readline())["query_id"] == query["query_id"]
-        latencies.append((time.perf_counter() - started) * 1000)
-    process.stdin.close()
-    assert process.wait() == 0
-    latencies.sort()
-    result[f"{encoder}_median_ms"] = round(statistics.median(latencies), 2)
-    result[f"{encoder}_p99_ms"] = round(latencies[int(0.99 * (lines - 1))], 2)
-print(json.dumps(result))
-PY
+for encoder in hashed minilm; do
+    python3 "$here/coprocess_latency.py" "$encoder graph" "$bin/pr-route" "$out/$encoder.prg" "$out/$encoder.prw" \
+        "${LINES:-200}" "sweep-%d" 3 ask
+done
 [ -n "${KEEP:-}" ] || rm -rf "$out"

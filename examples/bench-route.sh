@@ -39,26 +39,8 @@ print(json.dumps({"benchmark": "pr-route first route (example graph, new process
                   "median_ms": round(statistics.median(times), 1),
                   "p90_ms": round(times[int(0.9 * (rounds - 1))], 1), "min_ms": round(times[0], 1)}))
 PY
-python3 - "$bin/pr-route" "$out" "${LINES:-500}" <<'PY'
-import json, statistics, subprocess, sys, time
-route, out, lines = sys.argv[1], sys.argv[2], int(sys.argv[3])
-process = subprocess.Popen([route, "--graph", f"{out}/example.prg", "--weights", f"{out}/example.prw"],
-                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
-latencies = []
-for i in range(lines):
-    query = {"user": "user-%d" % (i % 9 + 1), "task": "alpaca", "query_id": "s%d" % i,
-             "query": "How do I fix regex number %d in my parser?" % i}
-    started = time.perf_counter()
-    process.stdin.write((json.dumps(query) + "\n").encode())
-    route = json.loads(process.stdout.readline())
-    latencies.append((time.perf_counter() - started) * 1000)
-    assert route["query_id"] == query["query_id"]
-process.stdin.close()
-assert process.wait() == 0
-latencies.sort()
-print(json.dumps({"benchmark": "pr-route streaming from a pipe (example graph, one line at a time)", "lines": lines,
-                  "median_ms": round(statistics.median(latencies), 3), "p99_ms": round(latencies[int(0.99 * (lines - 1))], 3)}))
-PY
+python3 "$here/coprocess_latency.py" "example graph" "$bin/pr-route" "$out/example.prg" "$out/example.prw" \
+    "${LINES:-500}" "user-%d" 9 alpaca
 
 # Throughput on the sweep graph.
 sweep_graph
