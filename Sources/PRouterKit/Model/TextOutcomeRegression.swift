@@ -74,8 +74,12 @@ struct TextOutcomeRegression {
     /// that predictions for them are looked up.
     mutating func cover(_ data: RoutingData) {
         guard weights != nil, byQueryRow.rows < data.queryFeatures.rows else { return }
+        // Appended in place: a stream covers a few rows at a time, and copying every row
+        // covered so far each time would cost in proportion to the graph's distinct texts.
         let added = featurePart(data, rows: byQueryRow.rows..<data.queryFeatures.rows)
-        byQueryRow = Matrix(rows: byQueryRow.rows + added.rows, cols: added.cols, data: byQueryRow.data + added.data)
+        byQueryRow.cols = added.cols
+        byQueryRow.rows += added.rows
+        byQueryRow.data += added.data
     }
 
     /// `queryFeatures[rows] x weights[features rows]`, a row at a time: a row's prediction
@@ -142,8 +146,9 @@ struct TextOutcomeRegression {
         let query = data.nodeQueryRow[node]
         if let held = heldOut[query] { return (held[2 * llm], held[2 * llm + 1]) }
         let features = data.queryFeatures.cols
-        let part = Int(query) < byQueryRow.rows ? byQueryRow : featurePart(data, rows: Int(query)..<Int(query) + 1)
-        let row = Int(query) < byQueryRow.rows ? Int(query) : 0
+        let covered = Int(query) < byQueryRow.rows
+        let part = covered ? byQueryRow : featurePart(data, rows: Int(query)..<Int(query) + 1)
+        let row = covered ? Int(query) : 0
         var result = (part[row, 2 * llm], part[row, 2 * llm + 1])
         let task = Int(data.nodeTask[node])
         if task < taskCount {
