@@ -113,7 +113,7 @@ import Testing
         var streamed = ""
         var pending = Data()
         for query in queries {
-            input.fileHandleForWriting.write(Data((query + "\n").utf8))
+            feed(input, Data((query + "\n").utf8))
             while !pending.contains(0x0A) {
                 let more = output.fileHandleForReading.availableData
                 if more.isEmpty { break }
@@ -189,7 +189,7 @@ import Testing
         // A pr-route that waited for the end of input fails the test instead of hanging it.
         DispatchQueue.global().asyncAfter(deadline: .now() + 30) { if process.isRunning { process.terminate() } }
         let query = #"{"user":"sweep-1","query":"What is 1 times 8?","task":"math","query_id":"t1"}"#
-        input.fileHandleForWriting.write(Data((query + "\n").utf8))
+        feed(input, Data((query + "\n").utf8))
         // The terminal echoes the typed line; the route follows while input is still open.
         var seen = ""
         while !seen.contains(#""llm":"#) {

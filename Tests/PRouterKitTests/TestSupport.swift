@@ -103,6 +103,7 @@ func runTool(_ tool: String, _ arguments: [String], stdin: String? = nil,
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.filter { !unset.contains($0.key) }
+    ignoreBrokenPipes
     let out = Pipe(), err = Pipe(), input = Pipe()
     process.standardOutput = out
     process.standardError = err
@@ -114,7 +115,7 @@ func runTool(_ tool: String, _ arguments: [String], stdin: String? = nil,
     let errors = Received()
     let background = DispatchGroup()
     DispatchQueue.global().async(group: background) {
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        if let stdin { feed(input, Data(stdin.utf8)) }
         try? input.fileHandleForWriting.close()
     }
     DispatchQueue.global().async(group: background) { errors.data = err.fileHandleForReading.readDataToEndOfFile() }
@@ -136,7 +137,7 @@ func runToolTrickling(_ tool: String, _ arguments: [String], input: String, seed
         var offset = 0
         while offset < bytes.count {
             let end = min(bytes.count, offset + 1 + Int(generator.next() % 700))
-            stdin.fileHandleForWriting.write(Data(bytes[offset..<end]))
+            feed(stdin, Data(bytes[offset..<end]))
             offset = end
             usleep(UInt32(generator.next() % 4000))
         }
@@ -153,6 +154,7 @@ func startTool(_ tool: String, _ arguments: [String], limit: Double = 120) throw
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "\(productsDirectory())/\(tool)")
     process.arguments = arguments
+    ignoreBrokenPipes
     let input = Pipe(), output = Pipe()
     process.standardInput = input
     process.standardOutput = output
@@ -160,3 +162,12 @@ func startTool(_ tool: String, _ arguments: [String], limit: Double = 120) throw
     DispatchQueue.global().asyncAfter(deadline: .now() + limit) { if process.isRunning { process.terminate() } }
     return (process, input, output)
 }
+
+/// Writes `data` to a tool's standard input. A tool may exit without reading it all (an
+/// error found first): the write then fails with EPIPE, which the tool's status reports.
+func feed(_ pipe: Pipe, _ data: Data) {
+    try? pipe.fileHandleForWriting.write(contentsOf: data)
+}
+
+/// A tool that exits before reading its input must not kill the test run with SIGPIPE.
+private let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()

@@ -47,7 +47,7 @@ struct BertEncoder: @unchecked Sendable {
         /// on every element (each part its own columns, on its own thread).
         func callAsFunction(_ x: [Float], rows: Int, _ products: Products, gelu: Bool = false) -> [Float] {
             var y = [Float](unsafeUninitializedCapacity: rows * outputs) { buffer, count in
-                for row in 0..<rows { UnsafeMutableBufferPointer(rebasing: buffer[row * outputs..<(row + 1) * outputs]).update(fromContentsOf: bias) }
+                for row in 0..<rows { _ = UnsafeMutableBufferPointer(rebasing: buffer[row * outputs..<(row + 1) * outputs]).update(fromContentsOf: bias) }
                 count = rows * outputs
             }
             let parts = products == .whole ? 1 : 2
@@ -71,12 +71,7 @@ struct BertEncoder: @unchecked Sendable {
                         1, x, Int32(inputs), weight.baseAddress! + index * width * inputs, Int32(inputs),
                         1, start, Int32(outputs))
             guard gelu else { return }
-            for row in 0..<rows {
-                for column in 0..<width {
-                    let value = start[row * outputs + column]
-                    start[row * outputs + column] = 0.5 * value * (1 + erff(value * 0.70710677))
-                }
-            }
+            for row in 0..<rows { VectorMath.apply(start + row * outputs, count: width, VectorMath.gelu) }
         }
     }
 
@@ -96,17 +91,32 @@ struct BertEncoder: @unchecked Sendable {
             self.epsilon = epsilon
         }
 
-        /// Normalizes each row of `x` in place.
+        /// Normalizes each row of `x` in place (a vector of columns at a time: the width is
+        /// a multiple of the vector's, as ``BertEncoder/init(file:shape:)`` checks).
         func apply(_ x: inout [Float]) {
-            let width = gamma.count
-            for start in stride(from: 0, to: x.count, by: width) {
-                var mean: Float = 0
-                for i in start..<start + width { mean += x[i] }
-                mean /= Float(width)
-                var variance: Float = 0
-                for i in start..<start + width { variance += (x[i] - mean) * (x[i] - mean) }
-                let scale = 1 / (variance / Float(width) + epsilon).squareRoot()
-                for i in 0..<width { x[start + i] = (x[start + i] - mean) * scale * gamma[i] + beta[i] }
+            typealias Lanes = VectorMath.Lanes
+            let width = gamma.count, vectors = width / Lanes.scalarCount
+            let gammas = UnsafeRawPointer(gamma.baseAddress!), betas = UnsafeRawPointer(beta.baseAddress!)
+            x.withUnsafeMutableBytes { bytes in
+                for start in stride(from: 0, to: bytes.count, by: width * MemoryLayout<Float>.stride) {
+                    let row = bytes.baseAddress! + start
+                    func lanes(_ base: UnsafeRawPointer, _ index: Int) -> Lanes {
+                        base.loadUnaligned(fromByteOffset: index * MemoryLayout<Lanes>.stride, as: Lanes.self)
+                    }
+                    var sum = Lanes()
+                    for index in 0..<vectors { sum += lanes(row, index) }
+                    let mean = sum.sum() / Float(width)
+                    var squares = Lanes()
+                    for index in 0..<vectors {
+                        let centered = lanes(row, index) - mean
+                        squares += centered * centered
+                    }
+                    let scale = 1 / (squares.sum() / Float(width) + epsilon).squareRoot()
+                    for index in 0..<vectors {
+                        let normalized = (lanes(row, index) - mean) * scale * lanes(gammas, index) + lanes(betas, index)
+                        row.storeBytes(of: normalized, toByteOffset: index * MemoryLayout<Lanes>.stride, as: Lanes.self)
+                    }
+                }
             }
         }
     }
@@ -124,6 +134,7 @@ struct BertEncoder: @unchecked Sendable {
 
     /// The encoder whose weights `file` holds under the Hugging Face `BertModel` names.
     init(file: SafeTensors, shape: Shape = Shape()) throws {
+        precondition(shape.hidden % VectorMath.Lanes.scalarCount == 0, "the layer norms take the width in whole vectors")
         self.file = file
         self.shape = shape
         let (h, eps) = (shape.hidden, shape.layerNormEpsilon)
@@ -192,16 +203,17 @@ struct BertEncoder: @unchecked Sendable {
                                     0, &scores, Int32(valid))
                     }
                 }
-                for row in 0..<valid {
-                    let start = row * valid
-                    var top = -Float.infinity
-                    for i in start..<start + valid { top = max(top, scores[i]) }
-                    var sum: Float = 0
-                    for i in start..<start + valid {
-                        scores[i] = expf(scores[i] - top)
-                        sum += scores[i]
+                scores.withUnsafeMutableBufferPointer { scores in
+                    for row in 0..<valid {
+                        let start = scores.baseAddress! + row * valid
+                        var top = -Float.infinity
+                        for i in 0..<valid { top = max(top, start[i]) }
+                        VectorMath.apply(start, count: valid) { VectorMath.exp(nonPositive: $0 - top) }
+                        var sum: Float = 0
+                        for i in 0..<valid { sum += start[i] }
+                        let reciprocal = 1 / sum
+                        for i in 0..<valid { start[i] *= reciprocal }
                     }
-                    for i in start..<start + valid { scores[i] /= sum }
                 }
                 v.withUnsafeBufferPointer { v in
                     context.withUnsafeMutableBufferPointer { context in
