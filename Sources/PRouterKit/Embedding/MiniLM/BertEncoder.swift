@@ -2,12 +2,12 @@
 import Glibc
 #endif
 import COpenBLAS
-import Dispatch
 
 /// Inference of a BERT encoder (post-layer-norm, GELU, absolute positions) on OpenBLAS,
 /// reading its weights in place from a memory-mapped safetensors file. Every projection
-/// is one sgemm over all the tokens of a batch; attention is two sgemms per sequence and
-/// head. A batch is padded to its longest sequence and padded keys are masked out.
+/// is one sgemm over all the tokens of a batch (or one per half of its columns); attention
+/// is two sgemms per sequence and head. A batch is padded to its longest sequence, and
+/// attention reads only each sequence's own tokens.
 struct BertEncoder: @unchecked Sendable {
     /// The sizes of the model.
     struct Shape: Equatable {
@@ -22,11 +22,14 @@ struct BertEncoder: @unchecked Sendable {
 
     /// How the projections are multiplied. `.whole`: one sgemm each (on OpenBLAS's threads
     /// as set). The halves: the output columns in two fixed halves, one sgemm each on the
-    /// calling thread's OpenBLAS settings, one after the other or on two threads. Both give
-    /// the same bytes, so a text's vector does not depend on whether it was encoded alone
-    /// (halves side by side, both cores on one text) or among others (texts side by side).
+    /// calling thread's OpenBLAS settings, and attention in two halves of the heads; one
+    /// after the other, or side by side on two threads in lockstep. Both give the same
+    /// bytes, so a text's vector does not depend on whether it was encoded alone (halves
+    /// side by side, both cores on one text) or among others (texts side by side).
     enum Products {
         case whole, halvesInSequence, halvesSideBySide
+
+        var parts: Int { self == .whole ? 1 : 2 }
     }
 
     /// One weight matrix (`[out, in]`, as PyTorch stores it) and its bias, read in place
@@ -43,41 +46,21 @@ struct BertEncoder: @unchecked Sendable {
             (self.outputs, self.inputs) = (outputs, inputs)
         }
 
-        /// `x · Wᵀ + b` for `rows` rows of `x`, as `products` says; with `gelu`, then GELU
-        /// on every element (each part its own columns, on its own thread).
-        func callAsFunction(_ x: [Float], rows: Int, _ products: Products, gelu: Bool = false) -> [Float] {
-            var y = [Float](unsafeUninitializedCapacity: rows * outputs) { buffer, count in
-                for row in 0..<rows { _ = UnsafeMutableBufferPointer(rebasing: buffer[row * outputs..<(row + 1) * outputs]).update(fromContentsOf: bias) }
-                count = rows * outputs
-            }
-            let parts = products == .whole ? 1 : 2
-            y.withUnsafeMutableBufferPointer { y in
-                let out = Output(start: y.baseAddress!)
-                if products == .halvesSideBySide {
-                    DispatchQueue.concurrentPerform(iterations: parts) { add(part: $0, of: parts, x, rows: rows, to: out, gelu: gelu) }
-                } else {
-                    for index in 0..<parts { add(part: index, of: parts, x, rows: rows, to: out, gelu: gelu) }
-                }
-            }
-            return y
-        }
-
-        /// Adds `x · Wᵀ` to `out`'s columns of part `index` of `parts` equal parts (then
-        /// applies GELU to them, with `gelu`).
-        private func add(part index: Int, of parts: Int, _ x: [Float], rows: Int, to out: Output, gelu: Bool) {
+        /// Part `index` of `parts` equal parts of the columns of `y = x · Wᵀ + b`, for
+        /// `rows` rows of `x`; with `gelu`, then GELU on each of its elements.
+        func apply(part index: Int, of parts: Int, _ x: UnsafeMutablePointer<Float>, rows: Int,
+                   to y: UnsafeMutablePointer<Float>, gelu: Bool = false) {
             let width = outputs / parts
-            let start = out.start + index * width
+            let start = y + index * width
+            for row in 0..<rows {
+                (start + row * outputs).update(from: bias.baseAddress! + index * width, count: width)
+            }
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(width), Int32(inputs),
                         1, x, Int32(inputs), weight.baseAddress! + index * width * inputs, Int32(inputs),
                         1, start, Int32(outputs))
             guard gelu else { return }
             for row in 0..<rows { VectorMath.apply(start + row * outputs, count: width, VectorMath.gelu) }
         }
-    }
-
-    /// A result that the parts of a product fill from several threads, each its own columns.
-    private struct Output: @unchecked Sendable {
-        let start: UnsafeMutablePointer<Float>
     }
 
     private struct LayerNorm {
@@ -91,31 +74,29 @@ struct BertEncoder: @unchecked Sendable {
             self.epsilon = epsilon
         }
 
-        /// Normalizes each row of `x` in place (a vector of columns at a time: the width is
+        /// Normalizes `rows` of `x` in place (a vector of columns at a time: the width is
         /// a multiple of the vector's, as ``BertEncoder/init(file:shape:)`` checks).
-        func apply(_ x: inout [Float]) {
+        func apply(_ x: UnsafeMutablePointer<Float>, rows: Range<Int>) {
             typealias Lanes = VectorMath.Lanes
             let width = gamma.count, vectors = width / Lanes.scalarCount
             let gammas = UnsafeRawPointer(gamma.baseAddress!), betas = UnsafeRawPointer(beta.baseAddress!)
-            x.withUnsafeMutableBytes { bytes in
-                for start in stride(from: 0, to: bytes.count, by: width * MemoryLayout<Float>.stride) {
-                    let row = bytes.baseAddress! + start
-                    func lanes(_ base: UnsafeRawPointer, _ index: Int) -> Lanes {
-                        base.loadUnaligned(fromByteOffset: index * MemoryLayout<Lanes>.stride, as: Lanes.self)
-                    }
-                    var sum = Lanes()
-                    for index in 0..<vectors { sum += lanes(row, index) }
-                    let mean = sum.sum() / Float(width)
-                    var squares = Lanes()
-                    for index in 0..<vectors {
-                        let centered = lanes(row, index) - mean
-                        squares += centered * centered
-                    }
-                    let scale = 1 / (squares.sum() / Float(width) + epsilon).squareRoot()
-                    for index in 0..<vectors {
-                        let normalized = (lanes(row, index) - mean) * scale * lanes(gammas, index) + lanes(betas, index)
-                        row.storeBytes(of: normalized, toByteOffset: index * MemoryLayout<Lanes>.stride, as: Lanes.self)
-                    }
+            func lanes(_ base: UnsafeRawPointer, _ index: Int) -> Lanes {
+                base.loadUnaligned(fromByteOffset: index * MemoryLayout<Lanes>.stride, as: Lanes.self)
+            }
+            for r in rows {
+                let row = UnsafeMutableRawPointer(x + r * width)
+                var sum = Lanes()
+                for index in 0..<vectors { sum += lanes(row, index) }
+                let mean = sum.sum() / Float(width)
+                var squares = Lanes()
+                for index in 0..<vectors {
+                    let centered = lanes(row, index) - mean
+                    squares += centered * centered
+                }
+                let scale = 1 / (squares.sum() / Float(width) + epsilon).squareRoot()
+                for index in 0..<vectors {
+                    let normalized = (lanes(row, index) - mean) * scale * lanes(gammas, index) + lanes(betas, index)
+                    row.storeBytes(of: normalized, toByteOffset: index * MemoryLayout<Lanes>.stride, as: Lanes.self)
                 }
             }
         }
@@ -158,54 +139,105 @@ struct BertEncoder: @unchecked Sendable {
     /// The last hidden states of `sequences` (token ids, each at most `positions` long,
     /// none empty), padded to the longest: `sequences.count x length x hidden`, row-major.
     func hiddenStates(_ sequences: [[Int32]], products: Products) -> (states: [Float], length: Int) {
-        let h = shape.hidden
         let length = sequences.map(\.count).max() ?? 0
-        let rows = sequences.count * length
-        var x = [Float](repeating: 0, count: rows * h)
-        for (s, ids) in sequences.enumerated() {
-            for position in 0..<length {
-                let id = position < ids.count ? Int(ids[position]) : 0
-                let row = (s * length + position) * h
-                for i in 0..<h { x[row + i] = words[id * h + i] + positions[position * h + i] + tokenTypes[i] }
-            }
+        let space = Workspace(shape, rows: sequences.count * length, length: length)
+        defer { space.deallocate() }
+        let pass = Pass(encoder: self, sequences: sequences, length: length, space: space, parts: products.parts)
+        if products != .halvesSideBySide || !Lockstep.run({ member, barrier in pass.run(member: member, of: 2, barrier: barrier) }) {
+            pass.run(member: 0, of: 1, barrier: nil)
         }
-        embeddingNorm.apply(&x)
-        for layer in layers {
-            var attended = layer.attentionOutput(attention(layer, x, sequences: sequences, length: length, products: products),
-                                                 rows: rows, products)
-            for i in attended.indices { attended[i] += x[i] }
-            layer.attentionNorm.apply(&attended)
-            let inner = layer.intermediate(attended, rows: rows, products, gelu: true)
-            x = layer.output(inner, rows: rows, products)
-            for i in x.indices { x[i] += attended[i] }
-            layer.outputNorm.apply(&x)
-        }
-        return (x, length)
+        return (Array(UnsafeBufferPointer(start: space.x, count: space.rows * shape.hidden)), length)
     }
 
-    /// Multi-head self-attention of every sequence over its own tokens (padding masked).
-    private func attention(_ layer: Layer, _ x: [Float], sequences: [[Int32]], length: Int, products: Products) -> [Float] {
-        let (h, heads) = (shape.hidden, shape.heads)
-        let width = h / heads
-        let rows = sequences.count * length
-        let q = layer.query(x, rows: rows, products), k = layer.key(x, rows: rows, products), v = layer.value(x, rows: rows, products)
-        var context = [Float](repeating: 0, count: rows * h)
-        var scores = [Float](repeating: 0, count: length * length)
-        let scale = 1 / Float(width).squareRoot()
-        for (s, ids) in sequences.enumerated() {
-            let valid = ids.count
-            for head in 0..<heads {
-                let offset = s * length * h + head * width
-                q.withUnsafeBufferPointer { q in
-                    k.withUnsafeBufferPointer { k in
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(valid), Int32(valid), Int32(width),
-                                    scale, q.baseAddress! + offset, Int32(h), k.baseAddress! + offset, Int32(h),
-                                    0, &scores, Int32(valid))
-                    }
+    /// The buffers of one forward pass, shared by its threads (each writes its own parts).
+    private struct Workspace: @unchecked Sendable {
+        let rows: Int
+        let x, q, k, v, context, attended, inner: UnsafeMutablePointer<Float>
+        /// Attention scores, `length x length` per thread.
+        let scores: [UnsafeMutablePointer<Float>]
+
+        init(_ shape: Shape, rows: Int, length: Int) {
+            func zeros(_ count: Int) -> UnsafeMutablePointer<Float> {
+                let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+                buffer.initialize(repeating: 0, count: max(count, 1))
+                return buffer
+            }
+            self.rows = rows
+            let width = rows * shape.hidden
+            (x, q, k, v, context, attended) = (zeros(width), zeros(width), zeros(width), zeros(width), zeros(width), zeros(width))
+            inner = zeros(rows * shape.intermediate)
+            scores = [zeros(length * length), zeros(length * length)]
+        }
+
+        func deallocate() {
+            for buffer in [x, q, k, v, context, attended, inner] + scores { buffer.deallocate() }
+        }
+    }
+
+    /// One forward pass, run by one thread or by two in lockstep: each thread computes
+    /// its parts of every product (its column halves, its half of the heads) and its rows
+    /// of every row-wise step, then waits for the other at the barrier before the next
+    /// step reads what both wrote.
+    private struct Pass: @unchecked Sendable {
+        let encoder: BertEncoder
+        let sequences: [[Int32]]
+        let length: Int
+        let space: Workspace
+        let parts: Int
+
+        func run(member: Int, of members: Int, barrier: Lockstep.Barrier?) {
+            let shape = encoder.shape, h = shape.hidden, rows = space.rows
+            let mine = Array(stride(from: member, to: parts, by: members))
+            let myRows = rows * member / members..<rows * (member + 1) / members
+            func sync() { barrier?.wait() }
+            for row in myRows {
+                let (s, position) = row.quotientAndRemainder(dividingBy: length)
+                let ids = sequences[s]
+                let id = position < ids.count ? Int(ids[position]) : 0
+                for i in 0..<h {
+                    space.x[row * h + i] = encoder.words[id * h + i] + encoder.positions[position * h + i] + encoder.tokenTypes[i]
                 }
-                scores.withUnsafeMutableBufferPointer { scores in
+            }
+            encoder.embeddingNorm.apply(space.x, rows: myRows)
+            sync()
+            for layer in encoder.layers {
+                for part in mine {
+                    layer.query.apply(part: part, of: parts, space.x, rows: rows, to: space.q)
+                    layer.key.apply(part: part, of: parts, space.x, rows: rows, to: space.k)
+                    layer.value.apply(part: part, of: parts, space.x, rows: rows, to: space.v)
+                }
+                sync()
+                for part in mine { attention(heads: shape.heads * part / parts..<shape.heads * (part + 1) / parts, scores: space.scores[member]) }
+                sync()
+                for part in mine { layer.attentionOutput.apply(part: part, of: parts, space.context, rows: rows, to: space.attended) }
+                sync()
+                for i in myRows.lowerBound * h..<myRows.upperBound * h { space.attended[i] += space.x[i] }
+                layer.attentionNorm.apply(space.attended, rows: myRows)
+                sync()
+                for part in mine { layer.intermediate.apply(part: part, of: parts, space.attended, rows: rows, to: space.inner, gelu: true) }
+                sync()
+                for part in mine { layer.output.apply(part: part, of: parts, space.inner, rows: rows, to: space.x) }
+                sync()
+                for i in myRows.lowerBound * h..<myRows.upperBound * h { space.x[i] += space.attended[i] }
+                layer.outputNorm.apply(space.x, rows: myRows)
+                sync()
+            }
+        }
+
+        /// Self-attention of every sequence over its own tokens, for `heads`: the context
+        /// columns of those heads.
+        private func attention(heads: Range<Int>, scores: UnsafeMutablePointer<Float>) {
+            let h = encoder.shape.hidden
+            let width = h / encoder.shape.heads
+            let scale = 1 / Float(width).squareRoot()
+            for (s, ids) in sequences.enumerated() {
+                let valid = ids.count
+                for head in heads {
+                    let offset = s * length * h + head * width
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(valid), Int32(valid), Int32(width),
+                                scale, space.q + offset, Int32(h), space.k + offset, Int32(h), 0, scores, Int32(valid))
                     for row in 0..<valid {
-                        let start = scores.baseAddress! + row * valid
+                        let start = scores + row * valid
                         var top = -Float.infinity
                         for i in 0..<valid { top = max(top, start[i]) }
                         VectorMath.apply(start, count: valid) { VectorMath.exp(nonPositive: $0 - top) }
@@ -214,16 +246,10 @@ struct BertEncoder: @unchecked Sendable {
                         let reciprocal = 1 / sum
                         for i in 0..<valid { start[i] *= reciprocal }
                     }
-                }
-                v.withUnsafeBufferPointer { v in
-                    context.withUnsafeMutableBufferPointer { context in
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(valid), Int32(width), Int32(valid),
-                                    1, scores, Int32(valid), v.baseAddress! + offset, Int32(h),
-                                    0, context.baseAddress! + offset, Int32(h))
-                    }
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(valid), Int32(width), Int32(valid),
+                                1, scores, Int32(valid), space.v + offset, Int32(h), 0, space.context + offset, Int32(h))
                 }
             }
         }
-        return context
     }
 }

@@ -7,10 +7,27 @@
 /// and inode, the settings, then one token per line), and later loads read that copy
 /// while the header still matches the source.
 struct TokenizerVocabulary: Equatable {
-    var tokens: [String]
-    var unknown: String
-    var continuation: String
-    var maxCharactersPerWord: Int
+    /// Every token's UTF-8 bytes, back to back, in id order.
+    private(set) var bytes: [UInt8] = []
+    /// Where token `id` ends in `bytes`.
+    private(set) var ends: [Int32] = []
+    var unknown = ""
+    var continuation = ""
+    var maxCharactersPerWord = 0
+
+    /// The tokens in id order.
+    var tokens: [String] {
+        ends.indices.map { String(decoding: bytes[($0 == 0 ? 0 : Int(ends[$0 - 1]))..<Int(ends[$0])], as: UTF8.self) }
+    }
+
+    /// The vocabulary's lookup table.
+    var table: VocabularyTable { VocabularyTable(bytes: bytes, ends: ends) }
+
+    /// Adds the token with the next id.
+    mutating func append(_ token: some Sequence<UInt8>) {
+        bytes.append(contentsOf: token)
+        ends.append(Int32(bytes.count))
+    }
 
     /// The vocabulary of the `tokenizer.json` at `path`.
     static func load(_ path: String) throws -> TokenizerVocabulary {
@@ -27,7 +44,7 @@ struct TokenizerVocabulary: Equatable {
     /// Parses `tokenizer.json` itself.
     static func parse(_ path: String) throws -> TokenizerVocabulary {
         let bytes = try FileIO.readAll(path: path)
-        var result = TokenizerVocabulary(tokens: [], unknown: "", continuation: "", maxCharactersPerWord: 0)
+        var result = TokenizerVocabulary()
         try bytes.withUnsafeBytes { raw in
             try JSONLReader.parseObject(raw, at: SourceLocation(file: path, line: 1)) { root in
                 let normalizer = try root.object("normalizer")
@@ -47,7 +64,7 @@ struct TokenizerVocabulary: Equatable {
                     }
                     tokens[id] = token
                 }
-                result.tokens = tokens.map { $0! }
+                for token in tokens { result.append(token!.utf8) }
             }
         }
         return result
@@ -55,23 +72,32 @@ struct TokenizerVocabulary: Equatable {
 
     /// The compact copy; nil when a token or setting holds a line break (then there is no copy).
     func encoded(stamp: String) -> [UInt8]? {
-        let lines = [stamp, unknown, continuation, String(maxCharactersPerWord)] + tokens
-        guard lines.allSatisfy({ !$0.contains("\n") && !$0.contains("\r") }) else { return nil }
-        return Array((lines.joined(separator: "\n") + "\n").utf8)
+        let settings = [stamp, unknown, continuation, String(maxCharactersPerWord)]
+        func hasLineBreak(_ text: some Sequence<UInt8>) -> Bool { text.contains { $0 == 0x0A || $0 == 0x0D } }
+        guard !settings.contains(where: { hasLineBreak($0.utf8) }), !hasLineBreak(bytes) else { return nil }
+        var copy = Array((settings.joined(separator: "\n") + "\n").utf8)
+        copy.reserveCapacity(copy.count + bytes.count + ends.count)
+        var start = 0
+        for end in ends {
+            copy.append(contentsOf: bytes[start..<Int(end)])
+            copy.append(0x0A)
+            start = Int(end)
+        }
+        return copy
     }
 
     /// The vocabulary in a compact copy, if it was made from the source `stamp` describes.
+    /// Its tokens are not checked for valid UTF-8: a token that is not never matches a piece.
     static func decode(_ bytes: [UInt8], stamp: String) -> TokenizerVocabulary? {
         let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast()
-        guard lines.count >= 4, String(decoding: lines[0], as: UTF8.self) == stamp,
-              let maxCharacters = Int(String(decoding: lines[3], as: UTF8.self)) else { return nil }
-        var tokens: [String] = []
-        tokens.reserveCapacity(lines.count - 4)
-        for line in lines.dropFirst(4) {
-            guard let token = String(validating: line, as: UTF8.self) else { return nil }
-            tokens.append(token)
-        }
-        return TokenizerVocabulary(tokens: tokens, unknown: String(decoding: lines[1], as: UTF8.self),
-                                   continuation: String(decoding: lines[2], as: UTF8.self), maxCharactersPerWord: maxCharacters)
+        guard lines.count >= 4, String(decoding: lines[lines.startIndex], as: UTF8.self) == stamp,
+              let maxCharacters = Int(String(decoding: lines[lines.startIndex + 3], as: UTF8.self)) else { return nil }
+        var vocabulary = TokenizerVocabulary(unknown: String(decoding: lines[lines.startIndex + 1], as: UTF8.self),
+                                             continuation: String(decoding: lines[lines.startIndex + 2], as: UTF8.self),
+                                             maxCharactersPerWord: maxCharacters)
+        vocabulary.bytes.reserveCapacity(bytes.count)
+        vocabulary.ends.reserveCapacity(lines.count - 4)
+        for line in lines.dropFirst(4) { vocabulary.append(line) }
+        return vocabulary
     }
 }

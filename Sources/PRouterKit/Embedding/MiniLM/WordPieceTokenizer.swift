@@ -13,11 +13,11 @@
 ///    that continues a word); a word with a piece not in the vocabulary, or longer than
 ///    100 characters, is `[UNK]`.
 public struct WordPieceTokenizer: Sendable {
-    private let vocabulary: [String: Int32]
+    private let vocabulary: VocabularyTable
     private let unknown: Int32
     private let classifier: Int32
     private let separator: Int32
-    private let continuation: String
+    private let continuation: [UInt8]
     private let maxCharactersPerWord: Int
 
     /// Reads the vocabulary and settings of a `tokenizer.json`, which must describe this
@@ -25,18 +25,16 @@ public struct WordPieceTokenizer: Sendable {
     /// compact copy kept next to it (see ``TokenizerVocabulary``).
     public init(path: String) throws {
         let source = try TokenizerVocabulary.load(path)
-        var vocabulary: [String: Int32] = [:]
-        vocabulary.reserveCapacity(source.tokens.count)
-        for (id, token) in source.tokens.enumerated() { vocabulary[token] = Int32(id) }
+        let vocabulary = source.table
         func id(_ token: String) throws -> Int32 {
-            guard let id = vocabulary[token] else { throw DataError("\(path): the vocabulary has no \(token) token") }
+            guard let id = vocabulary.id(token) else { throw DataError("\(path): the vocabulary has no \(token) token") }
             return id
         }
         self.vocabulary = vocabulary
         unknown = try id(source.unknown)
         classifier = try id("[CLS]")
         separator = try id("[SEP]")
-        continuation = source.continuation
+        continuation = Array(source.continuation.utf8)
         maxCharactersPerWord = source.maxCharactersPerWord
     }
 
@@ -92,25 +90,34 @@ public struct WordPieceTokenizer: Sendable {
     /// Step 6 for one word.
     func pieces(_ word: [Unicode.Scalar]) -> [Int32] {
         guard word.count <= maxCharactersPerWord else { return [unknown] }
-        var pieces: [Int32] = []
-        var start = 0
-        while start < word.count {
-            var end = word.count
-            var found: Int32?
-            while start < end {
-                var piece = start > 0 ? continuation : ""
-                piece.unicodeScalars.append(contentsOf: word[start..<end])
-                if let id = vocabulary[piece] {
-                    found = id
-                    break
-                }
-                end -= 1
-            }
-            guard let found else { return [unknown] }
-            pieces.append(found)
-            start = end
+        // The word's UTF-8 bytes, and where each character starts in them.
+        var bytes: [UInt8] = []
+        var starts: [Int] = []
+        for scalar in word {
+            starts.append(bytes.count)
+            bytes.append(contentsOf: UTF8.encode(scalar)!)
         }
-        return pieces
+        starts.append(bytes.count)
+        return bytes.withUnsafeBufferPointer { bytes in
+            var pieces: [Int32] = []
+            var start = 0
+            while start < word.count {
+                var end = word.count
+                var found: Int32?
+                while start < end {
+                    let piece = UnsafeBufferPointer(rebasing: bytes[starts[start]..<starts[end]])
+                    if let id = vocabulary.id(prefix: start > 0 ? continuation : [], piece) {
+                        found = id
+                        break
+                    }
+                    end -= 1
+                }
+                guard let found else { return [unknown] }
+                pieces.append(found)
+                start = end
+            }
+            return pieces
+        }
     }
 
     /// Tab, newline and carriage return count as whitespace, not control characters.
