@@ -190,6 +190,17 @@ struct BertEncoder: @unchecked Sendable {
             let mine = Array(stride(from: member, to: parts, by: members))
             let myRows = rows * member / members..<rows * (member + 1) / members
             func sync() { barrier?.wait() }
+            /// `target = linear(source)`, this thread's parts, then the barrier.
+            func project(_ linear: Linear, _ source: UnsafeMutablePointer<Float>, to target: UnsafeMutablePointer<Float>, gelu: Bool = false) {
+                for part in mine { linear.apply(part: part, of: parts, source, rows: rows, to: target, gelu: gelu) }
+                sync()
+            }
+            /// `target = norm(target + residual)`, this thread's rows, then the barrier.
+            func addAndNormalize(_ norm: LayerNorm, _ target: UnsafeMutablePointer<Float>, adding residual: UnsafeMutablePointer<Float>) {
+                for i in myRows.lowerBound * h..<myRows.upperBound * h { target[i] += residual[i] }
+                norm.apply(target, rows: myRows)
+                sync()
+            }
             for row in myRows {
                 let (s, position) = row.quotientAndRemainder(dividingBy: length)
                 let ids = sequences[s]
@@ -209,18 +220,11 @@ struct BertEncoder: @unchecked Sendable {
                 sync()
                 for part in mine { attention(heads: shape.heads * part / parts..<shape.heads * (part + 1) / parts, scores: space.scores[member]) }
                 sync()
-                for part in mine { layer.attentionOutput.apply(part: part, of: parts, space.context, rows: rows, to: space.attended) }
-                sync()
-                for i in myRows.lowerBound * h..<myRows.upperBound * h { space.attended[i] += space.x[i] }
-                layer.attentionNorm.apply(space.attended, rows: myRows)
-                sync()
-                for part in mine { layer.intermediate.apply(part: part, of: parts, space.attended, rows: rows, to: space.inner, gelu: true) }
-                sync()
-                for part in mine { layer.output.apply(part: part, of: parts, space.inner, rows: rows, to: space.x) }
-                sync()
-                for i in myRows.lowerBound * h..<myRows.upperBound * h { space.x[i] += space.attended[i] }
-                layer.outputNorm.apply(space.x, rows: myRows)
-                sync()
+                project(layer.attentionOutput, space.context, to: space.attended)
+                addAndNormalize(layer.attentionNorm, space.attended, adding: space.x)
+                project(layer.intermediate, space.attended, to: space.inner, gelu: true)
+                project(layer.output, space.inner, to: space.x)
+                addAndNormalize(layer.outputNorm, space.x, adding: space.attended)
             }
         }
 
