@@ -156,17 +156,17 @@ struct BertEncoder: @unchecked Sendable {
         /// Attention scores, `length x length` per thread.
         let scores: [UnsafeMutablePointer<Float>]
 
+        /// Every buffer is written before it is read but `context`, whose padded rows
+        /// attention leaves as they are: only it starts as zeros.
         init(_ shape: Shape, rows: Int, length: Int) {
-            func zeros(_ count: Int) -> UnsafeMutablePointer<Float> {
-                let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
-                buffer.initialize(repeating: 0, count: max(count, 1))
-                return buffer
-            }
+            func buffer(_ count: Int) -> UnsafeMutablePointer<Float> { .allocate(capacity: max(count, 1)) }
             self.rows = rows
             let width = rows * shape.hidden
-            (x, q, k, v, context, attended) = (zeros(width), zeros(width), zeros(width), zeros(width), zeros(width), zeros(width))
-            inner = zeros(rows * shape.intermediate)
-            scores = [zeros(length * length), zeros(length * length)]
+            (x, q, k, v, attended) = (buffer(width), buffer(width), buffer(width), buffer(width), buffer(width))
+            context = buffer(width)
+            context.initialize(repeating: 0, count: max(width, 1))
+            inner = buffer(rows * shape.intermediate)
+            scores = [buffer(length * length), buffer(length * length)]
         }
 
         func deallocate() {

@@ -17,7 +17,7 @@ struct TokenizerVocabulary: Equatable {
 
     /// The tokens in id order.
     var tokens: [String] {
-        ends.indices.map { String(decoding: bytes[($0 == 0 ? 0 : Int(ends[$0 - 1]))..<Int(ends[$0])], as: UTF8.self) }
+        ends.indices.map { String(decoding: bytes[VocabularyTable.range(of: $0, ends: ends)], as: UTF8.self) }
     }
 
     /// The vocabulary's lookup table.
@@ -77,11 +77,9 @@ struct TokenizerVocabulary: Equatable {
         guard !settings.contains(where: { hasLineBreak($0.utf8) }), !hasLineBreak(bytes) else { return nil }
         var copy = Array((settings.joined(separator: "\n") + "\n").utf8)
         copy.reserveCapacity(copy.count + bytes.count + ends.count)
-        var start = 0
-        for end in ends {
-            copy.append(contentsOf: bytes[start..<Int(end)])
+        for id in ends.indices {
+            copy.append(contentsOf: bytes[VocabularyTable.range(of: id, ends: ends)])
             copy.append(0x0A)
-            start = Int(end)
         }
         return copy
     }
@@ -89,15 +87,24 @@ struct TokenizerVocabulary: Equatable {
     /// The vocabulary in a compact copy, if it was made from the source `stamp` describes.
     /// Its tokens are not checked for valid UTF-8: a token that is not never matches a piece.
     static func decode(_ bytes: [UInt8], stamp: String) -> TokenizerVocabulary? {
-        let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast()
-        guard lines.count >= 4, String(decoding: lines[lines.startIndex], as: UTF8.self) == stamp,
-              let maxCharacters = Int(String(decoding: lines[lines.startIndex + 3], as: UTF8.self)) else { return nil }
-        var vocabulary = TokenizerVocabulary(unknown: String(decoding: lines[lines.startIndex + 1], as: UTF8.self),
-                                             continuation: String(decoding: lines[lines.startIndex + 2], as: UTF8.self),
-                                             maxCharactersPerWord: maxCharacters)
-        vocabulary.bytes.reserveCapacity(bytes.count)
-        vocabulary.ends.reserveCapacity(lines.count - 4)
-        for line in lines.dropFirst(4) { vocabulary.append(line) }
+        // The four settings lines, then the tokens, each line ending in a line feed.
+        var settings: [String] = []
+        var index = 0
+        while settings.count < 4, let end = bytes[index...].firstIndex(of: 0x0A) {
+            settings.append(String(decoding: bytes[index..<end], as: UTF8.self))
+            index = end + 1
+        }
+        guard settings.count == 4, settings[0] == stamp, let maxCharacters = Int(settings[3]),
+              bytes.last == 0x0A || index == bytes.count else { return nil }
+        var vocabulary = TokenizerVocabulary(unknown: settings[1], continuation: settings[2], maxCharactersPerWord: maxCharacters)
+        vocabulary.bytes.reserveCapacity(bytes.count - index)
+        for byte in bytes[index...] {
+            if byte == 0x0A {
+                vocabulary.ends.append(Int32(vocabulary.bytes.count))
+            } else {
+                vocabulary.bytes.append(byte)
+            }
+        }
         return vocabulary
     }
 }

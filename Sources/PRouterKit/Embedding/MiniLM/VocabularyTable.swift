@@ -21,7 +21,7 @@ struct VocabularyTable: Sendable {
         var slots = [Int32](repeating: -1, count: size)
         bytes.withUnsafeBufferPointer { buffer in
             for id in ends.indices {
-                let token = UnsafeBufferPointer(rebasing: buffer[Self.start(id, ends)..<Int(ends[id])])
+                let token = UnsafeBufferPointer(rebasing: buffer[Self.range(of: id, ends: ends)])
                 var slot = Self.hash(prefix: [], token) & (size - 1)
                 while slots[slot] >= 0, !Self.equal(token, buffer, slots[slot], ends) { slot = (slot + 1) & (size - 1) }
                 slots[slot] = Int32(id)
@@ -30,12 +30,6 @@ struct VocabularyTable: Sendable {
         self.slots = slots
     }
 
-    /// The number of tokens.
-    var count: Int { ends.count }
-
-    /// Token `id`'s bytes.
-    func token(_ id: Int) -> ArraySlice<UInt8> { bytes[Self.start(id, ends)..<Int(ends[id])] }
-
     /// The id of the token whose bytes are `prefix` followed by `piece`, if there is one.
     func id(prefix: [UInt8] = [], _ piece: UnsafeBufferPointer<UInt8>) -> Int32? {
         let mask = slots.count - 1
@@ -43,10 +37,10 @@ struct VocabularyTable: Sendable {
         return bytes.withUnsafeBufferPointer { buffer in
             while slots[slot] >= 0 {
                 let id = Int(slots[slot])
-                let start = Self.start(id, ends)
-                if Int(ends[id]) - start == prefix.count + piece.count,
-                   prefix.indices.allSatisfy({ buffer[start + $0] == prefix[$0] }),
-                   piece.indices.allSatisfy({ buffer[start + prefix.count + $0] == piece[$0] }) {
+                let token = Self.range(of: id, ends: ends)
+                if token.count == prefix.count + piece.count,
+                   prefix.indices.allSatisfy({ buffer[token.lowerBound + $0] == prefix[$0] }),
+                   piece.indices.allSatisfy({ buffer[token.lowerBound + prefix.count + $0] == piece[$0] }) {
                     return Int32(id)
                 }
                 slot = (slot + 1) & mask
@@ -60,11 +54,12 @@ struct VocabularyTable: Sendable {
         Array(token.utf8).withUnsafeBufferPointer { id($0) }
     }
 
-    private static func start(_ id: Int, _ ends: [Int32]) -> Int { id == 0 ? 0 : Int(ends[id - 1]) }
+    /// Where token `id` lies in the bytes, given where each token ends.
+    static func range(of id: Int, ends: [Int32]) -> Range<Int> { (id == 0 ? 0 : Int(ends[id - 1]))..<Int(ends[id]) }
 
     private static func equal(_ token: UnsafeBufferPointer<UInt8>, _ buffer: UnsafeBufferPointer<UInt8>, _ id: Int32, _ ends: [Int32]) -> Bool {
-        let start = start(Int(id), ends)
-        return Int(ends[Int(id)]) - start == token.count && token.indices.allSatisfy { buffer[start + $0] == token[$0] }
+        let stored = range(of: Int(id), ends: ends)
+        return stored.count == token.count && token.indices.allSatisfy { buffer[stored.lowerBound + $0] == token[$0] }
     }
 
     /// 64-bit FNV-1a of `prefix` then `piece`.
