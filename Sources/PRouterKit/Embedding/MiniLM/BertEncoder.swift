@@ -64,6 +64,9 @@ struct BertEncoder: @unchecked Sendable {
     }
 
     private struct LayerNorm {
+        /// The columns a step of `apply` takes.
+        typealias Lanes = SIMD8<Float>
+
         let gamma: UnsafeBufferPointer<Float>
         let beta: UnsafeBufferPointer<Float>
         let epsilon: Float
@@ -77,7 +80,6 @@ struct BertEncoder: @unchecked Sendable {
         /// Normalizes `rows` of `x` in place (a vector of columns at a time: the width is
         /// a multiple of the vector's, as ``BertEncoder/init(file:shape:)`` checks).
         func apply(_ x: UnsafeMutablePointer<Float>, rows: Range<Int>) {
-            typealias Lanes = VectorMath.Lanes
             let width = gamma.count, vectors = width / Lanes.scalarCount
             let gammas = UnsafeRawPointer(gamma.baseAddress!), betas = UnsafeRawPointer(beta.baseAddress!)
             func lanes(_ base: UnsafeRawPointer, _ index: Int) -> Lanes {
@@ -115,7 +117,7 @@ struct BertEncoder: @unchecked Sendable {
 
     /// The encoder whose weights `file` holds under the Hugging Face `BertModel` names.
     init(file: SafeTensors, shape: Shape = Shape()) throws {
-        precondition(shape.hidden % VectorMath.Lanes.scalarCount == 0, "the layer norms take the width in whole vectors")
+        precondition(shape.hidden % LayerNorm.Lanes.scalarCount == 0, "the layer norms take the width in whole vectors")
         self.file = file
         self.shape = shape
         let (h, eps) = (shape.hidden, shape.layerNormEpsilon)
