@@ -275,6 +275,9 @@ import Testing
     @Test func survivesKillNineMidRun() async throws {
         let world = try World()
         // The first process gets three replies; its fourth request is held until it is killed.
+        // The request timeout outlasts any wait for the kill: a test run that keeps this
+        // test's task waiting a minute for a thread (slow tests beside it) must not let the
+        // held request time out and be retried, or the first process finishes the run.
         let killed = Mutex(false)
         let server = try StubServer { request, number in
             while number == 3 && !killed.withLock({ $0 }) { Thread.sleep(forTimeInterval: 0.01) }
@@ -284,7 +287,7 @@ import Testing
         let labels = world.scratch.path("labels.jsonl")
         let arguments = ["judge", "--users", world.scratch.path("users.jsonl"), "--judge-model", "judge-1", "--prompt-style", "both",
                          "--seed", "3", "--base-url", server.baseURL, "--api-key-env", "PROUTER_TEST_KEY", "--jobs", "1",
-                         "-o", labels, world.scratch.path("responses.jsonl")]
+                         "--timeout", "3600", "-o", labels, world.scratch.path("responses.jsonl")]
         let environment = ["PROUTER_TEST_KEY": Self.key]
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "\(productsDirectory())/pr-sim")
