@@ -17,6 +17,12 @@ so that routing quality can be measured on worlds nobody tuned for:
   --cost-spread X     price ratio between the most and least expensive LLM
   --topic-skill S     size of each LLM's per-topic strengths and weaknesses
   --judge-noise S     noise of the simulated judge's labels (labels.jsonl)
+  --text-style S      "tagged" (default): the task tag, three topic words, difficulty words,
+                      three fillers and the query's number; "noisy": nine shuffled words
+                      and nothing else: one difficulty word, the topic word twice, a word
+                      of another topic of the same task, five fillers (the shape of worlds
+                      where many users share few queries; pair with pr-sim without
+                      --queries-per-user so that every user answers every query)
 
 Writes tasks.jsonl, llms.jsonl, responses.jsonl (performance, input/output tokens),
 users.jsonl (alpha, beta, profile) and labels.jsonl (a simulated judge's choice per user
@@ -63,6 +69,7 @@ def main():
     p.add_argument("--cost-spread", type=float, default=100.0)
     p.add_argument("--topic-skill", type=float, default=0.15)
     p.add_argument("--judge-noise", type=float, default=0.05)
+    p.add_argument("--text-style", choices=["tagged", "noisy"], default="tagged")
     a = p.parse_args()
     rng = random.Random(a.seed)
 
@@ -89,14 +96,27 @@ def main():
     responses = []
     for t, task in enumerate(tasks):
         for q in range(a.queries):
-            topic = rng.randrange(len(TOPIC_WORDS))
-            difficulty = rng.random()
-            words = [reveal(w) for w in rng.sample(TOPIC_WORDS[topic], 3)]
-            level = HARD_WORDS if difficulty > 0.5 else EASY_WORDS
-            words += [reveal(w) for w in rng.sample(level, 1 + int(3 * abs(difficulty - 0.5)))]
-            words += rng.sample(FILLER, 3)
-            rng.shuffle(words)
-            text = f"[{task}] " + " ".join(words) + f" #{q + 1}"
+            if a.text_style == "noisy":
+                difficulty = rng.random()
+                level = HARD_WORDS if difficulty > 0.5 else EASY_WORDS
+                # Each task draws its topics from its own three; the text is nine shuffled words.
+                own = [(t * 3 + k) % len(TOPIC_WORDS) for k in range(3)]
+                topic = rng.choice(own)
+                other = rng.choice([k for k in own if k != topic])
+                word = rng.choice(TOPIC_WORDS[topic])
+                words = [reveal(rng.choice(level)), reveal(word), reveal(word), reveal(rng.choice(TOPIC_WORDS[other]))]
+                words += [rng.choice(FILLER) for _ in range(5)]
+                rng.shuffle(words)
+                text = " ".join(words)
+            else:
+                topic = rng.randrange(len(TOPIC_WORDS))
+                difficulty = rng.random()
+                level = HARD_WORDS if difficulty > 0.5 else EASY_WORDS
+                words = [reveal(w) for w in rng.sample(TOPIC_WORDS[topic], 3)]
+                words += [reveal(w) for w in rng.sample(level, 1 + int(3 * abs(difficulty - 0.5)))]
+                words += rng.sample(FILLER, 3)
+                rng.shuffle(words)
+                text = f"[{task}] " + " ".join(words) + f" #{q + 1}"
             query_id = f"{task}-{q + 1:04d}"
             input_tokens = 30 + int(len(text.split()) * 1.4 * (1 + 2 * difficulty))
             for m in llms:

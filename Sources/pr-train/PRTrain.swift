@@ -17,7 +17,12 @@ struct PRTrain: ParsableCommand {
             per-type update; h_uqt = MLP(h_u, h_t, h_q); score = h_uqt . h_m), graphrouter \
             (the same without user nodes), mlp (query and task embeddings to LLM scores), \
             knn (the --neighbors most similar training queries vote; nothing to train) and \
-            mf (RouteLLM-style matrix factorization of query and LLM embeddings), and gmt \
+            mf (RouteLLM-style matrix factorization of query and LLM embeddings), table \
+            (the best LLM per user and task, user, task or overall, by shrunk mean outcome), \
+            ridge (per-LLM ridge regressions of performance and cost on the query's words \
+            and task, weighted by each user's fitted reward weights; nothing to train), \
+            anchored (the default: the table plus a text and GNN correction kept only where \
+            it beats the table on held-out queries), and gmt \
             (GMTRouter: heterogeneous graph transformer layers over a multi-turn graph of \
             user, LLM, turn, query and response nodes, predicting which LLM's response the \
             user will prefer in the next turn). On a multi-turn graph the other models see \
@@ -51,9 +56,8 @@ struct PRTrain: ParsableCommand {
             completion: .file(extensions: ["prw"]))
     var output: String
 
-    @Option(help: ArgumentHelp("anchored (default), personalized, graphrouter, mlp, knn, mf, table or gmt.", valueName: "model"),
-            completion: .list(ModelKind.allCases.map(\.rawValue)))
-    var model: String = "anchored"
+    @Option(help: ArgumentHelp("The model to train.", valueName: "model"))
+    var model: ModelKind = .anchored
 
     @Option(help: "Message-passing layers (0 to 5; default 2, 3 for gmt).")
     var layers: Int?
@@ -78,9 +82,8 @@ struct PRTrain: ParsableCommand {
                                valueName: "n"))
     var patience: Int?
 
-    @Option(help: ArgumentHelp("softmax (cross-entropy over each query's candidates) or bce (per edge).", valueName: "loss"),
-            completion: .list(LossKind.allCases.map(\.rawValue)))
-    var loss: String = "softmax"
+    @Option(help: ArgumentHelp("softmax (cross-entropy over each query's candidates) or bce (per edge).", valueName: "loss"))
+    var loss: LossKind = .softmax
 
     @Option(help: "Dropout rate.")
     var dropout: Float = 0
@@ -107,8 +110,6 @@ struct PRTrain: ParsableCommand {
     var verbose = false
 
     func validate() throws {
-        guard ModelKind(rawValue: model) != nil else { throw ValidationError("--model takes anchored, personalized, graphrouter, mlp, knn, mf, table or gmt") }
-        guard LossKind(rawValue: loss) != nil else { throw ValidationError("--loss takes softmax or bce") }
         guard (0...5).contains(layers ?? 2) else { throw ValidationError("--layers must be in 0...5") }
         guard hidden >= 1, epochs >= 1, batchSize ?? 1 >= 1, patience ?? 1 >= 1, fanout >= 1, neighbors >= 1, threads >= 1 else {
             throw ValidationError("--hidden, --epochs, --batch-size, --patience, --fanout, --neighbors and --threads must be positive")
@@ -126,10 +127,10 @@ struct PRTrain: ParsableCommand {
 
     func run() throws {
         var config = ModelConfig()
-        config.kind = ModelKind(rawValue: model)!
+        config.kind = model
         config.layers = layers ?? (config.kind == .gmt ? 3 : 2)
         config.hidden = hidden
-        config.loss = LossKind(rawValue: loss)!
+        config.loss = loss
         config.dropout = dropout
         config.fanout = fanout
         config.neighbors = neighbors
@@ -149,11 +150,14 @@ struct PRTrain: ParsableCommand {
             }
             try trained.write(to: output)
             if trained.isWorseThanTable, let table = trained.tableValidation {
-                reporter.warnWorseThanTable(model: model, validation: trained.bestValidation, table: table.level, tableFigure: table.figure)
+                reporter.warnWorseThanTable(model: model.rawValue, validation: trained.bestValidation, table: table.level, tableFigure: table.figure)
             }
-            reporter.finish("pr-train: \(model) trained \(trained.epochsRun) epochs, best validation "
+            reporter.finish("pr-train: \(model.rawValue) trained \(trained.epochsRun) epochs, best validation "
                 + "\(Decimals.fixed(trained.bestValidation, 4)) at epoch \(trained.bestEpoch); wrote \(output)")
         }
         if status != 0 { throw ExitCode(status) }
     }
 }
+
+extension ModelKind: ExpressibleByArgument {}
+extension LossKind: ExpressibleByArgument {}

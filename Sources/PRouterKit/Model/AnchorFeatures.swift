@@ -201,6 +201,27 @@ struct AnchorFeatures {
         return Matrix(rows: scores.count, cols: 1, data: scores)
     }
 
+    /// The ridge baseline's scores of every candidate edge of `targets`, as a column: the
+    /// candidate's predicted normalized performance and cost (its task means plus the text
+    /// regression's deviations) weighted by the user's fitted reward weights in cost mode,
+    /// or in judge mode by how much better in performance and cost the user's preferred
+    /// LLMs were than their candidates' mean.
+    func ridgeScores(_ targets: [Int], data: RoutingData) -> Matrix {
+        let rows = rows(targets, data: data)
+        let first = data.mode == .cost ? 2 : 0
+        var scores: [Float] = []
+        scores.reserveCapacity(rows.outcomeMeans.rows)
+        for (row, node) in targets.enumerated() {
+            for _ in data.edges(of: node) {
+                let edge = scores.count
+                scores.append((0..<2).reduce(0) { sum, column in
+                    sum + rows.users[row, first + column] * (rows.outcomeMeans[edge, column] + rows.textDeviations[edge, column])
+                })
+            }
+        }
+        return Matrix(rows: scores.count, cols: 1, data: scores)
+    }
+
     /// The table's score of `llm` at `level`; 0 for an LLM added at routing time.
     private func prior(_ level: TableLevel, user: Int, task: Int, llm: Int) -> Float {
         llm < tables.llmCount ? Float(tables.score(level, user: user, task: task, llm: llm)) : 0

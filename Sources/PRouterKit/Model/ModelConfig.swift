@@ -20,15 +20,20 @@ public enum ModelKind: String, Sendable, CaseIterable {
     /// A table policy: the LLM with the best shrunk mean outcome per user and task, per
     /// user, per task or overall (the level chosen on validation); nothing to train.
     case table
+    /// A transparent text baseline: per LLM, ridge regressions of normalized performance
+    /// and cost on the query's words (or embedding) and task, weighted by each user's
+    /// least-squares fit of their observed rewards (judge mode: their preferred LLMs'
+    /// mean advantage in performance and cost); nothing to train.
+    case ridge
 
     /// Whether the model passes messages over the graph.
     var isGraph: Bool { self == .personalized || self == .graphrouter || self == .anchored }
 
     /// Whether the model scores from the table priors (``AnchorFeatures``).
-    var usesTables: Bool { self == .anchored || self == .table }
+    var usesTables: Bool { self == .anchored || self == .table || self == .ridge }
 
     /// Whether the model has trainable parameters.
-    var isTrained: Bool { self != .knn && self != .table }
+    var isTrained: Bool { self != .knn && self != .table && self != .ridge }
 }
 
 /// The loss over each query's candidate LLMs.

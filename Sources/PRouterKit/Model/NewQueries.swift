@@ -39,7 +39,7 @@ struct NewQueries {
         guard !request.isLogged || logged.insert([request.user, request.queryID]).inserted else { return }
         let key = embedder.external == nil ? request.text : request.queryID
         if embedder.external != nil, rows[key] == nil {
-            rows[key] = try data.appendQueryRow(embedder.embed(id: request.queryID, text: request.text))
+            rows[key] = try data.appendQueryRow(embedder.embed(id: request.queryID, text: request.text), text: request.text)
         }
         pending.append((known ?? data.userIndex(request.user, adding: true)!, Int32(task), key, request.queryID))
     }
@@ -50,7 +50,7 @@ struct NewQueries {
         if let encoder = embedder.encoder {
             var seen = Set<String>()
             let texts = pending.map(\.key).filter { rows[$0] == nil && seen.insert($0).inserted }
-            for (text, vector) in zip(texts, encoder.encodeEach(texts)) { rows[text] = try data.appendQueryRow(vector) }
+            for (text, vector) in zip(texts, encoder.encodeEach(texts)) { rows[text] = try data.appendQueryRow(vector, text: text) }
         }
         let edges = (0..<data.llmIDs.count).map { RoutingData.CandidateEdge(llm: Int32($0)) }
         data.reserve(nodes: pending.count, edges: pending.count * edges.count)

@@ -38,7 +38,7 @@ public struct RouterModel: Sendable {
             add("mf.Q", config.llmWidth, h)
             add("mf.bias", config.llmWidth, 1)
             return
-        case .knn, .table:
+        case .knn, .table, .ridge:
             return
         case .gmt:
             gmt = GMTNetwork(config: config, parameters: &parameters, generator: &generator)
@@ -126,6 +126,7 @@ public struct RouterModel: Sendable {
         case .gmt: preconditionFailure("the gmt model scores conversation turns (GMTRouting), not query nodes")
         case .knn: return tape.constant(NearestQueries(data: data, neighbors: config.neighbors).scores(graph.targets))
         case .table: return tape.constant(anchors!.tableScores(graph.targets, level: config.tableLevel, data: data))
+        case .ridge: return tape.constant(anchors!.ridgeScores(graph.targets, data: data))
         case .personalized, .graphrouter: break
         }
         let states = encode(tape: tape, graph: graph, data: data, profiles: profiles, context: context)

@@ -18,6 +18,8 @@ public struct RoutingData: Sendable {
     public var taskIDs: [String]
     public var llmIDs: [String]
     public var queryFeatures: Matrix
+    /// The text of each query feature row.
+    public var queryTexts: [String]
     public var taskFeatures: Matrix
     public var llmFeatures: Matrix
 
@@ -58,6 +60,7 @@ public struct RoutingData: Sendable {
         taskIDs = graph.tasks
         llmIDs = graph.llms
         queryFeatures = features.query
+        queryTexts = graph.queryTexts
         taskFeatures = features.task
         llmFeatures = features.llm
         performanceRange = [MinMax](repeating: MinMax(), count: graph.tasks.count)
@@ -217,13 +220,14 @@ extension RoutingData {
         return Int32(userIDs.count - 1)
     }
 
-    /// Appends a query feature row and returns its index.
-    mutating func appendQueryRow(_ vector: [Float]) throws -> Int32 {
+    /// Appends a query feature row with its text and returns its index.
+    mutating func appendQueryRow(_ vector: [Float], text: String) throws -> Int32 {
         guard vector.count == queryFeatures.cols else {
             throw DataError("a query vector has \(vector.count) values, the graph's have \(queryFeatures.cols)")
         }
         queryFeatures.data.append(contentsOf: vector)
         queryFeatures.rows += 1
+        queryTexts.append(text)
         return Int32(queryFeatures.rows - 1)
     }
 }

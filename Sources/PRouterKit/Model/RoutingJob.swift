@@ -162,7 +162,8 @@ public struct RoutingJob: Sendable {
         for node in 0..<support.nodeCount {
             let user = data.userIndex(support.users[Int(support.nodeUser[node])], adding: true)!
             let queryID = support.queryIDs[Int(support.nodeQuery[node])]
-            let row = try data.appendQueryRow(embedder.embed(id: queryID, text: support.queryTexts[Int(support.nodeQuery[node])]))
+            let text = support.queryTexts[Int(support.nodeQuery[node])]
+            let row = try data.appendQueryRow(embedder.embed(id: queryID, text: text), text: text)
             let task = Int32(data.taskIndex(support.tasks[Int(support.nodeTask[node])])!)
             // Outcomes are normalized with the graph's per-task ranges, as the graph's own edges are.
             let edges = (starts[node]..<starts[node + 1]).map { edge in
