@@ -2,7 +2,9 @@
 ///
 /// - per candidate edge, the table priors: the LLM's shrunk mean outcome (reward in cost
 ///   mode, preference rate in judge mode) for the user and task, the user, the task, and
-///   overall (``OutcomeTables``);
+///   overall (``OutcomeTables``), and the utility prior: the LLM's mean normalized
+///   performance and cost on the task weighted by the user's utility weights
+///   (``utilityColumn(mode:)``);
 /// - per query node, the user's utility statistics, at user level and at (user, task)
 ///   level shrunk towards the user's: how much better than the candidates' mean the
 ///   preferred LLM's normalized performance and cost were, and in cost mode the weights
@@ -12,10 +14,18 @@
 /// Both leave out the nodes being predicted, so that no target's own outcome reaches its
 /// score.
 struct AnchorFeatures {
-    static let priorWidth = TableLevel.allCases.count
+    /// One prior column per ``TableLevel``, then the utility prior.
+    static let priorWidth = TableLevel.allCases.count + 1
+    /// The prior column of the user's utility of the LLM's task means.
+    static let utilityPriorColumn = TableLevel.allCases.count
     static let userWidth = 8
     /// The column of the (user, task) reward fit's performance weight (cost weight next).
     static let rewardFitColumn = 6
+
+    /// The user-level column whose two values weight normalized performance and cost in
+    /// the user's utility: the reward fit in cost mode, the preferred LLMs' mean advantage
+    /// in judge mode.
+    static func utilityColumn(mode: GraphMode) -> Int { mode == .cost ? 2 : 0 }
     /// Pseudo-count of the (user, task) statistics' pull towards the user's.
     static let shrinkage: Float = 5
 
@@ -140,8 +150,19 @@ struct AnchorFeatures {
     /// Without the observed nodes among `excluded`.
     func excluding(_ excluded: [Int], data: RoutingData) -> AnchorFeatures {
         var copy = self
-        for node in excluded where data.isPool[node] { copy.apply(node, data: data, sign: -1) }
+        copy.remove(excluded, data: data)
         return copy
+    }
+
+    /// Takes the observed nodes among `nodes` out of the sums (in place, for
+    /// cross-validation; ``restore(_:data:)`` puts them back, up to rounding).
+    mutating func remove(_ nodes: [Int], data: RoutingData) {
+        for node in nodes where data.isPool[node] { apply(node, data: data, sign: -1) }
+    }
+
+    /// Puts back the observed nodes among `nodes` that ``remove(_:data:)`` took out.
+    mutating func restore(_ nodes: [Int], data: RoutingData) {
+        for node in nodes where data.isPool[node] { apply(node, data: data, sign: 1) }
     }
 
     /// The rows of ``AnchorFeatures`` for some query nodes.
@@ -167,8 +188,12 @@ struct AnchorFeatures {
         means.reserveCapacity(edgeCount * 2)
         deviations.reserveCapacity(edgeCount * 2)
         var users = Matrix(rows: targets.count, cols: Self.userWidth)
+        let utility = Self.utilityColumn(mode: data.mode)
         for (row, node) in targets.enumerated() {
             let (u, t) = (Int(data.nodeUser[node]), Int(data.nodeTask[node]))
+            let userSums = u < user.count ? user[u] : Sums()
+            let overall = userSums.statistics(prior: SIMD4(), ridge: 1)
+            let pair = (userTask[Self.key(Int32(u), Int32(t))] ?? Sums()).statistics(prior: overall, ridge: Self.shrinkage)
             for edge in data.edges(of: node) {
                 let llm = Int(data.edgeLLM[edge])
                 let mean = outcomeMean(task: t, llm: llm)
@@ -178,10 +203,8 @@ struct AnchorFeatures {
                 deviations.append(deviation.0)
                 deviations.append(deviation.1)
                 for level in TableLevel.allCases { priors.append(prior(level, user: u, task: t, llm: llm)) }
+                priors.append(overall[utility] * mean.0 + overall[utility + 1] * mean.1)
             }
-            let userSums = u < user.count ? user[u] : Sums()
-            let overall = userSums.statistics(prior: SIMD4(), ridge: 1)
-            let pair = (userTask[Self.key(Int32(u), Int32(t))] ?? Sums()).statistics(prior: overall, ridge: Self.shrinkage)
             for col in 0..<4 {
                 users[row, col] = overall[col]
                 users[row, 4 + col] = pair[col]
@@ -197,27 +220,6 @@ struct AnchorFeatures {
         let scores = targets.flatMap { node in
             data.edges(of: node).map { prior(level, user: Int(data.nodeUser[node]), task: Int(data.nodeTask[node]),
                                              llm: Int(data.edgeLLM[$0])) }
-        }
-        return Matrix(rows: scores.count, cols: 1, data: scores)
-    }
-
-    /// The ridge baseline's scores of every candidate edge of `targets`, as a column: the
-    /// candidate's predicted normalized performance and cost (its task means plus the text
-    /// regression's deviations) weighted by the user's fitted reward weights in cost mode,
-    /// or in judge mode by how much better in performance and cost the user's preferred
-    /// LLMs were than their candidates' mean.
-    func ridgeScores(_ targets: [Int], data: RoutingData) -> Matrix {
-        let rows = rows(targets, data: data)
-        let first = data.mode == .cost ? 2 : 0
-        var scores: [Float] = []
-        scores.reserveCapacity(rows.outcomeMeans.rows)
-        for (row, node) in targets.enumerated() {
-            for _ in data.edges(of: node) {
-                let edge = scores.count
-                scores.append((0..<2).reduce(0) { sum, column in
-                    sum + rows.users[row, first + column] * (rows.outcomeMeans[edge, column] + rows.textDeviations[edge, column])
-                })
-            }
         }
         return Matrix(rows: scores.count, cols: 1, data: scores)
     }

@@ -58,13 +58,12 @@ extension RouterModel {
         return (tape.multiply(tape.add(prior, utility), scale), outcomes, baseline)
     }
 
-    /// An anchored model that routes exactly as the table policy at `level`: its prior
-    /// weight on that level only, and no utility term.
-    init(anchoredTable config: ModelConfig, level: TableLevel) {
-        self.init(config: config, seed: 0)
-        let c = index["anchor.c"]!
-        for (row, each) in TableLevel.allCases.enumerated() { parameters.values[c].data[row] = each == level ? 1 : 0 }
-        let v = index["anchor.V"]!
-        for i in parameters.values[v].data.indices { parameters.values[v].data[i] = 0 }
+    /// Sets the anchored model's prior weights `c` and utility map `V` to `start`'s (the
+    /// GNN head's output weights stay as they are: zero before training).
+    mutating func anchor(at start: AnchorStart) {
+        let (c, v) = start.weights(level: config.tableLevel, mode: config.mode)
+        config.anchorStart = start
+        parameters.values[index["anchor.c"]!].data = c
+        parameters.values[index["anchor.V"]!] = v
     }
 }

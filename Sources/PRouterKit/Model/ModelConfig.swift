@@ -57,6 +57,8 @@ public struct ModelConfig: Sendable, Equatable {
     public var loss: LossKind = .softmax
     /// The table model's level.
     public var tableLevel: TableLevel = .userTask
+    /// Where the anchored model starts (chosen by cross-validation when training).
+    var anchorStart: AnchorStart = .tableText
     public var mode: GraphMode = .cost
     public var encoder = ""
     public var queryWidth = 0

@@ -151,11 +151,8 @@ struct PredictionContext {
     func evaluate(model: RouterModel, nodes: [Int], context: ContextStates? = nil) -> Outcome {
         var outcome = Outcome()
         for (node, scores) in zip(nodes, predict(model: model, targets: nodes, context: context)) {
-            let chosen = data.edges(of: node).lowerBound + scores.indices.max { scores[$0] < scores[$1] }!
-            outcome.count += 1
-            outcome.reward += data.edgeReward[chosen]
-            if data.edgeBest[chosen] { outcome.hits += 1 }
-            outcome.perNode.append(data.outcome(of: chosen))
+            outcome.record(node: node, chosen: data.edges(of: node).lowerBound + scores.indices.max { scores[$0] < scores[$1] }!,
+                           data: data)
         }
         return outcome
     }
@@ -167,15 +164,45 @@ struct PredictionContext {
         var hits = 0
         /// Per node: the chosen LLM's reward (cost mode) or 1 when it was the best (judge mode).
         var perNode: [Double] = []
+        /// Per node: its query (feature row), the cluster of the standard errors.
+        var queries: [Int32] = []
 
-        /// The mean and standard error of `self.perNode - other.perNode` (the same nodes).
+        /// Records that `chosen` was routed for `node`.
+        mutating func record(node: Int, chosen: Int, data: RoutingData) {
+            count += 1
+            reward += data.edgeReward[chosen]
+            if data.edgeBest[chosen] { hits += 1 }
+            perNode.append(data.outcome(of: chosen))
+            queries.append(data.nodeQueryRow[node])
+        }
+
+        /// The mean of `self.perNode - other.perNode` (the same nodes) and its standard
+        /// error clustered by query: every user's copy of a query shares the query's
+        /// outcomes, so copies are not independent evidence.
         func pairedGain(over other: Outcome) -> (mean: Double, standardError: Double) {
-            let differences = zip(perNode, other.perNode).map { $0 - $1 }
-            guard differences.count > 1 else { return (0, 0) }
-            let n = Double(differences.count)
-            let mean = differences.reduce(0, +) / n
-            let variance = differences.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
-            return (mean, (variance / n).squareRoot())
+            var clusterOf: [Int32: Int] = [:]
+            var sums: [Double] = []
+            var total = 0.0
+            for (i, (a, b)) in zip(perNode, other.perNode).enumerated() {
+                let cluster = clusterOf[queries[i]] ?? {
+                    clusterOf[queries[i]] = sums.count
+                    sums.append(0)
+                    return sums.count - 1
+                }()
+                sums[cluster] += a - b
+                total += a - b
+            }
+            let n = Double(min(perNode.count, other.perNode.count))
+            guard sums.count > 1 else { return (0, 0) }
+            let mean = total / n
+            // Each cluster's deviation from its share of the mean, summed: the sandwich
+            // variance of the mean with the small-sample factor G / (G - 1).
+            var squares = 0.0
+            var counts = [Double](repeating: 0, count: sums.count)
+            for query in queries.prefix(Int(n)) { counts[clusterOf[query]!] += 1 }
+            for (sum, count) in zip(sums, counts) { squares += (sum - count * mean) * (sum - count * mean) }
+            let g = Double(sums.count)
+            return (mean, (squares * g / (g - 1)).squareRoot() / n)
         }
 
         /// Mean reward in cost mode, accuracy in judge mode.

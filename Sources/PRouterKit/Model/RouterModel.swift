@@ -72,12 +72,9 @@ public struct RouterModel: Sendable {
             add("head.Wo", h, Self.outcomeWidth, zero: true)
             add("head.bo", 1, Self.outcomeWidth, zero: true)
             add("anchor.c", AnchorFeatures.priorWidth, 1, zero: true)
-            parameters.values[index["anchor.c"]!].data[TableLevel.allCases.firstIndex(of: config.tableLevel)!] = 1
             add("anchor.V", AnchorFeatures.userWidth, Self.outcomeWidth, zero: true)
-            for column in 0..<Self.outcomeWidth {
-                parameters.values[index["anchor.V"]!][AnchorFeatures.rewardFitColumn + column, column] = 1
-            }
             add("anchor.v", 1, Self.outcomeWidth, zero: true)
+            anchor(at: config.anchorStart)
             return
         }
         let combined = (config.kind == .personalized ? 3 : 2) * h
@@ -126,7 +123,9 @@ public struct RouterModel: Sendable {
         case .gmt: preconditionFailure("the gmt model scores conversation turns (GMTRouting), not query nodes")
         case .knn: return tape.constant(NearestQueries(data: data, neighbors: config.neighbors).scores(graph.targets))
         case .table: return tape.constant(anchors!.tableScores(graph.targets, level: config.tableLevel, data: data))
-        case .ridge: return tape.constant(anchors!.ridgeScores(graph.targets, data: data))
+        case .ridge:
+            let (c, v) = AnchorStart.utility.weights(level: config.tableLevel, mode: data.mode)
+            return tape.constant(anchors!.rows(graph.targets, data: data).linearScores(graph.targets, data: data, c: c, v: v))
         case .personalized, .graphrouter: break
         }
         let states = encode(tape: tape, graph: graph, data: data, profiles: profiles, context: context)

@@ -2,7 +2,8 @@ extension TableLevel {
     /// The level whose table routes `nodes` best when each query is left out of its own
     /// fit, with every level's figure (mean reward in cost mode, accuracy in judge mode).
     /// A level other than the finest, user-task, must beat it by more than `significance`
-    /// paired standard errors: the levels' figures differ by noise more often than not.
+    /// paired standard errors (clustered by query): the levels' figures differ by noise
+    /// more often than not.
     ///
     /// The tables are fitted on `nodes`; each query (all users' copies of it, which share
     /// its outcomes) is then removed, its nodes routed at every level, and put back. Every
@@ -22,7 +23,7 @@ extension TableLevel {
             groups[groupOf[query]!].append(node)
             tables.add(node: node, data: data, weight: 1)
         }
-        var perNode = [[Double]](repeating: [], count: allCases.count)
+        var outcomes = [PredictionContext.Outcome](repeating: PredictionContext.Outcome(), count: allCases.count)
         for group in groups {
             for node in group { tables.add(node: node, data: data, weight: -1) }
             for node in group {
@@ -31,15 +32,12 @@ extension TableLevel {
                 for (index, level) in allCases.enumerated() {
                     let scores = edges.map { tables.score(level, user: Int(data.nodeUser[node]), task: Int(data.nodeTask[node]),
                                                           llm: Int(data.edgeLLM[$0])) }
-                    perNode[index].append(data.outcome(of: edges[scores.indices.max { scores[$0] < scores[$1] }!]))
+                    outcomes[index].record(node: node, chosen: edges[scores.indices.max { scores[$0] < scores[$1] }!], data: data)
                 }
             }
             for node in group { tables.add(node: node, data: data, weight: 1) }
         }
-        let outcomes = perNode.map { values in
-            PredictionContext.Outcome(count: values.count, reward: values.reduce(0, +), hits: 0, perNode: values)
-        }
-        let figures = outcomes.map { $0.reward / Double(max($0.count, 1)) }
+        let figures = outcomes.map { $0.perNode.reduce(0, +) / Double(max($0.count, 1)) }
         let best = figures.indices.max { figures[$0] < figures[$1] }!
         let gain = outcomes[best].pairedGain(over: outcomes[0])
         return (gain.mean > significance * gain.standardError ? allCases[best] : .userTask, figures)

@@ -102,7 +102,12 @@ public enum Trainer {
             config.tableLevel = TableLevel.crossValidated(nodes: trainNodes + validationNodes, data: data,
                                                           significance: options.significance).level
         }
+        if config.kind == .anchored {
+            config.anchorStart = AnchorStart.crossValidated(nodes: trainNodes + validationNodes, data: data, anchors: context.anchors!,
+                                                            level: config.tableLevel).start
+        }
         var model = RouterModel(config: config, seed: options.seed)
+        let start = model
         clock.finished("table baselines")
         guard config.kind.isTrained else {
             let validation = context.evaluate(model: model, nodes: validationNodes).figure(mode: data.mode)
@@ -139,17 +144,18 @@ public enum Trainer {
             return -Double(tape.value(loss).data[0])
         }
         clock.finished("training")
-        if config.kind == .anchored, let bestTable {
+        if config.kind == .anchored, bestTable != nil {
             let trained = context.evaluate(model: model, nodes: validationNodes)
             record.bestValidation = trained.figure(mode: data.mode)
-            // Keep the learned correction only where it beats the best table on validation
-            // by more than `significance` standard errors; else route by that table.
-            let fallback = RouterModel(anchoredTable: config, level: config.tableLevel)
-            let gain = trained.pairedGain(over: context.evaluate(model: fallback, nodes: validationNodes))
+            // Keep the learned correction only where it beats the untrained start on
+            // validation by more than `significance` standard errors (clustered by query);
+            // else route by the start, which cross-validation chose over every labeled query.
+            let untrained = context.evaluate(model: start, nodes: validationNodes)
+            let gain = trained.pairedGain(over: untrained)
             if gain.mean <= options.significance * gain.standardError {
-                model = fallback
+                model = start
                 record.bestEpoch = 0
-                record.bestValidation = bestTable.figure
+                record.bestValidation = untrained.figure(mode: data.mode)
             }
         }
         let cache = try routingCache(model: model, graph: graph, fingerprint: fingerprint)

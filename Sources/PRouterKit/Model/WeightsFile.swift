@@ -19,6 +19,7 @@ extension TrainedModel {
         conf.add("neighbors", config.neighbors)
         conf.add("loss", config.loss.rawValue)
         if config.kind.usesTables { conf.add("table_level", config.tableLevel.rawValue) }
+        if config.kind == .anchored { conf.add("anchor_start", config.anchorStart.rawValue) }
         conf.add("encoder", config.encoder)
         conf.add("query_width", config.queryWidth)
         conf.add("task_width", config.taskWidth)
@@ -87,6 +88,10 @@ extension TrainedModel {
                 }
                 record = (try conf.optionalInteger("best_epoch") ?? 0, try conf.number("best_validation"),
                           try conf.optionalInteger("epochs_run") ?? 0)
+                if let start = try conf.optionalString("anchor_start") {
+                    guard let parsed = AnchorStart(rawValue: start) else { throw conf.error("anchor_start", "unknown") }
+                    config.anchorStart = parsed
+                }
                 if let figure = try conf.optionalNumber("table_validation") {
                     guard let level = TableLevel(rawValue: try conf.string("table_validation_level")) else {
                         throw conf.error("table_validation_level", "unknown")
@@ -106,7 +111,9 @@ extension TrainedModel {
         let shapes = RouterModel(config: config, seed: 0).parameters.shapes
         guard shapes.count == parameters.names.count else { throw DataError("\(path): the weights do not match their configuration") }
         for (i, shape) in shapes.enumerated() {
-            let data: [Float] = try section(parameterTag(i)).values(.f32, name: path)
+            var data: [Float] = try section(parameterTag(i)).values(.f32, name: path)
+            // Files from before the utility prior have one prior weight per table level.
+            if parameters.names[i] == "anchor.c", data.count == TableLevel.allCases.count { data.append(0) }
             guard data.count == shape.rows * shape.cols else { throw DataError("\(path): parameter \(parameters.names[i]) has the wrong size") }
             parameters.values.append(Matrix(rows: shape.rows, cols: shape.cols, data: data))
         }

@@ -1,0 +1,120 @@
+/// Where the anchored model starts: one of three linear policies over the anchor rows
+/// (``AnchorFeatures/Rows``), `score = priors · c + deviations · (users V)`, each chosen
+/// without training. Training then learns a correction from that start, kept only when
+/// it beats the start on validation.
+enum AnchorStart: String, CaseIterable, Sendable {
+    /// The table at the cross-validated level alone.
+    case table
+    /// That table plus the text regression's predicted deviations, weighted by the user's
+    /// (user, task) reward fit (cost mode; the same as `table` in judge mode).
+    case tableText = "table-text"
+    /// The user's utility of each LLM's predicted outcomes: the task means plus the text
+    /// regression's deviations, weighted by the user's reward fit (cost mode) or by their
+    /// preferred LLMs' mean advantage in performance and cost (judge mode). This is the
+    /// ridge baseline (`--model ridge`); it pools a user's evidence over all their tasks,
+    /// where a (user, task) table has only that pair's queries.
+    case utility
+
+    /// The prior weights `c` (one per prior column) and the utility map `V`
+    /// (``AnchorFeatures/userWidth`` x 2) of this start.
+    func weights(level: TableLevel, mode: GraphMode) -> (c: [Float], v: Matrix) {
+        var c = [Float](repeating: 0, count: AnchorFeatures.priorWidth)
+        var v = Matrix(rows: AnchorFeatures.userWidth, cols: RouterModel.outcomeWidth)
+        let first: Int?
+        switch self {
+        case .table:
+            c[TableLevel.allCases.firstIndex(of: level)!] = 1
+            first = nil
+        case .tableText:
+            c[TableLevel.allCases.firstIndex(of: level)!] = 1
+            first = AnchorFeatures.rewardFitColumn
+        case .utility:
+            c[AnchorFeatures.utilityPriorColumn] = 1
+            first = AnchorFeatures.utilityColumn(mode: mode)
+        }
+        if let first {
+            for column in 0..<RouterModel.outcomeWidth { v[first + column, column] = 1 }
+        }
+        return (c, v)
+    }
+
+    /// Whether the start differs from the table in `mode`.
+    func isDistinct(in mode: GraphMode) -> Bool { self != .table && !(self == .tableText && mode == .judge) }
+}
+
+extension AnchorFeatures.Rows {
+    /// `priors · c + deviations · (users V)` per candidate edge of `targets` (whose rows
+    /// these are), as a column: a start's scores, without the GNN head.
+    func linearScores(_ targets: [Int], data: RoutingData, c: [Float], v: Matrix) -> Matrix {
+        var scores = Matrix(rows: priors.rows, cols: 1)
+        var edge = 0
+        for (row, node) in targets.enumerated() {
+            var weights = [Float](repeating: 0, count: v.cols)
+            for k in 0..<v.rows where users[row, k] != 0 {
+                for column in 0..<v.cols { weights[column] += users[row, k] * v[k, column] }
+            }
+            for _ in data.edges(of: node) {
+                var score: Float = 0
+                for k in 0..<c.count where c[k] != 0 { score += priors[edge, k] * c[k] }
+                for column in 0..<v.cols { score += textDeviations[edge, column] * weights[column] }
+                scores[edge, 0] = score
+                edge += 1
+            }
+        }
+        return scores
+    }
+}
+
+extension AnchorStart {
+    /// Query groups evaluated at most: the first of every so many groups beyond it.
+    static let groupLimit = 20_000
+
+    /// The start that routes `nodes` best when each query is left out of the tables and
+    /// user statistics (the text regression's predictions of observed queries are its
+    /// leave-one-query-out ones already), with each start's figure; ties go to the table.
+    /// No standard-error margin, unlike the table level's choice: a start is chosen once,
+    /// from every labeled query, and the suite's worlds showed that the leave-query-out
+    /// gains of the text starts understate their gains on unseen queries far more often
+    /// than a margin would have saved a world from them.
+    static func crossValidated(nodes: [Int], data: RoutingData, anchors: AnchorFeatures,
+                               level: TableLevel) -> (start: AnchorStart, figures: [Double]) {
+        var groups: [[Int]] = []
+        var groupOf: [Int32: Int] = [:]
+        for node in nodes where !data.edges(of: node).isEmpty {
+            let query = data.nodeQueryRow[node]
+            if groupOf[query] == nil {
+                groupOf[query] = groups.count
+                groups.append([])
+            }
+            groups[groupOf[query]!].append(node)
+        }
+        let stride = (groups.count + groupLimit - 1) / max(groupLimit, 1)
+        let weights = allCases.map { $0.weights(level: level, mode: data.mode) }
+        var outcomes = [PredictionContext.Outcome](repeating: PredictionContext.Outcome(), count: allCases.count)
+        var scratch = anchors
+        for group in Swift.stride(from: 0, to: groups.count, by: max(stride, 1)).map({ groups[$0] }) {
+            scratch.remove(group, data: data)
+            let rows = scratch.rows(group, data: data)
+            for (index, (c, v)) in weights.enumerated() {
+                let scores = rows.linearScores(group, data: data, c: c, v: v)
+                var edge = 0
+                for node in group {
+                    let range = data.edges(of: node)
+                    var best = 0
+                    for k in range.indices.dropFirst() where scores[edge + k - range.lowerBound, 0] > scores[edge + best, 0] {
+                        best = k - range.lowerBound
+                    }
+                    outcomes[index].record(node: node, chosen: range.lowerBound + best, data: data)
+                    edge += range.count
+                }
+            }
+            scratch.restore(group, data: data)
+        }
+        let figures = outcomes.map { $0.figure(mode: data.mode) }
+        var chosen = 0
+        for index in allCases.indices where allCases[index].isDistinct(in: data.mode) && figures[index] > figures[chosen] {
+            chosen = index
+        }
+        return (allCases[chosen], figures)
+    }
+}
