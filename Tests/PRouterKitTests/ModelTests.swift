@@ -13,7 +13,13 @@ import Testing
             lines.append(responseLine("q\(q)", "strong", perf: 0.9, cost: 0.05 + Double(q % 3) / 100, task: task))
             lines.append(responseLine("q\(q)", "middle", perf: 0.55, cost: 0.03, task: task))
         }
-        let text = try simulate(lines, users: [("saver", 0.1, 0.9), ("spender", 1.0, 0.0)])
+        return try graph(lines, users: [("saver", 0.1, 0.9), ("spender", 1.0, 0.0)], seed: seed)
+    }
+
+    /// The cost-mode graph of `users` (id, alpha, beta) over response lines, split with
+    /// `seed`, with hashed-text features of width 16.
+    static func graph(_ lines: [String], users: [(String, Double, Double)], seed: UInt64) throws -> Graph {
+        let text = try simulate(lines, users: users)
         var builder = GraphBuilder()
         for interaction in try decodeLines(text, Interaction.init) { try builder.add(interaction) }
         var options = GraphBuildOptions()

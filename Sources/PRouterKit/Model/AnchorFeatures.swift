@@ -2,9 +2,9 @@
 ///
 /// - per candidate edge, the table priors: the LLM's shrunk mean outcome (reward in cost
 ///   mode, preference rate in judge mode) for the user and task, the user, the task, and
-///   overall (``OutcomeTables``), and the utility prior: the LLM's mean normalized
+///   overall (``OutcomeTables``), and the utility priors: the LLM's mean normalized
 ///   performance and cost on the task weighted by the user's utility weights
-///   (``utilityColumn(mode:)``);
+///   (``utilityColumn(mode:)``), at user and at (user, task) level;
 /// - per query node, the user's utility statistics, at user level and at (user, task)
 ///   level shrunk towards the user's: how much better than the candidates' mean the
 ///   preferred LLM's normalized performance and cost were, and in cost mode the weights
@@ -14,9 +14,11 @@
 /// Both leave out the nodes being predicted, so that no target's own outcome reaches its
 /// score.
 struct AnchorFeatures {
-    /// One prior column per ``TableLevel``, then the utility prior.
-    static let priorWidth = TableLevel.allCases.count + 1
-    /// The prior column of the user's utility of the LLM's task means.
+    /// One prior column per ``TableLevel``, then the utility priors at user and at
+    /// (user, task) level.
+    static let priorWidth = TableLevel.allCases.count + 2
+    /// The prior column of the user's utility of the LLM's task means (the (user, task)
+    /// utility's next).
     static let utilityPriorColumn = TableLevel.allCases.count
     static let userWidth = 8
     /// The column of the (user, task) reward fit's performance weight (cost weight next).
@@ -204,6 +206,7 @@ struct AnchorFeatures {
                 deviations.append(deviation.1)
                 for level in TableLevel.allCases { priors.append(prior(level, user: u, task: t, llm: llm)) }
                 priors.append(overall[utility] * mean.0 + overall[utility + 1] * mean.1)
+                priors.append(pair[utility] * mean.0 + pair[utility + 1] * mean.1)
             }
             for col in 0..<4 {
                 users[row, col] = overall[col]

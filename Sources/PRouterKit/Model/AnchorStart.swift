@@ -1,4 +1,4 @@
-/// Where the anchored model starts: one of three linear policies over the anchor rows
+/// Where the anchored model starts: one of four linear policies over the anchor rows
 /// (``AnchorFeatures/Rows``), `score = priors · c + deviations · (users V)`, each chosen
 /// without training. Training then learns a correction from that start, kept only when
 /// it beats the start on validation.
@@ -14,6 +14,9 @@ enum AnchorStart: String, CaseIterable, Sendable {
     /// ridge baseline (`--model ridge`); it pools a user's evidence over all their tasks,
     /// where a (user, task) table has only that pair's queries.
     case utility
+    /// The same with the user's weights for the query's task (shrunk towards the user's):
+    /// for users whose trade-off differs by task.
+    case taskUtility = "task-utility"
 
     /// The prior weights `c` (one per prior column) and the utility map `V`
     /// (``AnchorFeatures/userWidth`` x 2) of this start.
@@ -31,6 +34,9 @@ enum AnchorStart: String, CaseIterable, Sendable {
         case .utility:
             c[AnchorFeatures.utilityPriorColumn] = 1
             first = AnchorFeatures.utilityColumn(mode: mode)
+        case .taskUtility:
+            c[AnchorFeatures.utilityPriorColumn + 1] = 1
+            first = AnchorFeatures.utilityColumn(mode: mode) + AnchorFeatures.userWidth / 2
         }
         if let first {
             for column in 0..<RouterModel.outcomeWidth { v[first + column, column] = 1 }

@@ -112,8 +112,8 @@ extension TrainedModel {
         guard shapes.count == parameters.names.count else { throw DataError("\(path): the weights do not match their configuration") }
         for (i, shape) in shapes.enumerated() {
             var data: [Float] = try section(parameterTag(i)).values(.f32, name: path)
-            // Files from before the utility prior have one prior weight per table level.
-            if parameters.names[i] == "anchor.c", data.count == TableLevel.allCases.count { data.append(0) }
+            // Files from before the utility priors have one prior weight per table level.
+            if parameters.names[i] == "anchor.c", data.count == TableLevel.allCases.count { data += [0, 0] }
             guard data.count == shape.rows * shape.cols else { throw DataError("\(path): parameter \(parameters.names[i]) has the wrong size") }
             parameters.values.append(Matrix(rows: shape.rows, cols: shape.cols, data: data))
         }
