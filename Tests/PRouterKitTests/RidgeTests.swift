@@ -164,3 +164,34 @@ import Testing
         #expect(abs(one.standardError - (variance / 20).squareRoot()) < 1e-12)
     }
 }
+
+extension RidgeTests {
+    /// A weights file written before the utility priors (four prior weights, tables
+    /// cached as ANRL and ANCN) still loads: its prior weights are padded with zeros and
+    /// its old tables are ignored, so they are computed again.
+    @Test func weightsFromBeforeTheUtilityPriorsStillLoad() throws {
+        let graph = try ModelTests.oppositeUsers(queries: 30)
+        var config = ModelConfig()
+        config.hidden = 4
+        let trained = try Trainer.train(graph: graph, fingerprint: 5, config: config, options: ModelTests.quickOptions(epochs: 2)) { _ in }
+        let scratch = try Scratch()
+        try trained.write(to: scratch.path("new.prw"))
+        let file = try SectionFile(contentsOf: scratch.path("new.prw"), expecting: .weights)
+        let prior = try #require(trained.model.parameters.names.firstIndex(of: "anchor.c"))
+        let weights = trained.model.parameters.values[prior].data
+        #expect(weights.suffix(2) == [0, 0])
+        let old = file.sections.map { section -> SectionFile.Section in
+            switch section.tag {
+            case parameterTag(prior): .array(section.tag, .f32, Array(weights.prefix(TableLevel.allCases.count)))
+            case "AN2R": .array("ANRL", .f64, [1, 2, 3])
+            case "AN2C": .array("ANCN", .u32, [UInt32]([7]))
+            default: section
+            }
+        }
+        try FileIO.writeAtomically(SectionFile(.weights, sections: old).encoded(), to: scratch.path("old.prw"))
+        let read = try TrainedModel.read(from: scratch.path("old.prw"))
+        #expect(read.model.parameters.values[prior].data == weights)
+        #expect(read.tables == nil)
+        #expect(read.model.parameters.values == trained.model.parameters.values)
+    }
+}
