@@ -13,7 +13,7 @@ bin=${1:-$(cd "$here/.." && swift build -c release --show-bin-path)}
 bin=$(cd "$bin" && pwd)
 out=${2:-$(mktemp -d)}
 data="$here/data"
-models=${DEMO_MODELS:-anchored table personalized graphrouter mlp knn mf}
+models=${DEMO_MODELS:-anchored table ridge personalized graphrouter mlp knn mf}
 export PATH="$bin:$PATH"
 mkdir -p "$out"
 

@@ -51,14 +51,8 @@ import Testing
             return
         }
         #expect(vocabulary.count >= 5)
+        TextOutcomeRegressionTests.expectUnseenCheapPredicted(regression, data: data)
         let cheap = data.llmIndex("cheap")!
-        let unseen = (0..<data.nodeCount).filter { data.nodeSplit[$0] != .train }
-        #expect(!unseen.isEmpty)
-        for node in unseen {
-            let edge = data.edges(of: node).first { Int(data.edgeLLM[$0]) == cheap }!
-            let observed = data.edgeInput[edge * RoutingData.edgeInputWidth] - 0.5
-            #expect(abs(regression.prediction(node: node, llm: cheap, data: data).0 - observed) < 0.05)
-        }
         var archive = StateArchive()
         regression.archive(into: &archive)
         var reader = StateArchive.Reader(archive, name: "m.prw")

@@ -19,6 +19,12 @@ import Testing
         let data = try Self.data(features: 4) { q in [Float(q % 5), Float(generator.unit()), Float(generator.unit()), 1] }
         let regression = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count) { _, _ in (0.5, 0.5) }
         #expect(regression.penalty != nil)
+        Self.expectUnseenCheapPredicted(regression, data: data)
+    }
+
+    /// The regression (fitted against means of 0.5) predicts the cheap LLM's normalized
+    /// performance on every query node outside the training split within 0.05.
+    static func expectUnseenCheapPredicted(_ regression: TextOutcomeRegression, data: RoutingData) {
         let cheap = data.llmIndex("cheap")!
         let unseen = (0..<data.nodeCount).filter { data.nodeSplit[$0] != .train }
         #expect(!unseen.isEmpty)
