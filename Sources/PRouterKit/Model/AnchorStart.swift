@@ -84,34 +84,23 @@ extension AnchorStart {
     /// than a margin would have saved a world from them.
     static func crossValidated(nodes: [Int], data: RoutingData, anchors: AnchorFeatures,
                                level: TableLevel) -> (start: AnchorStart, figures: [Double]) {
-        var groups: [[Int]] = []
-        var groupOf: [Int32: Int] = [:]
-        for node in nodes where !data.edges(of: node).isEmpty {
-            let query = data.nodeQueryRow[node]
-            if groupOf[query] == nil {
-                groupOf[query] = groups.count
-                groups.append([])
-            }
-            groups[groupOf[query]!].append(node)
-        }
-        let stride = (groups.count + groupLimit - 1) / max(groupLimit, 1)
+        let groups = data.queryGroups(nodes.filter { !data.edges(of: $0).isEmpty })
+        let step = max(1, (groups.count + groupLimit - 1) / groupLimit)
         let weights = allCases.map { $0.weights(level: level, mode: data.mode) }
         var outcomes = [PredictionContext.Outcome](repeating: PredictionContext.Outcome(), count: allCases.count)
         var scratch = anchors
-        for group in Swift.stride(from: 0, to: groups.count, by: max(stride, 1)).map({ groups[$0] }) {
+        for group in stride(from: 0, to: groups.count, by: step).map({ groups[$0] }) {
             scratch.remove(group, data: data)
             let rows = scratch.rows(group, data: data)
             for (index, (c, v)) in weights.enumerated() {
-                let scores = rows.linearScores(group, data: data, c: c, v: v)
-                var edge = 0
+                // Candidate edges of the group's nodes, in node order, as one column.
+                let scores = rows.linearScores(group, data: data, c: c, v: v).data
+                var first = 0
                 for node in group {
-                    let range = data.edges(of: node)
-                    var best = 0
-                    for k in range.indices.dropFirst() where scores[edge + k - range.lowerBound, 0] > scores[edge + best, 0] {
-                        best = k - range.lowerBound
-                    }
-                    outcomes[index].record(node: node, chosen: range.lowerBound + best, data: data)
-                    edge += range.count
+                    let candidates = first..<first + data.edges(of: node).count
+                    let best = candidates.max { scores[$0] < scores[$1] }!
+                    outcomes[index].record(node: node, chosen: data.edges(of: node).lowerBound + best - first, data: data)
+                    first = candidates.upperBound
                 }
             }
             scratch.restore(group, data: data)

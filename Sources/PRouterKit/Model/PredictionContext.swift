@@ -180,28 +180,27 @@ struct PredictionContext {
         /// error clustered by query: every user's copy of a query shares the query's
         /// outcomes, so copies are not independent evidence.
         func pairedGain(over other: Outcome) -> (mean: Double, standardError: Double) {
+            // Per query: the summed differences of its nodes and their count.
             var clusterOf: [Int32: Int] = [:]
-            var sums: [Double] = []
+            var clusters: [(sum: Double, count: Double)] = []
             var total = 0.0
-            for (i, (a, b)) in zip(perNode, other.perNode).enumerated() {
-                let cluster = clusterOf[queries[i]] ?? {
-                    clusterOf[queries[i]] = sums.count
-                    sums.append(0)
-                    return sums.count - 1
+            for (query, (a, b)) in zip(queries, zip(perNode, other.perNode)) {
+                let cluster = clusterOf[query] ?? {
+                    clusterOf[query] = clusters.count
+                    clusters.append((0, 0))
+                    return clusters.count - 1
                 }()
-                sums[cluster] += a - b
+                clusters[cluster].sum += a - b
+                clusters[cluster].count += 1
                 total += a - b
             }
-            let n = Double(min(perNode.count, other.perNode.count))
-            guard sums.count > 1 else { return (0, 0) }
+            guard clusters.count > 1 else { return (0, 0) }
+            let n = clusters.reduce(0) { $0 + $1.count }
             let mean = total / n
             // Each cluster's deviation from its share of the mean, summed: the sandwich
             // variance of the mean with the small-sample factor G / (G - 1).
-            var squares = 0.0
-            var counts = [Double](repeating: 0, count: sums.count)
-            for query in queries.prefix(Int(n)) { counts[clusterOf[query]!] += 1 }
-            for (sum, count) in zip(sums, counts) { squares += (sum - count * mean) * (sum - count * mean) }
-            let g = Double(sums.count)
+            let squares = clusters.reduce(0) { $0 + ($1.sum - $1.count * mean) * ($1.sum - $1.count * mean) }
+            let g = Double(clusters.count)
             return (mean, (squares * g / (g - 1)).squareRoot() / n)
         }
 

@@ -12,17 +12,8 @@ extension TableLevel {
     static func crossValidated(nodes: [Int], data: RoutingData, significance: Double) -> (level: TableLevel, figures: [Double]) {
         let llmCount = data.llmIDs.count
         var tables = OutcomeTables(llmCount: llmCount, taskCount: data.taskIDs.count)
-        var groups: [[Int]] = []
-        var groupOf: [Int32: Int] = [:]
-        for node in nodes {
-            let query = data.nodeQueryRow[node]
-            if groupOf[query] == nil {
-                groupOf[query] = groups.count
-                groups.append([])
-            }
-            groups[groupOf[query]!].append(node)
-            tables.add(node: node, data: data, weight: 1)
-        }
+        for node in nodes { tables.add(node: node, data: data, weight: 1) }
+        let groups = data.queryGroups(nodes)
         var outcomes = [PredictionContext.Outcome](repeating: PredictionContext.Outcome(), count: allCases.count)
         for group in groups {
             for node in group { tables.add(node: node, data: data, weight: -1) }
@@ -37,7 +28,7 @@ extension TableLevel {
             }
             for node in group { tables.add(node: node, data: data, weight: 1) }
         }
-        let figures = outcomes.map { $0.perNode.reduce(0, +) / Double(max($0.count, 1)) }
+        let figures = outcomes.map { $0.figure(mode: data.mode) }
         let best = figures.indices.max { figures[$0] < figures[$1] }!
         let gain = outcomes[best].pairedGain(over: outcomes[0])
         return (gain.mean > significance * gain.standardError ? allCases[best] : .userTask, figures)
@@ -53,5 +44,23 @@ extension OutcomeTables {
         for edge in data.edges(of: node) where Int(data.edgeLLM[edge]) < llmCount {
             add(pair: start, user: user, task: task, llm: Int(data.edgeLLM[edge]), value: data.outcome(of: edge), weight: weight)
         }
+    }
+}
+
+extension RoutingData {
+    /// `nodes` grouped by query (feature row), groups in order of first appearance: every
+    /// user's copy of a query shares its outcomes, so cross-validation leaves out a group.
+    func queryGroups(_ nodes: [Int]) -> [[Int]] {
+        var groups: [[Int]] = []
+        var groupOf: [Int32: Int] = [:]
+        for node in nodes {
+            let query = nodeQueryRow[node]
+            if groupOf[query] == nil {
+                groupOf[query] = groups.count
+                groups.append([])
+            }
+            groups[groupOf[query]!].append(node)
+        }
+        return groups
     }
 }
