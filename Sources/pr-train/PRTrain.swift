@@ -21,11 +21,15 @@ struct PRTrain: ParsableCommand {
             (the best LLM per user and task, user, task or overall, by shrunk mean outcome), \
             ridge (per-LLM ridge regressions of performance and cost on the query's words \
             and task, weighted by each user's fitted reward weights; nothing to train), \
-            anchored (the default: the table plus a text and GNN correction kept only where \
-            it beats the table on held-out queries), and gmt \
+            anchored (the default on single-turn graphs: the table plus a text and GNN \
+            correction kept only where it beats the table on held-out queries), gmt-paper \
             (GMTRouter: heterogeneous graph transformer layers over a multi-turn graph of \
             user, LLM, turn, query and response nodes, predicting which LLM's response the \
-            user will prefer in the next turn). On a multi-turn graph the other models see \
+            user will prefer in the next turn) and gmt (the default on multi-turn graphs: \
+            history priors, namely the user's and the LLM's preference rates and what the \
+            conversation preferred or rejected how many turns ago, fitted as a conditional \
+            logit, plus the gmt-paper network as a correction kept only where it beats the \
+            priors on held-out conversations). On a multi-turn graph the other models see \
             each labelled turn as a single-turn judge-mode query, history ignored. See \
             docs/MODEL.md.
 
@@ -56,8 +60,8 @@ struct PRTrain: ParsableCommand {
             completion: .file(extensions: ["prw"]))
     var output: String
 
-    @Option(help: ArgumentHelp("The model to train.", valueName: "model"))
-    var model: ModelKind = .anchored
+    @Option(help: ArgumentHelp("The model to train (default: anchored, or gmt on a multi-turn graph).", valueName: "model"))
+    var model: ModelKind?
 
     @Option(help: "Message-passing layers (0 to 5; default 2, 3 for gmt).")
     var layers: Int?
@@ -127,8 +131,6 @@ struct PRTrain: ParsableCommand {
 
     func run() throws {
         var config = ModelConfig()
-        config.kind = model
-        config.layers = layers ?? (config.kind == .gmt ? 3 : 2)
         config.hidden = hidden
         config.loss = loss
         config.dropout = dropout
@@ -145,14 +147,14 @@ struct PRTrain: ParsableCommand {
             BLAS.setThreads(threads)
             try FileIO.checkOutput(output)
             var reporter = ProgressReporter(style: quiet ? .quiet : logJson ? .json : .automatic)
-            let trained = try Trainer.train(graphPath: graph, config: config, options: options) {
+            let trained = try Trainer.train(graphPath: graph, model: model, layers: layers, config: config, options: options) {
                 reporter.report($0)
             }
             try trained.write(to: output)
             if trained.isWorseThanTable, let table = trained.tableValidation {
-                reporter.warnWorseThanTable(model: model.rawValue, validation: trained.bestValidation, table: table.level, tableFigure: table.figure)
+                reporter.warnWorseThanTable(model: trained.model.config.kind.rawValue, validation: trained.bestValidation, table: table.level, tableFigure: table.figure)
             }
-            reporter.finish("pr-train: \(model.rawValue) trained \(trained.epochsRun) epochs, best validation "
+            reporter.finish("pr-train: \(trained.model.config.kind.rawValue) trained \(trained.epochsRun) epochs, best validation "
                 + "\(Decimals.fixed(trained.bestValidation, 4)) at epoch \(trained.bestEpoch); wrote \(output)")
         }
         if status != 0 { throw ExitCode(status) }

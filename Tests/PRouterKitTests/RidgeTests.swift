@@ -148,8 +148,8 @@ import Testing
         }
         let (single, zero) = outcomes(copies: 1)
         let (copied, zeros) = outcomes(copies: 5)
-        let one = single.pairedGain(over: zero)
-        let five = copied.pairedGain(over: zeros)
+        let one = single.pairedGain(over: zero).estimate
+        let five = copied.pairedGain(over: zeros).estimate
         #expect(abs(one.mean - five.mean) < 1e-12)
         #expect(abs(one.standardError - five.standardError) < 1e-12)
         // Independent nodes: the usual standard error of a mean.

@@ -3,7 +3,8 @@ extension Baselines {
     /// ``OutcomeTables``), fitted on the truth pairs of queries that are not evaluated
     /// (`fit: held-out`; when every query is evaluated, on all pairs, `fit: all`,
     /// optimistic). For conversation turns, also the history table: the LLM preferred
-    /// last in the turn's conversation when it is a candidate, else the user table's choice.
+    /// last in the turn's conversation when it is a candidate, else the user table's choice,
+    /// and the other history tables (``historyTables(_:pairs:fitPairs:fit:)``).
     static func tables(_ truth: TruthTable, pairs: [Int]) -> [PolicyResult] {
         let evaluatedQueries = Set(pairs.map { truth.pairs[$0].queryID })
         let heldOut = truth.pairs.indices.filter { !evaluatedQueries.contains(truth.pairs[$0].queryID) }
@@ -55,6 +56,7 @@ extension Baselines {
             var result = PolicyResult(name: "table-history", truth: truth, pairs: pairs, choices: choices)
             result.details = [("fit", fit)]
             results.append(result)
+            results += historyTables(truth, pairs: pairs, fitPairs: fitPairs, fit: fit)
         }
         return results
     }

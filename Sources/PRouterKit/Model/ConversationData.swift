@@ -63,6 +63,38 @@ struct ConversationData {
         return (turns, requests)
     }
 
+    /// The preference tallies of the turns of `splits`.
+    func priors(of splits: Set<Split>) -> HistoryPriors {
+        var priors = HistoryPriors(llmCount: graph.llms.count)
+        for turn in 0..<graph.turnCount where splits.contains(graph.turnSplit[turn]) {
+            priors.add(user: graph.users[Int(graph.turnUser[turn])], turn: feedback(ofTurn: turn))
+        }
+        return priors
+    }
+
+    /// The candidates of `turn` and the user's feedback on each.
+    func feedback(ofTurn turn: Int) -> TurnFeedback {
+        let responses = responses(ofTurn: turn)
+        return TurnFeedback(number: Int(graph.turnNumber[turn]), llms: responses.map { Int32(graph.responseLLM[$0]) }, feedback: responses.map { graph.responseFeedback[$0] })
+    }
+
+    /// The prior features of each turn of `split` (by graph turn) as a routed turn would
+    /// have them: read from `priors` without the tally of the turn's own conversation,
+    /// and from the conversation's earlier turns.
+    func priorFeatures(of split: Split, priors: HistoryPriors) -> [Int: [Float]] {
+        var own: [UInt32: PreferenceTally] = [:]
+        for turn in 0..<graph.turnCount where graph.turnSplit[turn] == split {
+            own[graph.turnConversation[turn], default: PreferenceTally(llmCount: graph.llms.count)].add(feedback(ofTurn: turn))
+        }
+        let routed = requests(of: split)
+        var features: [Int: [Float]] = [:]
+        for (turn, request) in zip(routed.turns, routed.requests) {
+            features[turn] = priors.features(user: request.user, turn: request.target.number, history: request.history.map(\.feedback), candidates: request.candidates,
+                                             leaving: own[graph.turnConversation[turn]])
+        }
+        return features
+    }
+
     /// The support turns of each user, grouped by conversation in order.
     func support() -> [String: [[TurnInput]]] {
         var support: [String: [[TurnInput]]] = [:]

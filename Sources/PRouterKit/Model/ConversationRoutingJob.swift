@@ -14,7 +14,7 @@ struct ConversationRoutingJob {
             throw DataError("\(job.weightsPath): trained on other node features than \(path) has (run pr-embed as for training)")
         }
         if job.llmsPath != nil { throw UsageError("--llms (new LLMs) is not available with the gmt model") }
-        let router = GMTRouter(model: trained.model, base: data.view(of: [.train, .validation]).graph, userIDs: graph.users)
+        let router = GMTRouter(model: trained.model, data: data, splits: [.train, .validation])
         var support = data.support()
         let embedder = try TurnEmbedder(features: data.features, embeddingsPath: job.embeddingsPath, modelDirectory: job.modelDirectory,
                                         llms: graph.llms)

@@ -5,12 +5,18 @@
 /// known only by their turns, so a new user needs no retraining), turns their position,
 /// queries and responses their text embeddings, and responses also their LLM's features,
 /// signals and the user's feedback. After the layers,
-/// `z_t = MLP([h_user(t) ; h_t ; h_query(t)])` and `score(t, m) = z_t · h_m`.
+/// `z_t = MLP([h_user(t) ; h_t ; h_query(t)])` and `score(t, m) = z_t · h_m` (the paper's
+/// model, `gmt-paper`). The anchored model (`gmt`) adds the candidate's history priors
+/// (``HistoryPriors``) and gates the network's part:
+/// `score(t, m) = f(t, m) · w + g · z_t · h_m`, with `w` starting at the priors' fitted
+/// weights and `g` at zero, so that training starts from the priors alone.
 struct GMTNetwork: Sendable {
     let layers: [HGTLayer]
     private let inputWeights: [Int]
     private let inputBiases: [Int]
     private let head: [Int]
+    /// The anchored model's prior weights `w` and gate `g`.
+    let anchor: (priorWeights: Int, gate: Int)?
     /// Dropout on the input projections while training.
     private let dropout: Float
 
@@ -36,6 +42,10 @@ struct GMTNetwork: Sendable {
                 parameters.add("head.b1", rows: 1, cols: h, zero: true, generator: &generator),
                 parameters.add("head.W2", rows: h, cols: h, generator: &generator),
                 parameters.add("head.b2", rows: 1, cols: h, zero: true, generator: &generator)]
+        anchor = config.kind == .gmt
+            ? (parameters.add("prior.w", rows: HistoryPriors.width, cols: 1, zero: true, generator: &generator),
+               parameters.add("gate", rows: 1, cols: 1, zero: true, generator: &generator))
+            : nil
     }
 
     /// The top-level states of every type, and the user and LLM states of every level
@@ -73,8 +83,9 @@ struct GMTNetwork: Sendable {
     }
 
     /// The score of each candidate: `turns[i]` of the graph and LLM `llms[i]`, as a column.
+    /// The anchored model needs each candidate's prior features, `priors[i]` (one row each).
     func scores(tape: Tape, parameters: [Tape.Variable], states: [Tape.Variable], graph: TurnGraph,
-                turns: [Int32], llms: [Int32]) -> Tape.Variable {
+                turns: [Int32], llms: [Int32], priors: Matrix? = nil) -> Tape.Variable {
         let combined = tape.concatColumns([
             tape.gatherRows(states[TurnGraph.user], turns.map { graph.turnUser[Int($0)] }),
             tape.gatherRows(states[TurnGraph.turn], turns),
@@ -82,7 +93,11 @@ struct GMTNetwork: Sendable {
         ])
         let hiddenLayer = tape.relu(tape.add(tape.matmul(combined, parameters[head[0]]), parameters[head[1]]))
         let z = tape.add(tape.matmul(hiddenLayer, parameters[head[2]]), parameters[head[3]])
-        return tape.rowDot(z, tape.gatherRows(states[TurnGraph.llm], llms))
+        let network = tape.rowDot(z, tape.gatherRows(states[TurnGraph.llm], llms))
+        guard let anchor else { return network }
+        guard let priors, priors.rows == llms.count else { preconditionFailure("the anchored gmt model needs every candidate's priors") }
+        return tape.add(tape.matmul(tape.constant(priors), parameters[anchor.priorWeights]),
+                        tape.multiply(network, parameters[anchor.gate]))
     }
 }
 

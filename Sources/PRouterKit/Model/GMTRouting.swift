@@ -30,10 +30,13 @@ struct GMTRouter {
     let context: GMTNetwork.Context
     /// Users with turns in the base, by id, with their global index.
     let knownUsers: [String: Int32]
+    /// The base's preference tallies, which the anchored model's priors read.
+    let priors: HistoryPriors
 
-    /// Encodes `base` (whose user rows are the global users `userIDs`).
-    init(model: RouterModel, base: TurnGraph, userIDs: [String]) {
+    /// Encodes `base` (whose user rows are the global users `userIDs`); `priors` counts its turns.
+    init(model: RouterModel, base: TurnGraph, userIDs: [String], priors: HistoryPriors) {
         self.model = model
+        self.priors = priors
         network = model.gmt!
         llmFeatures = base.llmFeatures
         queryWidth = base.queryWidth
@@ -44,18 +47,27 @@ struct GMTRouter {
         knownUsers = known
     }
 
+    /// Encodes the turns of `splits` of `data` as the base.
+    init(model: RouterModel, data: ConversationData, splits: Set<Split>) {
+        self.init(model: model, base: data.view(of: splits).graph, userIDs: data.graph.users, priors: data.priors(of: splits))
+    }
+
     /// Requests routed per graph pass, to bound memory.
     static let chunkSize = 1024
 
     /// Each request's candidate scores, in candidate order. `support` holds, per user not
     /// in the base, their support conversations (turns in order).
     func scores(_ requests: [TurnRequest], support: [String: [[TurnInput]]] = [:]) -> [[Float]] {
-        stride(from: 0, to: requests.count, by: Self.chunkSize).flatMap { start in
-            chunkScores(requests[start..<min(start + Self.chunkSize, requests.count)], support: support)
+        var priors = priors
+        for (user, conversations) in support.sorted(by: { $0.key < $1.key }) {
+            for turn in conversations.joined() { priors.add(user: user, turn: turn.feedback) }
+        }
+        return stride(from: 0, to: requests.count, by: Self.chunkSize).flatMap { start in
+            chunkScores(requests[start..<min(start + Self.chunkSize, requests.count)], support: support, priors: priors)
         }
     }
 
-    private func chunkScores(_ requests: ArraySlice<TurnRequest>, support: [String: [[TurnInput]]]) -> [[Float]] {
+    private func chunkScores(_ requests: ArraySlice<TurnRequest>, support: [String: [[TurnInput]]], priors: HistoryPriors) -> [[Float]] {
         var graph = TurnGraph(llmFeatures: llmFeatures, queryWidth: queryWidth)
         var frozenRow: [Int32: Int32] = [:]
         for request in requests {
@@ -64,7 +76,7 @@ struct GMTRouter {
                 graph.frozenUsers.append(global)
             }
         }
-        var turns: [Int32] = [], llms: [Int32] = []
+        var turns: [Int32] = [], llms: [Int32] = [], features: [Float] = []
         for request in requests {
             let user: Int32
             if let global = knownUsers[request.user] {
@@ -77,11 +89,16 @@ struct GMTRouter {
             let target = graph.addTurn(user: user, previous: last, number: request.target.number, query: request.target.query, responses: [])
             turns += request.candidates.map { _ in target }
             llms += request.candidates
+            if network.anchor != nil {
+                features += priors.features(user: request.user, turn: request.target.number, history: request.history.map(\.feedback), candidates: request.candidates)
+            }
         }
         let tape = Tape(recording: false)
         let parameters = model.parameterVariables(tape)
         let states = network.encode(tape: tape, parameters: parameters, graph: graph, context: context).states
-        let flat = tape.value(network.scores(tape: tape, parameters: parameters, states: states, graph: graph, turns: turns, llms: llms)).data
+        let priorRows = network.anchor == nil ? nil : Matrix(rows: llms.count, cols: HistoryPriors.width, data: features)
+        let flat = tape.value(network.scores(tape: tape, parameters: parameters, states: states, graph: graph, turns: turns, llms: llms,
+                                             priors: priorRows)).data
         var offset = 0
         return requests.map { request in
             defer { offset += request.candidates.count }

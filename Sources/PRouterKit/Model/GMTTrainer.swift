@@ -5,13 +5,22 @@
 /// scores each hidden turn's candidate LLMs against the response the user preferred. Validation routes the validation turns the
 /// way `pr-route` routes test turns (each with only its conversation's earlier turns)
 /// and early-stops on accuracy.
+///
+/// The anchored model (`gmt`) first fits its prior weights: a conditional logit of the
+/// training turns' choices on their ``HistoryPriors`` (each turn's tallies leave out its
+/// own conversation, as a routed conversation is not in the tallies either). With the
+/// gate at zero, epoch 0 routes by the priors alone; the trained correction is kept only
+/// if it beats them on validation by more than `options.significance` standard errors,
+/// clustered by conversation.
 public enum GMTTrainer {
+    /// The prior fit's L2 penalty (features are of order one; thousands of turns fit ten weights).
+    static let priorPenalty = 1e-3
+
     public static func train(graph: ConversationGraph, config requested: ModelConfig, options: TrainingOptions,
                              progress: (EpochReport) -> Void) throws -> TrainedModel {
         let data = try ConversationData(graph: graph)
         let (base, rows) = data.view(of: [.train])
         var config = requested
-        config.kind = .gmt
         config.mode = .judge
         config.encoder = data.features.encoder
         config.queryWidth = data.queryWidth
@@ -24,13 +33,26 @@ public enum GMTTrainer {
         let labelled = validation.turns.indices.filter { data.label(ofTurn: validation.turns[$0]) != nil }
         let validationRequests = labelled.map { validation.requests[$0] }
         let validationLabels = labelled.map { data.label(ofTurn: validation.turns[$0])! }
+        /// 1 per validation turn routed to the LLM its user preferred, else 0.
+        func hits(_ model: RouterModel) -> [Double] {
+            let scores = GMTRouter(model: model, data: data, splits: [.train]).scores(validationRequests)
+            return zip(scores, validationLabels).map { scores, label in scores.indices.max { scores[$0] < scores[$1] } == label ? 1 : 0 }
+        }
 
         var options = options
         options.batchSize = options.batchSize ?? automaticBatchSize(turns: trainTurns.count)
         options.patience = options.patience ?? automaticPatience(turns: trainTurns.count)
         var model = RouterModel(config: config, seed: options.seed)
+        var priorFeatures: [Int: [Float]] = [:]
+        if let anchor = model.gmt!.anchor {
+            priorFeatures = data.priorFeatures(of: .train, priors: data.priors(of: [.train]))
+            let choices = trainTurns.map { ConditionalLogit.Choice(features: priorFeatures[$0]!, chosen: data.label(ofTurn: $0)!) }
+            let weights = ConditionalLogit(width: HistoryPriors.width, choices: choices, penalty: priorPenalty).fit()
+            model.parameters.values[anchor.priorWeights].data = weights.map(Float.init)
+        }
+        let start = model
         let sampler = TurnSampler(base: base)
-        let record = Trainer.optimize(model: &model, units: trainTurns, options: options, progress: progress) { model, tape, batch, _ in
+        var record = Trainer.optimize(model: &model, units: trainTurns, options: options, progress: progress) { model, tape, batch, _ in
             let (sample, targets) = sampler.subgraph(around: batch.map { rows[$0] })
             var hidden = [Bool](repeating: false, count: sample.turnCount)
             for row in targets { hidden[Int(row)] = true }
@@ -44,13 +66,25 @@ public enum GMTTrainer {
                 }
                 offsets.append(turns.count)
             }
-            let scores = model.gmt!.scores(tape: tape, parameters: parameters, states: states, graph: sample, turns: turns, llms: llms)
+            let priors = model.gmt!.anchor == nil ? nil
+                : Matrix(rows: turns.count, cols: HistoryPriors.width, data: batch.flatMap { priorFeatures[$0]! })
+            let scores = model.gmt!.scores(tape: tape, parameters: parameters, states: states, graph: sample, turns: turns, llms: llms,
+                                           priors: priors)
             return Trainer.candidateLoss(tape: tape, scores: scores, offsets: offsets, targets: batch.map { data.label(ofTurn: $0)! },
                                          kind: config.loss)
         } validate: { model in
             guard !validationRequests.isEmpty else { return nil }
-            let router = GMTRouter(model: model, base: base, userIDs: graph.users)
-            return accuracy(router.scores(validationRequests), labels: validationLabels)
+            let hits = hits(model)
+            return hits.reduce(0, +) / Double(hits.count)
+        }
+        if model.gmt!.anchor != nil, record.bestEpoch > 0 {
+            let (trained, untrained) = (hits(model), hits(start))
+            let conversations = labelled.map { Int32(bitPattern: graph.turnConversation[validation.turns[$0]]) }
+            if !PairedGain(trained, over: untrained, clusters: conversations).isSignificant(options.significance) {
+                model = start
+                record.bestEpoch = 0
+                record.bestValidation = untrained.reduce(0, +) / Double(max(untrained.count, 1))
+            }
         }
         return TrainedModel(model: model, llms: graph.llms, tasks: [], bestEpoch: record.bestEpoch,
                             bestValidation: record.bestValidation, epochsRun: record.epochsRun,
@@ -71,11 +105,5 @@ public enum GMTTrainer {
     /// by many steps; a small graph's needs many epochs.
     static func automaticPatience(turns: Int) -> Int {
         max(3, min(40, (40 * 512 + turns / 2) / max(turns, 1)))
-    }
-
-    /// The share of score lists whose highest score is at the label (first of equals).
-    static func accuracy(_ scores: [[Float]], labels: [Int]) -> Double {
-        let hits = zip(scores, labels).filter { scores, label in scores.indices.max { scores[$0] < scores[$1] } == label }.count
-        return Double(hits) / Double(max(1, labels.count))
     }
 }

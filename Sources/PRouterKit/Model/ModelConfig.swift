@@ -15,8 +15,15 @@ public enum ModelKind: String, Sendable, CaseIterable {
     case knn
     /// RouteLLM-style matrix factorization: a bilinear score of query and LLM embeddings.
     case mf
-    /// GMTRouter: HGT over multi-turn conversation graphs (user, LLM, turn, query, response).
+    /// GMTRouter anchored on the conversation's history (the default for multi-turn
+    /// graphs): each candidate's score starts from ``HistoryPriors`` (the user's and the
+    /// LLM's preference rates, what the conversation preferred or rejected and how many
+    /// turns ago), weighted by a conditional logit fitted on the training turns; the HGT
+    /// learns a gated correction, kept only when it beats the priors on validation.
     case gmt
+    /// The paper's GMTRouter: HGT over multi-turn conversation graphs (user, LLM, turn,
+    /// query, response), scoring `z_t · h_m` alone.
+    case gmtPaper = "gmt-paper"
     /// A table policy: the LLM with the best shrunk mean outcome per user and task, per
     /// user, per task or overall (the level chosen on validation); nothing to train.
     case table
@@ -25,6 +32,9 @@ public enum ModelKind: String, Sendable, CaseIterable {
     /// least-squares fit of their observed rewards (judge mode: their preferred LLMs'
     /// mean advantage in performance and cost); nothing to train.
     case ridge
+
+    /// Whether the model routes conversation turns (multi-turn graphs only).
+    public var readsConversations: Bool { self == .gmt || self == .gmtPaper }
 
     /// Whether the model passes messages over the graph.
     var isGraph: Bool { self == .personalized || self == .graphrouter || self == .anchored }

@@ -179,29 +179,8 @@ struct PredictionContext {
         /// The mean of `self.perNode - other.perNode` (the same nodes) and its standard
         /// error clustered by query: every user's copy of a query shares the query's
         /// outcomes, so copies are not independent evidence.
-        func pairedGain(over other: Outcome) -> (mean: Double, standardError: Double) {
-            // Per query: the summed differences of its nodes and their count.
-            var clusterOf: [Int32: Int] = [:]
-            var clusters: [(sum: Double, count: Double)] = []
-            var total = 0.0
-            for (query, (a, b)) in zip(queries, zip(perNode, other.perNode)) {
-                let cluster = clusterOf[query] ?? {
-                    clusterOf[query] = clusters.count
-                    clusters.append((0, 0))
-                    return clusters.count - 1
-                }()
-                clusters[cluster].sum += a - b
-                clusters[cluster].count += 1
-                total += a - b
-            }
-            guard clusters.count > 1 else { return (0, 0) }
-            let n = clusters.reduce(0) { $0 + $1.count }
-            let mean = total / n
-            // Each cluster's deviation from its share of the mean, summed: the sandwich
-            // variance of the mean with the small-sample factor G / (G - 1).
-            let squares = clusters.reduce(0) { $0 + ($1.sum - $1.count * mean) * ($1.sum - $1.count * mean) }
-            let g = Double(clusters.count)
-            return (mean, (squares * g / (g - 1)).squareRoot() / n)
+        func pairedGain(over other: Outcome) -> PairedGain {
+            PairedGain(perNode, over: other.perNode, clusters: queries)
         }
 
         /// Mean reward in cost mode, accuracy in judge mode.

@@ -40,7 +40,7 @@ public struct RouterModel: Sendable {
             return
         case .knn, .table, .ridge:
             return
-        case .gmt:
+        case .gmt, .gmtPaper:
             gmt = GMTNetwork(config: config, parameters: &parameters, generator: &generator)
             return
         case .personalized, .graphrouter, .anchored:
@@ -120,7 +120,7 @@ public struct RouterModel: Sendable {
                                    rows: anchors!.rows(graph.targets, data: data), context: context).scores
         case .mlp: return mlpScores(tape: tape, targets: graph.targets, data: data)
         case .mf: return factorizationScores(tape: tape, targets: graph.targets, data: data)
-        case .gmt: preconditionFailure("the gmt model scores conversation turns (GMTRouting), not query nodes")
+        case .gmt, .gmtPaper: preconditionFailure("the gmt model scores conversation turns (GMTRouting), not query nodes")
         case .knn: return tape.constant(NearestQueries(data: data, neighbors: config.neighbors).scores(graph.targets))
         case .table: return tape.constant(anchors!.tableScores(graph.targets, level: config.tableLevel, data: data))
         case .ridge:

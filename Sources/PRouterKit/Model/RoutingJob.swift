@@ -49,13 +49,13 @@ public struct RoutingJob: Sendable {
         let graph: Graph, fingerprint: UInt32?
         switch file {
         case .multiTurn(let conversations):
-            if trained.model.config.kind == .gmt {
+            if trained.model.config.kind.readsConversations {
                 try ConversationRoutingJob(job: self, trained: trained, graph: conversations).run(writer: writer)
                 return 0
             }
             (graph, fingerprint) = (try conversations.flattened(), nil)
         case .singleTurn(let single, let print):
-            guard trained.model.config.kind != .gmt else {
+            guard !trained.model.config.kind.readsConversations else {
                 throw UsageError("\(weightsPath) is a gmt model: route with the multi-turn graph it was trained on (pr-build-graph --multi-turn)")
             }
             (graph, fingerprint) = (single, print)

@@ -30,8 +30,7 @@ extension TableLevel {
         }
         let figures = outcomes.map { $0.figure(mode: data.mode) }
         let best = figures.indices.max { figures[$0] < figures[$1] }!
-        let gain = outcomes[best].pairedGain(over: outcomes[0])
-        return (gain.mean > significance * gain.standardError ? allCases[best] : .userTask, figures)
+        return (outcomes[best].pairedGain(over: outcomes[0]).isSignificant(significance) ? allCases[best] : .userTask, figures)
     }
 }
 

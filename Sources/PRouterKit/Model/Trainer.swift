@@ -71,7 +71,7 @@ public enum Trainer {
     /// context states for fast routing of that file.
     public static func train(graph: Graph, fingerprint: UInt32? = nil, config requested: ModelConfig, options: TrainingOptions,
                              progress: (EpochReport) -> Void) throws -> TrainedModel {
-        guard requested.kind != .gmt else {
+        guard !requested.kind.readsConversations else {
             throw UsageError("the gmt model trains on multi-turn graphs (pr-build-graph --multi-turn conversations.jsonl)")
         }
         var clock = StageClock(tool: "pr-train")
@@ -151,8 +151,7 @@ public enum Trainer {
             // validation by more than `significance` standard errors (clustered by query);
             // else route by the start, which cross-validation chose over every labeled query.
             let untrained = context.evaluate(model: start, nodes: validationNodes)
-            let gain = trained.pairedGain(over: untrained)
-            if gain.mean <= options.significance * gain.standardError {
+            if !trained.pairedGain(over: untrained).isSignificant(options.significance) {
                 model = start
                 record.bestEpoch = 0
                 record.bestValidation = untrained.figure(mode: data.mode)

@@ -24,7 +24,7 @@ extension TrainedModel {
         conf.add("query_width", config.queryWidth)
         conf.add("task_width", config.taskWidth)
         conf.add("llm_width", config.llmWidth)
-        if config.kind == .gmt { conf.add("response_width", config.responseWidth) }
+        if config.kind.readsConversations { conf.add("response_width", config.responseWidth) }
         conf.add("best_epoch", bestEpoch)
         conf.add("best_validation", bestValidation)
         conf.add("epochs_run", epochsRun)
@@ -108,6 +108,8 @@ extension TrainedModel {
         config.llmCount = llms.count
         var parameters = ParameterSet()
         parameters.names = try section("NAME").stringValues(name: path)
+        // Files from before the anchored gmt hold the paper's model under the name gmt.
+        if config.kind == .gmt, !parameters.names.contains("gate") { config.kind = .gmtPaper }
         let shapes = RouterModel(config: config, seed: 0).parameters.shapes
         guard shapes.count == parameters.names.count else { throw DataError("\(path): the weights do not match their configuration") }
         for (i, shape) in shapes.enumerated() {

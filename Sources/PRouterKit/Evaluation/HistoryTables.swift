@@ -1,0 +1,63 @@
+extension Baselines {
+    /// The history policies of conversation turns, next to `table-history`, each reading
+    /// what a router may see: the user's and every LLM's preferences on the fit pairs
+    /// (`fitPairs`, the held-out ones; their tallies leave out the routed turn's own
+    /// conversation) and the feedback of the conversation's earlier turns.
+    /// - `history-last`: the conversation's last preferred LLM when it is a candidate,
+    ///   else the LLM preferred most often overall;
+    /// - `history-favourite`: the user's favourite, the candidate with their highest
+    ///   preference rate (shrunk to the LLM's overall rate);
+    /// - `history-blend`: the conditional logit of ``HistoryPriors``, fitted on the fit
+    ///   pairs (the gmt model's priors).
+    static func historyTables(_ truth: TruthTable, pairs: [Int], fitPairs: [Int], fit: String) -> [PolicyResult] {
+        var llms = Interner()
+        var conversations: [String: [Int]] = [:]
+        for (index, pair) in truth.pairs.enumerated() {
+            for candidate in pair.candidates { _ = llms.intern(candidate.llm) }
+            if let position = pair.conversation { conversations[position.id, default: []].append(index) }
+        }
+        func feedback(_ pair: TruthTable.Pair) -> TurnFeedback {
+            TurnFeedback(number: pair.conversation?.turn ?? 0, llms: pair.candidates.map { Int32(llms.lookup($0.llm)!) },
+                         feedback: pair.candidates.map { $0.best ? .preferred : .rejected })
+        }
+        var priors = HistoryPriors(llmCount: llms.names.count)
+        var own: [String: PreferenceTally] = [:]
+        for index in fitPairs {
+            let pair = truth.pairs[index]
+            priors.add(user: pair.user, turn: feedback(pair))
+            if let id = pair.conversation?.id { own[id, default: PreferenceTally(llmCount: llms.names.count)].add(feedback(pair)) }
+        }
+        /// The pair's prior features: its candidates' rows of ``HistoryPriors/width``.
+        func features(_ index: Int) -> [Float] {
+            let pair = truth.pairs[index]
+            let history = pair.conversation.map { position in
+                (conversations[position.id] ?? []).map { truth.pairs[$0] }.filter { $0.conversation!.turn < position.turn }
+                    .sorted { $0.conversation!.turn < $1.conversation!.turn }.map(feedback)
+            } ?? []
+            return priors.features(user: pair.user, turn: pair.conversation?.turn ?? 0, history: history,
+                                   candidates: feedback(pair).llms, leaving: pair.conversation.flatMap { own[$0.id] })
+        }
+        let blend = ConditionalLogit(width: HistoryPriors.width,
+                                     choices: fitPairs.map { ConditionalLogit.Choice(features: features($0), chosen: truth.pairs[$0].bestIndex) },
+                                     penalty: GMTTrainer.priorPenalty).fit()
+        /// The candidate with the highest score, the first LLM by name among equals.
+        func choice(_ index: Int, _ score: ([Float]) -> Double) -> Int {
+            let pair = truth.pairs[index]
+            let rows = features(index)
+            let scores = pair.candidates.indices.map { score(Array(rows[$0 * HistoryPriors.width..<($0 + 1) * HistoryPriors.width])) }
+            return pair.candidates.indices.max {
+                scores[$0] != scores[$1] ? scores[$0] < scores[$1] : pair.candidates[$0].llm > pair.candidates[$1].llm
+            }!
+        }
+        let policies: [(String, ([Float]) -> Double)] = [
+            ("history-last", { Double($0[HistoryPriors.lastPreferredColumn]) * 1000 + Double($0[HistoryPriors.overallColumn]) }),
+            ("history-favourite", { Double($0[HistoryPriors.userColumn]) + Double($0[HistoryPriors.overallColumn]) }),
+            ("history-blend", { zip($0, blend).reduce(0) { $0 + Double($1.0) * $1.1 } }),
+        ]
+        return policies.map { name, score in
+            var result = PolicyResult(name: name, truth: truth, pairs: pairs, choices: pairs.map { choice($0, score) })
+            result.details = [("fit", fit)]
+            return result
+        }
+    }
+}

@@ -1,0 +1,87 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A conditional logit: the chance that candidate i of a choice is chosen is
+/// `softmax_i(f_i · w)`, with `w` fitted by Newton's method to minimize the mean negative
+/// log-likelihood plus `penalty/2 · |w|²` (convex, so the fit is the unique minimum).
+struct ConditionalLogit {
+    /// One observed choice: the candidates' features (row-major, `width` each) and the
+    /// chosen candidate.
+    struct Choice {
+        var features: [Float]
+        var chosen: Int
+    }
+
+    let width: Int
+    let choices: [Choice]
+    let penalty: Double
+
+    /// The objective, its gradient and its Hessian (row-major) at `w`.
+    func objective(at w: [Double]) -> (value: Double, gradient: [Double], hessian: [Double]) {
+        var value = 0.0
+        var gradient = [Double](repeating: 0, count: width)
+        var hessian = [Double](repeating: 0, count: width * width)
+        for choice in choices {
+            let count = choice.features.count / width
+            let row = { (i: Int) in choice.features[i * width..<(i + 1) * width].map(Double.init) }
+            let rows = (0..<count).map(row)
+            let scores = rows.map { zip($0, w).reduce(0) { $0 + $1.0 * $1.1 } }
+            let top = scores.max() ?? 0
+            let weights = scores.map { exp($0 - top) }
+            let total = weights.reduce(0, +)
+            value += log(total) + top - scores[choice.chosen]
+            let p = weights.map { $0 / total }
+            var mean = [Double](repeating: 0, count: width)
+            for (pi, f) in zip(p, rows) { for j in 0..<width { mean[j] += pi * f[j] } }
+            for j in 0..<width { gradient[j] += mean[j] - rows[choice.chosen][j] }
+            for (pi, f) in zip(p, rows) {
+                for a in 0..<width {
+                    let da = pi * (f[a] - mean[a])
+                    for b in 0..<width { hessian[a * width + b] += da * (f[b] - mean[b]) }
+                }
+            }
+        }
+        let n = Double(max(choices.count, 1))
+        value = value / n + penalty / 2 * w.reduce(0) { $0 + $1 * $1 }
+        for j in 0..<width {
+            gradient[j] = gradient[j] / n + penalty * w[j]
+            for b in 0..<width { hessian[j * width + b] /= n }
+            hessian[j * width + j] += penalty
+        }
+        return (value, gradient, hessian)
+    }
+
+    /// The fitted weights (zero when there is nothing to fit).
+    func fit(iterations: Int = 50) -> [Double] {
+        var w = [Double](repeating: 0, count: width)
+        guard !choices.isEmpty else { return w }
+        var current = objective(at: w)
+        for _ in 0..<iterations {
+            guard let eigen = SymmetricEigen.decompose(current.hessian, size: width) else { break }
+            // Newton's step -H⁻¹g through the eigenvectors; the penalty keeps H positive definite.
+            var step = [Double](repeating: 0, count: width)
+            for k in 0..<width where eigen.values[k] > 1e-12 {
+                let vector = eigen.vectors[k * width..<(k + 1) * width]
+                let projection = zip(vector, current.gradient).reduce(0) { $0 + $1.0 * $1.1 } / eigen.values[k]
+                for (j, v) in vector.enumerated() { step[j] -= projection * v }
+            }
+            // Halve the step until the objective falls.
+            var scale = 1.0
+            var next = current
+            var candidate = w
+            repeat {
+                candidate = zip(w, step).map { $0 + scale * $1 }
+                next = objective(at: candidate)
+                scale /= 2
+            } while next.value > current.value && scale > 1e-6
+            guard next.value <= current.value else { break }
+            let improvement = current.value - next.value
+            (w, current) = (candidate, next)
+            if improvement < 1e-10 { break }
+        }
+        return w
+    }
+}

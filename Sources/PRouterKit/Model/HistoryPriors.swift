@@ -1,0 +1,149 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What the history priors read of a turn: its position in the conversation, its
+/// candidate LLMs and the user's feedback on each.
+struct TurnFeedback: Sendable {
+    var number: Int
+    var llms: [Int32]
+    var feedback: [ConversationGraph.Feedback]
+}
+
+extension TurnInput {
+    /// The turn's candidates and feedback.
+    var feedback: TurnFeedback { TurnFeedback(number: number, llms: responses.map(\.llm), feedback: responses.map(\.feedback)) }
+}
+
+/// Per LLM: how often it was offered in a turn with feedback, and how often preferred.
+struct PreferenceTally: Sendable, Equatable {
+    var offered: [Double]
+    var preferred: [Double]
+
+    init(llmCount: Int) {
+        offered = [Double](repeating: 0, count: llmCount)
+        preferred = offered
+    }
+
+    /// Counts `turn` with `weight` (-1 takes it out again). A turn without any known
+    /// feedback counts nothing.
+    mutating func add(_ turn: TurnFeedback, weight: Double = 1) {
+        guard turn.feedback.contains(where: { $0 != .unknown }) else { return }
+        for (llm, feedback) in zip(turn.llms, turn.feedback) where feedback != .unknown {
+            offered[Int(llm)] += weight
+            if feedback == .preferred { preferred[Int(llm)] += weight }
+        }
+    }
+
+    mutating func subtract(_ other: PreferenceTally) {
+        for i in offered.indices {
+            offered[i] -= other.offered[i]
+            preferred[i] -= other.preferred[i]
+        }
+    }
+}
+
+/// The gmt model's priors for a turn's candidates: what the turns the model may see say
+/// about which one the user will prefer, before reading any text.
+///
+/// Per candidate LLM m of a turn with K candidates, from the user's tally (their other
+/// conversations), the overall tally and the conversation's earlier turns:
+/// 0. `logit r_m`, the LLM's overall preference rate, shrunk to 1/K;
+/// 1-2. `logit u_m - logit r_m`, the user's rate shrunk to `r_m` with 4 and with 16
+///    pseudo-offers (little evidence moves the first, only much the second);
+/// 3. whether m has the user's highest shrunk rate among the candidates (the favourite);
+/// 4. whether m was the conversation's last preferred LLM;
+/// 5. whether m was preferred in the turn just before (turn number one less);
+/// 6. `log(1 + times m was preferred earlier in the conversation)`;
+/// 7. `1 / turns ago` of m's latest preference in the conversation (0 if none);
+/// 8. whether m was offered and not preferred in the turn just before;
+/// 9. `log(1 + times m was offered and not preferred earlier in the conversation)`.
+struct HistoryPriors: Sendable {
+    static let width = 10
+    /// Columns the history tables read: `logit r_m`, the user's deviation (4 pseudo-offers),
+    /// the last preferred LLM.
+    static let overallColumn = 0, userColumn = 1, lastPreferredColumn = 4
+    /// Pseudo-offers of the user's rates (features 1 and 2) and of the overall rate.
+    static let userStrengths = [4.0, 16.0]
+    static let overallStrength = 2.0
+
+    let llmCount: Int
+    private(set) var overall: PreferenceTally
+    private(set) var users: [String: PreferenceTally] = [:]
+
+    init(llmCount: Int) {
+        self.llmCount = llmCount
+        overall = PreferenceTally(llmCount: llmCount)
+    }
+
+    /// Counts a turn of `user`.
+    mutating func add(user: String, turn: TurnFeedback) {
+        overall.add(turn)
+        users[user, default: PreferenceTally(llmCount: llmCount)].add(turn)
+    }
+
+    /// The user's tally, or an empty one.
+    func tally(of user: String) -> PreferenceTally {
+        users[user] ?? PreferenceTally(llmCount: llmCount)
+    }
+
+    /// The features of `candidates` (one row of ``width`` each, row-major) for turn
+    /// `turn` of `user` after `history`, the conversation's earlier turns in order. `leaving` is
+    /// taken out of the user's and the overall tally first: the tally of the
+    /// conversation's own counted turns, so that a training turn sees what a routed one would.
+    func features(user: String, turn: Int, history: [TurnFeedback], candidates: [Int32], leaving: PreferenceTally? = nil) -> [Float] {
+        var userTally = tally(of: user), overallTally = overall
+        if let leaving {
+            userTally.subtract(leaving)
+            overallTally.subtract(leaving)
+        }
+        let k = Double(max(candidates.count, 1))
+        func logit(_ p: Double) -> Double { log(p) - log1p(-p) }
+        let overallRates = candidates.map { llm -> Double in
+            let m = Int(llm)
+            return (max(overallTally.preferred[m], 0) + Self.overallStrength / k) / (max(overallTally.offered[m], 0) + Self.overallStrength)
+        }
+        let userRates = Self.userStrengths.map { strength in
+            zip(candidates, overallRates).map { llm, rate -> Double in
+                let m = Int(llm)
+                let (preferred, offered) = (max(userTally.preferred[m], 0), max(userTally.offered[m], 0))
+                return (min(preferred, offered) + strength * rate) / (offered + strength)
+            }
+        }
+        let favourite = userRates[0].max() ?? 0
+        // The conversation: the latest preferred LLMs, and per LLM its preferences, latest
+        // preference (turns ago) and rejections.
+        var lastPreferred: Set<Int32> = []
+        var preferredCount: [Int32: Double] = [:], rejectedCount: [Int32: Double] = [:]
+        var latest: [Int32: Int] = [:]
+        for earlier in history {
+            let preferred = zip(earlier.llms, earlier.feedback).filter { $0.1 == .preferred }.map(\.0)
+            if !preferred.isEmpty { lastPreferred = Set(preferred) }
+            for (llm, feedback) in zip(earlier.llms, earlier.feedback) {
+                if feedback == .preferred {
+                    preferredCount[llm, default: 0] += 1
+                    latest[llm] = earlier.number
+                } else if feedback == .rejected {
+                    rejectedCount[llm, default: 0] += 1
+                }
+            }
+        }
+        let previous = history.last { $0.number == turn - 1 }
+        func previousFeedback(_ llm: Int32) -> ConversationGraph.Feedback {
+            guard let previous, let i = previous.llms.firstIndex(of: llm) else { return .unknown }
+            return previous.feedback[i]
+        }
+        var rows: [Float] = []
+        rows.reserveCapacity(candidates.count * Self.width)
+        for (i, llm) in candidates.enumerated() {
+            let r = logit(overallRates[i])
+            rows += [r, logit(userRates[0][i]) - r, logit(userRates[1][i]) - r, userRates[0][i] >= favourite ? 1 : 0,
+                     lastPreferred.contains(llm) ? 1 : 0, previousFeedback(llm) == .preferred ? 1 : 0,
+                     log1p(preferredCount[llm] ?? 0), latest[llm].map { 1 / Double(max(turn - $0, 1)) } ?? 0,
+                     previousFeedback(llm) == .rejected ? 1 : 0, log1p(rejectedCount[llm] ?? 0)].map { Float($0) }
+        }
+        return rows
+    }
+}
