@@ -6,7 +6,7 @@ import Testing
 @Suite struct GMTTests {
     /// A tiny view: 2 users, 3 LLMs, a two-turn conversation and a one-turn one, the
     /// second turn hidden as a training target.
-    static func tinyModel() -> (RouterModel, TurnGraph) {
+    static func tinyModel(kind: ModelKind = .gmtPaper) -> (RouterModel, TurnGraph) {
         let llmFeatures = GradientCheckTests.random(3, 4, seed: 31)
         var graph = TurnGraph(llmFeatures: llmFeatures, queryWidth: 3)
         let alice = graph.addUser(), bob = graph.addUser()
@@ -21,27 +21,31 @@ import Testing
         graph.addTurn(user: bob, previous: -1, number: 0, query: GradientCheckTests.random(1, 3, seed: 46).data,
                       responses: [response(0, 47, .rejected), response(1, 48, .preferred)])
         var config = ModelConfig()
-        config.kind = .gmt
+        config.kind = kind
         config.hidden = 3
         config.layers = 2
         config.queryWidth = 3
         config.llmWidth = 4
         config.responseWidth = graph.responseWidth
         config.llmCount = 3
+        config.encoder = "hashed"
         var model = RouterModel(config: config, seed: 5)
-        for (i, name) in model.parameters.names.enumerated() where name.contains(".prior.") || name.contains(".gate.") {
+        for (i, name) in model.parameters.names.enumerated() where name.contains(".prior.") || name.contains(".gate.") || name == "gate" {
             model.parameters.values[i].data[0] = 0.7 + Float(i % 3) * 0.2
         }
         return (model, graph)
     }
 
-    @Test func wholeNetworkAgainstFiniteDifferences() {
-        let (model, graph) = Self.tinyModel()
+    @Test(arguments: [ModelKind.gmtPaper, .gmt])
+    func wholeNetworkAgainstFiniteDifferences(kind: ModelKind) {
+        let (model, graph) = Self.tinyModel(kind: kind)
         let network = model.gmt!
+        // The anchored model's priors: the gate (non-zero here) and prior weights get gradients too.
+        let priors = kind == .gmt ? GradientCheckTests.random(5, TurnPriors.width, seed: 77) : nil
         GradientCheckTests.check(model.parameters.values, tolerance: 3e-2) { tape, parameters in
             let states = network.encode(tape: tape, parameters: parameters, graph: graph, hidden: [false, true, false]).states
             let scores = network.scores(tape: tape, parameters: parameters, states: states, graph: graph,
-                                        turns: [1, 1, 1, 0, 0], llms: [0, 1, 2, 0, 2])
+                                        turns: [1, 1, 1, 0, 0], llms: [0, 1, 2, 0, 2], priors: priors)
             return tape.candidateCrossEntropy(scores, offsets: [0, 3, 5], targets: [2, 0])
         }
     }
@@ -160,6 +164,21 @@ import Testing
         #expect(try runTool("pr-train", ["--model", "graphrouter", "--epochs", "2", "-q", "-o", scratch.path("g.prw"), scratch.path("g.prg")]).status == 0)
         let baseline = try runTool("pr-route", ["--graph", scratch.path("g.prg"), "--weights", scratch.path("g.prw"), "--split", "test"])
         #expect(Set(try decodeLines(baseline.out) { try Route($0) }.map(\.queryID)) == testTurns)
+    }
+
+    @Test func weightsOfThePapersModelWrittenAsGmtLoadAsGmtPaper() throws {
+        let scratch = try Scratch()
+        var (model, _) = Self.tinyModel()
+        model.config.kind = .gmt  // as files written before the anchored gmt name it
+        let trained = TrainedModel(model: model, llms: ["a", "b", "c"], tasks: [], bestEpoch: 1, bestValidation: 0.5, epochsRun: 1,
+                                   graphFingerprint: nil, context: nil)
+        try trained.write(to: scratch.path("old.prw"))
+        let read = try TrainedModel.read(from: scratch.path("old.prw"))
+        #expect(read.model.config.kind == .gmtPaper && read.model.parameters == model.parameters && read.model.gmt?.anchor == nil)
+        let (anchored, _) = Self.tinyModel(kind: .gmt)
+        try TrainedModel(model: anchored, llms: ["a", "b", "c"], tasks: [], bestEpoch: 0, bestValidation: 0.5, epochsRun: 1,
+                         graphFingerprint: nil, context: nil).write(to: scratch.path("new.prw"))
+        #expect(try TrainedModel.read(from: scratch.path("new.prw")).model.config.kind == .gmt)
     }
 
     @Test func supportAttachesNewUsersAndIsCheckedAgainstTrainingUsers() throws {

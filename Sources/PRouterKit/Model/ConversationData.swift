@@ -79,18 +79,25 @@ struct ConversationData {
     }
 
     /// The prior features of each turn of `split` (by graph turn) as a routed turn would
-    /// have them: read from `priors` without the tally of the turn's own conversation,
-    /// and from the conversation's earlier turns.
-    func priorFeatures(of split: Split, priors: HistoryPriors) -> [Int: [Float]] {
+    /// have them: read from `priors` (of `split`'s turns) without the turn's own
+    /// conversation, and from the conversation's earlier turns.
+    func priorFeatures(of split: Split, priors: TurnPriors) -> [Int: [Float]] {
         var own: [UInt32: PreferenceTally] = [:]
         for turn in 0..<graph.turnCount where graph.turnSplit[turn] == split {
             own[graph.turnConversation[turn], default: PreferenceTally(llmCount: graph.llms.count)].add(feedback(ofTurn: turn))
         }
         let routed = requests(of: split)
+        let rows = priors.features(zip(routed.turns, routed.requests).map { turn, request in
+            let conversation = graph.turnConversation[turn]
+            return TurnPriors.Target(user: request.user, history: request.history.map(\.feedback), input: request.target,
+                                     candidates: request.candidates, conversation: conversation, leaving: own[conversation])
+        })
         var features: [Int: [Float]] = [:]
+        var offset = 0
         for (turn, request) in zip(routed.turns, routed.requests) {
-            features[turn] = priors.features(user: request.user, turn: request.target.number, history: request.history.map(\.feedback), candidates: request.candidates,
-                                             leaving: own[graph.turnConversation[turn]])
+            let width = request.candidates.count * TurnPriors.width
+            features[turn] = Array(rows[offset..<offset + width])
+            offset += width
         }
         return features
     }

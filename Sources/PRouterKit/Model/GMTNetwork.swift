@@ -7,7 +7,7 @@
 /// signals and the user's feedback. After the layers,
 /// `z_t = MLP([h_user(t) ; h_t ; h_query(t)])` and `score(t, m) = z_t · h_m` (the paper's
 /// model, `gmt-paper`). The anchored model (`gmt`) adds the candidate's history priors
-/// (``HistoryPriors``) and gates the network's part:
+/// (``TurnPriors``) and gates the network's part:
 /// `score(t, m) = f(t, m) · w + g · z_t · h_m`, with `w` starting at the priors' fitted
 /// weights and `g` at zero, so that training starts from the priors alone.
 struct GMTNetwork: Sendable {
@@ -43,7 +43,7 @@ struct GMTNetwork: Sendable {
                 parameters.add("head.W2", rows: h, cols: h, generator: &generator),
                 parameters.add("head.b2", rows: 1, cols: h, zero: true, generator: &generator)]
         anchor = config.kind == .gmt
-            ? (parameters.add("prior.w", rows: HistoryPriors.width, cols: 1, zero: true, generator: &generator),
+            ? (parameters.add("prior.w", rows: TurnPriors.width, cols: 1, zero: true, generator: &generator),
                parameters.add("gate", rows: 1, cols: 1, zero: true, generator: &generator))
             : nil
     }

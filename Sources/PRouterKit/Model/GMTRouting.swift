@@ -30,11 +30,11 @@ struct GMTRouter {
     let context: GMTNetwork.Context
     /// Users with turns in the base, by id, with their global index.
     let knownUsers: [String: Int32]
-    /// The base's preference tallies, which the anchored model's priors read.
-    let priors: HistoryPriors
+    /// The base's preference tallies and labelled queries, which the anchored model's priors read.
+    let priors: TurnPriors
 
-    /// Encodes `base` (whose user rows are the global users `userIDs`); `priors` counts its turns.
-    init(model: RouterModel, base: TurnGraph, userIDs: [String], priors: HistoryPriors) {
+    /// Encodes `base` (whose user rows are the global users `userIDs`); `priors` reads its turns.
+    init(model: RouterModel, base: TurnGraph, userIDs: [String], priors: TurnPriors) {
         self.model = model
         self.priors = priors
         network = model.gmt!
@@ -49,7 +49,7 @@ struct GMTRouter {
 
     /// Encodes the turns of `splits` of `data` as the base.
     init(model: RouterModel, data: ConversationData, splits: Set<Split>) {
-        self.init(model: model, base: data.view(of: splits).graph, userIDs: data.graph.users, priors: data.priors(of: splits))
+        self.init(model: model, base: data.view(of: splits).graph, userIDs: data.graph.users, priors: TurnPriors(data: data, splits: splits))
     }
 
     /// Requests routed per graph pass, to bound memory.
@@ -60,14 +60,14 @@ struct GMTRouter {
     func scores(_ requests: [TurnRequest], support: [String: [[TurnInput]]] = [:]) -> [[Float]] {
         var priors = priors
         for (user, conversations) in support.sorted(by: { $0.key < $1.key }) {
-            for turn in conversations.joined() { priors.add(user: user, turn: turn.feedback) }
+            for turn in conversations.joined() { priors.history.add(user: user, turn: turn.feedback) }
         }
         return stride(from: 0, to: requests.count, by: Self.chunkSize).flatMap { start in
             chunkScores(requests[start..<min(start + Self.chunkSize, requests.count)], support: support, priors: priors)
         }
     }
 
-    private func chunkScores(_ requests: ArraySlice<TurnRequest>, support: [String: [[TurnInput]]], priors: HistoryPriors) -> [[Float]] {
+    private func chunkScores(_ requests: ArraySlice<TurnRequest>, support: [String: [[TurnInput]]], priors: TurnPriors) -> [[Float]] {
         var graph = TurnGraph(llmFeatures: llmFeatures, queryWidth: queryWidth)
         var frozenRow: [Int32: Int32] = [:]
         for request in requests {
@@ -76,7 +76,7 @@ struct GMTRouter {
                 graph.frozenUsers.append(global)
             }
         }
-        var turns: [Int32] = [], llms: [Int32] = [], features: [Float] = []
+        var turns: [Int32] = [], llms: [Int32] = []
         for request in requests {
             let user: Int32
             if let global = knownUsers[request.user] {
@@ -89,14 +89,13 @@ struct GMTRouter {
             let target = graph.addTurn(user: user, previous: last, number: request.target.number, query: request.target.query, responses: [])
             turns += request.candidates.map { _ in target }
             llms += request.candidates
-            if network.anchor != nil {
-                features += priors.features(user: request.user, turn: request.target.number, history: request.history.map(\.feedback), candidates: request.candidates)
-            }
         }
         let tape = Tape(recording: false)
         let parameters = model.parameterVariables(tape)
         let states = network.encode(tape: tape, parameters: parameters, graph: graph, context: context).states
-        let priorRows = network.anchor == nil ? nil : Matrix(rows: llms.count, cols: HistoryPriors.width, data: features)
+        let priorRows = network.anchor == nil ? nil : Matrix(rows: llms.count, cols: TurnPriors.width, data: priors.features(requests.map {
+            TurnPriors.Target(user: $0.user, history: $0.history.map(\.feedback), input: $0.target, candidates: $0.candidates)
+        }))
         let flat = tape.value(network.scores(tape: tape, parameters: parameters, states: states, graph: graph, turns: turns, llms: llms,
                                              priors: priorRows)).data
         var offset = 0

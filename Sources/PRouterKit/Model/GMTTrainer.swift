@@ -7,7 +7,7 @@
 /// and early-stops on accuracy.
 ///
 /// The anchored model (`gmt`) first fits its prior weights: a conditional logit of the
-/// training turns' choices on their ``HistoryPriors`` (each turn's tallies leave out its
+/// training turns' choices on their ``TurnPriors`` (each turn's tallies leave out its
 /// own conversation, as a routed conversation is not in the tallies either). With the
 /// gate at zero, epoch 0 routes by the priors alone; the trained correction is kept only
 /// if it beats them on validation by more than `options.significance` standard errors,
@@ -45,9 +45,9 @@ public enum GMTTrainer {
         var model = RouterModel(config: config, seed: options.seed)
         var priorFeatures: [Int: [Float]] = [:]
         if let anchor = model.gmt!.anchor {
-            priorFeatures = data.priorFeatures(of: .train, priors: data.priors(of: [.train]))
+            priorFeatures = data.priorFeatures(of: .train, priors: TurnPriors(data: data, splits: [.train]))
             let choices = trainTurns.map { ConditionalLogit.Choice(features: priorFeatures[$0]!, chosen: data.label(ofTurn: $0)!) }
-            let weights = ConditionalLogit(width: HistoryPriors.width, choices: choices, penalty: priorPenalty).fit()
+            let weights = ConditionalLogit(width: TurnPriors.width, choices: choices, penalty: priorPenalty).fit()
             model.parameters.values[anchor.priorWeights].data = weights.map(Float.init)
         }
         let start = model
@@ -67,7 +67,7 @@ public enum GMTTrainer {
                 offsets.append(turns.count)
             }
             let priors = model.gmt!.anchor == nil ? nil
-                : Matrix(rows: turns.count, cols: HistoryPriors.width, data: batch.flatMap { priorFeatures[$0]! })
+                : Matrix(rows: turns.count, cols: TurnPriors.width, data: batch.flatMap { priorFeatures[$0]! })
             let scores = model.gmt!.scores(tape: tape, parameters: parameters, states: states, graph: sample, turns: turns, llms: llms,
                                            priors: priors)
             return Trainer.candidateLoss(tape: tape, scores: scores, offsets: offsets, targets: batch.map { data.label(ofTurn: $0)! },

@@ -89,6 +89,21 @@ struct HistoryPriors: Sendable {
         users[user] ?? PreferenceTally(llmCount: llmCount)
     }
 
+    /// The overall preference rates of `candidates`: shrunk to 1/K (K candidates).
+    func overallRates(of candidates: [Int32], leaving: PreferenceTally? = nil) -> [Double] {
+        var tally = overall
+        if let leaving { tally.subtract(leaving) }
+        return Self.rates(of: candidates, in: tally)
+    }
+
+    private static func rates(of candidates: [Int32], in tally: PreferenceTally) -> [Double] {
+        let k = Double(max(candidates.count, 1))
+        return candidates.map { llm in
+            let m = Int(llm)
+            return (max(tally.preferred[m], 0) + overallStrength / k) / (max(tally.offered[m], 0) + overallStrength)
+        }
+    }
+
     /// The features of `candidates` (one row of ``width`` each, row-major) for turn
     /// `turn` of `user` after `history`, the conversation's earlier turns in order. `leaving` is
     /// taken out of the user's and the overall tally first: the tally of the
@@ -99,12 +114,8 @@ struct HistoryPriors: Sendable {
             userTally.subtract(leaving)
             overallTally.subtract(leaving)
         }
-        let k = Double(max(candidates.count, 1))
         func logit(_ p: Double) -> Double { log(p) - log1p(-p) }
-        let overallRates = candidates.map { llm -> Double in
-            let m = Int(llm)
-            return (max(overallTally.preferred[m], 0) + Self.overallStrength / k) / (max(overallTally.offered[m], 0) + Self.overallStrength)
-        }
+        let overallRates = Self.rates(of: candidates, in: overallTally)
         let userRates = Self.userStrengths.map { strength in
             zip(candidates, overallRates).map { llm, rate -> Double in
                 let m = Int(llm)

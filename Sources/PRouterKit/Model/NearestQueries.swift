@@ -16,8 +16,8 @@ struct NearestQueries {
             votes[data.nodeQueryRow[node]]![llmCount] += 1
         }
         let rows = votes.keys.sorted()
-        let pool = normalized(data.queryFeatures.rowsGathered(rows))
-        let queries = normalized(data.queryFeatures.rowsGathered(targets.map { data.nodeQueryRow[$0] }))
+        let pool = data.queryFeatures.rowsGathered(rows).rowsNormalized()
+        let queries = data.queryFeatures.rowsGathered(targets.map { data.nodeQueryRow[$0] }).rowsNormalized()
         let similarity = BLAS.rowStableProduct(queries, pool, transposeB: true)
         var result: [Float] = []
         for (t, node) in targets.enumerated() {
@@ -31,16 +31,5 @@ struct NearestQueries {
             result += data.edges(of: node).map { score[Int(data.edgeLLM[$0])] }
         }
         return Matrix(rows: result.count, cols: 1, data: result)
-    }
-
-    private func normalized(_ matrix: Matrix) -> Matrix {
-        var result = matrix
-        for row in 0..<matrix.rows {
-            var norm: Float = 0
-            for col in 0..<matrix.cols { norm += matrix[row, col] * matrix[row, col] }
-            norm = norm.squareRoot()
-            if norm > 0 { for col in 0..<matrix.cols { result[row, col] /= norm } }
-        }
-        return result
     }
 }

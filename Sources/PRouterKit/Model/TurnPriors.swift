@@ -1,0 +1,50 @@
+/// The anchored gmt model's prior features of a turn's candidates: the
+/// ``HistoryPriors`` columns, then the ``QueryNeighbours`` column.
+struct TurnPriors: Sendable {
+    static let width = HistoryPriors.width + QueryNeighbours.width
+
+    /// A turn whose candidates need features.
+    struct Target {
+        var user: String
+        var history: [TurnFeedback]
+        var input: TurnInput
+        var candidates: [Int32]
+        /// The turn's conversation when its turns are among those counted (a training
+        /// turn): they are left out of the tallies and neighbours.
+        var conversation: UInt32?
+        var leaving: PreferenceTally?
+    }
+
+    var history: HistoryPriors
+    let neighbours: QueryNeighbours
+
+    /// The priors of the turns of `splits` of `data`.
+    init(data: ConversationData, splits: Set<Split>) {
+        history = data.priors(of: splits)
+        let turns = (0..<data.graph.turnCount).filter { splits.contains(data.graph.turnSplit[$0]) && data.label(ofTurn: $0) != nil }
+        neighbours = QueryNeighbours(queries: data.features.query.rowsGathered(turns.map(Int32.init)),
+                                     turns: turns.map(data.feedback(ofTurn:)),
+                                     conversations: turns.map { data.graph.turnConversation[$0] })
+    }
+
+    /// The features of every target's candidates, row-major, target after target.
+    func features(_ targets: [Target]) -> [Float] {
+        var rows: [Float] = []
+        for start in stride(from: 0, to: targets.count, by: GMTRouter.chunkSize) {
+            let chunk = targets[start..<min(start + GMTRouter.chunkSize, targets.count)]
+            let queries = Matrix(rows: chunk.count, cols: chunk.first!.input.query.count, data: chunk.flatMap(\.input.query))
+            let similar = neighbours.features(targets: queries, candidates: chunk.map(\.candidates),
+                                              overallRates: chunk.map { history.overallRates(of: $0.candidates, leaving: $0.leaving) },
+                                              conversations: chunk.map(\.conversation))
+            for (target, neighbourColumn) in zip(chunk, similar) {
+                let columns = history.features(user: target.user, turn: target.input.number, history: target.history,
+                                               candidates: target.candidates, leaving: target.leaving)
+                for (i, value) in neighbourColumn.enumerated() {
+                    rows += columns[i * HistoryPriors.width..<(i + 1) * HistoryPriors.width]
+                    rows.append(value)
+                }
+            }
+        }
+        return rows
+    }
+}
