@@ -63,12 +63,25 @@ import Testing
         let features = neighbours.features(targets: target, candidates: [[0, 1], [0, 1]], overallRates: [[0.5, 0.5], [0.5, 0.5]],
                                            conversations: [nil, 7])
         // Near queries preferred LLM 0: up for 0, down for 1 (the orthogonal query weighs nothing).
-        #expect(features[0][0] > 0 && features[0][1] < 0 && abs(features[0][0] + features[0][1]) < 1e-5)
+        #expect(features[0][0][0] > 0 && features[0][1][0] < 0 && abs(features[0][0][0] + features[0][1][0]) < 1e-5)
         // Without the turn of its own conversation, one near vote is left: a smaller step.
-        #expect(features[1][0] > 0 && features[1][0] < features[0][0])
+        #expect(features[1][0][0] > 0 && features[1][0][0] < features[0][0][0])
+        // No scores, no predicted score advantage.
+        #expect(features.joined().allSatisfy { $0[1] == 0 })
+        // Scored turns: LLM 0 outscored its turn's mean by 0.4 on the near queries.
+        let scored = turns.map { TurnFeedback(number: 0, llms: $0.llms, feedback: $0.feedback, scores: [0.9, 0.1]) }
+        let advantage = QueryNeighbours(queries: queries, turns: scored, conversations: [7, 8, 9])
+            .features(targets: target, candidates: [[0, 1]], overallRates: [[0.5, 0.5]], conversations: [nil])[0]
+        #expect(advantage[0][1] > 0 && advantage[0][1] < 4 && abs(advantage[0][1] + advantage[1][1]) < 1e-5)
+        // A user who took the better-scored response has a taste for quality; taken out again, none.
+        var tally = PreferenceTally(llmCount: 2)
+        tally.add(scored[0])
+        #expect(abs(tally.qualityTaste - 0.4 / 6) < 1e-6)
+        tally.add(scored[0], weight: -1)
+        #expect(tally.qualityTaste == 0)
         let empty = QueryNeighbours(queries: Matrix(rows: 0, cols: 2), turns: [], conversations: [])
         #expect(empty.features(targets: target, candidates: [[0, 1], [1]], overallRates: [[0.5, 0.5], [0.5]], conversations: [nil, nil])
-            == [[0, 0], [0]])
+            == [[[0, 0], [0, 0]], [[0, 0]]])
     }
 
     /// Choices simulated from known weights.

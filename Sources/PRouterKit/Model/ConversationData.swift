@@ -75,7 +75,8 @@ struct ConversationData {
     /// The candidates of `turn` and the user's feedback on each.
     func feedback(ofTurn turn: Int) -> TurnFeedback {
         let responses = responses(ofTurn: turn)
-        return TurnFeedback(number: Int(graph.turnNumber[turn]), llms: responses.map { Int32(graph.responseLLM[$0]) }, feedback: responses.map { graph.responseFeedback[$0] })
+        return TurnFeedback(number: Int(graph.turnNumber[turn]), llms: responses.map { Int32(graph.responseLLM[$0]) },
+                            feedback: responses.map { graph.responseFeedback[$0] }, scores: responses.map { graph.responseSignals[3 * $0] })
     }
 
     /// The prior features of each turn of `split` (by graph turn) as a routed turn would

@@ -5,22 +5,43 @@ import Darwin
 #endif
 
 /// What the history priors read of a turn: its position in the conversation, its
-/// candidate LLMs and the user's feedback on each.
+/// candidate LLMs, the user's feedback on each and their responses' scores (NaN where unknown).
 struct TurnFeedback: Sendable {
     var number: Int
     var llms: [Int32]
     var feedback: [ConversationGraph.Feedback]
+    var scores: [Float]
+
+    init(number: Int, llms: [Int32], feedback: [ConversationGraph.Feedback], scores: [Float]? = nil) {
+        self.number = number
+        self.llms = llms
+        self.feedback = feedback
+        self.scores = scores ?? llms.map { _ in .nan }
+    }
+
+    /// How much better the preferred response scored than the turn's mean (nil unless
+    /// exactly one response is preferred and every score is known).
+    var preferredScoreAdvantage: Double? {
+        guard feedback.filter({ $0 == .preferred }).count == 1, !scores.contains(where: \.isNaN), scores.count > 1 else { return nil }
+        let mean = scores.reduce(0) { $0 + Double($1) } / Double(scores.count)
+        return Double(scores[feedback.firstIndex(of: .preferred)!]) - mean
+    }
 }
 
 extension TurnInput {
     /// The turn's candidates and feedback.
-    var feedback: TurnFeedback { TurnFeedback(number: number, llms: responses.map(\.llm), feedback: responses.map(\.feedback)) }
+    var feedback: TurnFeedback {
+        TurnFeedback(number: number, llms: responses.map(\.llm), feedback: responses.map(\.feedback), scores: responses.map { $0.signals[0] })
+    }
 }
 
-/// Per LLM: how often it was offered in a turn with feedback, and how often preferred.
+/// Per LLM: how often it was offered in a turn with feedback, and how often preferred;
+/// and how much better than their turn's mean the preferred responses scored.
 struct PreferenceTally: Sendable, Equatable {
     var offered: [Double]
     var preferred: [Double]
+    /// The sum of ``TurnFeedback/preferredScoreAdvantage`` and the turns it is known for.
+    var scoreAdvantage = 0.0, scoredTurns = 0.0
 
     init(llmCount: Int) {
         offered = [Double](repeating: 0, count: llmCount)
@@ -35,13 +56,23 @@ struct PreferenceTally: Sendable, Equatable {
             offered[Int(llm)] += weight
             if feedback == .preferred { preferred[Int(llm)] += weight }
         }
+        if let advantage = turn.preferredScoreAdvantage {
+            scoreAdvantage += weight * advantage
+            scoredTurns += weight
+        }
     }
+
+    /// How much the user's preferred responses outscore their turns' means, shrunk to 0
+    /// with 5 pseudo-turns: their taste for quality as scored.
+    var qualityTaste: Double { scoreAdvantage / (max(scoredTurns, 0) + 5) }
 
     mutating func subtract(_ other: PreferenceTally) {
         for i in offered.indices {
             offered[i] -= other.offered[i]
             preferred[i] -= other.preferred[i]
         }
+        scoreAdvantage -= other.scoreAdvantage
+        scoredTurns -= other.scoredTurns
     }
 }
 

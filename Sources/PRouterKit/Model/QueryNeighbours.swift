@@ -9,12 +9,15 @@ import Darwin
 /// embeddings, a row-stable OpenBLAS product, so that a turn's features never depend on
 /// which other turns were scored with it).
 ///
-/// Feature, per candidate m: `logit q_m - logit r_m`, where `q_m` is m's preference
-/// rate among the ``count`` nearest turns that offered it, each weighted by its
-/// (positive) similarity and shrunk to `r_m`, the LLM's overall rate, with 2
-/// pseudo-offers. Zero when no neighbour offered m, or when texts say nothing.
+/// Features, per candidate m, from the ``count`` nearest turns, each weighted by its
+/// (positive) similarity:
+/// 0. `logit q_m - logit r_m`, where `q_m` is m's preference rate among the neighbours
+///    that offered it, shrunk to `r_m`, the LLM's overall rate, with 2 pseudo-offers;
+/// 1. m's predicted score advantage: the weighted mean of how much m's response
+///    outscored its turn's mean, shrunk to 0 with 1 pseudo-turn, times 10.
+/// Zero when no neighbour offered m (or scored it), or when texts say nothing.
 struct QueryNeighbours: Sendable {
-    static let width = 1
+    static let width = 2
     /// Neighbours per routed turn.
     static let count = 20
     static let strength = 2.0
@@ -23,18 +26,24 @@ struct QueryNeighbours: Sendable {
     private let queries: Matrix
     private let turns: [TurnFeedback]
     private let conversations: [UInt32]
+    /// Each turn's mean known score (nil with fewer than two).
+    private let meanScores: [Double?]
 
     init(queries: Matrix, turns: [TurnFeedback], conversations: [UInt32]) {
         self.queries = queries.rowsNormalized()
         self.turns = turns
         self.conversations = conversations
+        meanScores = turns.map { turn in
+            let known = turn.scores.filter { !$0.isNaN }
+            return known.count < 2 ? nil : known.reduce(0) { $0 + Double($1) } / Double(known.count)
+        }
     }
 
-    /// The feature of each candidate (`candidates[i]` of query row i of `targets`), in
-    /// order; `overallRates[i]` are those candidates' overall rates. A target of
+    /// The features of each candidate (`candidates[i]` of query row i of `targets`), in
+    /// order, ``width`` each; `overallRates[i]` are those candidates' overall rates. A target of
     /// conversation `conversations[i]` never has a turn of that conversation as neighbour.
-    func features(targets: Matrix, candidates: [[Int32]], overallRates: [[Double]], conversations targetConversations: [UInt32?]) -> [[Float]] {
-        guard queries.rows > 0 else { return candidates.map { $0.map { _ in 0 } } }
+    func features(targets: Matrix, candidates: [[Int32]], overallRates: [[Double]], conversations targetConversations: [UInt32?]) -> [[[Float]]] {
+        guard queries.rows > 0 else { return candidates.map { $0.map { _ in [Float](repeating: 0, count: Self.width) } } }
         let similarity = BLAS.rowStableProduct(targets.rowsNormalized(), queries, transposeB: true)
         return candidates.indices.map { t in
             // The `count` most similar turns (ties: the earlier turn), by insertion into a short list.
@@ -47,15 +56,20 @@ struct QueryNeighbours: Sendable {
                 if nearest.count > Self.count { nearest.removeLast() }
             }
             return zip(candidates[t], overallRates[t]).map { llm, rate in
-                var offered = 0.0, preferred = 0.0
+                var offered = 0.0, preferred = 0.0, scored = 0.0, advantage = 0.0
                 for (s, turn) in nearest {
-                    guard let i = turns[turn].llms.firstIndex(of: llm), turns[turn].feedback[i] != .unknown else { continue }
-                    offered += Double(s)
-                    if turns[turn].feedback[i] == .preferred { preferred += Double(s) }
+                    guard let i = turns[turn].llms.firstIndex(of: llm) else { continue }
+                    if turns[turn].feedback[i] != .unknown {
+                        offered += Double(s)
+                        if turns[turn].feedback[i] == .preferred { preferred += Double(s) }
+                    }
+                    if let mean = meanScores[turn], !turns[turn].scores[i].isNaN {
+                        scored += Double(s)
+                        advantage += Double(s) * (Double(turns[turn].scores[i]) - mean)
+                    }
                 }
-                guard offered > 0 else { return 0 }
                 let q = (preferred + Self.strength * rate) / (offered + Self.strength)
-                return Float((log(q) - log1p(-q)) - (log(rate) - log1p(-rate)))
+                return [Float((log(q) - log1p(-q)) - (log(rate) - log1p(-rate))), Float(10 * advantage / (scored + 1))]
             }
         }
     }

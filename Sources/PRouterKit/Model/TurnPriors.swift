@@ -1,7 +1,9 @@
 /// The anchored gmt model's prior features of a turn's candidates: the
-/// ``HistoryPriors`` columns, then the ``QueryNeighbours`` column.
+/// ``HistoryPriors`` columns, the ``QueryNeighbours`` columns, and the user's taste for
+/// quality (``PreferenceTally/qualityTaste``, times 10) times the candidate's predicted
+/// score advantage: how much this user's choices follow what similar queries say of quality.
 struct TurnPriors: Sendable {
-    static let width = HistoryPriors.width + QueryNeighbours.width
+    static let width = HistoryPriors.width + QueryNeighbours.width + 1
 
     /// A turn whose candidates need features.
     struct Target {
@@ -36,12 +38,16 @@ struct TurnPriors: Sendable {
             let similar = neighbours.features(targets: queries, candidates: chunk.map(\.candidates),
                                               overallRates: chunk.map { history.overallRates(of: $0.candidates, leaving: $0.leaving) },
                                               conversations: chunk.map(\.conversation))
-            for (target, neighbourColumn) in zip(chunk, similar) {
+            for (target, neighbourColumns) in zip(chunk, similar) {
                 let columns = history.features(user: target.user, turn: target.input.number, history: target.history,
                                                candidates: target.candidates, leaving: target.leaving)
-                for (i, value) in neighbourColumn.enumerated() {
+                var tally = history.tally(of: target.user)
+                if let leaving = target.leaving { tally.subtract(leaving) }
+                let taste = Float(10 * tally.qualityTaste)
+                for (i, similarColumns) in neighbourColumns.enumerated() {
                     rows += columns[i * HistoryPriors.width..<(i + 1) * HistoryPriors.width]
-                    rows.append(value)
+                    rows += similarColumns
+                    rows.append(taste * similarColumns[1])
                 }
             }
         }
