@@ -175,7 +175,7 @@ _pr-train() {
         return
         ;;
     '--model')
-        __pr-train_add_completions -W 'anchored'$'\n''personalized'$'\n''graphrouter'$'\n''mlp'$'\n''knn'$'\n''mf'$'\n''gmt'$'\n''table'$'\n''ridge'
+        __pr-train_add_completions -W 'anchored'$'\n''personalized'$'\n''graphrouter'$'\n''mlp'$'\n''knn'$'\n''mf'$'\n''gmt'$'\n''gmt-paper'$'\n''table'$'\n''ridge'
         return
         ;;
     '--layers')

@@ -79,7 +79,7 @@ end
 complete -c 'pr-train' -f
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_positional "pr-train" -eq 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'prg\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" o output' -l 'output' -s 'o' -d 'The weights file to write.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'prw\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
-complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" model' -l 'model' -d 'The model to train.' -rfka 'anchored personalized graphrouter mlp knn mf gmt table ridge'
+complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" model' -l 'model' -d 'The model to train (default: anchored, or gmt on a multi-turn graph).' -rfka 'anchored personalized graphrouter mlp knn mf gmt gmt-paper table ridge'
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" layers' -l 'layers' -d 'Message-passing layers (0 to 5; default 2, 3 for gmt).' -rfka ''
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" hidden' -l 'hidden' -d 'Hidden width (1...4096).' -rfka ''
 complete -c 'pr-train' -n '__pr-train_should_offer_completions_for_flags_or_options "pr-train" epochs' -l 'epochs' -d 'Maximum epochs.' -rfka ''

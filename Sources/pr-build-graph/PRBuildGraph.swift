@@ -142,6 +142,7 @@ struct PRBuildGraph: ParsableCommand {
                 options.newUserIDs = newUser
                 options.newLLMCount = newLlms
                 options.newLLMIDs = newLlm
+                try FileIO.checkDistinct(outputs: [("-o", output)], inputs: [("input", input)])
                 try FileIO.checkOutput(output!)
                 if multiTurn {
                     let log = try ConversationLog(path: input)

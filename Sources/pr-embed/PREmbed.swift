@@ -88,6 +88,8 @@ struct PREmbed: ParsableCommand {
 
     func run() throws {
         let status = runTool("pr-embed", verbosity: diagnostics.verbosity) {
+            try FileIO.checkDistinct(outputs: [("-o", output)], inputs: [("--tasks", tasks), ("--llms", llms), ("--embeddings", embeddings)]
+                                         + (output == nil ? [] : [("graph", graph)]))
             try FileIO.checkOutput(output ?? graph)
             let textEncoder = try BuiltInEncoder.named(embeddings == nil ? encoder : "hashed", dimension: dim, modelDirectory: modelDir)
             try EmbeddingJob(graphPath: graph, outputPath: output, tasksPath: tasks, llmsPath: llms,

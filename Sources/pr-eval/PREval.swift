@@ -19,7 +19,13 @@ struct PREval: ParsableCommand {
 
             The single-best baseline is the LLM with the highest mean reward (or best rate in \
             judge mode) on the truth pairs outside the evaluated ones (fit "held-out"), or on \
-            all pairs when there are no others (fit "all", optimistic).
+            all pairs when there are no others (fit "all", optimistic). The table baselines \
+            (table-user-task, table-user, table-task: the best shrunk mean outcome per user \
+            and task, user, task) are fitted the same way; for conversation turns, so are the \
+            history tables: table-history (the conversation's last preferred LLM when \
+            offered, else table-user's choice), history-last (else the LLM preferred most \
+            overall), history-favourite (the user's highest shrunk preference rate) and \
+            history-blend (a conditional logit of those history features).
 
             Examples:
               pr-route --graph graph.prg --weights model.prw --split test | pr-eval --truth interactions.jsonl
@@ -76,6 +82,8 @@ struct PREval: ParsableCommand {
         let job = EvaluationJob(truthPath: truth, routePaths: queries == nil && routes.isEmpty ? ["-"] : routes,
                                 queriesPath: queries, seed: seed)
         let status = runTool("pr-eval", verbosity: diagnostics.verbosity) {
+            try FileIO.checkDistinct(outputs: [("-o", output), ("--plot", plot)],
+                                     inputs: [("--truth", truth), ("--queries", queries)] + routes.map { ("routes", $0) })
             if let output { try FileIO.checkOutput(output) }
             if let plot { try FileIO.checkOutput(plot) }
             let report = try job.run()

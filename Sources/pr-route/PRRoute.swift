@@ -132,6 +132,9 @@ struct PRRoute: ParsableCommand {
         job.modelDirectory = modelDir
         let status = runTool("pr-route", verbosity: diagnostics.verbosity) {
             BLAS.setThreads(threads)
+            try FileIO.checkDistinct(outputs: [("-o", output), ("--errors", errors)],
+                                     inputs: [("queries", queries), ("--graph", graph), ("--weights", weights), ("--support", support),
+                                              ("--llms", llms), ("--embeddings", embeddings)])
             if let errors { try FileIO.checkOutput(errors) }
             var skipped = 0
             // (An empty split has its own warning; skipped lines are reported already.)

@@ -59,6 +59,7 @@ extension PRSim {
             let job = CalibrationJob(responsesPath: responses, llmsPath: llms,
                                      budget: budget.map { .costPerThousand($0) } ?? .expensiveShare(maxExpensiveShare!))
             let status = runTool("pr-sim calibrate", verbosity: diagnostics.verbosity) {
+                try FileIO.checkDistinct(outputs: [("-o", output)], inputs: [("responses", responses), ("--llms", llms)])
                 try OutputFile(path: output, lineBuffered: false).produce(job.run)
             }
             if status != 0 { throw ExitCode(status) }

@@ -142,6 +142,8 @@ extension PRSim {
             let sending = questionnaire == nil && !dryRun
             var failed = 0
             let status = await runTool("pr-sim judge", verbosity: Verbosity(quiet: quiet, verbose: verbose)) {
+                try FileIO.checkDistinct(outputs: [("-o", output), ("--errors", errorsPath)],
+                                         inputs: [("responses", responses), ("--llms", llms), ("--users", users), ("--questionnaire", questionnaire)])
                 guard sending else {
                     return try OutputFile(path: output, lineBuffered: false).produce(job.write)
                 }

@@ -39,6 +39,7 @@ extension PRSim {
         func run() throws {
             let job = MultiTurnJob(conversationsPath: conversations, usersPath: users)
             let status = runTool("pr-sim multi-turn", verbosity: diagnostics.verbosity) {
+                try FileIO.checkDistinct(outputs: [("-o", output)], inputs: [("conversations", conversations), ("--users", users)])
                 try OutputFile(path: output, lineBuffered: false).produce(job.run)
             }
             if status != 0 { throw ExitCode(status) }

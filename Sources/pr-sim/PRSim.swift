@@ -138,6 +138,8 @@ struct Simulate: ParsableCommand {
         let job = SimulationJob(responsesPath: responses, llmsPath: llms, preferences: preferences,
                                 queriesPerUser: queriesPerUser, seed: seed)
         let status = runTool("pr-sim", verbosity: diagnostics.verbosity) {
+            try FileIO.checkDistinct(outputs: [("-o", output)], inputs: [("responses", responses), ("--llms", llms), ("--users", users),
+                                                                         ("--labels", labels)])
             try OutputFile(path: output, lineBuffered: lineBuffered).produce(emptyWarning: {
                 "\(FileIO.displayName(responses)): no interactions written (no responses, or no users or labels to apply): the output is empty"
             }, job.run)

@@ -26,10 +26,10 @@ struct PRTrain: ParsableCommand {
             (GMTRouter: heterogeneous graph transformer layers over a multi-turn graph of \
             user, LLM, turn, query and response nodes, predicting which LLM's response the \
             user will prefer in the next turn) and gmt (the default on multi-turn graphs: \
-            history priors, namely the user's and the LLM's preference rates and what the \
-            conversation preferred or rejected how many turns ago, fitted as a conditional \
-            logit, plus the gmt-paper network as a correction kept only where it beats the \
-            priors on held-out conversations). On a multi-turn graph the other models see \
+            priors, namely the user's and the LLM's preference rates, what the conversation \
+            preferred or rejected how many turns ago, and what the users of similar queries \
+            preferred, fitted as a conditional logit, plus the gmt-paper network as a \
+            correction kept only where it beats the priors on held-out conversations). On a multi-turn graph the other models see \
             each labelled turn as a single-turn judge-mode query, history ignored. See \
             docs/MODEL.md.
 
@@ -63,7 +63,7 @@ struct PRTrain: ParsableCommand {
     @Option(help: ArgumentHelp("The model to train (default: anchored, or gmt on a multi-turn graph).", valueName: "model"))
     var model: ModelKind?
 
-    @Option(help: "Message-passing layers (0 to 5; default 2, 3 for gmt).")
+    @Option(help: "Message-passing layers (0 to 5; default 2, 3 for gmt and gmt-paper).")
     var layers: Int?
 
     @Option(help: "Hidden width (1...4096).")
@@ -145,6 +145,7 @@ struct PRTrain: ParsableCommand {
         options.seed = seed
         let status = runTool("pr-train", verbosity: Verbosity(quiet: quiet, verbose: verbose)) {
             BLAS.setThreads(threads)
+            try FileIO.checkDistinct(outputs: [("-o", output)], inputs: [("graph", graph)])
             try FileIO.checkOutput(output)
             var reporter = ProgressReporter(style: quiet ? .quiet : logJson ? .json : .automatic)
             let trained = try Trainer.train(graphPath: graph, model: model, layers: layers, config: config, options: options) {

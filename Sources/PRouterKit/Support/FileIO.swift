@@ -46,28 +46,33 @@ public enum FileIO {
 
     /// Writes `bytes` to `path` atomically: a temporary file in the same directory is
     /// written, flushed to disk and renamed over `path`, so readers see either the old
-    /// file or the complete new one, never a torn write.
+    /// file or the complete new one, never a torn write. A device, FIFO or socket is
+    /// written into instead (``OutputDestination``).
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let (temp, fd) = try createTemporary(for: path)
-        var failure: String?
+        let (temp, fd, target) = try createTemporary(for: path)
+        var failure = writeAll(bytes, to: fd)
+        if failure == nil, temp != nil, fsync(fd) != 0 { failure = "fsync failed: \(errnoText())" }
+        close(fd)
+        if failure == nil, let temp, rename(temp, target) != 0 { failure = "rename failed: \(errnoText())" }
+        if let failure {
+            if let temp { unlink(temp) }
+            throw FileError(path: path, message: failure, status: .ioError)
+        }
+    }
+
+    /// Writes every byte to `fd`; the failure as text, if any.
+    static func writeAll(_ bytes: [UInt8], to fd: Int32) -> String? {
         bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    failure = "write failed: \(errnoText())"
-                    return
+                    return "write failed: \(errnoText())"
                 }
                 offset += n
             }
-        }
-        if failure == nil, fsync(fd) != 0 { failure = "fsync failed: \(errnoText())" }
-        close(fd)
-        if failure == nil, rename(temp, path) != 0 { failure = "rename failed: \(errnoText())" }
-        if let failure {
-            unlink(temp)
-            throw FileError(path: path, message: failure, status: .ioError)
+            return nil
         }
     }
 
@@ -95,33 +100,47 @@ public enum FileIO {
     }
 
     /// Checks, before any work, that `path` can be written: a non-empty name, not a
-    /// directory, in an existing writable directory (exit status 73 otherwise). Also
-    /// removes the temporary files `path.tmp.PID` that writers killed before renaming
-    /// left behind (their process no longer exists).
+    /// directory, in an existing writable directory, or a device, FIFO or socket that
+    /// can be opened for writing (exit status 73 otherwise). Also removes the temporary
+    /// files `path.tmp.PID` that writers killed before renaming left behind (their
+    /// process no longer exists).
     public static func checkOutput(_ path: String) throws {
         guard !path.isEmpty else {
             throw FileError(path: "''", message: "cannot create: empty file name", status: .cannotCreate)
         }
-        var status = stat()
-        if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
-            throw FileError(path: path, message: "cannot create: is a directory", status: .cannotCreate)
+        switch try OutputDestination(path) {
+        case .stream(let target):
+            guard OutputDestination.inheritedDescriptor(target) != nil || access(target, W_OK) == 0 else {
+                throw FileError(path: path, message: "cannot open for writing: \(errnoText())", status: .cannotCreate)
+            }
+        case .file(let target, _):
+            guard access(Self.directory(of: target), W_OK) == 0 else {
+                throw FileError(path: path, message: "cannot create: \(errnoText())", status: .cannotCreate)
+            }
+            removeStaleTemporaries(of: target)
         }
-        let directory = Self.directory(of: path)
-        guard access(directory, W_OK) == 0 else {
-            throw FileError(path: path, message: "cannot create: \(errnoText())", status: .cannotCreate)
-        }
-        removeStaleTemporaries(of: path)
     }
 
-    /// Creates the temporary file of an atomic write of `path` (after ``checkOutput(_:)``).
-    static func createTemporary(for path: String) throws -> (path: String, fd: Int32) {
+    /// Opens the output `path` (after ``checkOutput(_:)``): for a file, a new temporary
+    /// file next to its target (symbolic links resolved) with the target's mode and, where
+    /// permitted, owner; for a device, FIFO or socket, the destination itself (no
+    /// temporary: `temp` is nil).
+    static func createTemporary(for path: String) throws -> (temp: String?, fd: Int32, target: String) {
         try checkOutput(path)
-        let temp = path + temporarySuffix + String(getpid())
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let destination = try OutputDestination(path)
+        guard case .file(let target, let keep) = destination else {
+            return (nil, try destination.openStream(), path)
+        }
+        let temp = target + temporarySuffix + String(getpid())
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, keep?.mode ?? 0o644)
         guard fd >= 0 else {
             throw FileError(path: path, message: "cannot create: \(errnoText())", status: .cannotCreate)
         }
-        return (temp, fd)
+        if let keep {
+            _ = fchmod(fd, keep.mode)
+            _ = fchown(fd, keep.user, keep.group)  // permitted for root, or to change the group to one's own
+        }
+        return (temp, fd, target)
     }
 
     /// Removes `path.tmp.PID` files whose writer process is gone.

@@ -5,12 +5,14 @@ import Darwin
 #endif
 
 /// Where a tool writes its JSON Lines: standard output, or a file that only appears,
-/// complete, once the tool has succeeded (written to a temporary name, then renamed).
+/// complete, once the tool has succeeded (written to a temporary name, then renamed),
+/// or a device, FIFO or socket written into (``OutputDestination``).
 public final class OutputFile {
     /// The writer to use.
     public let writer: JSONLWriter
     private let path: String?
     private let temp: String?
+    private let target: String?
     private let fd: Int32
 
     /// Standard output when `path` is nil or `-`, else an atomically written file.
@@ -18,13 +20,15 @@ public final class OutputFile {
         guard let path, path != "-" else {
             self.path = nil
             temp = nil
+            target = nil
             fd = 1
             writer = JSONLWriter(fd: 1, name: "<stdout>", lineBuffered: lineBuffered ? true : nil)
             return
         }
-        let (temp, fd) = try FileIO.createTemporary(for: path)
+        let (temp, fd, target) = try FileIO.createTemporary(for: path)
         self.path = path
         self.temp = temp
+        self.target = target
         self.fd = fd
         writer = JSONLWriter(fd: fd, name: path, lineBuffered: lineBuffered)
     }
@@ -32,19 +36,24 @@ public final class OutputFile {
     /// Flushes, and for a file makes it visible under its final name.
     public func commit() throws {
         try writer.flush()
-        guard let path, let temp else { return }
-        if fsync(fd) != 0 || close(fd) != 0 || rename(temp, path) != 0 {
+        guard let path else { return }
+        guard let temp, let target else {
+            close(fd)
+            return
+        }
+        if fsync(fd) != 0 || close(fd) != 0 || rename(temp, target) != 0 {
             let message = FileIO.errnoText()
             unlink(temp)
             throw FileError(path: path, message: "cannot finish writing: \(message)", status: .ioError)
         }
     }
 
-    /// Removes the temporary file after a failure; standard output is left as it is.
+    /// Removes the temporary file after a failure; standard output is left as it is, and
+    /// a device or FIFO keeps what was written into it.
     public func abandon() {
-        guard let temp else { return }
+        guard path != nil else { return }
         close(fd)
-        unlink(temp)
+        if let temp { unlink(temp) }
     }
 
     /// Runs `body` with the writer, then commits, or abandons the file if `body` throws.
