@@ -125,6 +125,19 @@ import Testing
         #expect(ConditionalLogit(width: 2, choices: [], penalty: 1).fit() == [0, 0])
     }
 
+    @Test func crossValidationAddsColumnsOnlyWhenTheyPredictHeldOutChoices() {
+        // Choices made by the first two columns; the last two are noise, or matter.
+        for (truth, expected) in [([1.5, -1.0, 0.0, 0.0], 2), ([1.5, -1.0, 1.2, 0.0], 4)] {
+            let choices = Self.simulatedChoices(weights: truth, count: 1500, seed: 5)
+            let clusters = choices.indices.map { Int32($0 / 3) }  // three choices per "conversation"
+            let fit = ConditionalLogit.fitted(width: 4, choices: choices, folds: clusters.map { Int($0) % 5 }, clusters: clusters,
+                                              columnSets: [2, 4])
+            #expect(fit.columns == expected && fit.weights.count == 4, "\(fit)")
+            #expect(abs(fit.weights[0] - 1.5) < 0.3 && (expected == 4 || fit.weights[2...].allSatisfy { $0 == 0 }))
+            #expect(ConditionalLogit.penalties.contains(fit.penalty))
+        }
+    }
+
     @Test func historyTablesFollowTheConversationAndTheFavourite() throws {
         func line(_ user: String, _ conversation: String, _ turn: Int, _ llms: [String], _ preferred: String) -> String {
             let responses = llms.map { "{\"llm\":\"\($0)\",\"response\":\"r\",\"score\":0.5,\"cost\":0.001,\"preferred\":\($0 == preferred)}" }

@@ -37,9 +37,13 @@ extension Baselines {
             return priors.features(user: pair.user, turn: pair.conversation?.turn ?? 0, history: history,
                                    candidates: feedback(pair).llms, leaving: pair.conversation.flatMap { own[$0.id] })
         }
-        let blend = ConditionalLogit(width: HistoryPriors.width,
-                                     choices: fitPairs.map { ConditionalLogit.Choice(features: features($0), chosen: truth.pairs[$0].bestIndex) },
-                                     penalty: GMTTrainer.priorPenalty).fit()
+        var conversationIDs = Interner()
+        let clusters = fitPairs.map { Int32(conversationIDs.intern(truth.pairs[$0].conversation?.id ?? truth.pairs[$0].queryID).index) }
+        let blend = ConditionalLogit.fitted(
+            width: HistoryPriors.width,
+            choices: fitPairs.map { ConditionalLogit.Choice(features: features($0), chosen: truth.pairs[$0].bestIndex) },
+            folds: clusters.map { Int($0) % Int(GMTTrainer.priorFolds) }, clusters: clusters, columnSets: [HistoryPriors.width]
+        ).weights
         /// The candidate with the highest score, the first LLM by name among equals.
         func choice(_ index: Int, _ score: ([Float]) -> Double) -> Int {
             let pair = truth.pairs[index]

@@ -54,6 +54,74 @@ struct ConditionalLogit {
         return (value, gradient, hessian)
     }
 
+    /// The log-likelihood of each choice at `w` (the chosen candidate's log-probability).
+    func logLikelihoods(at w: [Double]) -> [Double] {
+        choices.map { choice in
+            let scores = (0..<choice.features.count / width).map { i in
+                (0..<width).reduce(0.0) { $0 + Double(choice.features[i * width + $1]) * w[$1] }
+            }
+            let top = scores.max() ?? 0
+            return scores[choice.chosen] - top - log(scores.reduce(0) { $0 + exp($1 - top) })
+        }
+    }
+
+    /// These choices with only the first `columns` features of each candidate.
+    func restricted(to columns: Int) -> ConditionalLogit {
+        ConditionalLogit(width: columns, choices: choices.map { choice in
+            Choice(features: (0..<choice.features.count / width).flatMap { choice.features[$0 * width..<$0 * width + columns] },
+                   chosen: choice.chosen)
+        }, penalty: penalty)
+    }
+
+    /// The penalties ``fitted(width:choices:folds:clusters:columnSets:)`` chooses from.
+    static let penalties = [1e-3, 1e-2, 1e-1, 1]
+
+    /// A fit chosen by cross-validation: each fold of choices (`folds[i]` is choice i's;
+    /// choices that share evidence, such as a conversation's turns, share one) is
+    /// predicted by the fit on the others. For each column set (the first `n` columns of
+    /// `columnSets`, ascending), the penalty of ``penalties`` with the best held-out
+    /// log-likelihood (ties: the larger penalty); then a larger column set replaces a
+    /// smaller one only if its held-out log-likelihood is higher by more than
+    /// `significance` standard errors clustered by `clusters`. The weights of the columns
+    /// left out are zero.
+    static func fitted(width: Int, choices: [Choice], folds: [Int], clusters: [Int32], columnSets: [Int],
+                       significance: Double = 2) -> (weights: [Double], penalty: Double, columns: Int) {
+        let all = ConditionalLogit(width: width, choices: choices, penalty: 0)
+        let foldIDs = Set(folds).sorted()
+        var chosen: (columns: Int, penalty: Double, heldOut: [Double])?
+        for columns in columnSets {
+            let data = all.restricted(to: columns)
+            var best: (penalty: Double, heldOut: [Double], total: Double)?
+            if foldIDs.count > 1 {
+                for penalty in penalties.reversed() {
+                    var heldOut = [Double](repeating: 0, count: choices.count)
+                    for fold in foldIDs {
+                        let test = choices.indices.filter { folds[$0] == fold }
+                        let train = ConditionalLogit(width: columns, choices: choices.indices.filter { folds[$0] != fold }.map { data.choices[$0] },
+                                                     penalty: penalty)
+                        let likelihoods = ConditionalLogit(width: columns, choices: test.map { data.choices[$0] }, penalty: 0)
+                            .logLikelihoods(at: train.fit())
+                        for (index, value) in zip(test, likelihoods) { heldOut[index] = value }
+                    }
+                    let total = heldOut.reduce(0, +)
+                    if total > (best?.total ?? -.infinity) + 1e-9 { best = (penalty, heldOut, total) }
+                }
+            }
+            guard let best else {
+                chosen = chosen ?? (columns, penalties[0], [])
+                continue
+            }
+            if let current = chosen, !PairedGain(best.heldOut, over: current.heldOut, clusters: clusters).isSignificant(significance) {
+                continue
+            }
+            chosen = (columns, best.penalty, best.heldOut)
+        }
+        let (columns, penalty) = chosen.map { ($0.columns, $0.penalty) } ?? (width, penalties[0])
+        var weights = ConditionalLogit(width: columns, choices: all.restricted(to: columns).choices, penalty: penalty).fit()
+        weights += [Double](repeating: 0, count: width - columns)
+        return (weights, penalty, columns)
+    }
+
     /// The fitted weights (zero when there is nothing to fit).
     func fit(iterations: Int = 50) -> [Double] {
         var w = [Double](repeating: 0, count: width)

@@ -8,13 +8,15 @@
 ///
 /// The anchored model (`gmt`) first fits its prior weights: a conditional logit of the
 /// training turns' choices on their ``TurnPriors`` (each turn's tallies leave out its
-/// own conversation, as a routed conversation is not in the tallies either). With the
-/// gate at zero, epoch 0 routes by the priors alone; the trained correction is kept only
-/// if it beats them on validation by more than `options.significance` standard errors,
-/// clustered by conversation.
+/// own conversation, as a routed conversation is not in the tallies either), its penalty
+/// chosen by cross-validation over folds of conversations. With the gate at zero, epoch
+/// 0 routes by the priors alone; the trained correction is kept only if it beats them on
+/// validation by more than `options.significance` standard errors, clustered by
+/// conversation. Without it, the priors are fitted again on the training and validation
+/// turns together, as routing reads both.
 public enum GMTTrainer {
-    /// The prior fit's L2 penalty (features are of order one; thousands of turns fit ten weights).
-    static let priorPenalty = 1e-3
+    /// Folds of conversations for the prior fit's cross-validation.
+    static let priorFolds: UInt32 = 5
 
     public static func train(graph: ConversationGraph, config requested: ModelConfig, options: TrainingOptions,
                              progress: (EpochReport) -> Void) throws -> TrainedModel {
@@ -46,9 +48,7 @@ public enum GMTTrainer {
         var priorFeatures: [Int: [Float]] = [:]
         if let anchor = model.gmt!.anchor {
             priorFeatures = data.priorFeatures(of: .train, priors: TurnPriors(data: data, splits: [.train]))
-            let choices = trainTurns.map { ConditionalLogit.Choice(features: priorFeatures[$0]!, chosen: data.label(ofTurn: $0)!) }
-            let weights = ConditionalLogit(width: TurnPriors.width, choices: choices, penalty: priorPenalty).fit()
-            model.parameters.values[anchor.priorWeights].data = weights.map(Float.init)
+            model.parameters.values[anchor.priorWeights].data = fitPriorWeights(trainTurns, features: priorFeatures, data: data)
         }
         let start = model
         let sampler = TurnSampler(base: base)
@@ -86,9 +86,28 @@ public enum GMTTrainer {
                 record.bestValidation = untrained.reduce(0, +) / Double(max(untrained.count, 1))
             }
         }
+        if let anchor = model.gmt!.anchor, record.bestEpoch == 0, !validationRequests.isEmpty {
+            let priors = TurnPriors(data: data, splits: [.train, .validation])
+            let features = data.priorFeatures(of: .train, priors: priors)
+                .merging(data.priorFeatures(of: .validation, priors: priors)) { first, _ in first }
+            let turns = trainTurns + labelled.map { validation.turns[$0] }
+            model.parameters.values[anchor.priorWeights].data = fitPriorWeights(turns, features: features, data: data)
+        }
         return TrainedModel(model: model, llms: graph.llms, tasks: [], bestEpoch: record.bestEpoch,
                             bestValidation: record.bestValidation, epochsRun: record.epochsRun,
                             graphFingerprint: nil, context: nil)
+    }
+
+    /// The prior weights fitted to the choices of labelled `turns` (``ConditionalLogit``,
+    /// cross-validated over folds of conversations): the history columns alone, or with
+    /// the columns that read similar queries when those predict held-out choices
+    /// significantly better.
+    static func fitPriorWeights(_ turns: [Int], features: [Int: [Float]], data: ConversationData) -> [Float] {
+        let choices = turns.map { ConditionalLogit.Choice(features: features[$0]!, chosen: data.label(ofTurn: $0)!) }
+        let conversations = turns.map { data.graph.turnConversation[$0] }
+        return ConditionalLogit.fitted(width: TurnPriors.width, choices: choices, folds: conversations.map { Int($0 % priorFolds) },
+                                       clusters: conversations.map { Int32(bitPattern: $0) },
+                                       columnSets: [HistoryPriors.width, TurnPriors.width]).weights.map(Float.init)
     }
 
     /// Turns per batch by default: 32, or enough for 32 steps per epoch. A step encodes
