@@ -9,12 +9,16 @@ SHELLS      := bash zsh fish
 MANUAL_DATE := 2026-11-23
 RELEASE_BIN  = $(shell $(SWIFT) build -c release --show-bin-path)
 
-.PHONY: build test demo install generate check-generated bench bench-judge fuzz clean model
+.PHONY: deps build test demo install generate check-generated bench bench-judge fuzz clean model
 
-build:
+# Stops with the apt-get line that would install the system packages the build needs.
+deps:
+	@bash .ci/check-deps
+
+build: deps
 	$(SWIFT) build -c release
 
-test: check-generated
+test: deps check-generated
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	python3 examples/fuzz/fuzz.py --bin "$$($(SWIFT) build --show-bin-path)" --cases 300 --seed 1
@@ -48,6 +52,11 @@ install: build
 		install -m 644 "completions/_$$tool" "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_$$tool"; \
 		install -m 644 "completions/$$tool.fish" "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/$$tool.fish"; \
 	done
+	install -d "$(DESTDIR)$(PREFIX)/share/doc/prouter"
+	install -m 644 README.md docs/*.md "$(DESTDIR)$(PREFIX)/share/doc/prouter/"
+	# The cron and what-if scripts, next to the tools they find there.
+	install -m 755 examples/rescore.sh "$(DESTDIR)$(PREFIX)/bin/pr-rescore"
+	install -m 755 examples/what-if.py "$(DESTDIR)$(PREFIX)/bin/pr-what-if"
 
 # Regenerates man/ and completions/ with swift-argument-parser's own generators.
 generate:

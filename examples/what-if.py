@@ -26,19 +26,48 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 
 
+def find_tools(option):
+    """The directory of the prouter tools: --bin, $PROUTER_BIN, this script's own
+    directory (`make install` puts it next to the tools as pr-what-if), the source tree's
+    release build, or "" for PATH; exits 69 with one line when none has them."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    candidates = [option] if option else [os.environ.get("PROUTER_BIN", ""), here, os.path.join(here, "..", ".build", "release")]
+    for directory in candidates:
+        if directory and all(os.access(os.path.join(directory, t), os.X_OK) for t in ("pr-route", "pr-sim", "pr-eval")):
+            return directory
+    if option or not shutil.which("pr-route"):
+        fail(69, "cannot find the prouter tools (pr-route, pr-sim, pr-eval)%s: give --bin DIR, set PROUTER_BIN, or run make install"
+             % (" in " + option if option else ""))
+    return ""
+
+
+def fail(status, message):
+    sys.stderr.write("what-if: %s\n" % message)
+    sys.exit(status)
+
+
 def run(tool, *arguments, bin_dir, stdin=None):
     """Runs a prouter tool; exits with its status and message when it fails."""
-    result = subprocess.run([os.path.join(bin_dir, tool) if bin_dir else tool, *arguments],
-                            input=stdin, capture_output=True, text=True)
+    try:
+        result = subprocess.run([os.path.join(bin_dir, tool) if bin_dir else tool, *arguments],
+                                input=stdin, capture_output=True, text=True)
+    except OSError as error:
+        fail(69, "cannot run %s: %s" % (tool, error.strerror))
     if result.returncode != 0:
         sys.stderr.write(result.stderr)
         sys.exit(result.returncode)
     return result.stdout
+
+
+def number(text):
+    """A figure from pr-eval's CSV, or None where it is empty (no Oracle reward to compare)."""
+    return round(float(text), 6) if text not in ("", None) else None
 
 
 def lines(text):
@@ -55,11 +84,11 @@ def main():
     parser.add_argument("--alpha", required=True, help="the what-if weight on normalized performance")
     parser.add_argument("--beta", required=True, help="the what-if weight against normalized cost")
     parser.add_argument("--support-queries", type=int, default=20, help="history given to the what-if user (default 20)")
-    parser.add_argument("--bin", default=os.environ.get("PROUTER_BIN", ""), help="tool directory (default: PATH)")
+    parser.add_argument("--bin", default="", help="tool directory (default: $PROUTER_BIN, next to this script, the release build, PATH)")
     options = parser.parse_args()
     if options.support_queries < 1:
         parser.error("--support-queries must be at least 1")
-    tool = {"bin_dir": options.bin}
+    tool = {"bin_dir": find_tools(options.bin)}
     what_if = options.user + "@what-if"
 
     evaluated = {q["query_id"]: q for q in lines(run("pr-build-graph", "--export-queries", "test", options.graph, **tool))}
@@ -72,9 +101,20 @@ def main():
         sys.exit("what-if: %s has %d test and %d other training queries; need both" % (
             options.graph, len(evaluated), len(support_ids)))
 
-    with open(options.responses) as f:
-        responses = [line for line in f if line.strip()]
-    rows = [json.loads(line) for line in responses]
+    try:
+        with open(options.responses) as f:
+            responses = [line for line in f if line.strip()]
+    except OSError as error:
+        fail(66, "%s: cannot open: %s" % (options.responses, error.strerror))
+    rows = []
+    for number_, line in enumerate(responses, 1):
+        try:
+            row = json.loads(line)
+        except ValueError as error:
+            fail(65, "%s:%d: not JSON: %s" % (options.responses, number_, error))
+        if not isinstance(row, dict):
+            fail(65, "%s:%d: expected a JSON object" % (options.responses, number_))
+        rows.append(row)
 
     def responses_of(ids):
         return "".join(line for line, row in zip(responses, rows) if row.get("query_id") in ids)
@@ -116,9 +156,10 @@ def main():
                "support_queries": len(support_ids), "evaluated_queries": len(before), "changed": changed,
                "changed_share": round(changed / len(before), 4)}
     for name in ("before", "after"):
-        summary[name] = {key: round(float(figures[name][key]), 6) for key in ("reward", "ratio_to_oracle", "total_cost")}
-    summary["reward_change"] = round(summary["after"]["reward"] - summary["before"]["reward"], 6)
-    summary["cost_change"] = round(summary["after"]["total_cost"] - summary["before"]["total_cost"], 6)
+        summary[name] = {key: number(figures[name].get(key)) for key in ("reward", "ratio_to_oracle", "total_cost")}
+    for key, figure in (("reward_change", "reward"), ("cost_change", "total_cost")):
+        before_value, after_value = summary["before"][figure], summary["after"][figure]
+        summary[key] = None if before_value is None or after_value is None else round(after_value - before_value, 6)
     print(json.dumps({"summary": summary}))
 
 

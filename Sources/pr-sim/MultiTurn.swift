@@ -15,7 +15,7 @@ extension PRSim {
                 the highest weighted sum of the four signals, each min-max normalized over the \\
                 turn's candidates (ties: higher score, then the LLM id that sorts first). \\
                 Rare-word use is the share of a response's words found in at most 1% of the \\
-                log's responses. Schema: docs/FORMATS.md.
+                log's responses. Schema: FORMATS.md (docs/ in the source; share/doc/prouter/ where installed).
 
                 Examples:
                   pr-sim multi-turn --users conversation-users.jsonl conversations.jsonl > labelled.jsonl

@@ -31,7 +31,7 @@ struct PRTrain: ParsableCommand {
             preferred, fitted as a conditional logit, plus the gmt-paper network as a \
             correction kept only where it beats the priors on held-out conversations). On a multi-turn graph the other models see \
             each labelled turn as a single-turn judge-mode query, history ignored. See \
-            docs/MODEL.md.
+            MODEL.md (docs/ in the source; share/doc/prouter/ where installed).
 
             The edges of the query nodes being predicted carry no outcome (their features \
             are zeroed in message passing, and their labels are left out of the user \

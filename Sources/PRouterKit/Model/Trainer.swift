@@ -60,8 +60,11 @@ public struct TrainedModel: Sendable {
     /// The best table policy's validation figure on the same validation queries, and its level.
     public var tableValidation: (level: TableLevel, figure: Double)?
 
-    /// Whether the trained model's validation figure is below the best table policy's.
-    public var isWorseThanTable: Bool { tableValidation.map { bestValidation < $0.figure } ?? false }
+    /// Whether the trained model's validation figure is below the best table policy's
+    /// (never for the table model itself, which routes by the level it chose).
+    public var isWorseThanTable: Bool {
+        model.config.kind != .table && (tableValidation.map { bestValidation < $0.figure } ?? false)
+    }
 }
 
 /// Mini-batch training with Adam, a linearly decaying learning rate and early stopping

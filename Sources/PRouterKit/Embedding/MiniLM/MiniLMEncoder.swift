@@ -36,7 +36,8 @@ public struct MiniLMEncoder: Sendable {
     public init(directory: String) throws {
         let weights = directory + "/model.safetensors"
         guard access(weights, F_OK) == 0 else {
-            throw UsageError("\(directory): no all-MiniLM-L6-v2 model here (model.safetensors is missing); \(Self.fetchHint)")
+            throw FileError(path: directory, message: "no all-MiniLM-L6-v2 model here (model.safetensors is missing); \(Self.fetchHint)",
+                            status: .unavailable)
         }
         let file = try SafeTensors(path: weights)
         try Self.verify(file, path: weights)

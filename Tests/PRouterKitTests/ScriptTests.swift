@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+@testable import PRouterKit
+
+/// The example scripts as users run them: under cron's bare environment, with the tools
+/// found next to the script (as `make install` puts them), and failing with one line.
+@Suite struct ScriptTests {
+    static let examples = MultiTurnExampleTests.data
+
+    /// A trained table model on the example world and its interactions log, in `scratch`.
+    static func trainedWorld(_ scratch: Scratch) throws -> (graph: String, weights: String, log: String) {
+        let log = scratch.path("a=b.jsonl")  // a name awk would read as an assignment
+        let simulated = try runTool("pr-sim", ["--users", "\(examples)/data/users.jsonl", "--llms", "\(examples)/data/llms.jsonl",
+                                               "--queries-per-user", "40", "-o", log, "\(examples)/data/responses.jsonl"])
+        #expect(simulated.status == 0, "\(simulated.err)")
+        #expect(try runTool("pr-build-graph", ["-q", "-o", scratch.path("g.prg"), log]).status == 0)
+        #expect(try runTool("pr-embed", ["--llms", "\(examples)/data/llms.jsonl", "--tasks", "\(examples)/data/tasks.jsonl",
+                                         "--in-place", scratch.path("g.prg")]).status == 0)
+        let trained = try runTool("pr-train", ["--model", "table", "-q", "-o", scratch.path("m.prw"), scratch.path("g.prg")])
+        // The table model routes by the level it chose: never "below the table policy".
+        #expect(trained.status == 0 && !trained.err.contains("warning"), "\(trained.err)")
+        return (scratch.path("g.prg"), scratch.path("m.prw"), log)
+    }
+
+    @Test func rescoreRunsUnderCronsEnvironmentAndFindsTheToolsNextToItself() throws {
+        let scratch = try Scratch()
+        let world = try Self.trainedWorld(scratch)
+        // One bad line in the log: skipped, counted, and left out of the truth.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: world.log))
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"user\":\"nobody\"}\n".utf8))
+        try handle.close()
+        let bin = scratch.path("bin")
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        for tool in ["pr-route", "pr-eval"] { symlink("\(productsDirectory())/\(tool)", "\(bin)/\(tool)") }
+        try FileManager.default.copyItem(atPath: "\(Self.examples)/rescore.sh", toPath: "\(bin)/pr-rescore")
+        let history = scratch.path("history.csv")
+        let run = try runTool("/usr/bin/env", ["-i", "PATH=/usr/bin:/bin", "\(bin)/pr-rescore", world.graph, world.weights, world.log, history])
+        #expect(run.status == 65, "\(run.err)")  // pr-route's: a line was skipped
+        let lines = try String(contentsOfFile: history, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2 && lines[0].hasPrefix("date,log,routed,skipped") && lines[1].contains(",1,"), "\(lines)")
+        // Without the tools anywhere it looks: one line, 69.
+        try FileManager.default.copyItem(atPath: "\(Self.examples)/rescore.sh", toPath: scratch.path("lonely.sh"))
+        let lonely = try runTool("/usr/bin/env", ["-i", "PATH=/usr/bin:/bin", "/bin/bash", scratch.path("lonely.sh"), world.graph, world.weights,
+                                                  world.log, history])
+        #expect(lonely.status == 69 && lonely.err.contains("cannot find pr-route"))
+        // A history in a missing directory, or a directory: 73 before any work.
+        for bad in [scratch.path("missing/history.csv"), scratch.directory] {
+            let refused = try runTool("/usr/bin/env", ["-i", "PATH=/usr/bin:/bin", "\(bin)/pr-rescore", world.graph, world.weights, world.log, bad])
+            #expect(refused.status == 73 && refused.err.contains("cannot write the history"), "\(refused.err)")
+        }
+    }
+}
