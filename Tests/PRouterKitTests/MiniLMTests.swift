@@ -98,7 +98,6 @@ struct MiniLMTests {
         #expect(whole.status == 0 && whole.out.split(separator: "\n").count == 40, "\(whole.err)")
         let piped = try runToolTrickling("pr-route", arguments, input: queries, seed: 3)
         #expect(piped.status == 0 && piped.out == whole.out)
-        // The graph records the encoder: without the model, routing says how to get it.
         // The graph records the encoder: without the model, routing says how to get it (69: not available).
         #expect(missing.status == 69 && missing.err.contains("make model"))
     }
