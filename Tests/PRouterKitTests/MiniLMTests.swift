@@ -99,6 +99,7 @@ struct MiniLMTests {
         let piped = try runToolTrickling("pr-route", arguments, input: queries, seed: 3)
         #expect(piped.status == 0 && piped.out == whole.out)
         // The graph records the encoder: without the model, routing says how to get it (69: not available).
+        let missing = try runTool("pr-route", arguments + ["--model-dir", scratch.path("none")], stdin: query)
         #expect(missing.status == 69 && missing.err.contains("make model"))
     }
 
