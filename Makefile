@@ -9,7 +9,7 @@ SHELLS      := bash zsh fish
 MANUAL_DATE := 2026-11-23
 RELEASE_BIN  = $(shell $(SWIFT) build -c release --show-bin-path)
 
-.PHONY: deps build test demo install generate check-generated bench bench-judge fuzz clean model
+.PHONY: deps build test demo install generate check-generated bench bench-judge fuzz clean model spark-example
 
 # Stops with the apt-get line that would install the system packages the build needs.
 deps:
@@ -33,6 +33,11 @@ model:
 
 demo: build
 	bash examples/demo.sh "$(RELEASE_BIN)"
+
+# Routes the example's queries with PySpark (local[2]) and checks them against one
+# pr-route process; PySpark goes into a throwaway .build/spark-venv (not the build, not CI).
+spark-example: build
+	bash examples/spark-example.sh "$(RELEASE_BIN)"
 
 bench: build
 	bash examples/bench.sh "$(RELEASE_BIN)"

@@ -156,6 +156,6 @@ import Testing
         let hits = Dictionary(uniqueKeysWithValues: tables.map { ($0.name, $0.overall.hits) })
         // history-last: c after c at c4#1, and b (most preferred overall) at c5#0; the favourite: b twice.
         #expect(hits["history-last"] == 2 && hits["history-favourite"] == 1 && tables.allSatisfy { $0.overall.count == 2 })
-        #expect(tables.map(\.name) == ["history-last", "history-favourite", "history-blend"])
+        #expect(tables.map(\.name) == ["history-last", "history-favourite", "history-blend", "history-priors"])
     }
 }

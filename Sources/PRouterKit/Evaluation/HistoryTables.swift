@@ -7,8 +7,10 @@ extension Baselines {
     ///   else the LLM preferred most often overall;
     /// - `history-favourite`: the user's favourite, the candidate with their highest
     ///   preference rate (shrunk to the LLM's overall rate);
-    /// - `history-blend`: the conditional logit of ``HistoryPriors``, fitted on the fit
-    ///   pairs (the gmt model's priors).
+    /// - `history-blend`: a fitted blend of the two: a conditional logit of the last
+    ///   preferred LLM, the user's and the overall preference rate, fitted on the fit pairs;
+    /// - `history-priors`: the conditional logit of every ``HistoryPriors`` column: the gmt
+    ///   model's priors without the columns that read text (an ablation more than a table).
     static func historyTables(_ truth: TruthTable, pairs: [Int], fitPairs: [Int], fit: String) -> [PolicyResult] {
         var llms = Interner()
         var conversations: [String: [Int]] = [:]
@@ -39,11 +41,19 @@ extension Baselines {
         }
         var conversationIDs = Interner()
         let clusters = fitPairs.map { Int32(conversationIDs.intern(truth.pairs[$0].conversation?.id ?? truth.pairs[$0].queryID).index) }
-        let blend = ConditionalLogit.fitted(
-            width: HistoryPriors.width,
-            choices: fitPairs.map { ConditionalLogit.Choice(features: features($0), chosen: truth.pairs[$0].bestIndex) },
-            folds: clusters.map { Int($0) % Int(GMTTrainer.priorFolds) }, clusters: clusters, columnSets: [HistoryPriors.width]
-        ).weights
+        let fitChoices = fitPairs.map { ConditionalLogit.Choice(features: features($0), chosen: truth.pairs[$0].bestIndex) }
+        /// Weights over the columns `columns` of ``HistoryPriors`` (zero elsewhere), fitted on the fit pairs.
+        func fitted(_ columns: [Int]) -> [Double] {
+            let selected = ConditionalLogit(width: HistoryPriors.width, choices: fitChoices, penalty: 0).selecting(columns)
+            let weights = ConditionalLogit.fitted(width: columns.count, choices: selected.choices,
+                                                  folds: clusters.map { Int($0) % Int(GMTTrainer.priorFolds) }, clusters: clusters,
+                                                  columnSets: [columns.count]).weights
+            var all = [Double](repeating: 0, count: HistoryPriors.width)
+            for (column, weight) in zip(columns, weights) { all[column] = weight }
+            return all
+        }
+        let blend = fitted([HistoryPriors.overallColumn, HistoryPriors.userColumn, HistoryPriors.lastPreferredColumn])
+        let allColumns = fitted(Array(0..<HistoryPriors.width))
         /// The candidate with the highest score, the first LLM by name among equals.
         func choice(_ index: Int, _ score: ([Float]) -> Double) -> Int {
             let pair = truth.pairs[index]
@@ -57,6 +67,7 @@ extension Baselines {
             ("history-last", { Double($0[HistoryPriors.lastPreferredColumn]) * 1000 + Double($0[HistoryPriors.overallColumn]) }),
             ("history-favourite", { Double($0[HistoryPriors.userColumn]) + Double($0[HistoryPriors.overallColumn]) }),
             ("history-blend", { zip($0, blend).reduce(0) { $0 + Double($1.0) * $1.1 } }),
+            ("history-priors", { zip($0, allColumns).reduce(0) { $0 + Double($1.0) * $1.1 } }),
         ]
         return policies.map { name, score in
             var result = PolicyResult(name: name, truth: truth, pairs: pairs, choices: pairs.map { choice($0, score) })

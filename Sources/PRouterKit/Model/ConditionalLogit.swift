@@ -65,10 +65,10 @@ struct ConditionalLogit {
         }
     }
 
-    /// These choices with only the first `columns` features of each candidate.
-    func restricted(to columns: Int) -> ConditionalLogit {
-        ConditionalLogit(width: columns, choices: choices.map { choice in
-            Choice(features: (0..<choice.features.count / width).flatMap { choice.features[$0 * width..<$0 * width + columns] },
+    /// These choices with only the features `columns` of each candidate, in that order.
+    func selecting(_ columns: [Int]) -> ConditionalLogit {
+        ConditionalLogit(width: columns.count, choices: choices.map { choice in
+            Choice(features: (0..<choice.features.count / width).flatMap { row in columns.map { choice.features[row * width + $0] } },
                    chosen: choice.chosen)
         }, penalty: penalty)
     }
@@ -90,7 +90,7 @@ struct ConditionalLogit {
         let foldIDs = Set(folds).sorted()
         var chosen: (columns: Int, penalty: Double, heldOut: [Double])?
         for columns in columnSets {
-            let data = all.restricted(to: columns)
+            let data = all.selecting(Array(0..<columns))
             var best: (penalty: Double, heldOut: [Double], total: Double)?
             if foldIDs.count > 1 {
                 for penalty in penalties.reversed() {
@@ -117,7 +117,7 @@ struct ConditionalLogit {
             chosen = (columns, best.penalty, best.heldOut)
         }
         let (columns, penalty) = chosen.map { ($0.columns, $0.penalty) } ?? (width, penalties[0])
-        var weights = ConditionalLogit(width: columns, choices: all.restricted(to: columns).choices, penalty: penalty).fit()
+        var weights = ConditionalLogit(width: columns, choices: all.selecting(Array(0..<columns)).choices, penalty: penalty).fit()
         weights += [Double](repeating: 0, count: width - columns)
         return (weights, penalty, columns)
     }
