@@ -65,22 +65,22 @@ struct PRBuildGraph: ParsableCommand {
             completion: .list(["query", "node"]))
     var splitUnit: String = "query"
 
-    @Option(help: "Seed for the split and the support sets.")
+    @Option(parsing: .unconditional, help: "Seed for the split and the support sets.")
     var seed: UInt64 = 0
 
-    @Option(help: ArgumentHelp("Hold out the first N users (by order of appearance) as new users.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Hold out the first N users (by order of appearance) as new users.", valueName: "n"))
     var newUsers: Int = 0
 
     @Option(help: ArgumentHelp("Hold out this user as a new user (repeatable).", valueName: "id"))
     var newUser: [String] = []
 
-    @Option(help: ArgumentHelp("Hold out the first M LLMs (by order of appearance) as new LLMs.", valueName: "m"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Hold out the first M LLMs (by order of appearance) as new LLMs.", valueName: "m"))
     var newLlms: Int = 0
 
     @Option(help: ArgumentHelp("Hold out this LLM as a new LLM (repeatable).", valueName: "id"))
     var newLlm: [String] = []
 
-    @Option(help: ArgumentHelp("Few-shot support interactions per new user and per new LLM.", valueName: "k"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Few-shot support interactions per new user and per new LLM.", valueName: "k"))
     var shots: Int = 5
 
     @Flag(help: "Flush every output line (the default when standard output is a terminal).")

@@ -57,7 +57,7 @@ struct PREmbed: ParsableCommand {
             completion: .list(BuiltInEncoder.choices))
     var encoder: String = "hashed"
 
-    @Option(help: "Dimensions of the hashed encoder.")
+    @Option(parsing: .unconditional, help: "Dimensions of the hashed encoder.")
     var dim: Int = 256
 
     @Option(help: ArgumentHelp("The all-MiniLM-L6-v2 model folder (make model).", valueName: "dir"),

@@ -64,7 +64,7 @@ struct PREval: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(help: "Seed for the random baseline.")
+    @Option(parsing: .unconditional, help: "Seed for the random baseline.")
     var seed: UInt64 = 0
 
     @Option(help: ArgumentHelp("Also draw the cost-quality plane and per-user bars into this SVG file (atomically).", valueName: "file"),

@@ -89,7 +89,7 @@ struct PRRoute: ParsableCommand {
     @Flag(help: "With a gmt model, route every input turn given the turns before it, not just each conversation's last.")
     var everyTurn = false
 
-    @Option(help: "OpenBLAS threads.")
+    @Option(parsing: .unconditional, help: "OpenBLAS threads.")
     var threads: Int = 1
 
     @Option(help: ArgumentHelp("The all-MiniLM-L6-v2 model folder, for a graph embedded with --encoder minilm.", valueName: "dir"),

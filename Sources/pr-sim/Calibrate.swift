@@ -8,22 +8,22 @@ extension PRSim {
             commandName: "calibrate",
             abstract: "Find the cost weight (alpha/beta) that meets a budget on a response table.",
             discussion: """
-                For a user with weight beta against normalized cost and alpha = 1 - beta on \\
-                normalized performance (the cost-mode reward), each query's preferred LLM gets \\
-                cheaper as beta grows. Finds the smallest beta (the most quality) whose preferred \\
-                LLMs cost at most --budget US dollars per 1,000 queries, or send at most \\
-                --max-expensive-share of the queries to the most expensive LLM (the one with the \\
-                highest mean cost): RouteLLM's threshold calibration, for N LLMs. Writes one JSON \\
-                line {"alpha","beta","cost_per_1000","expensive_llm","expensive_share", \\
-                "mean_performance","queries"}, to use with `pr-sim --alpha A --beta B` or \\
-                examples/what-if.py. A budget that even the cheapest preferences exceed is an \\
+                For a user with weight beta against normalized cost and alpha = 1 - beta on \
+                normalized performance (the cost-mode reward), each query's preferred LLM gets \
+                cheaper as beta grows. Finds the smallest beta (the most quality) whose preferred \
+                LLMs cost at most --budget US dollars per 1,000 queries, or send at most \
+                --max-expensive-share of the queries to the most expensive LLM (the one with the \
+                highest mean cost): RouteLLM's threshold calibration, for N LLMs. Writes one JSON \
+                line {"alpha","beta","cost_per_1000","expensive_llm","expensive_share", \
+                "mean_performance","queries"}, to use with `pr-sim --alpha A --beta B` or \
+                examples/what-if.py. A budget that even the cheapest preferences exceed is an \
                 error (exit 65) that names what they cost.
 
                 Examples:
                   pr-sim calibrate --budget 2.50 --llms llms.jsonl responses.jsonl
                   pr-sim calibrate --max-expensive-share 0.1 --llms llms.jsonl responses.jsonl
 
-                \\(exitStatusHelp)
+                \(exitStatusHelp)
                 """
         )
 
@@ -35,10 +35,10 @@ extension PRSim {
                 completion: .file(extensions: ["jsonl"]))
         var llms: String?
 
-        @Option(help: ArgumentHelp("US dollars per 1,000 queries.", valueName: "usd"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("US dollars per 1,000 queries.", valueName: "usd"))
         var budget: Double?
 
-        @Option(help: ArgumentHelp("Largest share (0...1) of queries for the most expensive LLM.", valueName: "share"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Largest share (0...1) of queries for the most expensive LLM.", valueName: "share"))
         var maxExpensiveShare: Double?
 
         @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"),

@@ -75,7 +75,7 @@ extension PRSim {
         @Option(help: ArgumentHelp("1, 2 or both.", valueName: "style"), completion: .list(["1", "2", "both"]))
         var promptStyle: String = "1"
 
-        @Option(help: "Seed for the response order shown to the judge and the retry jitter.")
+        @Option(parsing: .unconditional, help: "Seed for the response order shown to the judge and the retry jitter.")
         var seed: UInt64 = 0
 
         @Flag(help: "Write the request bodies instead of sending them.")
@@ -87,22 +87,22 @@ extension PRSim {
         @Option(help: ArgumentHelp("The environment variable holding the API key.", valueName: "name"))
         var apiKeyEnv = "OPENAI_API_KEY"
 
-        @Option(help: ArgumentHelp("Requests in flight at once.", valueName: "n"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Requests in flight at once.", valueName: "n"))
         var jobs = 4
 
-        @Option(help: ArgumentHelp("Seconds one request may take.", valueName: "seconds"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Seconds one request may take.", valueName: "seconds"))
         var timeout = 60.0
 
-        @Option(help: ArgumentHelp("Tries per request on connection errors, timeouts, 429 and 5xx.", valueName: "n"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Tries per request on connection errors, timeouts, 429 and 5xx.", valueName: "n"))
         var retries = 8
 
-        @Option(help: ArgumentHelp("Seconds to wait after the first failure (doubling after each).", valueName: "seconds"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Seconds to wait after the first failure (doubling after each).", valueName: "seconds"))
         var backoff = 1.0
 
-        @Option(help: ArgumentHelp("The longest wait between tries, unless Retry-After asks for more.", valueName: "seconds"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The longest wait between tries, unless Retry-After asks for more.", valueName: "seconds"))
         var maxBackoff = 60.0
 
-        @Option(help: ArgumentHelp("Extra tries for a reply that cannot be parsed.", valueName: "n"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Extra tries for a reply that cannot be parsed.", valueName: "n"))
         var parseRetries = 2
 
         @Option(help: ArgumentHelp("Append failed requests here.", valueName: "file"), completion: .file())

@@ -8,19 +8,19 @@ extension PRSim {
             commandName: "multi-turn",
             abstract: "Mark the response each simulated user prefers in every conversation turn.",
             discussion: """
-                Reads conversations.jsonl (one line per turn: user, conversation_id, turn, query \\
-                and the candidate LLMs' responses with score, cost, length and text) and \\
-                users.jsonl lines {"user","weights":{"quality","cost","length","rare_words"}}, \\
-                and writes the log back with "preferred" true on the one response per turn with \\
-                the highest weighted sum of the four signals, each min-max normalized over the \\
-                turn's candidates (ties: higher score, then the LLM id that sorts first). \\
-                Rare-word use is the share of a response's words found in at most 1% of the \\
+                Reads conversations.jsonl (one line per turn: user, conversation_id, turn, query \
+                and the candidate LLMs' responses with score, cost, length and text) and \
+                users.jsonl lines {"user","weights":{"quality","cost","length","rare_words"}}, \
+                and writes the log back with "preferred" true on the one response per turn with \
+                the highest weighted sum of the four signals, each min-max normalized over the \
+                turn's candidates (ties: higher score, then the LLM id that sorts first). \
+                Rare-word use is the share of a response's words found in at most 1% of the \
                 log's responses. Schema: FORMATS.md (docs/ in the source; share/doc/prouter/ where installed).
 
                 Examples:
                   pr-sim multi-turn --users conversation-users.jsonl conversations.jsonl > labelled.jsonl
 
-                \\(exitStatusHelp)
+                \(exitStatusHelp)
                 """
         )
 

@@ -71,7 +71,7 @@ struct Simulate: ParsableCommand {
             completion: .file(extensions: ["jsonl"]))
     var users: String?
 
-    @Option(help: ArgumentHelp("Generate N users (1...1000000), alpha evenly from 0.2 to 1.0, beta = 1 - alpha.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Generate N users (1...1000000), alpha evenly from 0.2 to 1.0, beta = 1 - alpha.", valueName: "n"))
     var sweep: Int?
 
     @Option(parsing: .unconditional, help: "One ad-hoc user's weight on normalized performance.")
@@ -91,10 +91,10 @@ struct Simulate: ParsableCommand {
                                valueName: "who"), completion: .list(LabelSimulator.Users.allCases.map(\.rawValue)))
     var labelUsers: String = "user"
 
-    @Option(help: ArgumentHelp("Give each user K distinct queries drawn at random instead of all.", valueName: "k"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Give each user K distinct queries drawn at random instead of all.", valueName: "k"))
     var queriesPerUser: Int?
 
-    @Option(help: "Seed for --queries-per-user.")
+    @Option(parsing: .unconditional, help: "Seed for --queries-per-user.")
     var seed: UInt64 = 0
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"),

@@ -63,45 +63,45 @@ struct PRTrain: ParsableCommand {
     @Option(help: ArgumentHelp("The model to train (default: anchored, or gmt on a multi-turn graph).", valueName: "model"))
     var model: ModelKind?
 
-    @Option(help: "Message-passing layers (0 to 5; default 2, 3 for gmt and gmt-paper).")
+    @Option(parsing: .unconditional, help: "Message-passing layers (0 to 5; default 2, 3 for gmt and gmt-paper).")
     var layers: Int?
 
-    @Option(help: "Hidden width (1...4096).")
+    @Option(parsing: .unconditional, help: "Hidden width (1...4096).")
     var hidden: Int = 32
 
-    @Option(help: "Maximum epochs.")
+    @Option(parsing: .unconditional, help: "Maximum epochs.")
     var epochs: Int = 400
 
-    @Option(help: ArgumentHelp("Query nodes (gmt: turns) per batch (default 32; on more than 8,192 training units, enough for 256 steps per epoch; gmt: enough for 32 steps per epoch).",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Query nodes (gmt: turns) per batch (default 32; on more than 8,192 training units, enough for 256 steps per epoch; gmt: enough for 32 steps per epoch).",
                                valueName: "n"))
     var batchSize: Int?
 
-    @Option(help: "Initial learning rate (decays linearly to 0).")
+    @Option(parsing: .unconditional, help: "Initial learning rate (decays linearly to 0).")
     var lr: Float = 1e-3
 
-    @Option(help: "L2 weight decay.")
+    @Option(parsing: .unconditional, help: "L2 weight decay.")
     var weightDecay: Float = 0
 
-    @Option(help: ArgumentHelp("Stop after this many epochs without a better validation figure (default 40 at batches of 32; with larger automatic batches, 40 x 32 / batch size, at least 3; gmt: as many as see 20,480 training turns, 3 to 40).",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop after this many epochs without a better validation figure (default 40 at batches of 32; with larger automatic batches, 40 x 32 / batch size, at least 3; gmt: as many as see 20,480 training turns, 3 to 40).",
                                valueName: "n"))
     var patience: Int?
 
     @Option(help: ArgumentHelp("softmax (cross-entropy over each query's candidates) or bce (per edge).", valueName: "loss"))
     var loss: LossKind = .softmax
 
-    @Option(help: "Dropout rate.")
+    @Option(parsing: .unconditional, help: "Dropout rate.")
     var dropout: Float = 0
 
-    @Option(help: "Neighbors sampled per node and relation while training.")
+    @Option(parsing: .unconditional, help: "Neighbors sampled per node and relation while training.")
     var fanout: Int = 10
 
-    @Option(help: "Training queries that vote in the knn baseline.")
+    @Option(parsing: .unconditional, help: "Training queries that vote in the knn baseline.")
     var neighbors: Int = 10
 
-    @Option(help: "Seed for initialization, batching, sampling and dropout.")
+    @Option(parsing: .unconditional, help: "Seed for initialization, batching, sampling and dropout.")
     var seed: UInt64 = 0
 
-    @Option(help: "OpenBLAS threads (results are byte-identical for the same count).")
+    @Option(parsing: .unconditional, help: "OpenBLAS threads (results are byte-identical for the same count).")
     var threads: Int = 1
 
     @Flag(help: "One JSON line per epoch on stderr.")

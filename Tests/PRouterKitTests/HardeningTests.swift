@@ -139,3 +139,37 @@ import Testing
         #expect(routed.out.isEmpty && routed.err.contains("the test split has no query nodes"), "\(routed.err)")
     }
 }
+
+/// Round-two findings: negative values on every numeric option, literal help text,
+/// empty calibration, CSV injection, SVG code points.
+@Suite struct HardeningRoundTwoTests {
+    @Test func negativeNumbersReachTheRangeCheckOfEveryNumericOption() throws {
+        let budget = try runTool("pr-sim", ["calibrate", "--budget", "-1", "missing.jsonl"])
+        #expect(budget.status == 64 && budget.err.contains("--budget must be a number of US dollars >= 0"))
+        let rate = try runTool("pr-train", ["--lr", "-1", "-o", "m.prw", "missing.prg"])
+        #expect(rate.status == 64 && rate.err.contains("--lr must be > 0"))
+    }
+
+    @Test func subcommandHelpShowsTheExitStatuses() throws {
+        for subcommand in ["calibrate", "multi-turn"] {
+            let help = try runTool("pr-sim", [subcommand, "--help"])
+            #expect(help.status == 0 && help.out.contains("EXIT STATUS: 0 success") && !help.out.contains("exitStatusHelp"))
+        }
+    }
+
+    @Test func calibratingNothingIsAnError() throws {
+        let empty = try runTool("pr-sim", ["calibrate", "--budget", "1"], stdin: "")
+        #expect(empty.status == 65 && empty.err.contains("no responses to calibrate on") && empty.out.isEmpty)
+    }
+
+    @Test func namesThatSpreadsheetsWouldRunAsFormulasAreDefused() {
+        #expect(EvaluationReport.csvText("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")")
+        #expect(["+1", "-a", "@b", "\tc"].allSatisfy { EvaluationReport.csvText($0).hasPrefix("'") })
+        #expect(EvaluationReport.csvText("user-3") == "user-3" && EvaluationReport.csvText("") == "")
+    }
+
+    @Test func svgTextDropsWhatXMLCannotHold() {
+        #expect(CostQualityPlot.escaped("a\u{FFFE}b\u{FFFF}c\u{1}<d>") == "abc&lt;d&gt;")
+        #expect(CostQualityPlot.escaped("é\tx") == "é\tx")
+    }
+}

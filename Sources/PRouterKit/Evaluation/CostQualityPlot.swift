@@ -160,19 +160,20 @@ public struct CostQualityPlot {
             + escaped(content) + "</text>\n"
     }
 
-    /// `text` with XML's special characters escaped.
+    /// `text` with XML's special characters escaped, and the code points XML 1.0 cannot
+    /// hold at all (controls other than tab and newlines, U+FFFE, U+FFFF) left out.
     static func escaped(_ text: String) -> String {
         var result = ""
-        for character in text {
-            switch character {
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "&": result += "&amp;"
             case "<": result += "&lt;"
             case ">": result += "&gt;"
             case "\"": result += "&quot;"
+            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
             default:
-                // Characters XML 1.0 cannot hold at all (controls other than tab and newlines).
-                if let scalar = character.unicodeScalars.first, scalar.value < 0x20, scalar != "\t", scalar != "\n", scalar != "\r" { continue }
-                result.append(character)
+                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
+                result.unicodeScalars.append(scalar)
             }
         }
         return result

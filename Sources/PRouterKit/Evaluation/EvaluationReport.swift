@@ -120,7 +120,7 @@ public struct EvaluationReport: Sendable {
             let reward = mode == .cost ? [String(card.meanReward), String(card.oracleReward), card.ratioToOracle.map { String($0) } ?? ""]
                                        : ["", "", ""]
             let overall = user.isEmpty
-            let fields = [kind, result.name, llm, user, String(card.count)] + reward
+            let fields = [kind, Self.csvText(result.name), Self.csvText(llm), Self.csvText(user), String(card.count)] + reward
                 + [String(card.accuracy), String(card.totalCost), String(card.meanPerformance),
                    (overall ? gapClosed(result) : nil).map { String($0) } ?? "", (overall ? aiq(adding: result) : nil).map { String($0) } ?? ""]
             lines.append(fields.map(Self.csvField).joined(separator: ","))
@@ -133,6 +133,14 @@ public struct EvaluationReport: Sendable {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A name from the input as a CSV cell's text: one that a spreadsheet would read as a
+    /// formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a
+    /// leading `'`, as OWASP advises against CSV injection.
+    static func csvText(_ name: String) -> String {
+        guard let first = name.first, "=+-@\t\r".contains(first) else { return name }
+        return "'" + name
     }
 
     /// `field`, quoted (with doubled quotes) when it holds a comma, a quote or a line break.

@@ -98,7 +98,9 @@ public struct CalibrationJob: Sendable {
     /// a budget that even the cheapest preferences exceed is a data error naming what they cost.
     public func run(writer: JSONLWriter) throws {
         let result = try DataError.naming(responsesPath) { () throws -> BudgetCalibration.Result in
-            let calibration = BudgetCalibration(table: try ResponseTable(path: responsesPath, llmsPath: llmsPath))
+            let table = try ResponseTable(path: responsesPath, llmsPath: llmsPath)
+            let calibration = BudgetCalibration(table: table)
+            guard calibration.spending(beta: 1).queries > 0 else { throw DataError("no responses to calibrate on") }
             guard let result = calibration.calibrate(budget) else {
                 let cheapest = calibration.spending(beta: 1)
                 throw DataError("the budget cannot be met: even beta = 1 costs \(Decimals.fixed(cheapest.costPerThousand, 4)) USD "
