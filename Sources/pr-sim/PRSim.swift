@@ -4,6 +4,7 @@ import PRouterKit
 @main
 struct PRSim: AsyncParsableCommand {
     static func main() async {
+        CrashReport.install(tool: "pr-sim")
         failOnLostStandardOutput(tool: "pr-sim")
         let arguments = CommandLine.arguments.dropFirst()
         let command = configuration.subcommands.first { $0._commandName == arguments.first } ?? Simulate.self

@@ -172,4 +172,27 @@ import Testing
         #expect(CostQualityPlot.escaped("a\u{FFFE}b\u{FFFF}c\u{1}<d>") == "abc&lt;d&gt;")
         #expect(CostQualityPlot.escaped("é\tx") == "é\tx")
     }
+
+    /// A crash is one line and exit 70 at once, never the runtime's long backtrace.
+    @Test func aCrashIsOneLineAndExit70() throws {
+        let scratch = try Scratch()
+        for tool in ["pr-sim", "pr-build-graph"] {  // both wait on standard input
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "\(productsDirectory())/\(tool)")
+            process.arguments = tool == "pr-sim" ? ["--alpha", "1", "--beta", "0"] : ["-o", scratch.path("g.prg")]
+            process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "SWIFT_BACKTRACE" }
+            let input = Pipe(), errors = Pipe()
+            process.standardInput = input
+            process.standardError = errors
+            try process.run()
+            usleep(300_000)  // past main's start, where the handlers are installed
+            kill(process.processIdentifier, SIGSEGV)
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            try? input.fileHandleForWriting.close()
+            #expect(process.terminationReason == .exit && process.terminationStatus == 70, "\(tool)")
+            #expect(message == "\(tool): internal error (crashed); please report it with the command line\n")
+        }
+    }
 }
+

@@ -23,6 +23,7 @@ extension ParsableCommand {
     /// run, `--help` puts the usage first, unknown options are reported before missing
     /// ones, and errors are reported as in ``exitAsTool(_:_:)``.
     public static func mainAsTool(_ tool: String) {
+        CrashReport.install(tool: tool)
         failOnLostStandardOutput(tool: tool)
         let arguments = CommandLine.arguments.dropFirst()
         if asksForHelp(arguments) { return writeHelp(usageFirst(helpMessage())) }
