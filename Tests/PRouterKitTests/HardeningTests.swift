@@ -196,3 +196,39 @@ import Testing
     }
 }
 
+
+/// Numbers too large for the arithmetic are refused with one line, never a crash.
+@Suite struct HugeNumberTests {
+    @Test func hugeNumbersAreRefusedOrPrinted() throws {
+        let scratch = try Scratch()
+        // An embedding value whose square would overflow.
+        let vectors = try scratch.file("v.jsonl", #"{"kind":"query","id":"q","vector":[1e39,0]}"# + "\n")
+        let embed = try runTool("pr-embed", ["--embeddings", vectors, "--in-place", scratch.path("missing.prg")])
+        #expect(embed.status == 65 || embed.status == 66)
+        let external = errorMessage { _ = try ExternalEmbeddings(path: vectors) }
+        #expect(external?.contains("v.jsonl:1: field \"vector\": value 0 is 1e+39; embedding values must be within ±1e6") == true)
+        // Costs of 1e16 in calibration: the message prints them.
+        var lines = ""
+        for (query, llm, cost) in [("q0", "a", 1e16), ("q0", "b", 2e16)] {
+            lines += responseLine(query, llm, perf: 0.5, cost: cost) + "\n"
+        }
+        let calibrated = try runTool("pr-sim", ["calibrate", "--budget", "1", try scratch.file("r.jsonl", lines)])
+        #expect(calibrated.status == 65 && calibrated.err.contains("USD per 1,000 queries"), "\(calibrated.err)")
+        #expect(Decimals.fixed(1e20, 4) == "1e+20" && Decimals.fixed(.infinity, 2) == "inf" && Decimals.fixed(-2.5, 1) == "-2.5")
+    }
+
+    @Test func scoresThatOverflowAreRefusedNamingTheQuery() throws {
+        let scratch = try Scratch()
+        let world = try ScriptTests.trainedWorld(scratch, model: "anchored")
+        // A new user whose support costs are finite but far too large for the arithmetic.
+        let support = try String(contentsOfFile: world.log, encoding: .utf8).split(separator: "\n").prefix(6).map { line in
+            line.replacingOccurrences(of: "\"user\":\"", with: "\"user\":\"newbie-").replacingOccurrences(
+                of: #""cost":[0-9.e-]+"#, with: "\"cost\":1e36", options: .regularExpression)
+        }
+        let supportFile = try scratch.file("support.jsonl", support.joined(separator: "\n") + "\n")
+        let newbie = String(support[0].split(separator: "\"")[3])
+        let query = "{\"user\":\"\(newbie)\",\"query\":\"What is 12 times 7?\",\"task\":\"gsm8k\"}\n"
+        let routed = try runTool("pr-route", ["--graph", world.graph, "--weights", world.weights, "--support", supportFile], stdin: query)
+        #expect(routed.status == 65 && routed.err.contains("the model's scores are not finite numbers"), "\(routed.err)")
+    }
+}

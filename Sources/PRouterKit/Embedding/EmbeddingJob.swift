@@ -99,8 +99,11 @@ public struct EmbeddingJob: Sendable {
     }
 }
 
-/// Vectors from an external encoder: `{"kind":"query|task|llm|response","id":...,"vector":[...]}` lines.
+/// Vectors from an external encoder: `{"kind":"query|task|llm|response","id":...,"vector":[...]}` lines,
+/// each value within ±``largestValue``.
 public struct ExternalEmbeddings: Sendable {
+    /// The largest magnitude of an embedding value.
+    static let largestValue = 1e6
     public private(set) var dimension = 0
     private var vectors: [String: [Float]] = [:]
     private let path: String
@@ -115,7 +118,12 @@ public struct ExternalEmbeddings: Sendable {
                 throw record.error("kind", "expected \"query\", \"task\", \"llm\" or \"response\", got \"\(kindName)\"")
             }
             let id = try record.string("id")
-            let vector = try record.numberArray("vector").map(Float.init)
+            let numbers = try record.numberArray("vector")
+            // Squares and sums of the values must stay finite in Float arithmetic.
+            if let index = numbers.firstIndex(where: { abs($0) > Self.largestValue }) {
+                throw record.error("vector", "value \(index) is \(numbers[index]); embedding values must be within ±1e6")
+            }
+            let vector = numbers.map(Float.init)
             guard !vector.isEmpty, dimension == nil || dimension == vector.count else {
                 throw record.error("vector", "expected \(dimension ?? 1)\(dimension == nil ? "+" : "") numbers, got \(vector.count)")
             }

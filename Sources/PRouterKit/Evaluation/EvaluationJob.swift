@@ -40,6 +40,12 @@ public struct EvaluationJob: Sendable {
         ] + Baselines.tables(truth, pairs: evaluated) + [
             Baselines.oracle(truth, pairs: evaluated),
         ]
+        for result in systems + baselines {
+            let card = result.overall
+            guard [card.rewardSum, card.oracleRewardSum, card.totalCost, card.performanceSum].allSatisfy(\.isFinite) else {
+                throw DataError("\(truthPath): the totals of \(result.name) are not finite numbers: its costs, rewards or performances are too large to add up")
+            }
+        }
         return EvaluationReport(mode: truth.mode, pairCount: evaluated.count, systems: systems, baselines: baselines,
                                 llms: Baselines.singleLLMs(truth, pairs: evaluated))
     }

@@ -41,6 +41,7 @@ struct ConversationRoutingJob {
         }
         for (id, (request, scores)) in zip(ids, zip(requests, router.scores(requests, support: support))) {
             guard let best = scores.indices.max(by: { scores[$0] < scores[$1] }) else { continue }
+            guard scores.allSatisfy(\.isFinite) else { throw RoutingJob.notFinite(user: id.user, query: "\(id.conversation)#\(id.turn)") }
             try writer.write { route in
                 route.add("user", id.user)
                 route.add("query_id", "\(id.conversation)#\(id.turn)")

@@ -105,6 +105,13 @@ public struct RoutingJob: Sendable {
         return 0
     }
 
+    /// The error for scores that are not finite: some number of the input (a cost, a
+    /// reward or an embedding value) is too large for the model's arithmetic.
+    static func notFinite(user: String, query: String) -> DataError {
+        DataError("user \"\(user)\" and query \"\(query)\": the model's scores are not finite numbers; an input number "
+            + "(a cost, a reward, an embedding value, here or in --support) is too large")
+    }
+
     /// The route lines of `targets`, given their candidates' scores.
     static func render(routes targets: ArraySlice<Int>, scores: [[Float]], data: RoutingData, graphPath: String) throws -> [UInt8] {
         var lines: [UInt8] = []
@@ -113,6 +120,7 @@ public struct RoutingJob: Sendable {
             guard let best = nodeScores.indices.max(by: { nodeScores[$0] < nodeScores[$1] }) else {
                 throw DataError("\(graphPath): user \"\(data.userIDs[Int(data.nodeUser[node])])\" and query \"\(data.nodeQueryID[node])\" have no candidate LLM the model may route to")
             }
+            guard nodeScores.allSatisfy(\.isFinite) else { throw Self.notFinite(user: data.userIDs[Int(data.nodeUser[node])], query: data.nodeQueryID[node]) }
             JSONObjectBuilder.appendLine(to: &lines) { route in
                 route.add("user", data.userIDs[Int(data.nodeUser[node])])
                 route.add("query_id", data.nodeQueryID[node])
