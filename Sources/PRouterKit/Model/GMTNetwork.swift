@@ -9,7 +9,7 @@
 /// model, `gmt-paper`). The anchored model (`gmt`) adds the candidate's history priors
 /// (``TurnPriors``) and gates the network's part:
 /// `score(t, m) = f(t, m) · w + g · z_t · h_m`, with `w` starting at the priors' fitted
-/// weights and `g` at zero, so that training starts from the priors alone.
+/// weights and `g` at 1 for training; `g = 0` is the priors alone (``GMTTrainer``).
 struct GMTNetwork: Sendable {
     let layers: [HGTLayer]
     private let inputWeights: [Int]

@@ -9,11 +9,11 @@
 /// The anchored model (`gmt`) first fits its prior weights: a conditional logit of the
 /// training turns' choices on their ``TurnPriors`` (each turn's tallies leave out its
 /// own conversation, as a routed conversation is not in the tallies either), its penalty
-/// chosen by cross-validation over folds of conversations. With the gate at zero, epoch
-/// 0 routes by the priors alone; the trained correction is kept only if it beats them on
-/// validation by more than `options.significance` standard errors, clustered by
-/// conversation. Without it, the priors are fitted again on the training and validation
-/// turns together, as routing reads both.
+/// chosen by cross-validation over folds of conversations. The network then trains with
+/// the priors as its offset (gate 1); the trained correction is kept only if it beats the
+/// priors alone (gate 0) on validation by more than `options.significance` standard
+/// errors, clustered by conversation. Without it, the priors are fitted again on the
+/// training and validation turns together, as routing reads both.
 public enum GMTTrainer {
     /// Folds of conversations for the prior fit's cross-validation.
     static let priorFolds: UInt32 = 5
@@ -50,7 +50,11 @@ public enum GMTTrainer {
             priorFeatures = data.priorFeatures(of: .train, priors: TurnPriors(data: data, splits: [.train]))
             model.parameters.values[anchor.priorWeights].data = fitPriorWeights(trainTurns, features: priorFeatures, data: data)
         }
+        // The priors alone (gate 0), the fallback; training starts with the network's part
+        // open (gate 1): from a closed gate its gradients would start at zero and grow
+        // only as fast as the gate, too slowly to learn within early stopping's patience.
         let start = model
+        if let anchor = model.gmt!.anchor { model.parameters.values[anchor.gate].data = [1] }
         let sampler = TurnSampler(base: base)
         var record = Trainer.optimize(model: &model, units: trainTurns, options: options, progress: progress) { model, tape, batch, _ in
             let (sample, targets) = sampler.subgraph(around: batch.map { rows[$0] })
@@ -77,10 +81,10 @@ public enum GMTTrainer {
             let hits = hits(model)
             return hits.reduce(0, +) / Double(hits.count)
         }
-        if model.gmt!.anchor != nil, record.bestEpoch > 0 {
+        if model.gmt!.anchor != nil {
             let (trained, untrained) = (hits(model), hits(start))
             let conversations = labelled.map { Int32(bitPattern: graph.turnConversation[validation.turns[$0]]) }
-            if !PairedGain(trained, over: untrained, clusters: conversations).isSignificant(options.significance) {
+            if record.bestEpoch == 0 || !PairedGain(trained, over: untrained, clusters: conversations).isSignificant(options.significance) {
                 model = start
                 record.bestEpoch = 0
                 record.bestValidation = untrained.reduce(0, +) / Double(max(untrained.count, 1))
