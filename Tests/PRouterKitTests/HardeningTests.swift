@@ -168,6 +168,14 @@ import Testing
         #expect(EvaluationReport.csvText("user-3") == "user-3" && EvaluationReport.csvText("") == "")
     }
 
+    @Test func controlBytesFromTheInputAreEscapedInMessages() throws {
+        let line = #"{"user":"a","query_id":"q","task":"t","query":"x","llm":"a\u001b[31m\u0007\u0000","performance":0.5,"cost":1}"#
+        let result = try runTool("pr-sim", ["--alpha", "1", "--beta", "0"], stdin: line + "\n" + line + "\n")
+        #expect(result.status == 65 && result.err.contains(#""a\u{1B}[31m\u{7}\u{0}""#), "\(result.err)")
+        #expect(!result.err.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        #expect(escapingControls("tab\tok") == "tab\tok")
+    }
+
     @Test func svgTextDropsWhatXMLCannotHold() {
         #expect(CostQualityPlot.escaped("a\u{FFFE}b\u{FFFF}c\u{1}<d>") == "abc&lt;d&gt;")
         #expect(CostQualityPlot.escaped("é\tx") == "é\tx")

@@ -108,7 +108,27 @@ public func clippedForDisplay(_ line: String, limit: Int = 120) -> String {
             result += part
         }
     }
-    return result.count > 4 * limit ? String(result.prefix(4 * limit)) + "...(\(result.count) characters)" : result
+    let clipped = result.count > 4 * limit ? String(result.prefix(4 * limit)) + "...(\(result.count) characters)" : result
+    return escapingControls(clipped)
+}
+
+/// `text` with control characters (C0 but tab, DEL, C1) written as `\u{1B}`: bytes from
+/// the input (an escape sequence, a bell, a NUL) never reach a terminal raw.
+public func escapingControls(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: isControl) else { return text }
+    var result = ""
+    for scalar in text.unicodeScalars {
+        if isControl(scalar) {
+            result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+        } else {
+            result.unicodeScalars.append(scalar)
+        }
+    }
+    return result
+}
+
+private func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    (scalar.value < 0x20 && scalar != "\t") || (0x7F...0x9F).contains(scalar.value)
 }
 
 /// Makes the process exit with status 74 (`EX_IOERR`) and a message when what it wrote
