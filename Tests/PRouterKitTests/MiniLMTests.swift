@@ -141,3 +141,40 @@ struct MiniLMTests {
         #expect(SHA256.hex([UInt8](repeating: 0x61, count: 1000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
     }
 }
+
+/// A corrupted model folder is refused with one line before any use.
+@Suite struct ModelFolderTests {
+    /// A safetensors file with `header` as its JSON header and 8 data bytes.
+    static func safetensors(_ scratch: Scratch, _ header: String) throws -> String {
+        // Padded with spaces to 8 bytes, as safetensors writers do, so that the data is aligned.
+        let padded = Array(header.utf8) + [UInt8](repeating: 0x20, count: (8 - header.utf8.count % 8) % 8)
+        var bytes = withUnsafeBytes(of: UInt64(padded.count).littleEndian) { Array($0) }
+        bytes += padded + [UInt8](repeating: 0, count: 8)
+        let path = scratch.path("model.safetensors")
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func hugeOrFractionalOffsetsAndShapesAreRefused() throws {
+        let scratch = try Scratch()
+        for (field, header) in [("data_offsets", #"{"t":{"dtype":"F32","shape":[2],"data_offsets":[0,1e30]}}"#),
+                                ("shape", #"{"t":{"dtype":"F32","shape":[1e30],"data_offsets":[0,8]}}"#),
+                                ("shape", #"{"t":{"dtype":"F32","shape":[2.5],"data_offsets":[0,8]}}"#)] {
+            let message = errorMessage { _ = try SafeTensors(path: try Self.safetensors(scratch, header)) }
+            #expect(message?.contains("field \"t.\(field)\"") == true && message?.contains("is not a whole number") == true, "\(message ?? "")")
+        }
+        let good = try SafeTensors(path: try Self.safetensors(scratch, #"{"t":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#))
+        #expect(try good.floats("t", shape: [2]).count == 2)
+    }
+
+    @Test func aTokenizerThatDoesNotFitTheEmbeddingsIsRefused() throws {
+        guard try MiniLMTests.encoder() != nil else { return }
+        let scratch = try Scratch()
+        symlink(MiniLMEncoder.defaultDirectory + "/model.safetensors", scratch.path("model.safetensors"))
+        symlink(MiniLMEncoder.defaultDirectory + "/model.safetensors.verified", scratch.path("model.safetensors.verified"))
+        let tokenizer = ###"{"normalizer":{"type":"BertNormalizer","lowercase":true},"model":{"type":"WordPiece","unk_token":"[UNK]","continuing_subword_prefix":"##","max_input_chars_per_word":100,"vocab":{"[PAD]":0,"[UNK]":1,"[CLS]":2,"[SEP]":3,"a":4}}}"###
+        _ = try scratch.file("tokenizer.json", tokenizer)
+        let message = errorMessage { _ = try MiniLMEncoder(directory: scratch.directory) }
+        #expect(message?.contains("tokenizer.json: 5 tokens, but the model has 30522 token embeddings") == true, "\(message ?? "")")
+    }
+}

@@ -42,6 +42,11 @@ public struct MiniLMEncoder: Sendable {
         let file = try SafeTensors(path: weights)
         try Self.verify(file, path: weights)
         tokenizer = try WordPieceTokenizer(path: directory + "/tokenizer.json")
+        // tokenizer.json is outside the checksum: its ids must index the embedding rows.
+        let rows = BertEncoder.Shape().vocabulary
+        guard tokenizer.vocabularySize == rows else {
+            throw DataError("\(directory)/tokenizer.json: \(tokenizer.vocabularySize) tokens, but the model has \(rows) token embeddings; \(Self.fetchHint)")
+        }
         bert = try BertEncoder(file: file)
     }
 

@@ -21,9 +21,18 @@ final class SafeTensors: @unchecked Sendable {
                                     at: SourceLocation(file: path, line: 1)) { header in
             for name in header.keys where name != "__metadata__" {
                 let tensor = try header.object(name)
-                let offsets = try tensor.numberArray("data_offsets").map(Int.init)
-                let shape = try tensor.numberArray("shape").map(Int.init)
-                guard offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= size - dataStart else {
+                // Whole numbers within the file's size, checked before any conversion.
+                func counts(_ key: String) throws -> [Int] {
+                    try tensor.numberArray(key).map { value in
+                        guard value >= 0, value <= Double(size), let count = Int(exactly: value) else {
+                            throw tensor.error(key, "\(value) is not a whole number of at most \(size)")
+                        }
+                        return count
+                    }
+                }
+                let offsets = try counts("data_offsets")
+                let shape = try counts("shape")
+                guard offsets.count == 2, offsets[0] <= offsets[1], offsets[1] <= size - dataStart else {
                     throw tensor.error("data_offsets", "outside the file")
                 }
                 tensors[name] = (try tensor.string("dtype"), shape, dataStart + offsets[0]..<dataStart + offsets[1])

@@ -13,6 +13,9 @@ struct VocabularyTable: Sendable {
 
     /// The table of `tokens` (UTF-8 bytes, back to back, ending at `ends`); when a token
     /// occurs twice, the later id is the one found.
+    /// The number of tokens (ids `0..<count`).
+    var count: Int { ends.count }
+
     init(bytes: [UInt8], ends: [Int32]) {
         self.bytes = bytes
         self.ends = ends

@@ -19,6 +19,8 @@ public struct WordPieceTokenizer: Sendable {
     private let separator: Int32
     private let continuation: [UInt8]
     private let maxCharactersPerWord: Int
+    /// The number of token ids.
+    var vocabularySize: Int { vocabulary.count }
 
     /// Reads the vocabulary and settings of a `tokenizer.json`, which must describe this
     /// kind of tokenizer (lower-casing BERT normalizer and WordPiece model), through a
