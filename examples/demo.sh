@@ -4,7 +4,7 @@
 #   pr-sim | pr-build-graph -> pr-embed -> pr-train (personalized and baselines)
 #   -> pr-route --split test -> pr-eval (side by side with the trivial baselines)
 # then, second part, on the multi-turn world (GMTRouter):
-#   pr-sim multi-turn | pr-build-graph --multi-turn -> pr-embed -> pr-train (gmt,
+#   pr-sim multi-turn | pr-build-graph --multi-turn -> pr-embed -> pr-train (gmt, gmt-paper,
 #   personalized and graphrouter with history ignored) -> pr-route --split test -> pr-eval
 # Usage: examples/demo.sh [BIN_DIR] [OUT_DIR]
 set -euo pipefail
@@ -43,7 +43,7 @@ pr-sim multi-turn --users "$data/conversation-users.jsonl" "$data/conversations.
     | pr-build-graph --multi-turn --seed 7 -o "$out/multi-turn.prg"
 pr-embed --llms "$data/llms.jsonl" --in-place "$out/multi-turn.prg"
 routes=()
-for model in ${MULTI_TURN_MODELS:-gmt personalized graphrouter}; do
+for model in ${MULTI_TURN_MODELS:-gmt gmt-paper personalized graphrouter}; do
     pr-train --model "$model" --seed 1 -o "$out/multi-turn-$model.prw" "$out/multi-turn.prg"
     pr-route --graph "$out/multi-turn.prg" --weights "$out/multi-turn-$model.prw" --split test >"$out/$model.jsonl"
     routes+=("$out/$model.jsonl")

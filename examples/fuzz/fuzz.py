@@ -12,7 +12,14 @@ random mutator, runs the tool under a timeout, and checks:
     69, 73 (cannot create), 74 (I/O), 75 (temporary failure), 77;
   * on failure with 65/66/73/74, exactly one line on stderr, naming an input or output file;
   * on failure, no output file and no temporary file left, and a pre-existing output
-    file untouched (byte for byte).
+    file untouched (byte for byte);
+  * outputs replace only what is theirs: the output path of a case may be a symbolic
+    link (the link must stay a link), /dev/null (it must stay a character device), one of
+    the case's inputs (exit 64, the input untouched) or, for pr-route, the same path as
+    --errors (exit 64);
+  * huge and non-finite numbers (1e36, 1e39, 1e308, 3.4e38) in any field never crash;
+  * pr-eval's --plot SVG is well-formed XML and its CSV has no cell a spreadsheet would
+    run as a formula, whatever the names in the input.
 
 Prints one line per failed check and a JSON summary; exits 1 when any check failed.
 The same --seed gives the same cases.
@@ -21,14 +28,17 @@ The same --seed gives the same cases.
 """
 
 import argparse
+import csv
 import json
 import os
 import random
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree
 
 DOCUMENTED = {0, 64, 65, 66, 69, 73, 74, 75, 77}
 ONE_LINE = {65, 66, 73, 74}
@@ -38,7 +48,8 @@ DATA = os.path.join(HERE, "..", "data")
 NASTY_VALUES = ["-1", "0", "1e308", "-1e308", "NaN", "nan", "inf", "", "x", "99999999999999999999",
                 "9223372036854775808", "-0", "1.5", "\u00e9", "--", "-", "0x10", "1000000000"]
 NASTY_JSON = ['null', 'true', '""', '[]', '{}', '-1', '1e400', '99999999999999999999999', '"' + 'A' * 5000 + '"',
-              '"\\ud800"', '0.0', '-0', '"NaN"', '[1,2]', '{"a":{}}']
+              '"\\ud800"', '0.0', '-0', '"NaN"', '[1,2]', '{"a":{}}', '1e36', '1e39', '1e308', '-1e308', '3.4e38',
+              '"=HYPERLINK(\\"x\\")"', '"\\ufffe\\uffff"', '"\\u001b[31m"']
 
 
 def run(command, stdin=None, timeout=20):
@@ -119,6 +130,12 @@ def scenarios(bin_dir, work):
         ("route", [t("pr-route"), "--graph", "{graph.prg}", "--weights", "{weights.prw}", "{queries.jsonl}"],
          ["graph.prg", "weights.prw", "queries.jsonl"], False),
         ("eval", [t("pr-eval"), "--truth", "{interactions.jsonl}", "{routes.jsonl}"], ["interactions.jsonl", "routes.jsonl"], False),
+        ("eval-plot", [t("pr-eval"), "--truth", "{interactions.jsonl}", "--plot", "{OUT}", "{routes.jsonl}"],
+         ["interactions.jsonl", "routes.jsonl"], True),
+        ("eval-csv", [t("pr-eval"), "--truth", "{interactions.jsonl}", "--format", "csv", "-o", "{OUT}", "{routes.jsonl}"],
+         ["interactions.jsonl", "routes.jsonl"], True),
+        ("route-errors", [t("pr-route"), "--graph", "{graph.prg}", "--weights", "{weights.prw}", "--keep-going",
+                          "--errors", "{OUT}.errors", "-o", "{OUT}", "{queries.jsonl}"], ["queries.jsonl"], True),
     ]
 
 
@@ -221,10 +238,26 @@ def check_case(index, rng, work, scenario, timeout):
     if existing:
         with open(out, "wb") as f:
             f.write(b"pre-existing output\n")
+    # Where the output goes: a plain path, a symbolic link to it, /dev/null, an input of
+    # the case, or (pr-route) the same path as --errors.
+    destination = rng.choice(["plain"] * 6 + ["link", "null", "input", "same"]) if writes else "plain"
+    if destination == "same" and name != "route-errors":
+        destination = "plain"
+    out_argument = out
+    if destination == "link":
+        out_argument = os.path.join(case_dir, "link.out")
+        os.symlink(out, out_argument)
+    elif destination == "null":
+        out_argument = "/dev/null"
+    elif destination == "input":
+        out_argument = files[rng.choice(inputs)]
+    guarded = {path: open(path, "rb").read() for path in files.values()}
     command = []
     for part in template:
         if part == "{OUT}":
-            command.append(out)
+            command.append(out_argument)
+        elif part == "{OUT}.errors":
+            command.append(out_argument if destination == "same" else out + ".errors")
         elif part.startswith("{") and part.endswith("}"):
             command.append(files.get(part[1:-1], os.path.join(work, "corpus", part[1:-1])))
         else:
@@ -233,6 +266,26 @@ def check_case(index, rng, work, scenario, timeout):
         command = mutate_arguments(command, rng)
     status, _, stderr, _ = run(command, timeout=timeout)
     problems = []
+    if destination == "link" and not os.path.islink(out_argument):
+        problems.append("the output's symbolic link was replaced")
+    if not stat.S_ISCHR(os.stat("/dev/null").st_mode):
+        problems.append("/dev/null is no longer a character device")
+    if destination in ("input", "same") and target != "<arguments>" and status != 64:
+        problems.append(f"an output that is an input or another output: exit {status}, not 64")
+    # The inputs the command reads (a mutated command line may have dropped some, and then
+    # writing that path is no longer replacing an input).
+    read = {part for i, part in enumerate(command) if i == 0 or command[i - 1] not in ("-o", "--output", "--plot", "--errors")}
+    if any(open(path, "rb").read() != data for path, data in guarded.items() if path in read):
+        problems.append("an input file was modified")
+    if status == 0 and destination == "plain" and name == "eval-plot":
+        try:
+            xml.etree.ElementTree.parse(out)
+        except (xml.etree.ElementTree.ParseError, OSError) as error:
+            problems.append(f"the SVG is not well-formed XML: {error}")
+    if status == 0 and destination == "plain" and name == "eval-csv":
+        with open(out, newline="", encoding="utf-8", errors="replace") as f:
+            if any(cell[:1] in ("=", "+", "@") for row in csv.reader(f) for cell in row):
+                problems.append("a CSV cell starts as a formula")
     if status is None:
         problems.append("hang")
     elif status < 0:
@@ -244,9 +297,11 @@ def check_case(index, rng, work, scenario, timeout):
         if status in ONE_LINE:
             if len(lines) != 1:
                 problems.append(f"{len(lines)} stderr lines")
-            elif not any(path in lines[0] for path in list(files.values()) + [out, os.path.join(work, "corpus"), "<stdin>"]):
+            elif not any(path in lines[0] for path in list(files.values()) + [out, os.path.join(work, "corpus"), "<stdin>"]
+                         + [part + ":" for part in command[1:] if not part.startswith("-")]):
                 problems.append("error names no file: " + lines[0][:200])
-        if writes and os.path.exists(out):
+        # (--keep-going writes the good lines' routes and exits 65 for the bad ones.)
+        if writes and os.path.exists(out) and not (name == "route-errors" and status == 65):
             with open(out, "rb") as f:
                 if not existing or f.read() != b"pre-existing output\n":
                     problems.append("output written or damaged on failure")
@@ -270,8 +325,8 @@ def main():
         build_corpus(bin_dir, os.path.join(work, "corpus"))
         all_scenarios = scenarios(bin_dir, work)
         for scenario in all_scenarios:  # the unmutated corpus passes every scenario
-            command = [os.path.join(work, "corpus", p[1:-1]) if p.startswith("{") and p != "{OUT}" else
-                       os.path.join(work, "baseline.out") if p == "{OUT}" else p for p in scenario[1]]
+            command = [os.path.join(work, "baseline.out") + p[len("{OUT}"):] if p.startswith("{OUT}") else
+                       os.path.join(work, "corpus", p[1:-1]) if p.startswith("{") else p for p in scenario[1]]
             status, _, stderr, _ = run(command, timeout=args.timeout)
             if status != 0:
                 sys.exit(f"fuzz: scenario {scenario[0]} fails on the unmutated corpus ({status}): {stderr.decode()[:300]}")

@@ -54,14 +54,23 @@ public struct EvaluationJob: Sendable {
         var pairs: [Int] = []
         var choices: [Int] = []
         var seen: [Int: SourceLocation] = [:]
+        var unscored = 0
         try JSONLReader(path: path).forEach { record in
             let route = try Route(record)
+            // A route of a conversation turn without feedback has nothing to be scored against.
+            if truth.isUnlabelledTurn(user: route.user, queryID: route.queryID) {
+                unscored += 1
+                return
+            }
             let pairIndex = try lookup(record, user: route.user, queryID: route.queryID, truth: truth, seen: &seen)
             guard let choice = truth.pairs[pairIndex].candidateIndex(route.llm) else {
                 throw record.error("llm", "\"\(route.llm)\" is not a candidate for this query in the truth")
             }
             pairs.append(pairIndex)
             choices.append(choice)
+        }
+        if unscored > 0 {
+            printInfo("pr-eval: \(FileIO.displayName(path)): \(unscored) route\(unscored == 1 ? "" : "s") of turns without feedback not scored")
         }
         return (pairs, choices)
     }

@@ -37,6 +37,8 @@ public struct TruthTable: Sendable {
     public private(set) var mode: GraphMode = .judge
     public private(set) var pairs: [Pair] = []
     private var index: [PairKey: Int] = [:]
+    /// The conversation turns without feedback (no truth to score a route against).
+    private var unlabelled: Set<PairKey> = []
 
     /// Reads an interactions file, or a labelled conversations file (each turn is a
     /// judge-mode pair `CONVERSATION#TURN`); each pair must have exactly one best LLM.
@@ -88,7 +90,10 @@ public struct TruthTable: Sendable {
     public init(conversations log: ConversationLog) throws {
         mode = .judge
         for turn in log.turns {
-            guard let preferred = turn.preferredIndex else { continue }
+            guard let preferred = turn.preferredIndex else {
+                unlabelled.insert(PairKey(user: turn.user, queryID: turn.queryID))
+                continue
+            }
             index[PairKey(user: turn.user, queryID: turn.queryID)] = pairs.count
             let candidates = turn.responses.enumerated().map { i, response in
                 Candidate(llm: response.llm, performance: response.score ?? 0, cost: response.cost ?? 0, reward: nil, best: i == preferred)
@@ -109,6 +114,11 @@ public struct TruthTable: Sendable {
             return peeked.isConversation
         }
         return false
+    }
+
+    /// Whether `user` and `queryID` name a conversation turn of the truth without feedback.
+    public func isUnlabelledTurn(user: String, queryID: String) -> Bool {
+        unlabelled.contains(PairKey(user: user, queryID: queryID))
     }
 
     /// The position of the pair for `user` and `queryID`, if known.
