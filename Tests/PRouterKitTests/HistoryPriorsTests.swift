@@ -158,4 +158,19 @@ import Testing
         #expect(hits["history-last"] == 2 && hits["history-favourite"] == 1 && tables.allSatisfy { $0.overall.count == 2 })
         #expect(tables.map(\.name) == ["history-last", "history-favourite", "history-blend", "history-priors"])
     }
+
+    @Test func routesOfTurnsWithoutFeedbackAreCountedNotRefused() throws {
+        let scratch = try Scratch()
+        let responses = #"[{"llm":"a","response":"x","preferred":false},{"llm":"b","response":"y","preferred":true}]"#
+        let unlabelled = #"[{"llm":"a","response":"x"},{"llm":"b","response":"y"}]"#
+        let truth = try scratch.file("t.jsonl", [
+            #"{"user":"u","conversation_id":"c","turn":0,"query":"q0","responses":\#(unlabelled)}"#,
+            #"{"user":"u","conversation_id":"c","turn":1,"query":"q1","responses":\#(responses)}"#,
+        ].joined(separator: "\n") + "\n")
+        let routes = try scratch.file("r.jsonl", #"{"user":"u","query_id":"c#0","llm":"a"}"# + "\n" + #"{"user":"u","query_id":"c#1","llm":"b"}"# + "\n")
+        let result = try runTool("pr-eval", ["--truth", truth, "--format", "csv", routes])
+        #expect(result.status == 0 && result.err.contains("1 route of turns without feedback not scored"), "\(result.err)")
+        #expect(result.out.contains("system,") && result.out.contains(",1,,,,1.0,"), "\(result.out)")
+    }
 }
+
