@@ -200,7 +200,7 @@ import Testing
         #expect(errorMessage { _ = try Graph.read(from: scratch.path("a.prw")) } == "a.prw: not a prouter graph file (bad magic)")
     }
 
-    @Test(arguments: ModelKind.allCases.filter { $0 != .gmt })
+    @Test(arguments: ModelKind.allCases.filter { !$0.readsConversations })
     func everyModelKindTrainsAndBeatsRandom(kind: ModelKind) throws {
         let graph = try Self.oppositeUsers()
         var config = ModelConfig()

@@ -50,4 +50,23 @@ import Testing
             #expect(refused.status == 73 && refused.err.contains("cannot write the history"), "\(refused.err)")
         }
     }
+
+    /// `make` stops at once with the apt-get line when a system package is missing.
+    @Test func missingSystemPackagesStopTheBuildWithTheInstallLine() throws {
+        let scratch = try Scratch()
+        let fakes = scratch.path("fakes")
+        try FileManager.default.createDirectory(atPath: fakes, withIntermediateDirectories: true)
+        // dpkg-query that knows no package, and a pkg-config that is there.
+        for (name, body) in [("dpkg-query", "exit 1"), ("pkg-config", "exit 0")] {
+            try "#!/bin/sh\n\(body)\n".write(toFile: "\(fakes)/\(name)", atomically: true, encoding: .utf8)
+            chmod("\(fakes)/\(name)", 0o755)
+        }
+        let script = URL(fileURLWithPath: Self.examples).deletingLastPathComponent().appendingPathComponent(".ci/check-deps").path
+        let missing = try runTool("/usr/bin/env", ["-i", "PATH=\(fakes):/usr/bin:/bin", "/bin/bash", script])
+        #expect(missing.status == 69 && missing.err.contains("missing system packages: libjansson-dev libopenblas-dev"))
+        #expect(missing.err.contains("sudo apt-get install -y --no-install-recommends pkg-config libjansson-dev libopenblas-dev"))
+        // On this machine, which builds, nothing is missing.
+        #expect(try runTool("/bin/bash", [script]).status == 0)
+    }
 }
+

@@ -75,7 +75,7 @@ public enum Trainer {
     public static func train(graph: Graph, fingerprint: UInt32? = nil, config requested: ModelConfig, options: TrainingOptions,
                              progress: (EpochReport) -> Void) throws -> TrainedModel {
         guard !requested.kind.readsConversations else {
-            throw UsageError("the gmt model trains on multi-turn graphs (pr-build-graph --multi-turn conversations.jsonl)")
+            throw UsageError("the \(requested.kind.rawValue) model trains on multi-turn graphs (pr-build-graph --multi-turn conversations.jsonl)")
         }
         var clock = StageClock(tool: "pr-train")
         let data = try RoutingData(graph: graph, routing: false)
