@@ -101,6 +101,9 @@ struct MiniLMTests {
         // The graph records the encoder: without the model, routing says how to get it (69: not available).
         let missing = try runTool("pr-route", arguments + ["--model-dir", scratch.path("none")], stdin: query)
         #expect(missing.status == 69 && missing.err.contains("make model"))
+        // Routing a split of the graph needs no model: its queries are embedded already.
+        let split = try runTool("pr-route", arguments + ["--model-dir", scratch.path("none"), "--split", "test"])
+        #expect(split.status == 0 && !split.out.isEmpty, "\(split.err)")
     }
 
     @Test func missingModelNamesTheFetchCommand() throws {

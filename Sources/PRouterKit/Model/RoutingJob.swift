@@ -72,10 +72,14 @@ public struct RoutingJob: Sendable {
         guard data.queryFeatures.cols == trained.model.config.queryWidth, graph.features?.encoder == trained.model.config.encoder else {
             throw DataError("\(weightsPath): trained on other node features than \(graphPath) has (run pr-embed as for training)")
         }
-        let embedder = try QueryEmbedder(encoder: graph.features!.encoder, dimension: graph.features!.dimension,
-                                         embeddingsPath: embeddingsPath, modelDirectory: modelDirectory, newItems: "queries")
+        // The text encoder (a MiniLM model folder, external vectors) is needed only for
+        // queries and LLMs that are not in the graph: not to route a split of it.
+        let embedder = split == nil || supportPath != nil
+            ? try QueryEmbedder(encoder: graph.features!.encoder, dimension: graph.features!.dimension,
+                                embeddingsPath: embeddingsPath, modelDirectory: modelDirectory, newItems: "queries")
+            : nil
         clock.finished("query encoder")
-        if let supportPath { try attachSupport(supportPath, to: &data, embedder: embedder) }
+        if let supportPath, let embedder { try attachSupport(supportPath, to: &data, embedder: embedder) }
         if data.llmIDs.count > trained.llms.count, trained.model.config.kind == .mlp {
             throw UsageError("the mlp baseline has one output per trained LLM and cannot route to new LLMs")
         }
@@ -87,8 +91,8 @@ public struct RoutingJob: Sendable {
                 && data.userIDs.count == graph.users.count && data.llmIDs.count == graph.llms.count
             return unchanged ? try RoutingCache(trained, data: data, name: weightsPath) : RoutingCache()
         }
-        guard let split else {
-            return try routeNewQueries(into: writer, data: data, model: trained.model, cached: cached, embedder: embedder, clock: &clock)
+        guard let split else {  // (with no split, the encoder was made above)
+            return try routeNewQueries(into: writer, data: data, model: trained.model, cached: cached, embedder: embedder!, clock: &clock)
         }
         let targets = (0..<data.nodeCount).filter { data.nodeSplit[$0] == split }
         if targets.isEmpty {
