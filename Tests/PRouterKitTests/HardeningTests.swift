@@ -176,6 +176,15 @@ import Testing
         #expect(escapingControls("tab\tok") == "tab\tok")
     }
 
+    @Test func aLineLongerThan16MiBIsRefusedAtOnce() throws {
+        let scratch = try Scratch()
+        let path = scratch.path("long.jsonl")
+        let good = responseLine("q0", "a", perf: 0.5, cost: 0.01) + "\n"
+        try Data((good + "{\"user\":\"" + String(repeating: "a", count: 17 << 20) + "\"}\n").utf8).write(to: URL(fileURLWithPath: path))
+        let result = try runTool("pr-sim", ["--alpha", "1", "--beta", "0", path])
+        #expect(result.status == 65 && result.err == "pr-sim: \(path):2: line longer than 16 MiB (the longest a JSON Lines input may have)\n")
+    }
+
     @Test func svgTextDropsWhatXMLCannotHold() {
         #expect(CostQualityPlot.escaped("a\u{FFFE}b\u{FFFF}c\u{1}<d>") == "abc&lt;d&gt;")
         #expect(CostQualityPlot.escaped("é\tx") == "é\tx")

@@ -7,8 +7,13 @@ import Darwin
 /// Streams the lines of a file descriptor without holding the whole input in memory.
 ///
 /// A UTF-8 byte-order mark at the start of the input and a `\r` before each `\n`
-/// are dropped; the last line need not end with a newline.
+/// are dropped; the last line need not end with a newline. A line longer than
+/// ``maximumLineLength`` is refused (exit 65, naming the file and line) as soon as that
+/// much of it has been read, so that one endless line cannot take all memory.
 struct LineReader {
+    /// The longest line accepted: 16 MiB.
+    static let maximumLineLength = 16 << 20
+
     private let fd: Int32
     private let name: String
     private var buffer: [UInt8]
@@ -101,7 +106,11 @@ struct LineReader {
             end = pending
         }
         if end == buffer.count {
-            buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+            guard end < Self.maximumLineLength else {
+                throw DataError("line longer than \(Self.maximumLineLength >> 20) MiB (the longest a JSON Lines input may have)",
+                                at: SourceLocation(file: name, line: lineNumber + 1))
+            }
+            buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, Self.maximumLineLength + 1 - buffer.count)))
         }
         while true {
             let n = buffer.withUnsafeMutableBytes { raw in
