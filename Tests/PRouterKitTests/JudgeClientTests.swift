@@ -272,6 +272,18 @@ import Testing
         #expect(again.skipped == 8 && again.labelled == 0 && server.requests.count == 4)
     }
 
+    @Test func aLabelsFileWithATwiceLabelledTripleIsRefusedBeforeResuming() async throws {
+        let world = try World()
+        let content = Self.expectedLabels[0...1].joined(separator: "\n") + "\n" + Self.expectedLabels[0] + "\n"
+        try world.scratch.file("labels.jsonl", content)
+        let server = try StubServer { request, _ in Self.faithfulReply(request) }
+        defer { server.stop() }
+        let error = await #expect(throws: DataError.self) { _ = try await Self.run(world, server) }
+        #expect(error?.description.contains("labels.jsonl:3: field \"query_id\": second label for user") == true, "\(error?.description ?? "")")
+        let after = try world.scratch.read("labels.jsonl")
+        #expect(server.requests.isEmpty && after == content)
+    }
+
     @Test func survivesKillNineMidRun() async throws {
         let world = try World()
         // The first process gets three replies; its fourth request is held until it is killed.

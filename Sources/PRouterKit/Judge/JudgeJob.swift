@@ -35,7 +35,8 @@ public struct JudgeJob: Sendable {
 
     /// Sends the plan's requests, appending labels to `outputPath` (standard output when
     /// nil or `-`) and failures to `errorsPath`. An existing labels file is resumed: a torn
-    /// last line is cut, and the (user, query, judge, prompt style) already labelled are skipped.
+    /// last line is cut, and the (user, query, judge, prompt style) already labelled are
+    /// skipped; one labelled twice is an error.
     public func send(options: JudgeRunOptions, outputPath: String?, errorsPath: String?,
                      diagnostics: @escaping @Sendable (String) -> Void) async throws -> JudgeRunSummary {
         let requests = try plan(try responseTable())
@@ -43,15 +44,21 @@ public struct JudgeJob: Sendable {
         if labels.repairedBytes > 0 {
             diagnostics("\(labels.name): cut an unfinished last line (\(labels.repairedBytes) bytes) left by an interrupted run")
         }
-        var done = Set<String>()
+        // What is labelled already; a label given twice would make the file one that
+        // `pr-sim --labels` rejects, so it is refused before anything is appended.
+        var done: [String: SourceLocation] = [:]
         if labels.isFile {
             try JSONLReader(path: labels.name).forEach { record in
                 let label = try Label(record)
-                done.insert(JudgeRequest.key(user: label.user, queryID: label.queryID, model: label.judge ?? "",
-                                             style: label.promptStyle ?? 0))
+                let key = JudgeRequest.key(user: label.user, queryID: label.queryID, model: label.judge ?? "", style: label.promptStyle ?? 0)
+                if let first = done[key] {
+                    throw DataError("second label for user \"\(label.user)\" and query \"\(label.queryID)\" from this judge configuration "
+                        + "(first at \(first)): keep one of them before resuming", at: label.location, field: "query_id")
+                }
+                done[key] = label.location
             }
         }
-        let pending = requests.filter { !done.contains($0.key) }
+        let pending = requests.filter { done[$0.key] == nil }
         let errors = try errorsPath.map { try AppendLog(path: $0) }
         let runner = JudgeRunner(options: options, diagnostics: diagnostics)
         return try await runner.run(pending, skipped: requests.count - pending.count, labels: labels, errors: errors)
