@@ -232,6 +232,11 @@ import Testing
         let calibrated = try runTool("pr-sim", ["calibrate", "--budget", "1", try scratch.file("r.jsonl", lines)])
         #expect(calibrated.status == 65 && calibrated.err.contains("USD per 1,000 queries"), "\(calibrated.err)")
         #expect(Decimals.fixed(1e20, 4) == "1e+20" && Decimals.fixed(.infinity, 2) == "inf" && Decimals.fixed(-2.5, 1) == "-2.5")
+        // Prices that make a token count's cost overflow.
+        let llms = try scratch.file("llms.jsonl", #"{"llm":"a","description":"A","price_in":1e308,"price_out":1e308}"# + "\n")
+        let tokens = try scratch.file("tokens.jsonl", #"{"query_id":"q","task":"t","query":"x","llm":"a","performance":0.5,"input_tokens":900,"output_tokens":900}"# + "\n")
+        let priced = try runTool("pr-sim", ["--alpha", "1", "--beta", "0", "--llms", llms, tokens])
+        #expect(priced.status == 65 && priced.err.contains("tokens.jsonl:1: field \"output_tokens\": the tokens at a's prices"), "\(priced.err)")
     }
 
     @Test func scoresThatOverflowAreRefusedNamingTheQuery() throws {

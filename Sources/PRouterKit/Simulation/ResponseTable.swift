@@ -86,7 +86,12 @@ public struct ResponseTable: Sendable {
         guard let spec = llms[response.llm] else {
             throw DataError("no price for \"\(response.llm)\" in the --llms file", at: response.location, field: "llm")
         }
-        return spec.cost(inputTokens: response.inputTokens ?? 0, outputTokens: response.outputTokens ?? 0)
+        let cost = spec.cost(inputTokens: response.inputTokens ?? 0, outputTokens: response.outputTokens ?? 0)
+        guard cost.isFinite else {
+            throw DataError("the tokens at \(spec.llm)'s prices (\(spec.location)) cost more than a number can hold",
+                            at: response.location, field: "output_tokens")
+        }
+        return cost
     }
 
     private mutating func normalizePerTask() {
