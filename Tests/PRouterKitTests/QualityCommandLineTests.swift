@@ -88,6 +88,34 @@ import Testing
         #expect(evaluated.status == 0, "\(evaluated.err)")
     }
 
+    /// Each (user, query id) is routed once: a query line and log lines for the same pair,
+    /// an explicit id that another line got by default, and log lines of one pair whose
+    /// task or text differ are errors naming both lines.
+    @Test func routeRoutesEachPairOnceAndRefusesConflictingLogLines() throws {
+        let scratch = try Scratch()
+        try CommandLineTests.trainedWorld(scratch)
+        let log = try String(contentsOfFile: scratch.path("i.jsonl"), encoding: .utf8).split(separator: "\n").map(String.init)
+        let first = try JSONLReader(path: try scratch.file("one.jsonl", log[0] + "\n")).decodeAll { record in
+            (try record.string("user"), try record.string("query_id"), try record.string("query"), try record.string("task"))
+        }[0]
+        let arguments = ["--graph", scratch.path("g.prg"), "--weights", scratch.path("m.prw")]
+        let plain = #"{"user":"\#(first.0)","query_id":"\#(first.1)","query":"\#(first.2)","task":"\#(first.3)"}"#
+        let mixed = try runTool("pr-route", arguments, stdin: plain + "\n" + log[0] + "\n")
+        #expect(mixed.status == 65 && mixed.err.contains(":2: field \"query_id\"") && mixed.err.contains("routed already (line 1)"), "\(mixed.err)")
+        let byDefault = #"{"user":"\#(first.0)","query":"\#(first.2)","task":"\#(first.3)"}"#
+        let explicit = #"{"user":"\#(first.0)","query_id":"line-1","query":"other","task":"\#(first.3)"}"#
+        let collision = try runTool("pr-route", arguments, stdin: byDefault + "\n" + explicit + "\n")
+        #expect(collision.status == 65 && collision.err.contains("query \"line-1\" are routed already (line 1)"), "\(collision.err)")
+        let changed = log[1].replacingOccurrences(of: #""query":""#, with: #""query":"changed "#)
+        let conflict = try runTool("pr-route", arguments, stdin: log[0] + "\n" + changed + "\n")
+        #expect(conflict.status == 65 && conflict.err.contains(":2: field \"query\": the task or query text"), "\(conflict.err)")
+        // The log's own lines, one per response, still give one route per pair.
+        let head = log.prefix(6).joined(separator: "\n") + "\n"
+        let pairs = Set(try decodeLines(head) { [try $0.string("user"), try $0.string("query_id")] })
+        let whole = try runTool("pr-route", arguments, stdin: head)
+        #expect(whole.status == 0 && whole.out.split(separator: "\n").count == pairs.count && pairs.count < 6, "\(whole.err)")
+    }
+
     @Test func evalPrintsTablePoliciesAndTrainWarnsBelowATable() throws {
         let scratch = try Scratch()
         try CommandLineTests.trainedWorld(scratch)

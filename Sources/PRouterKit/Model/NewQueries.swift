@@ -11,8 +11,10 @@ struct NewQueries {
     private let embedder: QueryEmbedder
     /// The feature row of each text (or external id) embedded so far.
     private var rows: [String: Int32] = [:]
-    /// The (user, query) pairs of interactions-log lines seen so far.
-    private var logged = Set<[String]>()
+    /// Every (user, query id) accepted so far, by hash (8 bytes of key per line): the line
+    /// that first asked for it, whether it was an interactions-log line, and a hash of its
+    /// task and text.
+    private var seen: [UInt64: (line: Int, logged: Bool, content: UInt64)] = [:]
     private var pending: [(user: Int32, task: Int32, key: String, queryID: String)] = []
 
     init(addingUnknownUsers: Bool, embedder: QueryEmbedder) {
@@ -24,10 +26,12 @@ struct NewQueries {
     var pendingCount: Int { pending.count }
 
     /// Accepts one input line to route into `data`. An unknown task is an error; so is an
-    /// unknown user, unless unknown users are added. A repeated
-    /// (user, query) of an interactions log (one line per response) is dropped. With
-    /// external vectors, the query's vector is looked up here, so that a missing one is
-    /// this line's error.
+    /// unknown user, unless unknown users are added. A repeated (user, query) of an
+    /// interactions log (one line per response) is dropped if its task and text are the
+    /// first line's, else an error; any other repeated (user, query id), such as a query
+    /// line and log lines for the same pair, or an explicit `line-N` id that another
+    /// line got by default, is an error: each pair is routed once. With external vectors,
+    /// the query's vector is looked up here, so that a missing one is this line's error.
     mutating func accept(_ request: RouteRequest, in data: inout RoutingData) throws {
         guard let task = data.taskIndex(request.task) else {
             throw request.error("task", "unknown task \"\(request.task)\"")
@@ -36,12 +40,24 @@ struct NewQueries {
         guard known != nil || addsUnknownUsers else {
             throw request.error("user", "unknown user \"\(request.user)\": give a few of their interactions with --support, or --allow-unknown-users")
         }
-        guard !request.isLogged || logged.insert([request.user, request.queryID]).inserted else { return }
-        let key = embedder.external == nil ? request.text : request.queryID
-        if embedder.external != nil, rows[key] == nil {
-            rows[key] = try data.appendQueryRow(embedder.embed(id: request.queryID, text: request.text), text: request.text)
+        let key = StableHash.fnv1a(request.user + "\u{0}" + request.queryID)
+        let content = StableHash.fnv1a(request.task + "\u{0}" + request.text)
+        if let first = seen[key] {
+            let pair = "user \"\(request.user)\" and query \"\(request.queryID)\""
+            guard first.logged, request.isLogged else {
+                throw request.error("query_id", "\(pair) are routed already (line \(first.line)): each pair is routed once")
+            }
+            guard first.content == content else {
+                throw request.error("query", "the task or query text of \(pair) differs from line \(first.line)'s")
+            }
+            return
         }
-        pending.append((known ?? data.userIndex(request.user, adding: true)!, Int32(task), key, request.queryID))
+        seen[key] = (request.location.line, request.isLogged, content)
+        let row = embedder.external == nil ? request.text : request.queryID
+        if embedder.external != nil, rows[row] == nil {
+            rows[row] = try data.appendQueryRow(embedder.embed(id: request.queryID, text: request.text), text: request.text)
+        }
+        pending.append((known ?? data.userIndex(request.user, adding: true)!, Int32(task), row, request.queryID))
     }
 
     /// Appends the accepted lines to `data` as unobserved nodes whose candidates are all
