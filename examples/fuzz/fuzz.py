@@ -18,6 +18,8 @@ random mutator, runs the tool under a timeout, and checks:
     the case's inputs (exit 64, the input untouched) or, for pr-route, the same path as
     --errors (exit 64);
   * huge and non-finite numbers (1e36, 1e39, 1e308, 3.4e38) in any field never crash;
+  * a corrupted MiniLM model folder (its tokenizer.json mutated; the weights linked from
+    the installed model, when there is one) is refused with one line, never a crash;
   * pr-eval's --plot SVG is well-formed XML and its CSV has no cell a spreadsheet would
     run as a formula, whatever the names in the input.
 
@@ -43,6 +45,9 @@ import xml.etree.ElementTree
 DOCUMENTED = {0, 64, 65, 66, 69, 73, 74, 75, 77}
 ONE_LINE = {65, 66, 73, 74}
 HERE = os.path.dirname(os.path.abspath(__file__))
+MODEL_DIR = os.environ.get("PROUTER_MODEL_DIR") or os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "prouter", "all-MiniLM-L6-v2")
+HAS_MODEL = os.path.exists(os.path.join(MODEL_DIR, "model.safetensors"))
 DATA = os.path.join(HERE, "..", "data")
 
 NASTY_VALUES = ["-1", "0", "1e308", "-1e308", "NaN", "nan", "inf", "", "x", "99999999999999999999",
@@ -109,6 +114,15 @@ def build_corpus(bin_dir, work):
     with open(p("routes.jsonl"), "wb") as out:
         out.write(subprocess.run([tool("pr-route"), "--graph", p("graph.prg"), "--weights", p("weights.prw"),
                                   p("queries.jsonl")], check=True, capture_output=True).stdout)
+    if HAS_MODEL:  # a MiniLM-embedded graph and model, and the folder's tokenizer to corrupt
+        shutil.copyfile(p("graph.prg"), p("minilm.prg"))
+        subprocess.run([tool("pr-embed"), "--encoder", "minilm", "--model-dir", MODEL_DIR, "--tasks", p("tasks.jsonl"),
+                        "--llms", p("llms.jsonl"), "--in-place", p("minilm.prg")], check=True, capture_output=True)
+        subprocess.run([tool("pr-train"), "-q", "--model", "graphrouter", "--epochs", "1", "--hidden", "4", "-o", p("minilm.prw"),
+                        p("minilm.prg")], check=True, capture_output=True)
+        shutil.copyfile(os.path.join(MODEL_DIR, "tokenizer.json"), p("tokenizer.json"))
+        with open(p("queries.jsonl")) as f, open(p("one-query.jsonl"), "w") as out:
+            out.write(f.readline())
 
 
 def scenarios(bin_dir, work):
@@ -136,7 +150,8 @@ def scenarios(bin_dir, work):
          ["interactions.jsonl", "routes.jsonl"], True),
         ("route-errors", [t("pr-route"), "--graph", "{graph.prg}", "--weights", "{weights.prw}", "--keep-going",
                           "--errors", "{OUT}.errors", "-o", "{OUT}", "{queries.jsonl}"], ["queries.jsonl"], True),
-    ]
+    ] + ([("route-minilm", [t("pr-route"), "--graph", "{minilm.prg}", "--weights", "{minilm.prw}", "--model-dir", "{CASE}",
+                            "{one-query.jsonl}"], ["tokenizer.json", "one-query.jsonl"], False)] if HAS_MODEL else [])
 
 
 def mutate_text(data, rng):
@@ -251,11 +266,17 @@ def check_case(index, rng, work, scenario, timeout):
         out_argument = "/dev/null"
     elif destination == "input":
         out_argument = files[rng.choice(inputs)]
+    if name == "route-minilm":  # the case's model folder: its own tokenizer, the installed weights
+        for each in ("model.safetensors", "model.safetensors.verified"):
+            if os.path.exists(os.path.join(MODEL_DIR, each)):
+                os.symlink(os.path.join(MODEL_DIR, each), os.path.join(case_dir, each))
     guarded = {path: open(path, "rb").read() for path in files.values()}
     command = []
     for part in template:
         if part == "{OUT}":
             command.append(out_argument)
+        elif part == "{CASE}":
+            command.append(case_dir)
         elif part == "{OUT}.errors":
             command.append(out_argument if destination == "same" else out + ".errors")
         elif part.startswith("{") and part.endswith("}"):
@@ -326,6 +347,7 @@ def main():
         all_scenarios = scenarios(bin_dir, work)
         for scenario in all_scenarios:  # the unmutated corpus passes every scenario
             command = [os.path.join(work, "baseline.out") + p[len("{OUT}"):] if p.startswith("{OUT}") else
+                       MODEL_DIR if p == "{CASE}" else
                        os.path.join(work, "corpus", p[1:-1]) if p.startswith("{") else p for p in scenario[1]]
             status, _, stderr, _ = run(command, timeout=args.timeout)
             if status != 0:
