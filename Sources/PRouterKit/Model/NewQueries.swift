@@ -11,7 +11,7 @@ struct NewQueries {
     private let embedder: QueryEmbedder
     /// The feature row of each text (or external id) embedded so far.
     private var rows: [String: Int32] = [:]
-    /// Every (user, query id) accepted so far, by hash (8 bytes of key per line): the line
+    /// Every (user, query id) accepted so far, by hash (a few dozen bytes per line): the line
     /// that first asked for it, whether it was an interactions-log line, and a hash of its
     /// task and text.
     private var seen: [UInt64: (line: Int, logged: Bool, content: UInt64)] = [:]
