@@ -20,10 +20,16 @@ struct TurnPriors: Sendable {
     var history: HistoryPriors
     let neighbours: QueryNeighbours
 
+    /// Labelled turns the neighbours are searched among, at most: every turn's search is a
+    /// pass over them, so a larger graph's pool is an even sample (every k-th turn).
+    static let neighbourPool = 20_000
+
     /// The priors of the turns of `splits` of `data`.
     init(data: ConversationData, splits: Set<Split>) {
         history = data.priors(of: splits)
-        let turns = (0..<data.graph.turnCount).filter { splits.contains(data.graph.turnSplit[$0]) && data.label(ofTurn: $0) != nil }
+        let labelled = (0..<data.graph.turnCount).filter { splits.contains(data.graph.turnSplit[$0]) && data.label(ofTurn: $0) != nil }
+        let step = (labelled.count + Self.neighbourPool - 1) / Self.neighbourPool
+        let turns = step > 1 ? stride(from: 0, to: labelled.count, by: step).map { labelled[$0] } : labelled
         neighbours = QueryNeighbours(queries: data.features.query.rowsGathered(turns.map(Int32.init)),
                                      turns: turns.map(data.feedback(ofTurn:)),
                                      conversations: turns.map { data.graph.turnConversation[$0] })
