@@ -30,11 +30,14 @@ struct GMTRouter {
     let context: GMTNetwork.Context
     /// Users with turns in the base, by id, with their global index.
     let knownUsers: [String: Int32]
-    /// The base's preference tallies and labelled queries, which the anchored model's priors read.
-    let priors: TurnPriors
+    /// The base's preference tallies and labelled queries, which the anchored model's
+    /// priors read (nil for the paper's model, which has none).
+    let priors: TurnPriors?
 
-    /// Encodes `base` (whose user rows are the global users `userIDs`); `priors` reads its turns.
-    init(model: RouterModel, base: TurnGraph, userIDs: [String], priors: TurnPriors) {
+    /// Encodes `base` (whose user rows are the global users `userIDs`); `priors` reads its
+    /// turns, and must be given for the anchored model.
+    init(model: RouterModel, base: TurnGraph, userIDs: [String], priors: TurnPriors?) {
+        precondition((model.gmt!.anchor == nil) == (priors == nil), "the anchored gmt model routes with priors, the paper's without")
         self.model = model
         self.priors = priors
         network = model.gmt!
@@ -49,7 +52,8 @@ struct GMTRouter {
 
     /// Encodes the turns of `splits` of `data` as the base.
     init(model: RouterModel, data: ConversationData, splits: Set<Split>) {
-        self.init(model: model, base: data.view(of: splits).graph, userIDs: data.graph.users, priors: TurnPriors(data: data, splits: splits))
+        self.init(model: model, base: data.view(of: splits).graph, userIDs: data.graph.users,
+                  priors: model.gmt!.anchor == nil ? nil : TurnPriors(data: data, splits: splits))
     }
 
     /// Requests routed per graph pass, to bound memory.
@@ -60,14 +64,14 @@ struct GMTRouter {
     func scores(_ requests: [TurnRequest], support: [String: [[TurnInput]]] = [:]) -> [[Float]] {
         var priors = priors
         for (user, conversations) in support.sorted(by: { $0.key < $1.key }) {
-            for turn in conversations.joined() { priors.history.add(user: user, turn: turn.feedback) }
+            for turn in conversations.joined() { priors?.history.add(user: user, turn: turn.feedback) }
         }
         return stride(from: 0, to: requests.count, by: Self.chunkSize).flatMap { start in
             chunkScores(requests[start..<min(start + Self.chunkSize, requests.count)], support: support, priors: priors)
         }
     }
 
-    private func chunkScores(_ requests: ArraySlice<TurnRequest>, support: [String: [[TurnInput]]], priors: TurnPriors) -> [[Float]] {
+    private func chunkScores(_ requests: ArraySlice<TurnRequest>, support: [String: [[TurnInput]]], priors: TurnPriors?) -> [[Float]] {
         var graph = TurnGraph(llmFeatures: llmFeatures, queryWidth: queryWidth)
         var frozenRow: [Int32: Int32] = [:]
         for request in requests {
@@ -93,9 +97,11 @@ struct GMTRouter {
         let tape = Tape(recording: false)
         let parameters = model.parameterVariables(tape)
         let states = network.encode(tape: tape, parameters: parameters, graph: graph, context: context).states
-        let priorRows = network.anchor == nil ? nil : Matrix(rows: llms.count, cols: TurnPriors.width, data: priors.features(requests.map {
-            TurnPriors.Target(user: $0.user, history: $0.history.map(\.feedback), input: $0.target, candidates: $0.candidates)
-        }))
+        let priorRows = priors.map { priors in
+            Matrix(rows: llms.count, cols: TurnPriors.width, data: priors.features(requests.map {
+                TurnPriors.Target(user: $0.user, history: $0.history.map(\.feedback), input: $0.target, candidates: $0.candidates)
+            }))
+        }
         let flat = tape.value(network.scores(tape: tape, parameters: parameters, states: states, graph: graph, turns: turns, llms: llms,
                                              priors: priorRows)).data
         var offset = 0

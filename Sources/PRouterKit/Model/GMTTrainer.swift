@@ -35,19 +35,21 @@ public enum GMTTrainer {
         let labelled = validation.turns.indices.filter { data.label(ofTurn: validation.turns[$0]) != nil }
         let validationRequests = labelled.map { validation.requests[$0] }
         let validationLabels = labelled.map { data.label(ofTurn: validation.turns[$0])! }
+        var model = RouterModel(config: config, seed: options.seed)
+        // The training turns' priors: the anchored model's features, and what validation routing reads.
+        let trainPriors = model.gmt!.anchor == nil ? nil : TurnPriors(data: data, splits: [.train])
         /// 1 per validation turn routed to the LLM its user preferred, else 0.
         func hits(_ model: RouterModel) -> [Double] {
-            let scores = GMTRouter(model: model, data: data, splits: [.train]).scores(validationRequests)
+            let scores = GMTRouter(model: model, base: base, userIDs: graph.users, priors: trainPriors).scores(validationRequests)
             return zip(scores, validationLabels).map { scores, label in scores.indices.max { scores[$0] < scores[$1] } == label ? 1 : 0 }
         }
 
         var options = options
         options.batchSize = options.batchSize ?? automaticBatchSize(turns: trainTurns.count)
         options.patience = options.patience ?? automaticPatience(turns: trainTurns.count)
-        var model = RouterModel(config: config, seed: options.seed)
         var priorFeatures: [Int: [Float]] = [:]
-        if let anchor = model.gmt!.anchor {
-            priorFeatures = data.priorFeatures(of: .train, priors: TurnPriors(data: data, splits: [.train]))
+        if let anchor = model.gmt!.anchor, let trainPriors {
+            priorFeatures = data.priorFeatures(of: .train, priors: trainPriors)
             model.parameters.values[anchor.priorWeights].data = fitPriorWeights(trainTurns, features: priorFeatures, data: data)
         }
         // The priors alone (gate 0), the fallback; training starts with the network's part

@@ -115,19 +115,20 @@ struct HistoryPriors: Sendable {
         users[user, default: PreferenceTally(llmCount: llmCount)].add(turn)
     }
 
-    /// The user's tally, or an empty one.
-    func tally(of user: String) -> PreferenceTally {
-        users[user] ?? PreferenceTally(llmCount: llmCount)
+    /// The user's tally (empty for a user with no counted turn) and the overall tally,
+    /// each without `leaving`: the tally of the routed turn's conversation's own counted
+    /// turns, so that a training turn sees what a routed one would.
+    func tallies(of user: String, leaving: PreferenceTally?) -> (user: PreferenceTally, overall: PreferenceTally) {
+        var userTally = users[user] ?? PreferenceTally(llmCount: llmCount), overallTally = overall
+        if let leaving {
+            userTally.subtract(leaving)
+            overallTally.subtract(leaving)
+        }
+        return (userTally, overallTally)
     }
 
-    /// The overall preference rates of `candidates`: shrunk to 1/K (K candidates).
-    func overallRates(of candidates: [Int32], leaving: PreferenceTally? = nil) -> [Double] {
-        var tally = overall
-        if let leaving { tally.subtract(leaving) }
-        return Self.rates(of: candidates, in: tally)
-    }
-
-    private static func rates(of candidates: [Int32], in tally: PreferenceTally) -> [Double] {
+    /// The overall preference rates of `candidates` in `tally`: shrunk to 1/K (K candidates).
+    static func rates(of candidates: [Int32], in tally: PreferenceTally) -> [Double] {
         let k = Double(max(candidates.count, 1))
         return candidates.map { llm in
             let m = Int(llm)
@@ -136,15 +137,10 @@ struct HistoryPriors: Sendable {
     }
 
     /// The features of `candidates` (one row of ``width`` each, row-major) for turn
-    /// `turn` of `user` after `history`, the conversation's earlier turns in order. `leaving` is
-    /// taken out of the user's and the overall tally first: the tally of the
-    /// conversation's own counted turns, so that a training turn sees what a routed one would.
+    /// `turn` of `user` after `history`, the conversation's earlier turns in order, with
+    /// ``tallies(of:leaving:)``.
     func features(user: String, turn: Int, history: [TurnFeedback], candidates: [Int32], leaving: PreferenceTally? = nil) -> [Float] {
-        var userTally = tally(of: user), overallTally = overall
-        if let leaving {
-            userTally.subtract(leaving)
-            overallTally.subtract(leaving)
-        }
+        let (userTally, overallTally) = tallies(of: user, leaving: leaving)
         func logit(_ p: Double) -> Double { log(p) - log1p(-p) }
         let overallRates = Self.rates(of: candidates, in: overallTally)
         let userRates = Self.userStrengths.map { strength in

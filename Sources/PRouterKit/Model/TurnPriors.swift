@@ -41,15 +41,14 @@ struct TurnPriors: Sendable {
         for start in stride(from: 0, to: targets.count, by: GMTRouter.chunkSize) {
             let chunk = targets[start..<min(start + GMTRouter.chunkSize, targets.count)]
             let queries = Matrix(rows: chunk.count, cols: chunk.first!.input.query.count, data: chunk.flatMap(\.input.query))
+            let tallies = chunk.map { history.tallies(of: $0.user, leaving: $0.leaving) }
             let similar = neighbours.features(targets: queries, candidates: chunk.map(\.candidates),
-                                              overallRates: chunk.map { history.overallRates(of: $0.candidates, leaving: $0.leaving) },
+                                              overallRates: zip(chunk, tallies).map { HistoryPriors.rates(of: $0.candidates, in: $1.overall) },
                                               conversations: chunk.map(\.conversation))
-            for (target, neighbourColumns) in zip(chunk, similar) {
+            for ((target, tally), neighbourColumns) in zip(zip(chunk, tallies), similar) {
                 let columns = history.features(user: target.user, turn: target.input.number, history: target.history,
                                                candidates: target.candidates, leaving: target.leaving)
-                var tally = history.tally(of: target.user)
-                if let leaving = target.leaving { tally.subtract(leaving) }
-                let taste = Float(10 * tally.qualityTaste)
+                let taste = Float(10 * tally.user.qualityTaste)
                 for (i, similarColumns) in neighbourColumns.enumerated() {
                     rows += columns[i * HistoryPriors.width..<(i + 1) * HistoryPriors.width]
                     rows += similarColumns
