@@ -54,14 +54,14 @@ extension Baselines {
         }
         let blend = fitted([HistoryPriors.overallColumn, HistoryPriors.userColumn, HistoryPriors.lastPreferredColumn])
         let allColumns = fitted(Array(0..<HistoryPriors.width))
-        /// The candidate with the highest score, the first LLM by name among equals.
-        func choice(_ index: Int, _ score: ([Float]) -> Double) -> Int {
-            let pair = truth.pairs[index]
-            let rows = features(index)
-            let scores = pair.candidates.indices.map { score(Array(rows[$0 * HistoryPriors.width..<($0 + 1) * HistoryPriors.width])) }
-            return pair.candidates.indices.max {
-                scores[$0] != scores[$1] ? scores[$0] < scores[$1] : pair.candidates[$0].llm > pair.candidates[$1].llm
-            }!
+        // Each evaluated pair's features, read once for every policy.
+        let evaluated = pairs.map(features)
+        /// The choice of evaluated pair `position` by the per-candidate `score` of its feature rows.
+        func choice(_ position: Int, _ score: ([Float]) -> Double) -> Int {
+            let rows = evaluated[position]
+            return truth.pairs[pairs[position]].bestCandidate(by: (0..<rows.count / HistoryPriors.width).map {
+                score(Array(rows[$0 * HistoryPriors.width..<($0 + 1) * HistoryPriors.width]))
+            })
         }
         let policies: [(String, ([Float]) -> Double)] = [
             ("history-last", { Double($0[HistoryPriors.lastPreferredColumn]) * 1000 + Double($0[HistoryPriors.overallColumn]) }),
@@ -70,7 +70,7 @@ extension Baselines {
             ("history-priors", { zip($0, allColumns).reduce(0) { $0 + Double($1.0) * $1.1 } }),
         ]
         return policies.map { name, score in
-            var result = PolicyResult(name: name, truth: truth, pairs: pairs, choices: pairs.map { choice($0, score) })
+            var result = PolicyResult(name: name, truth: truth, pairs: pairs, choices: pairs.indices.map { choice($0, score) })
             result.details = [("fit", fit)]
             return result
         }

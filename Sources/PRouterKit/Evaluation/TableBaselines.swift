@@ -26,10 +26,7 @@ extension Baselines {
         }
         func choose(_ pair: TruthTable.Pair, _ level: TableLevel) -> Int {
             let (user, task) = (Int(users.lookup(pair.user)!), Int(tasks.lookup(pair.task)!))
-            let scores = pair.candidates.map { tables.score(level, user: user, task: task, llm: Int(llms.lookup($0.llm)!)) }
-            return pair.candidates.indices.max {
-                scores[$0] != scores[$1] ? scores[$0] < scores[$1] : pair.candidates[$0].llm > pair.candidates[$1].llm
-            }!
+            return pair.bestCandidate(by: pair.candidates.map { tables.score(level, user: user, task: task, llm: Int(llms.lookup($0.llm)!)) })
         }
         var results: [PolicyResult] = []
         for level in [TableLevel.userTask, .user, .task] {

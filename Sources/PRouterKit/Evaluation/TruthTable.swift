@@ -30,6 +30,12 @@ public struct TruthTable: Sendable {
         /// The index of the candidate marked best.
         public var bestIndex: Int { candidates.firstIndex(where: \.best)! }
 
+        /// The candidate with the highest of `scores` (one per candidate); among equals,
+        /// the LLM whose id sorts first.
+        func bestCandidate(by scores: [Double]) -> Int {
+            candidates.indices.max { scores[$0] != scores[$1] ? scores[$0] < scores[$1] : candidates[$0].llm > candidates[$1].llm }!
+        }
+
         /// The candidate for `llm`, if it answered.
         public func candidateIndex(_ llm: String) -> Int? { candidates.firstIndex { $0.llm == llm } }
     }
