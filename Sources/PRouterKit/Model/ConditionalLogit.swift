@@ -25,10 +25,8 @@ struct ConditionalLogit {
         var gradient = [Double](repeating: 0, count: width)
         var hessian = [Double](repeating: 0, count: width * width)
         for choice in choices {
-            let count = choice.features.count / width
-            let row = { (i: Int) in choice.features[i * width..<(i + 1) * width].map(Double.init) }
-            let rows = (0..<count).map(row)
-            let scores = rows.map { zip($0, w).reduce(0) { $0 + $1.0 * $1.1 } }
+            let rows = (0..<choice.features.count / width).map { i in choice.features[i * width..<(i + 1) * width].map(Double.init) }
+            let scores = Self.scores(rows, w)
             let top = scores.max() ?? 0
             let weights = scores.map { exp($0 - top) }
             let total = weights.reduce(0, +)
@@ -54,12 +52,17 @@ struct ConditionalLogit {
         return (value, gradient, hessian)
     }
 
+    /// Each candidate's score `f · w`.
+    private static func scores(_ rows: [[Double]], _ w: [Double]) -> [Double] {
+        rows.map { zip($0, w).reduce(0) { $0 + $1.0 * $1.1 } }
+    }
+
     /// The log-likelihood of each choice at `w` (the chosen candidate's log-probability).
     func logLikelihoods(at w: [Double]) -> [Double] {
         choices.map { choice in
-            let scores = (0..<choice.features.count / width).map { i in
-                (0..<width).reduce(0.0) { $0 + Double(choice.features[i * width + $1]) * w[$1] }
-            }
+            let scores = Self.scores((0..<choice.features.count / width).map { i in
+                choice.features[i * width..<(i + 1) * width].map(Double.init)
+            }, w)
             let top = scores.max() ?? 0
             return scores[choice.chosen] - top - log(scores.reduce(0) { $0 + exp($1 - top) })
         }
@@ -87,20 +90,21 @@ struct ConditionalLogit {
     static func fitted(width: Int, choices: [Choice], folds: [Int], clusters: [Int32], columnSets: [Int],
                        significance: Double = 2) -> (weights: [Double], penalty: Double, columns: Int) {
         let all = ConditionalLogit(width: width, choices: choices, penalty: 0)
-        let foldIDs = Set(folds).sorted()
+        // Each fold's choices and the others'.
+        let partitions = Set(folds).sorted().map { fold in
+            (test: choices.indices.filter { folds[$0] == fold }, train: choices.indices.filter { folds[$0] != fold })
+        }
         var chosen: (columns: Int, penalty: Double, heldOut: [Double])?
         for columns in columnSets {
             let data = all.selecting(Array(0..<columns))
             var best: (penalty: Double, heldOut: [Double], total: Double)?
-            if foldIDs.count > 1 {
+            if partitions.count > 1 {
                 for penalty in penalties.reversed() {
                     var heldOut = [Double](repeating: 0, count: choices.count)
-                    for fold in foldIDs {
-                        let test = choices.indices.filter { folds[$0] == fold }
-                        let train = ConditionalLogit(width: columns, choices: choices.indices.filter { folds[$0] != fold }.map { data.choices[$0] },
-                                                     penalty: penalty)
+                    for (test, train) in partitions {
+                        let fit = ConditionalLogit(width: columns, choices: train.map { data.choices[$0] }, penalty: penalty).fit()
                         let likelihoods = ConditionalLogit(width: columns, choices: test.map { data.choices[$0] }, penalty: 0)
-                            .logLikelihoods(at: train.fit())
+                            .logLikelihoods(at: fit)
                         for (index, value) in zip(test, likelihoods) { heldOut[index] = value }
                     }
                     let total = heldOut.reduce(0, +)
