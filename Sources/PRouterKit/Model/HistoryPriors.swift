@@ -19,14 +19,22 @@ struct TurnFeedback: Sendable {
         self.scores = scores ?? llms.map { _ in .nan }
     }
 
+    /// The mean of the known scores (nil with fewer than two).
+    var meanScore: Double? {
+        let known = scores.filter { !$0.isNaN }
+        return known.count < 2 ? nil : known.reduce(0) { $0 + Double($1) } / Double(known.count)
+    }
+
     /// How much better the preferred response scored than the turn's mean (nil unless
     /// exactly one response is preferred and every score is known).
     var preferredScoreAdvantage: Double? {
-        guard feedback.filter({ $0 == .preferred }).count == 1, !scores.contains(where: \.isNaN), scores.count > 1 else { return nil }
-        let mean = scores.reduce(0) { $0 + Double($1) } / Double(scores.count)
+        guard feedback.filter({ $0 == .preferred }).count == 1, !scores.contains(where: \.isNaN), let mean = meanScore else { return nil }
         return Double(scores[feedback.firstIndex(of: .preferred)!]) - mean
     }
 }
+
+/// The log-odds of probability `p`.
+func logit(_ p: Double) -> Double { log(p) - log1p(-p) }
 
 extension TurnInput {
     /// The turn's candidates and feedback.
@@ -141,7 +149,6 @@ struct HistoryPriors: Sendable {
     /// ``tallies(of:leaving:)``.
     func features(user: String, turn: Int, history: [TurnFeedback], candidates: [Int32], leaving: PreferenceTally? = nil) -> [Float] {
         let (userTally, overallTally) = tallies(of: user, leaving: leaving)
-        func logit(_ p: Double) -> Double { log(p) - log1p(-p) }
         let overallRates = Self.rates(of: candidates, in: overallTally)
         let userRates = Self.userStrengths.map { strength in
             zip(candidates, overallRates).map { llm, rate -> Double in

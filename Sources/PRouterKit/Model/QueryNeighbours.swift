@@ -33,10 +33,7 @@ struct QueryNeighbours: Sendable {
         self.queries = queries.rowsNormalized()
         self.turns = turns
         self.conversations = conversations
-        meanScores = turns.map { turn in
-            let known = turn.scores.filter { !$0.isNaN }
-            return known.count < 2 ? nil : known.reduce(0) { $0 + Double($1) } / Double(known.count)
-        }
+        meanScores = turns.map(\.meanScore)
     }
 
     /// The features of each candidate (`candidates[i]` of query row i of `targets`), in
@@ -69,7 +66,7 @@ struct QueryNeighbours: Sendable {
                     }
                 }
                 let q = (preferred + Self.strength * rate) / (offered + Self.strength)
-                return [Float((log(q) - log1p(-q)) - (log(rate) - log1p(-rate))), Float(10 * advantage / (scored + 1))]
+                return [Float(logit(q) - logit(rate)), Float(10 * advantage / (scored + 1))]
             }
         }
     }
