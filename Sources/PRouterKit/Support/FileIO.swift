@@ -105,10 +105,16 @@ public enum FileIO {
     /// files `path.tmp.PID` that writers killed before renaming left behind (their
     /// process no longer exists).
     public static func checkOutput(_ path: String) throws {
+        _ = try checkedDestination(path)
+    }
+
+    /// ``checkOutput(_:)``, returning where `path` leads.
+    private static func checkedDestination(_ path: String) throws -> OutputDestination {
         guard !path.isEmpty else {
             throw FileError(path: "''", message: "cannot create: empty file name", status: .cannotCreate)
         }
-        switch try OutputDestination(path) {
+        let destination = try OutputDestination(path)
+        switch destination {
         case .stream(let target):
             guard OutputDestination.inheritedDescriptor(target) != nil || access(target, W_OK) == 0 else {
                 throw FileError(path: path, message: "cannot open for writing: \(errnoText())", status: .cannotCreate)
@@ -119,6 +125,7 @@ public enum FileIO {
             }
             removeStaleTemporaries(of: target)
         }
+        return destination
     }
 
     /// Opens the output `path` (after ``checkOutput(_:)``): for a file, a new temporary
@@ -126,8 +133,7 @@ public enum FileIO {
     /// permitted, owner; for a device, FIFO or socket, the destination itself (no
     /// temporary: `temp` is nil).
     static func createTemporary(for path: String) throws -> (temp: String?, fd: Int32, target: String) {
-        try checkOutput(path)
-        let destination = try OutputDestination(path)
+        let destination = try checkedDestination(path)
         guard case .file(let target, let keep) = destination else {
             return (nil, try destination.openStream(), path)
         }

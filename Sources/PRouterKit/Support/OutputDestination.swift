@@ -91,22 +91,21 @@ enum OutputDestination: Equatable {
     var identity: String {
         switch self {
         case .file(let path, _), .stream(let path):
-            if let fd = Self.inheritedDescriptor(path) {
-                var status = stat()
-                return fstat(fd, &status) == 0 ? "\(status.st_dev):\(status.st_ino)" : path
-            }
             var status = stat()
-            return stat(path, &status) == 0 ? "\(status.st_dev):\(status.st_ino)" : "path:" + path
+            let found = Self.inheritedDescriptor(path).map { fstat($0, &status) } ?? stat(path, &status)
+            return found == 0 ? Self.fileKey(status) : "path:" + path
         }
     }
 
-    /// Whether the destination is a character device (such as /dev/null), which several
-    /// outputs may share.
+    /// `device:inode`: what names one file whatever the path to it.
+    static func fileKey(_ status: stat) -> String { "\(status.st_dev):\(status.st_ino)" }
+
+    /// Whether the destination is a character device named by its path (such as
+    /// /dev/null), which several outputs may share.
     var isCharacterDevice: Bool {
-        guard case .stream(let path) = self else { return false }
+        guard case .stream(let path) = self, Self.inheritedDescriptor(path) == nil else { return false }
         var status = stat()
-        let found = Self.inheritedDescriptor(path).map { fstat($0, &status) } ?? stat(path, &status)
-        return found == 0 && status.st_mode & S_IFMT == S_IFCHR && Self.inheritedDescriptor(path) == nil
+        return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFCHR
     }
 }
 
@@ -120,7 +119,7 @@ extension FileIO {
         for case let (option, path?) in inputs where path != "-" {
             var status = stat()
             guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { continue }
-            seen["\(status.st_dev):\(status.st_ino)"] = "the input \(option) \(path)"
+            seen[OutputDestination.fileKey(status)] = "the input \(option) \(path)"
         }
         var written: [String: String] = [:]
         for case let (option, path?) in outputs where path != "-" {
