@@ -18,18 +18,16 @@ public enum CrashReport {
     public static func install(tool: String) {
         guard getenv("SWIFT_BACKTRACE") == nil else { return }
         message = Array("\(tool): internal error (crashed); please report it with the command line\n".utf8)
+        let handler: @convention(c) (Int32) -> Void = { _ in
+            CrashReport.message.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
+            _exit(70)
+        }
         for signal in signals {
             var action = sigaction()
             #if canImport(Glibc)
-            action.__sigaction_handler.sa_handler = { _ in
-                CrashReport.message.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
-                _exit(70)
-            }
+            action.__sigaction_handler.sa_handler = handler
             #else
-            action.__sigaction_u.__sa_handler = { _ in
-                CrashReport.message.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
-                _exit(70)
-            }
+            action.__sigaction_u.__sa_handler = handler
             #endif
             sigemptyset(&action.sa_mask)
             action.sa_flags = 0

@@ -11,24 +11,22 @@ public final class OutputFile {
     /// The writer to use.
     public let writer: JSONLWriter
     private let path: String?
-    private let temp: String?
-    private let target: String?
+    /// For a regular file: the temporary file written, and the file it replaces at the end.
+    private let replacing: (temp: String, target: String)?
     private let fd: Int32
 
     /// Standard output when `path` is nil or `-`, else an atomically written file.
     public init(path: String?, lineBuffered: Bool) throws {
         guard let path, path != "-" else {
             self.path = nil
-            temp = nil
-            target = nil
+            replacing = nil
             fd = 1
             writer = JSONLWriter(fd: 1, name: "<stdout>", lineBuffered: lineBuffered ? true : nil)
             return
         }
         let (temp, fd, target) = try FileIO.createTemporary(for: path)
         self.path = path
-        self.temp = temp
-        self.target = target
+        replacing = temp.map { ($0, target) }
         self.fd = fd
         writer = JSONLWriter(fd: fd, name: path, lineBuffered: lineBuffered)
     }
@@ -37,7 +35,7 @@ public final class OutputFile {
     public func commit() throws {
         try writer.flush()
         guard let path else { return }
-        guard let temp, let target else {
+        guard let (temp, target) = replacing else {
             close(fd)
             return
         }
@@ -53,7 +51,7 @@ public final class OutputFile {
     public func abandon() {
         guard path != nil else { return }
         close(fd)
-        if let temp { unlink(temp) }
+        if let (temp, _) = replacing { unlink(temp) }
     }
 
     /// Runs `body` with the writer, then commits, or abandons the file if `body` throws.
