@@ -119,9 +119,11 @@ import Testing
         graph.queryTexts = graph.queryIDs.map { "about level\(Int($0.dropFirst())! % 5)" }
         let data = try RoutingData(graph: graph, routing: false)
         let labeled = (0..<data.nodeCount).filter { data.nodeSplit[$0] != .test }
-        let (start, figures) = AnchorStart.crossValidated(nodes: labeled, data: data, anchors: AnchorFeatures(data: data), level: .userTask)
-        #expect(start != .table)
-        #expect(figures[AnchorStart.allCases.firstIndex(of: start)!] > figures[0] + 0.05)
+        let (start, candidates, figures) = AnchorMix.crossValidated(nodes: labeled, data: data, anchors: AnchorFeatures(data: data),
+                                                                    level: .userTask)
+        #expect(start != AnchorMix(.table))
+        #expect(candidates[0] == AnchorMix(.table))
+        #expect(figures[candidates.firstIndex(of: start)!] > figures[0] + 0.05)
         var config = ModelConfig()
         config.hidden = 4
         let trained = try Trainer.train(graph: graph, config: config, options: ModelTests.quickOptions(epochs: 2)) { _ in }

@@ -2,7 +2,8 @@ extension Baselines {
     /// The table policies (best LLM per user and task, per user, per task; shrunk, see
     /// ``OutcomeTables``), fitted on the truth pairs of queries that are not evaluated
     /// (`fit: held-out`; when every query is evaluated, on all pairs, `fit: all`,
-    /// optimistic). For conversation turns, also the history table: the LLM preferred
+    /// optimistic), and on single-turn truth the plain text baseline fitted on the same
+    /// pairs (``ridge(_:pairs:fitPairs:fit:)``). For conversation turns, also the history table: the LLM preferred
     /// last in the turn's conversation when it is a candidate, else the user table's choice,
     /// and the other history tables (``historyTables(_:pairs:fitPairs:fit:)``).
     static func tables(_ truth: TruthTable, pairs: [Int]) -> [PolicyResult] {
@@ -35,26 +36,27 @@ extension Baselines {
             result.details = [("fit", fit)]
             results.append(result)
         }
-        if truth.pairs.contains(where: { $0.conversation != nil }) {
-            var preferred: [String: [(turn: Int, llm: String)]] = [:]
-            for pair in truth.pairs {
-                guard let position = pair.conversation else { continue }
-                preferred[position.id, default: []].append((position.turn, pair.candidates[pair.bestIndex].llm))
-            }
-            let choices = pairs.map { index -> Int in
-                let pair = truth.pairs[index]
-                if let position = pair.conversation,
-                   let last = preferred[position.id]?.filter({ $0.turn < position.turn }).max(by: { $0.turn < $1.turn }),
-                   let choice = pair.candidateIndex(last.llm) {
-                    return choice
-                }
-                return choose(pair, .user)
-            }
-            var result = PolicyResult(name: "table-history", truth: truth, pairs: pairs, choices: choices)
-            result.details = [("fit", fit)]
-            results.append(result)
-            results += historyTables(truth, pairs: pairs, fitPairs: fitPairs, fit: fit)
+        guard truth.pairs.contains(where: { $0.conversation != nil }) else {
+            return results + [ridge(truth, pairs: pairs, fitPairs: fitPairs, fit: fit)]
         }
+        var preferred: [String: [(turn: Int, llm: String)]] = [:]
+        for pair in truth.pairs {
+            guard let position = pair.conversation else { continue }
+            preferred[position.id, default: []].append((position.turn, pair.candidates[pair.bestIndex].llm))
+        }
+        let choices = pairs.map { index -> Int in
+            let pair = truth.pairs[index]
+            if let position = pair.conversation,
+               let last = preferred[position.id]?.filter({ $0.turn < position.turn }).max(by: { $0.turn < $1.turn }),
+               let choice = pair.candidateIndex(last.llm) {
+                return choice
+            }
+            return choose(pair, .user)
+        }
+        var result = PolicyResult(name: "table-history", truth: truth, pairs: pairs, choices: choices)
+        result.details = [("fit", fit)]
+        results.append(result)
+        results += historyTables(truth, pairs: pairs, fitPairs: fitPairs, fit: fit)
         return results
     }
 }

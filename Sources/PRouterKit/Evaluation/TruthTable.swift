@@ -22,6 +22,8 @@ public struct TruthTable: Sendable {
         public var queryID: String
         /// The query's task (`conversation` for conversation turns).
         public var task: String
+        /// The query's text.
+        public var query: String
         /// For a conversation turn: its conversation and position.
         public var conversation: TurnPosition?
         public var candidates: [Candidate]
@@ -71,7 +73,8 @@ public struct TruthTable: Sendable {
             } else {
                 position = pairs.count
                 index[key] = position
-                pairs.append(Pair(user: interaction.user, queryID: interaction.queryID, task: interaction.task, candidates: [],
+                pairs.append(Pair(user: interaction.user, queryID: interaction.queryID, task: interaction.task, query: interaction.query,
+                                  candidates: [],
                                   location: location))
             }
             if pairs[position].candidateIndex(interaction.llm) != nil {
@@ -104,7 +107,7 @@ public struct TruthTable: Sendable {
             let candidates = turn.responses.enumerated().map { i, response in
                 Candidate(llm: response.llm, performance: response.score ?? 0, cost: response.cost ?? 0, reward: nil, best: i == preferred)
             }
-            pairs.append(Pair(user: turn.user, queryID: turn.queryID, task: "conversation",
+            pairs.append(Pair(user: turn.user, queryID: turn.queryID, task: "conversation", query: turn.query,
                               conversation: TurnPosition(id: turn.conversationID, turn: turn.turn), candidates: candidates,
                               location: turn.location!))
         }

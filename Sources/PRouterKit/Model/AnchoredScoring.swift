@@ -60,7 +60,7 @@ extension RouterModel {
 
     /// Sets the anchored model's prior weights `c` and utility map `V` to `start`'s (the
     /// GNN head's output weights stay as they are: zero before training).
-    mutating func anchor(at start: AnchorStart) {
+    mutating func anchor(at start: AnchorMix) {
         let (c, v) = start.weights(level: config.tableLevel, mode: config.mode)
         config.anchorStart = start
         parameters.values[index["anchor.c"]!].data = c

@@ -68,7 +68,7 @@ public struct ModelConfig: Sendable, Equatable {
     /// The table model's level.
     public var tableLevel: TableLevel = .userTask
     /// Where the anchored model starts (chosen by cross-validation when training).
-    var anchorStart: AnchorStart = .tableText
+    var anchorStart = AnchorMix(.tableText)
     public var mode: GraphMode = .cost
     public var encoder = ""
     public var queryWidth = 0

@@ -1,5 +1,3 @@
-import COpenBLAS
-
 /// How each LLM's normalized performance and cost on a query differ from its means on
 /// the query's task, predicted from the query's text by ridge regression.
 ///
@@ -14,9 +12,6 @@ import COpenBLAS
 /// own score (every user's copy of a query shares the query's outcomes, so leaving out
 /// the query leaves out all of them).
 struct TextOutcomeRegression {
-    /// Ridge penalties tried, as multiples of the Gram matrix's mean diagonal.
-    static let penalties: [Double] = [0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
-
     /// What the regression reads of a query.
     enum View: Equatable {
         /// The query's feature row (the graph's text embedding).
@@ -51,7 +46,7 @@ struct TextOutcomeRegression {
     /// Fitted on the observed (pool) nodes of `data`, against the per-(task, LLM) means
     /// `means(task, llm)` of normalized performance and cost, with the best of `penalties`
     /// and of `views` (nil: the embedding, and the words of the observed queries' texts).
-    init(data: RoutingData, llmCount: Int, penalties: [Double] = Self.penalties, views: [View]? = nil,
+    init(data: RoutingData, llmCount: Int, penalties: [Double] = LeaveOneOutRidge.penalties, views: [View]? = nil,
          means: (Int, Int) -> (Float, Float)) {
         self.llmCount = llmCount
         taskCount = data.taskIDs.count
@@ -88,11 +83,11 @@ struct TextOutcomeRegression {
                 targets[row, col] = sums[row][col] / sums[row][width + col]
             }
         }
-        var best: (view: View, fit: Fit)?
+        var best: (view: View, fit: LeaveOneOutRidge)?
         let candidates = views ?? [.embedding, .words(WordVocabulary(texts: queries.map { data.queryTexts[Int($0)] }))]
         for view in candidates where view.width(data) > 0 {
             let design = Self.design(view, queries: queries, tasks: tasks, data: data, taskCount: taskCount)
-            guard let fit = Self.fit(design: design, targets: targets, penalties: penalties),
+            guard let fit = LeaveOneOutRidge(design: design, targets: targets, penalties: penalties),
                   fit.error < best?.fit.error ?? .infinity else { continue }
             best = (view, fit)
         }
@@ -154,51 +149,6 @@ struct TextOutcomeRegression {
         }
         for (row, task) in tasks.enumerated() where task < taskCount { x[row, width + task] = 1 }
         return x
-    }
-
-    /// A fitted map with its leave-one-query-out predictions and summed squared error.
-    private struct Fit {
-        var penalty: Double
-        var weights: Matrix
-        var heldOut: Matrix
-        var error: Double
-    }
-
-    /// The best penalty's fit, nil when none beats predicting zero.
-    private static func fit(design x: Matrix, targets y: Matrix, penalties: [Double]) -> Fit? {
-        // One eigendecomposition G = Q diag(s) Qᵀ of the Gram matrix serves every penalty:
-        // with Z = X Q, the fit is Z diag(1 / (s + λ)) Zᵀ Y and the leverage of row i is
-        // Σ_k Z_ik² / (s_k + λ).
-        let n = x.cols
-        let gram = BLAS.product(x, transposeA: true, x)
-        guard let (values, vectors) = SymmetricEigen.decompose(gram.data.map(Double.init), size: n) else { return nil }
-        let basis = Matrix(rows: n, cols: n, data: vectors.map(Float.init))  // row k: eigenvector k
-        let z = BLAS.product(x, basis, transposeB: true)
-        let projected = BLAS.product(z, transposeA: true, y)
-        let scale = max(values.reduce(0, +) / Double(n), 1e-12)
-        var best: (error: Double, penalty: Double, coefficients: Matrix, heldOut: Matrix)?
-        let zeroError = y.data.reduce(0) { $0 + Double($1) * Double($1) }
-        for relative in penalties {
-            let inverse = values.map { Float(1 / (max($0, 0) + relative * scale)) }
-            var coefficients = projected
-            for k in 0..<n { for col in 0..<y.cols { coefficients[k, col] *= inverse[k] } }
-            let fitted = BLAS.product(z, coefficients)
-            var held = fitted
-            var error = 0.0
-            for row in 0..<x.rows {
-                var h: Float = 0
-                for k in 0..<n { h += z[row, k] * z[row, k] * inverse[k] }
-                let keep = 1 / max(1 - h, 1e-3)
-                for col in 0..<y.cols {
-                    let residual = (y[row, col] - fitted[row, col]) * keep
-                    held[row, col] = y[row, col] - residual
-                    error += Double(residual) * Double(residual)
-                }
-            }
-            if error < best?.error ?? zeroError { best = (error, relative, coefficients, held) }
-        }
-        return best.map { Fit(penalty: $0.penalty, weights: BLAS.product(basis, transposeA: true, $0.coefficients),
-                              heldOut: $0.heldOut, error: $0.error) }
     }
 
     /// The predicted deviations `[perf, cost]` of `llm` on query node `node`: zero for an
@@ -263,28 +213,5 @@ extension TextOutcomeRegression {
             heldOut[Int32(row)] = try reader.floats(width)
         }
         cover(data)
-    }
-}
-
-/// The eigendecomposition of a symmetric matrix, by LAPACK's `dsyevd` (from OpenBLAS).
-enum SymmetricEigen {
-    /// Eigenvalues (ascending) and eigenvectors (row k of `vectors`, row-major
-    /// `size x size`, is the eigenvector of value k) of the symmetric `matrix`; nil if
-    /// LAPACK fails.
-    static func decompose(_ matrix: [Double], size: Int) -> (values: [Double], vectors: [Double])? {
-        guard size > 0 else { return ([], []) }
-        var a = matrix  // symmetric: row- and column-major alike; LAPACK leaves the vectors in its columns
-        var values = [Double](repeating: 0, count: size)
-        var n = Int32(size), info: Int32 = 0
-        var workSize: Double = 0
-        var iworkSize: Int32 = 0
-        var query: Int32 = -1
-        dsyevd_("V", "U", &n, &a, &n, &values, &workSize, &query, &iworkSize, &query, &info, 1, 1)
-        guard info == 0 else { return nil }
-        var work = [Double](repeating: 0, count: Int(workSize))
-        var iwork = [Int32](repeating: 0, count: Int(iworkSize))
-        var lwork = Int32(work.count), liwork = Int32(iwork.count)
-        dsyevd_("V", "U", &n, &a, &n, &values, &work, &lwork, &iwork, &liwork, &info, 1, 1)
-        return info == 0 ? (values, a) : nil
     }
 }

@@ -106,7 +106,7 @@ public enum Trainer {
                                                           significance: options.significance).level
         }
         if config.kind == .anchored {
-            config.anchorStart = AnchorStart.crossValidated(nodes: trainNodes + validationNodes, data: data, anchors: context.anchors!,
+            config.anchorStart = AnchorMix.crossValidated(nodes: trainNodes + validationNodes, data: data, anchors: context.anchors!,
                                                             level: config.tableLevel).start
         }
         var model = RouterModel(config: config, seed: options.seed)

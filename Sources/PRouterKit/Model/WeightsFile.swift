@@ -89,7 +89,7 @@ extension TrainedModel {
                 record = (try conf.optionalInteger("best_epoch") ?? 0, try conf.number("best_validation"),
                           try conf.optionalInteger("epochs_run") ?? 0)
                 if let start = try conf.optionalString("anchor_start") {
-                    guard let parsed = AnchorStart(rawValue: start) else { throw conf.error("anchor_start", "unknown") }
+                    guard let parsed = AnchorMix(rawValue: start) else { throw conf.error("anchor_start", "unknown") }
                     config.anchorStart = parsed
                 }
                 if let figure = try conf.optionalNumber("table_validation") {
