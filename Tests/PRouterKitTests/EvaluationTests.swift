@@ -39,6 +39,30 @@ import Testing
         #expect(cheapest.overall.totalCost == 0.2)
     }
 
+    /// LLM a is right on queries whose text says "hard" and b (cheaper) on the others,
+    /// in both tasks: the tables can only pick one LLM per user and task, the plain ridge
+    /// baseline reads the word in unseen queries and routes every one right.
+    @Test func ridgeBaselineReadsTheWordsOfUnseenQueries() throws {
+        let scratch = try Scratch()
+        var lines: [String] = []
+        for q in 0..<40 {
+            let hard = q % 2 == 0
+            let task = q % 4 < 2 ? "math" : "chat"
+            let text = "\(hard ? "hard" : "easy") question number \(q)"
+            for (llm, perf, cost) in [("a", hard ? 0.9 : 0.5, 0.3), ("b", hard ? 0.2 : 0.55, 0.1)] {
+                lines.append(#"{"query_id":"q\#(q)","task":"\#(task)","query":"\#(text)","llm":"\#(llm)","performance":\#(perf),"cost":\#(cost)}"#)
+            }
+        }
+        let truth = try scratch.file("truth.jsonl", try simulate(lines, users: [("u", 0.8, 0.2), ("v", 0.7, 0.3)]))
+        let queries = try scratch.file("q.jsonl", (30..<40).flatMap { q in ["u", "v"].map { #"{"user":"\#($0)","query_id":"q\#(q)"}"# } }
+            .joined(separator: "\n"))
+        let report = try EvaluationJob(truthPath: truth, routePaths: [], queriesPath: queries, seed: 0).run()
+        let ridge = report.baselines.first { $0.name == "ridge" }!
+        #expect(ridge.details.map(\.value) == ["held-out"])
+        #expect(ridge.overall.accuracy == 1)
+        #expect(report.baselines.filter { $0.name.hasPrefix("table-") }.allSatisfy { $0.overall.accuracy <= 0.5 })
+    }
+
     @Test func singleBestIsFittedOnHeldOutPairs() throws {
         let (scratch, truth) = try Self.truth()
         let queries = try scratch.file("q.jsonl", #"{"user":"u","query_id":"q1"}"#)

@@ -4,12 +4,13 @@
 ///   mode, preference rate in judge mode) for the user and task, the user, the task, and
 ///   overall (``OutcomeTables``), and the utility priors: the LLM's mean normalized
 ///   performance and cost on the task weighted by the user's utility weights
-///   (``utilityColumn(mode:)``), at user and at (user, task) level;
+///   (``utilityColumn``), at user and at (user, task) level;
 /// - per query node, the user's utility statistics, at user level and at (user, task)
 ///   level shrunk towards the user's: how much better than the candidates' mean the
-///   preferred LLM's normalized performance and cost were, and in cost mode the weights
-///   of performance and cost in a least-squares fit of the user's rewards
-///   (`reward ≈ a·perf_norm + b·cost_norm + c`).
+///   preferred LLM's normalized performance and cost were, and the weights of
+///   performance and cost in a least-squares fit of the user's rewards
+///   (`reward ≈ a·perf_norm + b·cost_norm + c`; in judge mode the reward is 1 for the
+///   preferred LLM and 0 for the others).
 ///
 /// Both leave out the nodes being predicted, so that no target's own outcome reaches its
 /// score.
@@ -25,9 +26,9 @@ struct AnchorFeatures {
     static let rewardFitColumn = 6
 
     /// The user-level column whose two values weight normalized performance and cost in
-    /// the user's utility: the reward fit in cost mode, the preferred LLMs' mean advantage
-    /// in judge mode.
-    static func utilityColumn(mode: GraphMode) -> Int { mode == .cost ? 2 : 0 }
+    /// the user's utility: the least-squares fit of their rewards (cost mode) or of which
+    /// LLM they preferred (judge mode: a linear probability fit).
+    static let utilityColumn = 2
     /// Pseudo-count of the (user, task) statistics' pull towards the user's.
     static let shrinkage: Float = 5
 
@@ -118,11 +119,11 @@ struct AnchorFeatures {
         for edge in edges {
             mean.0 += data.edgeInput[edge * width] / Float(edges.count)
             mean.1 += data.edgeInput[edge * width + 1] / Float(edges.count)
-            guard data.mode == .cost else { continue }
             let x = SIMD3<Float>(data.edgeInput[edge * width], data.edgeInput[edge * width + 1], 1)
+            let y = data.mode == .cost ? Float(data.edgeReward[edge]) : (data.edgeBest[edge] ? 1 : 0)
             for i in 0..<3 {
                 for j in 0..<3 { sums.normal[i * 3 + j] += x[i] * x[j] }
-                sums.normal[9 + i] += x[i] * Float(data.edgeReward[edge])
+                sums.normal[9 + i] += x[i] * y
             }
         }
         sums.choice = SIMD4(data.edgeInput[best * width] - mean.0, data.edgeInput[best * width + 1] - mean.1, 1, 0)
@@ -190,7 +191,7 @@ struct AnchorFeatures {
         means.reserveCapacity(edgeCount * 2)
         deviations.reserveCapacity(edgeCount * 2)
         var users = Matrix(rows: targets.count, cols: Self.userWidth)
-        let utility = Self.utilityColumn(mode: data.mode)
+        let utility = Self.utilityColumn
         for (row, node) in targets.enumerated() {
             let (u, t) = (Int(data.nodeUser[node]), Int(data.nodeTask[node]))
             let userSums = u < user.count ? user[u] : Sums()

@@ -6,11 +6,11 @@ enum AnchorStart: String, CaseIterable, Sendable {
     /// The table at the cross-validated level alone.
     case table
     /// That table plus the text regression's predicted deviations, weighted by the user's
-    /// (user, task) reward fit (cost mode; the same as `table` in judge mode).
+    /// (user, task) least-squares fit.
     case tableText = "table-text"
     /// The user's utility of each LLM's predicted outcomes: the task means plus the text
-    /// regression's deviations, weighted by the user's reward fit (cost mode) or by their
-    /// preferred LLMs' mean advantage in performance and cost (judge mode). This is the
+    /// regression's deviations, weighted by the user's least-squares fit of their rewards
+    /// (cost mode) or of which LLM they preferred (judge mode). This is the
     /// ridge baseline (`--model ridge`); it pools a user's evidence over all their tasks,
     /// where a (user, task) table has only that pair's queries.
     case utility
@@ -33,10 +33,10 @@ enum AnchorStart: String, CaseIterable, Sendable {
             first = AnchorFeatures.rewardFitColumn
         case .utility:
             c[AnchorFeatures.utilityPriorColumn] = 1
-            first = AnchorFeatures.utilityColumn(mode: mode)
+            first = AnchorFeatures.utilityColumn
         case .taskUtility:
             c[AnchorFeatures.utilityPriorColumn + 1] = 1
-            first = AnchorFeatures.utilityColumn(mode: mode) + AnchorFeatures.userWidth / 2
+            first = AnchorFeatures.utilityColumn + AnchorFeatures.userWidth / 2
         }
         if let first {
             for column in 0..<RouterModel.outcomeWidth { v[first + column, column] = 1 }
@@ -44,8 +44,6 @@ enum AnchorStart: String, CaseIterable, Sendable {
         return (c, v)
     }
 
-    /// Whether the start differs from the table in `mode`.
-    func isDistinct(in mode: GraphMode) -> Bool { self != .table && !(self == .tableText && mode == .judge) }
 }
 
 extension AnchorFeatures.Rows {
@@ -71,46 +69,59 @@ extension AnchorFeatures.Rows {
     }
 }
 
-/// Where the anchored model starts: a blend of at most two ``AnchorStart``s, `share` of
-/// `first`'s weights plus the rest of `second`'s (both linear, so the blend routes by the
-/// same share of each start's scores). Written as `utility` or `0.75 utility + 0.25 table`.
+/// Where the anchored model starts: a convex blend of the ``AnchorStart``s (all linear,
+/// so the blend routes by the same shares of their scores). Written as `utility` or
+/// `0.75 utility + 0.25 table`.
 struct AnchorMix: Hashable, Sendable {
-    var first: AnchorStart
-    var second: AnchorStart
-    /// `first`'s share: one of ``shares``, or 1 for a single start.
-    var share: Float
+    /// One share per ``AnchorStart/allCases``, summing to 1.
+    private(set) var shares: [Float]
 
     /// The shares tried between two starts.
-    static let shares: [Float] = [0.25, 0.5, 0.75]
+    static let pairShares: [Float] = [0.25, 0.5, 0.75]
 
-    init(_ start: AnchorStart) { (first, second, share) = (start, start, 1) }
-    init(_ first: AnchorStart, _ second: AnchorStart, share: Float) { (self.first, self.second, self.share) = (first, second, share) }
+    init(_ start: AnchorStart) {
+        shares = AnchorStart.allCases.map { $0 == start ? 1 : 0 }
+    }
+
+    init(_ first: AnchorStart, _ second: AnchorStart, share: Float) {
+        shares = AnchorStart.allCases.map { $0 == first ? share : $0 == second ? 1 - share : 0 }
+    }
+
+    /// The mean of `mixes`.
+    init(averaging mixes: [AnchorMix]) {
+        shares = AnchorStart.allCases.indices.map { i in mixes.reduce(0) { $0 + $1.shares[i] } / Float(mixes.count) }
+    }
+
+    private init(shares: [Float]) { self.shares = shares }
 
     /// The single starts first (the table leading, so that ties go to it), then every
-    /// blend of two distinct starts in `mode`.
-    static func candidates(in mode: GraphMode) -> [AnchorMix] {
-        let distinct = AnchorStart.allCases.filter { $0 == .table || $0.isDistinct(in: mode) }
-        var mixes = distinct.map { AnchorMix($0) }
-        for (i, first) in distinct.enumerated() {
-            for second in distinct[(i + 1)...] { mixes += shares.map { AnchorMix(first, second, share: $0) } }
+    /// blend of two of them.
+    static let candidates: [AnchorMix] = {
+        let starts = AnchorStart.allCases
+        var mixes = starts.map { AnchorMix($0) }
+        for (i, first) in starts.enumerated() {
+            for second in starts[(i + 1)...] { mixes += pairShares.map { AnchorMix(first, second, share: $0) } }
         }
         return mixes
-    }
+    }()
 
     /// The prior weights `c` and utility map `V` of the blend.
     func weights(level: TableLevel, mode: GraphMode) -> (c: [Float], v: Matrix) {
-        var (c, v) = first.weights(level: level, mode: mode)
-        guard share < 1 else { return (c, v) }
-        let (c2, v2) = second.weights(level: level, mode: mode)
-        c = zip(c, c2).map { share * $0 + (1 - share) * $1 }
-        v.data = zip(v.data, v2.data).map { share * $0 + (1 - share) * $1 }
+        var c = [Float](repeating: 0, count: AnchorFeatures.priorWidth)
+        var v = Matrix(rows: AnchorFeatures.userWidth, cols: RouterModel.outcomeWidth)
+        for (start, share) in zip(AnchorStart.allCases, shares) where share > 0 {
+            let (startC, startV) = start.weights(level: level, mode: mode)
+            for i in c.indices { c[i] += share * startC[i] }
+            for i in v.data.indices { v.data[i] += share * startV.data[i] }
+        }
         return (c, v)
     }
 }
 
 extension AnchorMix: RawRepresentable {
     var rawValue: String {
-        share < 1 ? "\(share) \(first.rawValue) + \(1 - share) \(second.rawValue)" : first.rawValue
+        let terms = zip(shares, AnchorStart.allCases).filter { $0.0 > 0 }
+        return terms.count == 1 ? terms[0].1.rawValue : terms.map { "\($0.0) \($0.1.rawValue)" }.joined(separator: " + ")
     }
 
     init?(rawValue: String) {
@@ -118,12 +129,16 @@ extension AnchorMix: RawRepresentable {
             self.init(start)
             return
         }
-        let parts = rawValue.split(separator: " ")
-        guard parts.count == 5, parts[2] == "+", let share = Float(parts[0]), let rest = Float(parts[3]),
-              Self.shares.contains(share), rest == 1 - share,
-              let first = AnchorStart(rawValue: String(parts[1])), let second = AnchorStart(rawValue: String(parts[4])),
-              first != second else { return nil }
-        self.init(first, second, share: share)
+        var shares = [Float](repeating: 0, count: AnchorStart.allCases.count)
+        for term in rawValue.split(separator: " + ", omittingEmptySubsequences: false) {
+            let parts = term.split(separator: " ", omittingEmptySubsequences: false)
+            guard parts.count == 2, let share = Float(parts[0]), share > 0, share <= 1,
+                  let start = AnchorStart(rawValue: String(parts[1])),
+                  let index = AnchorStart.allCases.firstIndex(of: start), shares[index] == 0 else { return nil }
+            shares[index] = share
+        }
+        guard abs(shares.reduce(0, +) - 1) < 1e-3 else { return nil }
+        self.init(shares: shares)
     }
 }
 
@@ -131,18 +146,18 @@ extension AnchorMix {
     /// Query groups evaluated at most: the first of every so many groups beyond it.
     static let groupLimit = 20_000
 
-    /// The candidate (``candidates(in:)``) that routes `nodes` best when each query is
-    /// left out of the tables and user statistics (the text regression's predictions of
-    /// observed queries are its leave-one-query-out ones already), with every candidate's
-    /// figure; ties go to the earlier candidate. No standard-error margin, unlike the table
-    /// level's choice: a start is chosen once, from every labeled query, and the suite's
-    /// worlds showed that the leave-query-out gains of the text starts understate their
-    /// gains on unseen queries far more often than a margin would have saved a world from
-    /// them. Blends of two starts route better than either where each knows what the
-    /// other misses (a user's (user, task) cells and the text, say).
+    /// How the ``candidates`` route `nodes` when each query is left out
+    /// of the tables and user statistics (the text regression's predictions of observed
+    /// queries are its leave-one-query-out ones already): every candidate's figure, and as
+    /// the start the mean of the best candidate and every candidate it does not beat by
+    /// one standard error (clustered by query). Blends of two starts route better than
+    /// either where each knows what the other misses (a user's (user, task) cells and the
+    /// text, say); averaging the candidates that are as good as the best, within noise,
+    /// keeps one lucky figure from choosing. No margin towards the table, unlike the table
+    /// level's choice: the suite's worlds showed that the leave-query-out gains of the text
+    /// starts understate their gains on unseen queries.
     static func crossValidated(nodes: [Int], data: RoutingData, anchors: AnchorFeatures,
                                level: TableLevel) -> (start: AnchorMix, candidates: [AnchorMix], figures: [Double]) {
-        let candidates = candidates(in: data.mode)
         let groups = data.queryGroups(nodes.filter { !data.edges(of: $0).isEmpty })
         let step = max(1, (groups.count + groupLimit - 1) / groupLimit)
         let weights = candidates.map { $0.weights(level: level, mode: data.mode) }
@@ -165,7 +180,8 @@ extension AnchorMix {
             scratch.restore(group, data: data)
         }
         let figures = outcomes.map { $0.figure(mode: data.mode) }
-        let chosen = figures.indices.max { figures[$0] < figures[$1] || (figures[$0] == figures[$1] && $0 > $1) }!
-        return (candidates[chosen], candidates, figures)
+        let best = figures.indices.max { figures[$0] < figures[$1] || (figures[$0] == figures[$1] && $0 > $1) }!
+        let peers = candidates.indices.filter { !outcomes[best].pairedGain(over: outcomes[$0]).isSignificant(1) }
+        return (AnchorMix(averaging: peers.map { candidates[$0] }), candidates, figures)
     }
 }
