@@ -8,6 +8,7 @@ let package = Package(
     name: "prouter",
     products: tools.map { .executable(name: $0, targets: [$0]) } + [
         .library(name: "PRouterKit", targets: ["PRouterKit"]),
+        .library(name: "PRouterCLI", targets: ["PRouterCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,8 +27,13 @@ let package = Package(
         ),
         .target(
             name: "PRouterKit",
-            dependencies: ["CJansson", "CMalloc", "COpenBLAS",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["CJansson", "CMalloc", "COpenBLAS"]
+        ),
+        // What the tools share on the command line: the one target that imports
+        // ArgumentParser (option groups, option value types, error reporting, help layout).
+        .target(
+            name: "PRouterCLI",
+            dependencies: ["PRouterKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // The judge's HTTP client (URLSession), apart so that only pr-sim loads Foundation's
         // networking stack: it costs every other tool about 20 ms of start-up.
@@ -37,14 +43,15 @@ let package = Package(
         ),
         .testTarget(
             name: "PRouterKitTests",
-            dependencies: ["PRouterKit", "PRouterHTTP"],
+            dependencies: ["PRouterKit", "PRouterHTTP", "PRouterCLI",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             exclude: ["Fixtures"]
         ),
     ] + tools.map {
         .executableTarget(
             name: $0,
             dependencies: [
-                "PRouterKit",
+                "PRouterKit", "PRouterCLI",
             ] + ($0 == "pr-sim" ? ["PRouterHTTP"] : []) + [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

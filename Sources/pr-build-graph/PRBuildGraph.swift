@@ -1,4 +1,5 @@
 import ArgumentParser
+import PRouterCLI
 import PRouterKit
 
 @main
@@ -53,17 +54,15 @@ struct PRBuildGraph: ParsableCommand {
     @Flag(help: "Read conversations.jsonl and build a multi-turn graph (GMTRouter).")
     var multiTurn = false
 
-    @Option(help: ArgumentHelp("Print the query nodes of a split (train, val, test, support) of the graph file given as input, as pr-route input lines.",
-                               valueName: "split"),
-            completion: .list(["train", "val", "test", "support"]))
-    var exportQueries: String?
+    @Option(help: ArgumentHelp("Print the query nodes of a split of the graph file given as input, as pr-route input lines.",
+                               valueName: "split"))
+    var exportQueries: Split?
 
     @Option(help: ArgumentHelp("Train/validation/test proportions.", valueName: "t/v/t"))
     var split: String = "70/10/20"
 
-    @Option(help: ArgumentHelp("What the split assigns: query (no leakage) or node (leaky).", valueName: "unit"),
-            completion: .list(["query", "node"]))
-    var splitUnit: String = "query"
+    @Option(help: ArgumentHelp("What the split assigns: query (no leakage) or node (leaky).", valueName: "unit"))
+    var splitUnit: SplitUnit = .query
 
     @Option(parsing: .unconditional, help: "Seed for the split and the support sets.")
     var seed: UInt64 = 0
@@ -93,13 +92,9 @@ struct PRBuildGraph: ParsableCommand {
         if info || exportQueries != nil {
             if input == "-" { throw ValidationError("give the graph file to read") }
             if output != nil { throw ValidationError("-o is for building a graph") }
-            if let exportQueries, Split(name: exportQueries) == nil {
-                throw ValidationError("--export-queries takes train, val, test or support")
-            }
             return
         }
         guard output != nil else { throw ValidationError("give the graph file to write with -o") }
-        guard SplitUnit(rawValue: splitUnit) != nil else { throw ValidationError("--split-unit takes query or node") }
         guard Self.parseFractions(split) != nil else {
             throw ValidationError("--split takes three numbers >= 0 separated by '/', such as 70/10/20, with a positive train part")
         }
@@ -108,7 +103,7 @@ struct PRBuildGraph: ParsableCommand {
         if newLlms > 0 && !newLlm.isEmpty { throw ValidationError("give --new-llms or --new-llm, not both") }
         if shots < 0 { throw ValidationError("--shots must be >= 0") }
         if multiTurn {
-            if splitUnit != "query" { throw ValidationError("a multi-turn graph is split by conversation: leave out --split-unit") }
+            if splitUnit != .query { throw ValidationError("a multi-turn graph is split by conversation: leave out --split-unit") }
             if newLlms > 0 || !newLlm.isEmpty { throw ValidationError("--new-llms is not available with --multi-turn") }
         }
     }
@@ -131,10 +126,10 @@ struct PRBuildGraph: ParsableCommand {
                 case .multiTurn: try ConversationGraph(file: file, name: input).writeSummary(to: stdout, fileSize: bytes.buffer.count)
                 }
             } else if let exportQueries {
-                try Graph.read(from: input).writeQueries(of: Split(name: exportQueries)!, to: stdout)
+                try Graph.read(from: input).writeQueries(of: exportQueries, to: stdout)
             } else {
                 var options = GraphBuildOptions()
-                options.splitUnit = SplitUnit(rawValue: splitUnit)!
+                options.splitUnit = splitUnit
                 options.fractions = Self.parseFractions(split)!
                 options.seed = seed
                 options.shots = shots

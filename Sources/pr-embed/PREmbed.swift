@@ -1,4 +1,5 @@
 import ArgumentParser
+import PRouterCLI
 import PRouterKit
 
 @main
@@ -53,9 +54,8 @@ struct PREmbed: ParsableCommand {
                                valueName: "file"), completion: .file(extensions: ["jsonl"]))
     var llms: String?
 
-    @Option(help: ArgumentHelp("The built-in encoder: hashed or minilm.", valueName: "name"),
-            completion: .list(BuiltInEncoder.choices))
-    var encoder: String = "hashed"
+    @Option(help: ArgumentHelp("The built-in encoder.", valueName: "name"))
+    var encoder: BuiltInEncoder = .hashed
 
     @Option(parsing: .unconditional, help: "Dimensions of the hashed encoder.")
     var dim: Int = 256
@@ -81,9 +81,6 @@ struct PREmbed: ParsableCommand {
         guard (1...4096).contains(dim) else { throw ValidationError("--dim must be in 1...4096") }
         if output == nil && !inPlace { throw ValidationError("give -o FILE for the embedded graph, or --in-place to replace \(graph)") }
         if output != nil && inPlace { throw ValidationError("give -o FILE or --in-place, not both") }
-        guard BuiltInEncoder.choices.contains(encoder) else {
-            throw ValidationError("--encoder must be \(BuiltInEncoder.choices.joined(separator: " or "))")
-        }
     }
 
     func run() throws {
@@ -91,7 +88,7 @@ struct PREmbed: ParsableCommand {
             try FileIO.checkDistinct(outputs: [("-o", output)], inputs: [("--tasks", tasks), ("--llms", llms), ("--embeddings", embeddings)]
                                          + (output == nil ? [] : [("graph", graph)]))
             try FileIO.checkOutput(output ?? graph)
-            let textEncoder = try BuiltInEncoder.named(embeddings == nil ? encoder : "hashed", dimension: dim, modelDirectory: modelDir)
+            let textEncoder = try BuiltInEncoder.named((embeddings == nil ? encoder : .hashed).rawValue, dimension: dim, modelDirectory: modelDir)
             try EmbeddingJob(graphPath: graph, outputPath: output, tasksPath: tasks, llmsPath: llms,
                              encoder: textEncoder, embeddingsPath: embeddings).run()
         }

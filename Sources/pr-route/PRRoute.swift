@@ -1,4 +1,5 @@
 import ArgumentParser
+import PRouterCLI
 import PRouterKit
 
 @main
@@ -67,9 +68,8 @@ struct PRRoute: ParsableCommand {
     @Option(help: ArgumentHelp("The weights file from pr-train.", valueName: "file"), completion: .file(extensions: ["prw"]))
     var weights: String
 
-    @Option(help: ArgumentHelp("Route the graph's own query nodes of this split (train, val, test, support).", valueName: "split"),
-            completion: .list(["train", "val", "test", "support"]))
-    var split: String?
+    @Option(help: ArgumentHelp("Route the graph's own query nodes of this split.", valueName: "split"))
+    var split: Split?
 
     @Option(help: ArgumentHelp("Past interactions (interactions.jsonl; conversations.jsonl for gmt) of users not in the graph.", valueName: "file"),
             completion: .file(extensions: ["jsonl"]))
@@ -113,7 +113,6 @@ struct PRRoute: ParsableCommand {
     @OptionGroup var diagnostics: DiagnosticOptions
 
     func validate() throws {
-        if let split, Split(name: split) == nil { throw ValidationError("--split takes train, val, test or support") }
         if split != nil && queries != "-" { throw ValidationError("give --split or a queries file, not both") }
         if errors != nil && !keepGoing { throw ValidationError("--errors goes with --keep-going") }
         if lineBuffered && allowUnknownUsers {
@@ -123,7 +122,7 @@ struct PRRoute: ParsableCommand {
     }
 
     func run() throws {
-        var job = RoutingJob(graphPath: graph, weightsPath: weights, split: split.flatMap(Split.init(name:)),
+        var job = RoutingJob(graphPath: graph, weightsPath: weights, split: split,
                              queriesPath: queries, supportPath: support, llmsPath: llms, embeddingsPath: embeddings,
                              allowUnknownUsers: allowUnknownUsers)
         job.everyTurn = everyTurn

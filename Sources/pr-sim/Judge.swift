@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PRouterHTTP
+import PRouterCLI
 import PRouterKit
 
 extension PRSim {
@@ -72,8 +73,8 @@ extension PRSim {
                 help: ArgumentHelp("A judge model (repeatable).", valueName: "model"))
         var judgeModel: [String] = []
 
-        @Option(help: ArgumentHelp("1, 2 or both.", valueName: "style"), completion: .list(["1", "2", "both"]))
-        var promptStyle: String = "1"
+        @Option(help: ArgumentHelp("The prompt style: 1 (answer directly), 2 (reason first) or both.", valueName: "style"))
+        var promptStyle: PromptStyles = .direct
 
         @Option(parsing: .unconditional, help: "Seed for the response order shown to the judge and the retry jitter.")
         var seed: UInt64 = 0
@@ -124,7 +125,6 @@ extension PRSim {
             }
             if questionnaire != nil { return }
             guard !judgeModel.isEmpty else { throw ValidationError("give at least one --judge-model") }
-            guard ["1", "2", "both"].contains(promptStyle) else { throw ValidationError("--prompt-style takes 1, 2 or both") }
             guard (1...1024).contains(jobs) else { throw ValidationError("--jobs must be in 1...1024") }
             guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
             guard retries >= 1 else { throw ValidationError("--retries must be at least 1") }
@@ -135,7 +135,7 @@ extension PRSim {
         }
 
         func run() async throws {
-            let styles: [PromptStyle] = promptStyle == "both" ? PromptStyle.allCases : [PromptStyle(rawValue: Int(promptStyle)!)!]
+            let styles = promptStyle.styles
             let configurations = judgeModel.flatMap { model in styles.map { JudgeConfiguration(model: model, style: $0) } }
             let job = JudgeJob(responsesPath: responses, llmsPath: llms, usersPath: users, questionnairePath: questionnaire,
                                configurations: configurations, seed: seed)
@@ -167,6 +167,21 @@ extension PRSim {
             if let errors { return errors }
             guard let output, output != "-" else { return nil }
             return (output.hasSuffix(".jsonl") ? String(output.dropLast(6)) : output) + ".errors.jsonl"
+        }
+    }
+}
+
+/// The judge prompt styles `--prompt-style` asks for.
+enum PromptStyles: String, ExpressibleByArgument, CaseIterable {
+    case direct = "1"
+    case reasoned = "2"
+    case both
+
+    var styles: [PromptStyle] {
+        switch self {
+        case .direct: [.direct]
+        case .reasoned: [.reasoned]
+        case .both: PromptStyle.allCases
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PRouterCLI
 import PRouterKit
 
 extension PRSim {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PRouterCLI
 import PRouterKit
 
 @main
@@ -15,10 +16,7 @@ struct PRSim: AsyncParsableCommand {
                     .joined(separator: "; ") + ".\n"
             return writeHelp(usageFirst(helpMessage(for: command)) + subcommands)
         }
-        if let unknown = firstUnknownOption(arguments, help: helpMessage(for: command)) {
-            exitAsTool("pr-sim", ValidationError("unknown option '\(unknown)'"))
-        }
-        await runAsTool("pr-sim")
+        await runAsTool("pr-sim") { command.longOptionNames() }
     }
 
     static let configuration = CommandConfiguration(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PRouterCLI
 import PRouterKit
 
 @main
@@ -162,5 +163,3 @@ struct PRTrain: ParsableCommand {
     }
 }
 
-extension ModelKind: ExpressibleByArgument {}
-extension LossKind: ExpressibleByArgument {}

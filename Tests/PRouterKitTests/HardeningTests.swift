@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import ArgumentParser
+import PRouterCLI
 @testable import PRouterKit
 
 /// Hardening promises, each checked on the real executables: bounds before allocation,
@@ -120,10 +122,11 @@ import Testing
             let result = try runTool(tool, arguments)
             #expect(result.status == 64 && result.err.contains("unknown option '\(arguments.last!.hasPrefix("--") ? String(arguments.last!.prefix { $0 != "=" }) : arguments[0])'"))
         }
-        #expect(firstUnknownOption(["--alpha", "-1", "--", "--later"], help: "  --alpha <alpha>") == nil)
-        #expect(firstUnknownOption(["--alphas"], help: "  --alpha <alpha>") == "--alphas")
-        #expect(firstUnknownOption(["--experimental-dump-help"], help: "") == nil)
-        #expect(firstUnknownOption(["---completion", "--", "--x"], help: "") == nil)
+        #expect(firstUnknownOption(["--alpha", "-1", "--", "--later"], known: ["--alpha"]) == nil)
+        #expect(firstUnknownOption(["--alphas"], known: ["--alpha"]) == "--alphas")
+        #expect(firstUnknownOption(["--experimental-dump-help"], known: []) == nil)
+        #expect(firstUnknownOption(["---completion", "--", "--x"], known: []) == nil)
+        #expect(DiagnosticOptionsProbe.longOptionNames() == ["--quiet", "--verbose", "--name"])
         #expect(try runTool("pr-eval", ["--generate-completion-script", "bash"]).status == 0)
     }
 
@@ -253,4 +256,10 @@ import Testing
         let routed = try runTool("pr-route", ["--graph", world.graph, "--weights", world.weights, "--support", supportFile], stdin: query)
         #expect(routed.status == 65 && routed.err.contains("the model's scores are not finite numbers"), "\(routed.err)")
     }
+}
+
+/// A command with the shared diagnostics group and one option of its own.
+private struct DiagnosticOptionsProbe: ParsableCommand {
+    @Option var name: String?
+    @OptionGroup var diagnostics: DiagnosticOptions
 }

@@ -23,10 +23,10 @@ extension MiniLMEncoder: SentenceEncoder {
     public var dimension: Int { Self.dimension }
 }
 
-/// The built-in encoders by name.
-public enum BuiltInEncoder {
-    /// The names `pr-embed --encoder` takes.
-    public static let choices = ["hashed", "minilm"]
+/// The built-in encoders by name (the names `pr-embed --encoder` takes).
+public enum BuiltInEncoder: String, Sendable, CaseIterable {
+    case hashed
+    case minilm
 
     /// The encoder `choice` (or the name a graph file records): the hashed n-grams with
     /// `dimension` buckets, or all-MiniLM-L6-v2 loaded from `modelDirectory` (default
@@ -38,7 +38,7 @@ public enum BuiltInEncoder {
         case "minilm", MiniLMEncoder.name:
             return try MiniLMEncoder(directory: modelDirectory ?? MiniLMEncoder.defaultDirectory)
         default:
-            throw UsageError("unknown encoder \"\(choice)\" (expected \(choices.joined(separator: " or ")))")
+            throw UsageError("unknown encoder \"\(choice)\" (expected \(allCases.map(\.rawValue).joined(separator: " or ")))")
         }
     }
 }

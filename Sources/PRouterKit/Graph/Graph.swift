@@ -73,7 +73,7 @@ public struct GraphSettings: Sendable, Equatable {
 }
 
 /// What is split: unique query ids, or query nodes (leaky, for comparison only).
-public enum SplitUnit: String, Sendable, Equatable {
+public enum SplitUnit: String, Sendable, Equatable, CaseIterable {
     case query
     case node
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PRouterKit
 
 /// The `-q` and `-v` flags the tools share, as an option group.
 public struct DiagnosticOptions: ParsableArguments {

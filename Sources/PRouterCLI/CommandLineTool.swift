@@ -1,4 +1,5 @@
 import ArgumentParser
+import PRouterKit
 
 extension ParsableCommand {
     /// Reports `error` the way every prouter tool reports errors, and exits: `TOOL: message`
@@ -25,34 +26,53 @@ extension ParsableCommand {
     public static func mainAsTool(_ tool: String) {
         CrashReport.install(tool: tool)
         failOnLostStandardOutput(tool: tool)
-        let arguments = CommandLine.arguments.dropFirst()
-        if asksForHelp(arguments) { return writeHelp(usageFirst(helpMessage())) }
-        if let unknown = firstUnknownOption(arguments, help: helpMessage()) {
-            exitAsTool(tool, ValidationError("unknown option '\(unknown)'"))
-        }
-        runAsTool(tool)
+        if asksForHelp(CommandLine.arguments.dropFirst()) { return writeHelp(usageFirst(helpMessage())) }
+        runAsTool(tool) { longOptionNames() }
     }
 
-    /// Parses the command line and runs the command, errors as in ``exitAsTool(_:_:)``.
-    public static func runAsTool(_ tool: String) {
+    /// Parses the command line and runs the command, errors as in ``exitAsTool(_:_:)``;
+    /// a command line that does not parse is reported by its first option not among
+    /// `known()` (worked out only then), if any: swift-argument-parser would report a
+    /// missing required argument first.
+    public static func runAsTool(_ tool: String, known: () -> Set<String>?) {
+        let command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
-            try command.run()
+            command = try parseAsRoot()
+        } catch {
+            exitOnParseError(tool, error, known: known)
+        }
+        do {
+            var runnable = command
+            try runnable.run()
         } catch {
             exitAsTool(tool, error)
         }
     }
+
+    /// Reports a command line that did not parse (see ``runAsTool(_:known:)``).
+    static func exitOnParseError(_ tool: String, _ error: any Error, known: () -> Set<String>?) -> Never {
+        if exitCode(for: error) != .success, let unknown = firstUnknownOption(CommandLine.arguments.dropFirst(), known: known()) {
+            exitAsTool(tool, ValidationError("unknown option '\(unknown)'"))
+        }
+        exitAsTool(tool, error)
+    }
 }
 
 extension AsyncParsableCommand {
-    /// ``ParsableCommand/runAsTool(_:)`` for a command with asynchronous subcommands.
-    public static func runAsTool(_ tool: String) async {
+    /// ``ParsableCommand/runAsTool(_:known:)`` for a command with asynchronous subcommands.
+    public static func runAsTool(_ tool: String, known: @Sendable () -> Set<String>?) async {
+        let command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
+            command = try parseAsRoot()
+        } catch {
+            exitOnParseError(tool, error, known: known)
+        }
+        do {
             if var asynchronous = command as? any AsyncParsableCommand {
                 try await asynchronous.run()
             } else {
-                try command.run()
+                var runnable = command
+                try runnable.run()
             }
         } catch {
             exitAsTool(tool, error)
