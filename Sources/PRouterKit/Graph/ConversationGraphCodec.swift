@@ -20,13 +20,8 @@ extension ConversationGraph {
             .array("RSRT", .f32, responseRating),
         ]
         if let features {
-            var meta = JSONObjectBuilder()
-            meta.add("encoder", features.encoder)
-            meta.add("dimension", features.dimension)
-            meta.add("llm_columns", features.llm.cols)
-            let bytes = Array(meta.text().utf8)
             sections += [
-                SectionFile.Section(tag: "FEAT", kind: .json, count: bytes.count, bytes: bytes),
+                FeatureHeader(encoder: features.encoder, dimension: features.dimension, llmColumns: features.llm.cols).section,
                 .array("FQRY", .f32, features.query.data), .array("FRSP", .f32, features.response.data),
                 .array("FLLM", .f32, features.llm.data),
             ]
@@ -50,20 +45,10 @@ extension ConversationGraph {
 
     /// Decodes a verified container, checking every count and index.
     public init(file: SectionFile, name: String) throws {
-        func fail(_ message: String) -> DataError { DataError("\(name): corrupted: \(message)") }
-        func section(_ tag: String) throws -> SectionFile.Section {
-            guard let section = file.section(tag) else { throw DataError("\(name): missing section \(tag)") }
-            return section
-        }
-        func u32(_ tag: String) throws -> [UInt32] { try section(tag).values(.u32, name: name) }
-        func u8(_ tag: String) throws -> [UInt8] { try section(tag).values(.u8, name: name) }
-        func f32(_ tag: String) throws -> [Float] { try section(tag).values(.f32, name: name) }
-        func strings(_ tag: String) throws -> [String] { try section(tag).stringValues(name: name) }
-
+        let reader = SectionReader(file: file, name: name)
+        let (fail, u32, u8, f32, strings) = (reader.fail, reader.u32, reader.u8, reader.f32, reader.strings)
         var settings = GraphSettings()
-        try section("META").bytes.withUnsafeBytes { raw in
-            try JSONLReader.parseObject(raw, at: SourceLocation(file: name, line: 1)) { settings = try GraphSettings($0) }
-        }
+        try reader.json("META") { settings = try GraphSettings($0) }
         self.settings = settings
         users = try strings("USER")
         llms = try strings("LLMS")
@@ -106,24 +91,11 @@ extension ConversationGraph {
             return value
         }
         features = nil
-        if let featureMeta = file.section("FEAT") {
-            var encoder = "", dimension = 0, llmColumns = 0
-            try featureMeta.bytes.withUnsafeBytes { raw in
-                try JSONLReader.parseObject(raw, at: SourceLocation(file: name, line: 1)) { meta in
-                    encoder = try meta.string("encoder")
-                    dimension = try meta.optionalInteger("dimension", minimum: 1) ?? 0
-                    llmColumns = try meta.optionalInteger("llm_columns", minimum: 1) ?? 0
-                }
-            }
-            func matrix(_ tag: String, rows: Int, cols: Int) throws -> Matrix {
-                let data = try f32(tag)
-                guard data.count == rows * cols else { throw fail("\(tag) has \(data.count) values for \(rows) x \(cols)") }
-                return Matrix(rows: rows, cols: cols, data: data)
-            }
-            features = ConversationFeatures(encoder: encoder, dimension: dimension,
-                                            query: try matrix("FQRY", rows: turns, cols: dimension),
-                                            response: try matrix("FRSP", rows: responses, cols: dimension),
-                                            llm: try matrix("FLLM", rows: llms.count, cols: llmColumns))
+        if let header = try reader.featureHeader() {
+            features = ConversationFeatures(encoder: header.encoder, dimension: header.dimension,
+                                            query: try reader.matrix("FQRY", rows: turns, cols: header.dimension),
+                                            response: try reader.matrix("FRSP", rows: responses, cols: header.dimension),
+                                            llm: try reader.matrix("FLLM", rows: llms.count, cols: header.llmColumns))
         }
     }
 

@@ -27,13 +27,8 @@ extension Graph {
 
     private func featureSections() -> [SectionFile.Section] {
         guard let features else { return [] }
-        var meta = JSONObjectBuilder()
-        meta.add("encoder", features.encoder)
-        meta.add("dimension", features.dimension)
-        meta.add("llm_columns", features.llm.cols)
-        let bytes = Array(meta.text().utf8)
         return [
-            SectionFile.Section(tag: "FEAT", kind: .json, count: bytes.count, bytes: bytes),
+            FeatureHeader(encoder: features.encoder, dimension: features.dimension, llmColumns: features.llm.cols).section,
             .array("FTSK", .f32, features.task.data), .array("FQRY", .f32, features.query.data),
             .array("FLLM", .f32, features.llm.data),
         ]
@@ -63,31 +58,20 @@ extension Graph {
 
     /// Decodes a verified container, checking every count and index.
     public init(file: SectionFile, name: String) throws {
-        func fail(_ message: String) -> DataError { DataError("\(name): corrupted: \(message)") }
-        func section(_ tag: String) throws -> SectionFile.Section {
-            guard let section = file.section(tag) else { throw DataError("\(name): missing section \(tag)") }
-            return section
-        }
-        func u32(_ tag: String) throws -> [UInt32] { try section(tag).values(.u32, name: name) }
-        func u8(_ tag: String) throws -> [UInt8] { try section(tag).values(.u8, name: name) }
-        func f64(_ tag: String) throws -> [Double] { try section(tag).values(.f64, name: name) }
-        func strings(_ tag: String) throws -> [String] { try section(tag).stringValues(name: name) }
-
-        let metaSection = try section("META")
+        let reader = SectionReader(file: file, name: name)
+        let (fail, u32, u8, f64, strings) = (reader.fail, reader.u32, reader.u8, reader.f64, reader.strings)
         var mode = GraphMode.cost
         var settings = GraphSettings()
         var featureNames: [String] = []
-        try metaSection.bytes.withUnsafeBytes { raw in
-            try JSONLReader.parseObject(raw, at: SourceLocation(file: name, line: 1)) { meta in
-                let modeName = try meta.string("mode")
-                if modeName == ConversationGraph.modeName {
-                    throw UsageError("\(name) is a multi-turn graph (pr-build-graph --multi-turn): only the gmt model and its baselines trained through pr-train use it")
-                }
-                guard let parsed = GraphMode(rawValue: modeName) else { throw meta.error("mode", "unknown") }
-                mode = parsed
-                settings = try GraphSettings(meta)
-                featureNames = try meta.stringArray("edge_features")
+        try reader.json("META") { meta in
+            let modeName = try meta.string("mode")
+            if modeName == ConversationGraph.modeName {
+                throw UsageError("\(name) is a multi-turn graph (pr-build-graph --multi-turn): only the gmt model and its baselines trained through pr-train use it")
             }
+            guard let parsed = GraphMode(rawValue: modeName) else { throw meta.error("mode", "unknown") }
+            mode = parsed
+            settings = try GraphSettings(meta)
+            featureNames = try meta.stringArray("edge_features")
         }
         self.mode = mode
         self.settings = settings
@@ -105,7 +89,7 @@ extension Graph {
         userTaskTask = try u32("UTTK")
         edgeNode = try u32("QLQN")
         edgeLLM = try u32("QLLM")
-        edgeFeatures = try section("QLFT").values(.f32, name: name)
+        edgeFeatures = try reader.f32("QLFT")
         edgePerformance = try f64("QLPF")
         edgeCost = try f64("QLCS")
         edgeReward = try f64("QLRW")
@@ -114,24 +98,11 @@ extension Graph {
         let status = try u8("QLST")
         extraSections = file.sections.filter { !Self.knownTags.contains($0.tag) }
         features = nil
-        if let featureMeta = file.section("FEAT") {
-            var encoder = "", dimension = 0, llmColumns = 0
-            try featureMeta.bytes.withUnsafeBytes { raw in
-                try JSONLReader.parseObject(raw, at: SourceLocation(file: name, line: 1)) { meta in
-                    encoder = try meta.string("encoder")
-                    dimension = try meta.optionalInteger("dimension", minimum: 1) ?? 0
-                    llmColumns = try meta.optionalInteger("llm_columns", minimum: 1) ?? 0
-                }
-            }
-            func matrix(_ tag: String, rows: Int, cols: Int) throws -> Matrix {
-                let data: [Float] = try section(tag).values(.f32, name: name)
-                guard data.count == rows * cols else { throw fail("\(tag) has \(data.count) values for \(rows) x \(cols)") }
-                return Matrix(rows: rows, cols: cols, data: data)
-            }
-            features = NodeFeatures(encoder: encoder, dimension: dimension,
-                                    task: try matrix("FTSK", rows: tasks.count, cols: dimension),
-                                    query: try matrix("FQRY", rows: queryIDs.count, cols: dimension),
-                                    llm: try matrix("FLLM", rows: llms.count, cols: llmColumns))
+        if let header = try reader.featureHeader() {
+            features = NodeFeatures(encoder: header.encoder, dimension: header.dimension,
+                                    task: try reader.matrix("FTSK", rows: tasks.count, cols: header.dimension),
+                                    query: try reader.matrix("FQRY", rows: queryIDs.count, cols: header.dimension),
+                                    llm: try reader.matrix("FLLM", rows: llms.count, cols: header.llmColumns))
         }
 
         let nodes = nodeUser.count
