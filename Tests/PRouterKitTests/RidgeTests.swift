@@ -120,7 +120,7 @@ import Testing
         let data = try RoutingData(graph: graph, routing: false)
         let labeled = (0..<data.nodeCount).filter { data.nodeSplit[$0] != .test }
         let (start, candidates, figures) = AnchorMix.crossValidated(nodes: labeled, data: data, anchors: AnchorFeatures(data: data),
-                                                                    level: .userTask)
+                                                                    level: .userTask, significance: 2)
         #expect(start.shares[AnchorStart.allCases.firstIndex(of: .table)!] < 0.5)
         #expect(candidates[0] == AnchorMix(.table))
         #expect(figures.max()! > figures[0] + 0.05)
@@ -129,6 +129,19 @@ import Testing
         let trained = try Trainer.train(graph: graph, config: config, options: ModelTests.quickOptions(epochs: 2)) { _ in }
         #expect(trained.model.config.anchorStart == start)
         #expect(trained.bestValidation > trained.tableValidation!.figure)
+    }
+
+    /// Where no start routes better than the utility start (the ridge) by two standard
+    /// errors, the anchored model starts there, though blends with the tables route about
+    /// as well.
+    @Test func anchoredStartKeepsTheUtilityStartWithinNoise() throws {
+        let data = try RoutingData(graph: try Self.wordsGraph(), routing: false)
+        let labeled = (0..<data.nodeCount).filter { data.nodeSplit[$0] != .test }
+        let kept = AnchorMix.crossValidated(nodes: labeled, data: data, anchors: AnchorFeatures(data: data), level: .userTask,
+                                            significance: 2)
+        #expect(kept.start == AnchorMix(.utility))
+        let reference = kept.candidates.firstIndex(of: AnchorMix(.utility))!
+        #expect(kept.figures.filter { $0 > kept.figures[reference] - 0.02 }.count > 1)
     }
 
     /// A blend is written as its shares, reads back, and weighs each start's weights by

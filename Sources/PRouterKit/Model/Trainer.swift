@@ -107,7 +107,7 @@ public enum Trainer {
         }
         if config.kind == .anchored {
             config.anchorStart = AnchorMix.crossValidated(nodes: trainNodes + validationNodes, data: data, anchors: context.anchors!,
-                                                            level: config.tableLevel).start
+                                                            level: config.tableLevel, significance: options.significance).start
         }
         var model = RouterModel(config: config, seed: options.seed)
         let start = model
