@@ -22,8 +22,12 @@ struct PREval: ParsableCommand {
             judge mode) on the truth pairs outside the evaluated ones (fit "held-out"), or on \
             all pairs when there are no others (fit "all", optimistic). The table baselines \
             (table-user-task, table-user, table-task: the best shrunk mean outcome per user \
-            and task, user, task) are fitted the same way; for conversation turns, so are the \
-            history tables: table-history (the conversation's last preferred LLM when \
+            and task, user, task) are fitted the same way, and so, for single-turn truth, is \
+            the plain text baseline ridge (per LLM, ridge regressions of performance and cost \
+            normalized per task on the query's word counts and task, penalty by \
+            leave-one-query-out error, weighted by each user's least-squares fit of their \
+            rewards, or in judge mode of which LLM they preferred); for conversation turns, \
+            so are the history tables: table-history (the conversation's last preferred LLM when \
             offered, else table-user's choice), history-last (else the LLM preferred most \
             overall), history-favourite (the user's highest shrunk preference rate) and \
             history-blend (a conditional logit of those history features).

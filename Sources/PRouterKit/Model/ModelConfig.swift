@@ -29,8 +29,8 @@ public enum ModelKind: String, Sendable, CaseIterable {
     case table
     /// A transparent text baseline: per LLM, ridge regressions of normalized performance
     /// and cost on the query's words (or embedding) and task, weighted by each user's
-    /// least-squares fit of their observed rewards (judge mode: their preferred LLMs'
-    /// mean advantage in performance and cost); nothing to train.
+    /// least-squares fit of their observed rewards (judge mode: of which LLM they
+    /// preferred); nothing to train.
     case ridge
 
     /// Whether the model routes conversation turns (multi-turn graphs only).
