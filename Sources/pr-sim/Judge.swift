@@ -155,7 +155,7 @@ extension PRSim {
                     jobs: jobs, seed: seed, verbose: verbose)
                 let summary = try await job.send(options: options, outputPath: output, errorsPath: errorsPath,
                                                  diagnostics: { printError("pr-sim judge: \($0)") })
-                printInfo("pr-sim judge: " + summary.line(errorsFile: errorsPath))
+                printInfo(summary.line(errorsFile: errorsPath))
                 failed = summary.failed
             }
             if status != 0 { throw ExitCode(status) }

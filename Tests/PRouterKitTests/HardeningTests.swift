@@ -126,7 +126,7 @@ import PRouterCLI
         #expect(firstUnknownOption(["--alphas"], known: ["--alpha"]) == "--alphas")
         #expect(firstUnknownOption(["--experimental-dump-help"], known: []) == nil)
         #expect(firstUnknownOption(["---completion", "--", "--x"], known: []) == nil)
-        #expect(DiagnosticOptionsProbe.longOptionNames() == ["--quiet", "--verbose", "--name"])
+        #expect(DiagnosticOptionsProbe.longOptionNames() == ["--quiet", "--verbose", "--help", "--name"])
         #expect(try runTool("pr-eval", ["--generate-completion-script", "bash"]).status == 0)
     }
 

@@ -28,7 +28,7 @@ public struct EmbeddingJob: Sendable {
         let llms = try llmsPath.map(Catalog.llms)
         let describesByID = embeddingsPath == nil
         if llms == nil {
-            printError("pr-embed: warning: no --llms: " + (describesByID ? "each LLM is described by its id, with " : "")
+            printWarning("no --llms: " + (describesByID ? "each LLM is described by its id, with " : "")
                 + "no price or size columns (give llms.jsonl for better features)")
         }
         // The vectors of items of one kind, by id (external) or from their texts (built in).
@@ -79,7 +79,7 @@ public struct EmbeddingJob: Sendable {
             Dictionary(uniqueKeysWithValues: try Catalog.tasks(path).map { ($0.task, $0) })
         }
         if tasks == nil, describesByID, !graph.tasks.isEmpty {
-            printError("pr-embed: warning: no --tasks: each task is described by its id (give tasks.jsonl for better features)")
+            printWarning("no --tasks: each task is described by its id (give tasks.jsonl for better features)")
         }
         let taskMatrix = try rows(.task, graph.tasks) { index in
             guard let tasks else { return graph.tasks[index] }

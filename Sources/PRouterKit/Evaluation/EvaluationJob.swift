@@ -70,7 +70,7 @@ public struct EvaluationJob: Sendable {
             choices.append(choice)
         }
         if unscored > 0 {
-            printInfo("pr-eval: \(FileIO.displayName(path)): \(unscored) route\(unscored == 1 ? "" : "s") of turns without feedback not scored")
+            printInfo("\(FileIO.displayName(path)): \(unscored) route\(unscored == 1 ? "" : "s") of turns without feedback not scored")
         }
         return (pairs, choices)
     }

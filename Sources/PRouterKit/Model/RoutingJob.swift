@@ -96,7 +96,7 @@ public struct RoutingJob: Sendable {
         }
         let targets = (0..<data.nodeCount).filter { data.nodeSplit[$0] == split }
         if targets.isEmpty {
-            printError("pr-route: warning: \(graphPath): the \(split.name) split has no query nodes (pr-build-graph --info shows the split; --split sets its proportions)")
+            printWarning("\(graphPath): the \(split.name) split has no query nodes (pr-build-graph --info shows the split; --split sets its proportions)")
         }
         let cache = try cached(for: data)
         let context = PredictionContext(routing: data, model: trained.model, cached: cache)
@@ -141,7 +141,7 @@ public struct RoutingJob: Sendable {
     /// Writes the skipped lines' errors to `errorsPath` (atomically), or else to standard error.
     func report(_ skipped: [DataError]) throws {
         guard let errorsPath else {
-            for error in skipped { printError("pr-route: skipped: \(error.description)") }
+            for error in skipped { printSkipped(error.description) }
             return
         }
         try OutputFile(path: errorsPath, lineBuffered: false).produce { writer in

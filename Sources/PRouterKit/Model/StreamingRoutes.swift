@@ -20,7 +20,7 @@ extension RoutingJob {
         var queries = NewQueries(addingUnknownUsers: allowUnknownUsers, embedder: embedder)
         var skipped: [DataError] = []
         let skip: ((DataError) -> Void)? = keepGoing ? { error in
-            if errorsPath == nil { printError("pr-route: skipped: \(error.description)") }
+            if errorsPath == nil { printSkipped(error.description) }
             skipped.append(error)
         } : nil
         let reader = try JSONLReader(path: queriesPath)

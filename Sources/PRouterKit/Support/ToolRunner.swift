@@ -23,9 +23,24 @@ public enum Verbosity: Sendable {
     public nonisolated(unsafe) static var current = Verbosity.normal
 }
 
-/// Prints an informational line (a summary), unless the run is quiet.
-public func printInfo(_ line: String) {
-    if Verbosity.current != .quiet { printError(line) }
+/// The running tool's name, set by ``runTool(_:verbosity:_:)`` and
+/// ``failOnLostStandardOutput(tool:)``: library code names the tool in its messages
+/// through it.
+public nonisolated(unsafe) var currentTool = "prouter"
+
+/// Prints `TOOL: message` on standard error, unless the run is quiet (a summary).
+public func printInfo(_ message: String) {
+    if Verbosity.current != .quiet { printError("\(currentTool): \(message)") }
+}
+
+/// Prints `TOOL: warning: message` on standard error, also when quiet.
+public func printWarning(_ message: String) {
+    printError("\(currentTool): warning: \(message)")
+}
+
+/// Prints `TOOL: skipped: message` on standard error (a bad line passed over), also when quiet.
+public func printSkipped(_ message: String) {
+    printError("\(currentTool): skipped: \(message)")
 }
 
 /// Runs a tool's body, reporting any error as one line `TOOL: message` on stderr.
@@ -34,7 +49,7 @@ public func printInfo(_ line: String) {
 /// missing input...). Other errors, which should not happen, map to 70 (`EX_SOFTWARE`).
 /// With `verbosity` `.verbose`, a last line says how long the run took and its peak memory.
 public func runTool(_ name: String, verbosity: Verbosity = .normal, _ body: () throws -> Void) -> Int32 {
-    let started = prepare(verbosity)
+    let started = prepare(name, verbosity)
     do {
         try body()
         return finish(name, started: started)
@@ -45,7 +60,7 @@ public func runTool(_ name: String, verbosity: Verbosity = .normal, _ body: () t
 
 /// ``runTool(_:verbosity:_:)`` for a body that awaits (network clients).
 public func runTool(_ name: String, verbosity: Verbosity = .normal, _ body: () async throws -> Void) async -> Int32 {
-    let started = prepare(verbosity)
+    let started = prepare(name, verbosity)
     do {
         try await body()
         return finish(name, started: started)
@@ -54,7 +69,8 @@ public func runTool(_ name: String, verbosity: Verbosity = .normal, _ body: () a
     }
 }
 
-private func prepare(_ verbosity: Verbosity) -> Double {
+private func prepare(_ name: String, _ verbosity: Verbosity) -> Double {
+    currentTool = name
     Verbosity.current = verbosity
     keepFreedMemoryForReuse()
     return monotonicSeconds()
@@ -135,20 +151,13 @@ private func isControl(_ scalar: Unicode.Scalar) -> Bool {
 /// to standard output through stdio (`--help`, `--version`) cannot be flushed, e.g. to a
 /// full disk, instead of exiting 0 with the output lost. Call first thing in `main`.
 public func failOnLostStandardOutput(tool: String) {
-    toolName = tool
+    currentTool = tool
     atexit {
         if fflush(nil) != 0 {
-            printError("\(toolName): <stdout>: write failed: \(FileIO.errnoText())")
+            printError("\(currentTool): <stdout>: write failed: \(FileIO.errnoText())")
             _exit(74)
         }
     }
-}
-
-nonisolated(unsafe) private var toolName = ""
-
-/// Prints `TOOL: warning: MESSAGE` on standard error.
-func printWarning(_ message: String) {
-    printError("\(toolName): warning: \(message)")
 }
 
 /// Writes `text` (a help text) to standard output at once; a failed write (a full disk)
@@ -159,7 +168,7 @@ public func writeHelp(_ text: String) {
         try writer.writeText(text)
         try writer.flush()
     } catch {
-        printError("\(toolName): \(error)")
+        printError("\(currentTool): \(error)")
         _exit(74)
     }
 }

@@ -1,3 +1,5 @@
+import PRouterKit
+
 /// Training progress on stderr: a redrawn bar with epoch, loss, validation figure and
 /// ETA when stderr is a terminal; one JSON line per epoch with `json`; nothing when quiet.
 public struct ProgressReporter {
@@ -57,7 +59,7 @@ public struct ProgressReporter {
             record.add("table_validation", tableFigure)
             printError(record.text())
         } else {
-            printError("pr-train: warning: \(model)'s best validation figure \(Decimals.fixed(validation, 4)) is below the "
+            printWarning("\(model)'s best validation figure \(Decimals.fixed(validation, 4)) is below the "
                 + "\(table.rawValue) table policy's \(Decimals.fixed(tableFigure, 4)) on the same validation queries "
                 + "(pr-train --model table routes by that table)")
         }
