@@ -35,44 +35,37 @@ extension ParsableCommand {
     /// `known()` (worked out only then), if any: swift-argument-parser would report a
     /// missing required argument first.
     public static func runAsTool(_ tool: String, known: () -> Set<String>?) {
-        let command: any ParsableCommand
+        var command = parsedAsTool(tool, known: known)
         do {
-            command = try parseAsRoot()
-        } catch {
-            exitOnParseError(tool, error, known: known)
-        }
-        do {
-            var runnable = command
-            try runnable.run()
+            try command.run()
         } catch {
             exitAsTool(tool, error)
         }
     }
 
-    /// Reports a command line that did not parse (see ``runAsTool(_:known:)``).
-    static func exitOnParseError(_ tool: String, _ error: any Error, known: () -> Set<String>?) -> Never {
-        if exitCode(for: error) != .success, let unknown = firstUnknownOption(CommandLine.arguments.dropFirst(), known: known()) {
-            exitAsTool(tool, ValidationError("unknown option '\(unknown)'"))
+    /// The parsed command line; one that does not parse is reported and exits (see
+    /// ``runAsTool(_:known:)``).
+    static func parsedAsTool(_ tool: String, known: () -> Set<String>?) -> any ParsableCommand {
+        do {
+            return try parseAsRoot()
+        } catch {
+            if exitCode(for: error) != .success, let unknown = firstUnknownOption(CommandLine.arguments.dropFirst(), known: known()) {
+                exitAsTool(tool, ValidationError("unknown option '\(unknown)'"))
+            }
+            exitAsTool(tool, error)
         }
-        exitAsTool(tool, error)
     }
 }
 
 extension AsyncParsableCommand {
     /// ``ParsableCommand/runAsTool(_:known:)`` for a command with asynchronous subcommands.
     public static func runAsTool(_ tool: String, known: @Sendable () -> Set<String>?) async {
-        let command: any ParsableCommand
-        do {
-            command = try parseAsRoot()
-        } catch {
-            exitOnParseError(tool, error, known: known)
-        }
+        var command = parsedAsTool(tool, known: known)
         do {
             if var asynchronous = command as? any AsyncParsableCommand {
                 try await asynchronous.run()
             } else {
-                var runnable = command
-                try runnable.run()
+                try command.run()
             }
         } catch {
             exitAsTool(tool, error)

@@ -35,30 +35,25 @@ extension Baselines {
 /// Per task, the range of the performances and costs of the fit pairs' candidates, which
 /// maps them to [0, 1] (a task without fit pairs uses every task's range).
 private struct TaskScale {
-    private var ranges: [String: (performance: ClosedRange<Double>, cost: ClosedRange<Double>)] = [:]
-    private var overall: (performance: ClosedRange<Double>, cost: ClosedRange<Double>)?
+    private var ranges: [String: (performance: MinMax, cost: MinMax)] = [:]
+    private var overall = (performance: MinMax(), cost: MinMax())
 
     init(_ truth: TruthTable, pairs: [Int]) {
-        func widened(_ range: ClosedRange<Double>?, _ value: Double) -> ClosedRange<Double> {
-            range.map { min($0.lowerBound, value)...max($0.upperBound, value) } ?? value...value
-        }
         for index in pairs {
             let pair = truth.pairs[index]
             for candidate in pair.candidates {
-                let old = ranges[pair.task]
-                ranges[pair.task] = (widened(old?.performance, candidate.performance), widened(old?.cost, candidate.cost))
-                overall = (widened(overall?.performance, candidate.performance), widened(overall?.cost, candidate.cost))
+                ranges[pair.task, default: (MinMax(), MinMax())].performance.add(candidate.performance)
+                ranges[pair.task]!.cost.add(candidate.cost)
+                overall.performance.add(candidate.performance)
+                overall.cost.add(candidate.cost)
             }
         }
     }
 
     /// `candidate`'s normalized performance and cost in `task` (0 where a range is empty).
     func normalized(_ candidate: TruthTable.Candidate, task: String) -> (performance: Double, cost: Double) {
-        guard let range = ranges[task] ?? overall else { return (0, 0) }
-        func scaled(_ value: Double, _ range: ClosedRange<Double>) -> Double {
-            range.upperBound > range.lowerBound ? (value - range.lowerBound) / (range.upperBound - range.lowerBound) : 0
-        }
-        return (scaled(candidate.performance, range.performance), scaled(candidate.cost, range.cost))
+        let range = ranges[task] ?? overall
+        return (range.performance.normalize(candidate.performance), range.cost.normalize(candidate.cost))
     }
 }
 
@@ -173,14 +168,8 @@ private struct UserWeights {
         let trace = (0..<width).reduce(0) { $0 + a[$1 * width + $1] }
         guard trace > 0 else { return nil }
         for i in 0..<width { a[i * width + i] += 1e-6 * trace }
-        guard let (values, vectors) = SymmetricEigen.decompose(a, size: width) else { return nil }
-        var w = [Double](repeating: 0, count: width)
-        for k in 0..<width where values[k] > 0 {
-            let vector = Array(vectors[k * width..<(k + 1) * width])
-            var projection = 0.0
-            for i in 0..<width { projection += vector[i] * sums[width * width + i] }
-            for i in 0..<width { w[i] += projection / values[k] * vector[i] }
-        }
-        return w.allSatisfy(\.isFinite) ? (w[0], w[1]) : nil
+        guard let w = SymmetricEigen.solve(a, Array(sums[(width * width)...]), size: width, floor: 0),
+              w.allSatisfy(\.isFinite) else { return nil }
+        return (w[0], w[1])
     }
 }

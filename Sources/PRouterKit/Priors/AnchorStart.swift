@@ -149,17 +149,18 @@ extension AnchorMix {
     /// The start for `nodes`, from how the ``candidates`` route them when each query is
     /// left out of the tables and user statistics (the text regression's predictions of
     /// observed queries are its leave-one-query-out ones already), with every candidate's
-    /// figure. The utility start (the ridge baseline) is the reference: it is kept unless
-    /// the best candidate beats it by `significance` standard errors (clustered by query);
-    /// then the start is the mean of the best candidate and every candidate it does not
-    /// beat by one standard error, so that one lucky figure does not choose alone. Blends
+    /// figure (in ``candidates`` order). The utility start (the ridge baseline) is the
+    /// reference: it is kept unless the best candidate beats it by `significance` standard
+    /// errors (clustered by query); then the start is the mean of the best candidate and
+    /// every candidate it does not beat by one standard error, so that one lucky figure
+    /// does not choose alone. Blends
     /// of two starts route better than either where each knows what the other misses (a
     /// user's (user, task) cells and the text, say). Taking the table as the reference
     /// instead, or the best figure without a margin, left the default below the ridge on
     /// more suite worlds: most differences between starts are noise, and the utility start
     /// is rarely worse than another by much.
     static func crossValidated(nodes: [Int], data: RoutingData, anchors: AnchorFeatures,
-                               level: TableLevel, significance: Double) -> (start: AnchorMix, candidates: [AnchorMix], figures: [Double]) {
+                               level: TableLevel, significance: Double) -> (start: AnchorMix, figures: [Double]) {
         let groups = data.queryGroups(nodes.filter { !data.edges(of: $0).isEmpty })
         let step = max(1, (groups.count + groupLimit - 1) / groupLimit)
         let weights = candidates.map { $0.weights(level: level, mode: data.mode) }
@@ -185,9 +186,9 @@ extension AnchorMix {
         let best = figures.indices.max { figures[$0] < figures[$1] || (figures[$0] == figures[$1] && $0 > $1) }!
         let reference = candidates.firstIndex(of: AnchorMix(.utility))!
         guard outcomes[best].pairedGain(over: outcomes[reference]).isSignificant(significance) else {
-            return (candidates[reference], candidates, figures)
+            return (candidates[reference], figures)
         }
         let peers = candidates.indices.filter { !outcomes[best].pairedGain(over: outcomes[$0]).isSignificant(1) }
-        return (AnchorMix(averaging: peers.map { candidates[$0] }), candidates, figures)
+        return (AnchorMix(averaging: peers.map { candidates[$0] }), figures)
     }
 }

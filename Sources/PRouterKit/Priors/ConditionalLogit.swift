@@ -132,14 +132,9 @@ struct ConditionalLogit {
         guard !choices.isEmpty else { return w }
         var current = objective(at: w)
         for _ in 0..<iterations {
-            guard let eigen = SymmetricEigen.decompose(current.hessian, size: width) else { break }
             // Newton's step -H⁻¹g through the eigenvectors; the penalty keeps H positive definite.
-            var step = [Double](repeating: 0, count: width)
-            for k in 0..<width where eigen.values[k] > 1e-12 {
-                let vector = eigen.vectors[k * width..<(k + 1) * width]
-                let projection = zip(vector, current.gradient).reduce(0) { $0 + $1.0 * $1.1 } / eigen.values[k]
-                for (j, v) in vector.enumerated() { step[j] -= projection * v }
-            }
+            guard let newton = SymmetricEigen.solve(current.hessian, current.gradient, size: width, floor: 1e-12) else { break }
+            let step = newton.map { -$0 }
             // Halve the step until the objective falls.
             var scale = 1.0
             var next = current

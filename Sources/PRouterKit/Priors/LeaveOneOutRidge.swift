@@ -76,4 +76,17 @@ enum SymmetricEigen {
         dsyevd_("V", "U", &n, &a, &n, &values, &work, &lwork, &iwork, &liwork, &info, 1, 1)
         return info == 0 ? (values, a) : nil
     }
+
+    /// The solution of `matrix x = rhs` through the eigenvectors, over the eigenvalues above
+    /// `floor` only (the others' directions get no weight); nil if LAPACK fails.
+    static func solve(_ matrix: [Double], _ rhs: [Double], size: Int, floor: Double) -> [Double]? {
+        guard let (values, vectors) = decompose(matrix, size: size) else { return nil }
+        var x = [Double](repeating: 0, count: size)
+        for k in 0..<size where values[k] > floor {
+            let vector = vectors[k * size..<(k + 1) * size]
+            let projection = zip(vector, rhs).reduce(0) { $0 + $1.0 * $1.1 } / values[k]
+            for (j, v) in vector.enumerated() { x[j] += projection * v }
+        }
+        return x
+    }
 }
