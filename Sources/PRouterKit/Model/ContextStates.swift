@@ -10,15 +10,17 @@ struct ContextStates: Sendable, Equatable {
     /// for kinds the model does not use).
     var states: [[Matrix?]]
 
-    /// The context of `model` on `context.data`.
+    /// The context of `model` (a message-passing model) on `context.data`.
     init(model: RouterModel, context: PredictionContext) {
         let data = context.data
-        let includeUsers = model.config.kind == .personalized
-        let graph = ComputationGraph(contextOf: data, layers: model.config.layers, includeUsers: includeUsers,
+        let encoder = model.encoder!
+        let graph = ComputationGraph(contextOf: data, layers: model.config.layers, includeUsers: encoder.includesUsers,
                                      neighborhoods: context.neighborhoods)
         let tape = Tape(recording: false)
         var states: [[Matrix?]] = []
-        _ = model.encode(tape: tape, graph: graph, data: data, profiles: context.profiles) { level, variables in
+        let input = ScoringInput(tape: tape, graph: graph, data: data, profiles: context.profiles, anchors: nil, context: nil,
+                                 config: model.config)
+        _ = encoder.encode(input, parameters: model.reader(tape)) { level, variables in
             let nodes = graph.levels[level].nodes
             states.append(NodeKind.allCases.map { kind -> Matrix? in
                 guard kind != .query, let variable = variables[kind.rawValue] else { return nil }

@@ -27,8 +27,9 @@ struct GMTNetwork: Sendable {
         var llms: [Matrix]
     }
 
-    /// Adds the network's parameters for `config`, in a fixed order.
-    init(config: ModelConfig, parameters: inout ParameterSet, generator: inout SplitMix64) {
+    /// Adds the network's parameters for `config`, in a fixed order (with the prior
+    /// weights and gate when `anchored`).
+    init(config: ModelConfig, anchored: Bool, parameters: inout ParameterSet, generator: inout SplitMix64) {
         let h = config.hidden
         dropout = config.dropout
         let widths = [1, config.llmWidth, TurnGraph.turnColumns, config.queryWidth, config.responseWidth]
@@ -42,7 +43,7 @@ struct GMTNetwork: Sendable {
                 parameters.add("head.b1", rows: 1, cols: h, zero: true, generator: &generator),
                 parameters.add("head.W2", rows: h, cols: h, generator: &generator),
                 parameters.add("head.b2", rows: 1, cols: h, zero: true, generator: &generator)]
-        anchor = config.kind == .gmt
+        anchor = anchored
             ? (parameters.add("prior.w", rows: TurnPriors.width, cols: 1, zero: true, generator: &generator),
                parameters.add("gate", rows: 1, cols: 1, zero: true, generator: &generator))
             : nil

@@ -18,8 +18,8 @@ extension TrainedModel {
         conf.add("fanout", config.fanout)
         conf.add("neighbors", config.neighbors)
         conf.add("loss", config.loss.rawValue)
-        if config.kind.usesTables { conf.add("table_level", config.tableLevel.rawValue) }
-        if config.kind == .anchored { conf.add("anchor_start", config.anchorStart.rawValue) }
+        if config.kind.inputs.contains(.tables) { conf.add("table_level", config.tableLevel.rawValue) }
+        for (key, value) in config.kind.type.settings(of: config) { conf.add(key, value) }
         conf.add("encoder", config.encoder)
         conf.add("query_width", config.queryWidth)
         conf.add("task_width", config.taskWidth)
@@ -120,7 +120,7 @@ extension TrainedModel {
             parameters.values.append(Matrix(rows: shape.rows, cols: shape.cols, data: data))
         }
         var context: ContextStates?
-        if fingerprint != nil, config.kind.isGraph {
+        if fingerprint != nil, config.kind.inputs.contains(.neighborhoods) {
             let width = config.hidden
             context = ContextStates(states: try (0...config.layers).map { level in
                 try NodeKind.allCases.map { kind -> Matrix? in

@@ -22,7 +22,7 @@ enum AnchorStart: String, CaseIterable, Sendable {
     /// (``AnchorFeatures/userWidth`` x 2) of this start.
     func weights(level: TableLevel, mode: GraphMode) -> (c: [Float], v: Matrix) {
         var c = [Float](repeating: 0, count: AnchorFeatures.priorWidth)
-        var v = Matrix(rows: AnchorFeatures.userWidth, cols: RouterModel.outcomeWidth)
+        var v = Matrix(rows: AnchorFeatures.userWidth, cols: AnchoredModel.outcomeWidth)
         let first: Int?
         switch self {
         case .table:
@@ -39,7 +39,7 @@ enum AnchorStart: String, CaseIterable, Sendable {
             first = AnchorFeatures.utilityColumn + AnchorFeatures.userWidth / 2
         }
         if let first {
-            for column in 0..<RouterModel.outcomeWidth { v[first + column, column] = 1 }
+            for column in 0..<AnchoredModel.outcomeWidth { v[first + column, column] = 1 }
         }
         return (c, v)
     }
@@ -108,7 +108,7 @@ struct AnchorMix: Hashable, Sendable {
     /// The prior weights `c` and utility map `V` of the blend.
     func weights(level: TableLevel, mode: GraphMode) -> (c: [Float], v: Matrix) {
         var c = [Float](repeating: 0, count: AnchorFeatures.priorWidth)
-        var v = Matrix(rows: AnchorFeatures.userWidth, cols: RouterModel.outcomeWidth)
+        var v = Matrix(rows: AnchorFeatures.userWidth, cols: AnchoredModel.outcomeWidth)
         for (start, share) in zip(AnchorStart.allCases, shares) where share > 0 {
             let (startC, startV) = start.weights(level: level, mode: mode)
             for i in c.indices { c[i] += share * startC[i] }

@@ -63,3 +63,10 @@ extension RoutingData {
         return groups
     }
 }
+
+extension ModelConfig {
+    /// Sets ``tableLevel`` to the level that cross-validation on `nodes` chooses.
+    mutating func chooseTableLevel(nodes: [Int], data: RoutingData, options: TrainingOptions) {
+        tableLevel = TableLevel.crossValidated(nodes: nodes, data: data, significance: options.significance).level
+    }
+}

@@ -80,8 +80,8 @@ public struct RoutingJob: Sendable {
             : nil
         clock.finished("query encoder")
         if let supportPath, let embedder { try attachSupport(supportPath, to: &data, embedder: embedder) }
-        if data.llmIDs.count > trained.llms.count, trained.model.config.kind == .mlp {
-            throw UsageError("the mlp baseline has one output per trained LLM and cannot route to new LLMs")
+        if data.llmIDs.count > trained.llms.count, !trained.model.config.kind.type.routesNewLLMs {
+            throw UsageError("the \(trained.model.config.kind) model has one output per trained LLM and cannot route to new LLMs")
         }
         // The weights' context states and tables hold for the very graph file trained on, as
         // long as no --support interactions change its observed nodes and no unknown user

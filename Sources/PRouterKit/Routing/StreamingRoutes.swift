@@ -31,7 +31,7 @@ extension RoutingJob {
         }
         let cache = try cached(data)
         var context = PredictionContext(routing: data, model: model, cached: cache)
-        let states = model.config.kind.isGraph ? cache.states ?? ContextStates(model: model, context: context) : nil
+        let states = model.encoder == nil ? nil : cache.states ?? ContextStates(model: model, context: context)
         clock.finished("context and tables")
         var routes = 0
         let graphPath = graphPath

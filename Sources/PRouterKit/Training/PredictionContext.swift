@@ -28,59 +28,24 @@ struct PredictionContext {
     /// only for the models that use them (the cached ones when there are), and user
     /// profiles only for the personalized model.
     init(routing data: RoutingData, model: RouterModel, cached: RoutingCache) {
-        let kind = model.config.kind
-        self.init(data: data, llmCount: model.config.llmCount, neighborhoods: cached.states == nil && kind.isGraph,
-                  anchors: kind.usesTables && cached.tables == nil, profiles: kind == .personalized)
-        if kind.usesTables, let tables = cached.tables { anchors = tables }
+        let inputs = model.inputs
+        self.init(data: data, llmCount: model.config.llmCount, neighborhoods: cached.states == nil && inputs.contains(.neighborhoods),
+                  anchors: inputs.contains(.tables) && cached.tables == nil, profiles: inputs.contains(.users))
+        if inputs.contains(.tables), let tables = cached.tables { anchors = tables }
     }
 
     /// Recorded scores of every candidate of `targets` (their own outcomes left out).
     func scores(model: RouterModel, tape: Tape, targets: [Int], fanout: Int?, generator: inout SplitMix64) -> Tape.Variable {
         let graph = sampledGraph(model: model, targets: targets, fanout: fanout, generator: &generator)
-        let own = model.config.kind.usesTables ? anchors!.excluding(targets, data: data) : nil
+        let own = model.inputs.contains(.tables) ? anchors!.excluding(targets, data: data) : nil
         return model.scores(tape: tape, graph: graph, data: data, profiles: profiles, anchors: own)
     }
 
-    /// What the anchored model's loss on some targets needs besides the parameters: their
-    /// computation graph, anchor rows (their own outcomes left out) and observed outcomes.
-    /// A fixed set of targets (validation) is prepared once and scored every epoch.
-    struct AnchoredBatch {
-        let graph: ComputationGraph
-        let rows: AnchorFeatures.Rows
-        /// Per candidate edge, the observed normalized performance and cost.
-        let observed: Matrix
-    }
-
-    /// The batch of `targets`, with neighbors sampled up to `fanout` (all when nil).
-    func anchoredBatch(model: RouterModel, targets: [Int], fanout: Int?, generator: inout SplitMix64) -> AnchoredBatch {
-        let graph = sampledGraph(model: model, targets: targets, fanout: fanout, generator: &generator)
-        var observed: [Float] = []
-        for node in targets {
-            for edge in data.edges(of: node) {
-                observed += data.edgeInput[edge * RoutingData.edgeInputWidth..<edge * RoutingData.edgeInputWidth + RouterModel.outcomeWidth]
-            }
-        }
-        return AnchoredBatch(graph: graph, rows: anchors!.excluding(targets, data: data).rows(targets, data: data),
-                             observed: Matrix(rows: observed.count / RouterModel.outcomeWidth, cols: RouterModel.outcomeWidth, data: observed))
-    }
-
-    /// The anchored model's training loss on a batch: the candidate loss of its scores
-    /// plus `outcomeWeight` times the squared error of its predicted outcomes against how
-    /// far the targets' observed normalized performance and cost are from their LLMs' task means
-    /// and the text regression's predictions.
-    func anchoredLoss(model: RouterModel, tape: Tape, batch: AnchoredBatch, outcomeWeight: Float) -> Tape.Variable {
-        let (scores, outcomes, baseline) = model.anchoredOutputs(tape: tape, graph: batch.graph, data: data, profiles: profiles,
-                                                                 rows: batch.rows, context: nil)
-        var residual = batch.observed
-        for i in residual.data.indices { residual.data[i] -= baseline.data[i] }
-        let error = tape.meanSquaredError(outcomes, targets: residual)
-        let choice = Trainer.lossVariable(tape: tape, scores: scores, batch: batch.graph.targets, data: data, kind: model.config.loss)
-        return tape.add(choice, tape.multiply(error, tape.constant(Matrix(rows: 1, cols: 1, data: [outcomeWeight]))))
-    }
-
-    private func sampledGraph(model: RouterModel, targets: [Int], fanout: Int?, generator: inout SplitMix64) -> ComputationGraph {
-        ComputationGraph(targets: targets, layers: model.config.kind.isGraph ? model.config.layers : 0,
-                         fanout: fanout, includeUsers: model.config.kind == .personalized, data: data,
+    /// The computation graph of `targets` for `model`, with neighbors sampled up to
+    /// `fanout` (all when nil).
+    func sampledGraph(model: RouterModel, targets: [Int], fanout: Int?, generator: inout SplitMix64) -> ComputationGraph {
+        ComputationGraph(targets: targets, layers: model.encoder == nil ? 0 : model.config.layers,
+                         fanout: fanout, includeUsers: model.inputs.contains(.users), data: data,
                          neighborhoods: neighborhoods, generator: &generator)
     }
 
@@ -106,7 +71,7 @@ struct PredictionContext {
     func forEachPrediction<T>(model: RouterModel, targets: [Int], context: ContextStates?, chunk size: Int = Self.predictionChunk,
                               render: @escaping @Sendable (ArraySlice<Int>, [[Float]]) -> T, _ body: (T) throws -> Void) rethrows {
         guard !targets.isEmpty else { return }
-        let states = model.config.kind.isGraph ? context ?? ContextStates(model: model, context: self) : nil
+        let states = model.encoder == nil ? nil : context ?? ContextStates(model: model, context: self)
         let workers = max(1, min(System.activeProcessorCount, 8))
         // A few targets (a streamed batch) are still spread over every core.
         let size = min(size, (targets.count + workers - 1) / workers)
@@ -130,7 +95,7 @@ struct PredictionContext {
         let values: Tape.Variable
         if let states {
             let graph = ComputationGraph(targets: targets, shallowLayers: model.config.layers,
-                                         includeUsers: model.config.kind == .personalized, data: data)
+                                         includeUsers: model.inputs.contains(.users), data: data)
             values = model.scores(tape: tape, graph: graph, data: data, profiles: profiles, anchors: anchors, context: states)
         } else {
             var generator = SplitMix64(seed: 0)

@@ -74,8 +74,8 @@ public enum Trainer {
     /// context states for fast routing of that file.
     public static func train(graph: Graph, fingerprint: UInt32? = nil, config requested: ModelConfig, options: TrainingOptions,
                              progress: (EpochReport) -> Void) throws -> TrainedModel {
-        guard !requested.kind.readsConversations else {
-            throw UsageError("the \(requested.kind.rawValue) model trains on multi-turn graphs (pr-build-graph --multi-turn conversations.jsonl)")
+        guard let type = requested.kind.type as? any QueryRoutingModel.Type else {
+            throw UsageError("the \(requested.kind) model trains on multi-turn graphs (pr-build-graph --multi-turn conversations.jsonl)")
         }
         var clock = StageClock(tool: "pr-train")
         let data = try RoutingData(graph: graph, routing: false)
@@ -91,7 +91,6 @@ public enum Trainer {
         let trainNodes = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .train && data.target(of: $0) != nil }
         let validationNodes = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .validation && !data.edges(of: $0).isEmpty }
         guard !trainNodes.isEmpty else { throw DataError("the graph has no training queries") }
-        let labeledValidation = validationNodes.filter { data.target(of: $0) != nil }
         clock.finished("tables and profiles")
 
         let tables = TableLevel.allCases.map { level -> (level: TableLevel, figure: Double) in
@@ -101,65 +100,26 @@ public enum Trainer {
             return (level, context.evaluate(model: RouterModel(config: table, seed: 0), nodes: validationNodes).figure(mode: data.mode))
         }
         let bestTable = validationNodes.isEmpty ? nil : tables.max { $0.figure < $1.figure }
-        if config.kind.usesTables {
-            config.tableLevel = TableLevel.crossValidated(nodes: trainNodes + validationNodes, data: data,
-                                                          significance: options.significance).level
-        }
-        if config.kind == .anchored {
-            config.anchorStart = AnchorMix.crossValidated(nodes: trainNodes + validationNodes, data: data, anchors: context.anchors!,
-                                                            level: config.tableLevel, significance: options.significance).start
-        }
+        type.prepare(&config, context: context, nodes: trainNodes + validationNodes, options: options)
         var model = RouterModel(config: config, seed: options.seed)
         let start = model
         clock.finished("table baselines")
-        guard config.kind.isTrained else {
+        guard type.trains else {
             let validation = context.evaluate(model: model, nodes: validationNodes).figure(mode: data.mode)
             let cache = try routingCache(model: model, graph: graph, fingerprint: fingerprint)
             return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: 0,
                                 bestValidation: validation, epochsRun: 0, graphFingerprint: cache.fingerprint,
                                 context: cache.context, tables: cache.tables, tableValidation: bestTable)
         }
-        // The validation loss uses every neighbor, so its graph and anchor rows are the same
-        // every epoch: built once.
-        var unsampled = SplitMix64(seed: 0)
-        let validationBatch = config.kind == .anchored && !labeledValidation.isEmpty
-            ? context.anchoredBatch(model: model, targets: labeledValidation, fanout: nil, generator: &unsampled) : nil
+        let objective = type.objective(for: model, context: context, validation: validationNodes, options: options)
         clock.finished("validation batch")
         var record = optimize(model: &model, units: trainNodes, options: options, progress: progress) { model, tape, batch, generator in
-            if config.kind == .anchored {
-                return context.anchoredLoss(model: model, tape: tape,
-                                            batch: context.anchoredBatch(model: model, targets: batch, fanout: config.fanout,
-                                                                         generator: &generator),
-                                            outcomeWeight: options.outcomeWeight)
-            }
-            let scores = context.scores(model: model, tape: tape, targets: batch, fanout: config.fanout, generator: &generator)
-            return lossVariable(tape: tape, scores: scores, batch: batch, data: data, kind: config.loss)
+            objective.loss(model, tape: tape, batch: batch, generator: &generator)
         } validate: { model in
-            guard !validationNodes.isEmpty else { return nil }
-            guard config.kind == .anchored else {
-                return context.evaluate(model: model, nodes: validationNodes).figure(mode: data.mode)
-            }
-            // The anchored model stops on its validation loss: smooth over every validation
-            // edge, where the best routing figure over many epochs is a noisy maximum that
-            // rewards a head which memorized the training queries by luck.
-            let tape = Tape(recording: false)
-            let loss = context.anchoredLoss(model: model, tape: tape, batch: validationBatch!, outcomeWeight: options.outcomeWeight)
-            return -Double(tape.value(loss).data[0])
+            objective.validate(model)
         }
         clock.finished("training")
-        if config.kind == .anchored, bestTable != nil {
-            let trained = context.evaluate(model: model, nodes: validationNodes)
-            record.bestValidation = trained.figure(mode: data.mode)
-            // Keep the learned correction only where it beats the untrained start on
-            // validation by more than `significance` standard errors (clustered by query);
-            // else route by the start, which cross-validation chose over every labeled query.
-            let untrained = context.evaluate(model: start, nodes: validationNodes)
-            if !trained.pairedGain(over: untrained).isSignificant(options.significance) {
-                model = start
-                record.bestEpoch = 0
-                record.bestValidation = untrained.figure(mode: data.mode)
-            }
-        }
+        objective.settle(&model, start: start, record: &record)
         let cache = try routingCache(model: model, graph: graph, fingerprint: fingerprint)
         clock.finished("routing context")
         return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: record.bestEpoch,
@@ -173,17 +133,17 @@ public enum Trainer {
     /// (table models), on all observed nodes; none without a fingerprint.
     private static func routingCache(model: RouterModel, graph: Graph, fingerprint: UInt32?) throws
         -> (fingerprint: UInt32?, context: ContextStates?, tables: StateArchive?) {
-        let kind = model.config.kind
-        guard let fingerprint, kind.isGraph || kind.usesTables else { return (nil, nil, nil) }
+        let inputs = model.inputs
+        guard let fingerprint, inputs.contains(.neighborhoods) || inputs.contains(.tables) else { return (nil, nil, nil) }
         let routing = try RoutingData(graph: graph, routing: true, validationObserved: true)
-        let context = PredictionContext(data: routing, llmCount: routing.llmIDs.count, neighborhoods: kind.isGraph,
-                                        anchors: kind.usesTables)
+        let context = PredictionContext(data: routing, llmCount: routing.llmIDs.count, neighborhoods: inputs.contains(.neighborhoods),
+                                        anchors: inputs.contains(.tables))
         let tables = context.anchors.map { anchors in
             var archive = StateArchive()
             anchors.archive(into: &archive)
             return archive
         }
-        return (fingerprint, kind.isGraph ? ContextStates(model: model, context: context) : nil, tables)
+        return (fingerprint, model.encoder == nil ? nil : ContextStates(model: model, context: context), tables)
     }
 
     /// Mini-batch Adam over `units` with a linearly decaying rate: `loss` gives a batch's
@@ -192,7 +152,7 @@ public enum Trainer {
     /// leaves the best epoch's parameters in `model`.
     static func optimize(model: inout RouterModel, units: [Int], options: TrainingOptions, progress: (EpochReport) -> Void,
                          loss: (RouterModel, Tape, [Int], inout SplitMix64) -> Tape.Variable,
-                         validate: (RouterModel) -> Double?) -> (bestEpoch: Int, bestValidation: Double, epochsRun: Int) {
+                         validate: (RouterModel) -> Double?) -> TrainingRecord {
         var units = units
         var adam = Adam(for: model.parameters, weightDecay: options.weightDecay)
         let batchSize = options.batchSize ?? TrainingOptions.automaticBatchSize(units: units.count)
