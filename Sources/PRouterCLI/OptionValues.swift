@@ -4,7 +4,11 @@ import PRouterKit
 // The library's enumerations as option values: help, errors, man pages and completions
 // list the values from `allCases`.
 
-extension ModelKind: ExpressibleByArgument {}
+extension ModelKind: ExpressibleByArgument {
+    public static var allValueDescriptions: [String: String] {
+        Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0.summary) })
+    }
+}
 extension LossKind: ExpressibleByArgument {}
 extension SplitUnit: ExpressibleByArgument {}
 extension BuiltInEncoder: ExpressibleByArgument {}

@@ -11,26 +11,8 @@ struct PRTrain: ParsableCommand {
         abstract: "Train a routing model on a graph file.",
         discussion: """
             Trains on the graph's training split (the best LLM of each query node, among the \
-            candidates the model may see) and writes a weights file atomically. Models: \
-            personalized (the PersonalizedRouter heterogeneous GNN: per-type input \
-            projections, per-relation transforms and learned edge weights, GAT-style \
-            attention-weighted aggregation, concatenation with the previous state and a \
-            per-type update; h_uqt = MLP(h_u, h_t, h_q); score = h_uqt . h_m), graphrouter \
-            (the same without user nodes), mlp (query and task embeddings to LLM scores), \
-            knn (the --neighbors most similar training queries vote; nothing to train) and \
-            mf (RouteLLM-style matrix factorization of query and LLM embeddings), table \
-            (the best LLM per user and task, user, task or overall, by shrunk mean outcome), \
-            ridge (per-LLM ridge regressions of performance and cost on the query's words \
-            and task, weighted by each user's fitted reward weights; nothing to train), \
-            anchored (the default on single-turn graphs: the table plus a text and GNN \
-            correction kept only where it beats the table on held-out queries), gmt-paper \
-            (GMTRouter: heterogeneous graph transformer layers over a multi-turn graph of \
-            user, LLM, turn, query and response nodes, predicting which LLM's response the \
-            user will prefer in the next turn) and gmt (the default on multi-turn graphs: \
-            priors, namely the user's and the LLM's preference rates, what the conversation \
-            preferred or rejected how many turns ago, and what the users of similar queries \
-            preferred, fitted as a conditional logit, plus the gmt-paper network as a \
-            correction kept only where it beats the priors on held-out conversations). On a multi-turn graph the other models see \
+            candidates the model may see) and writes a weights file atomically; --model \
+            lists the models. On a multi-turn graph the models other than gmt and gmt-paper see \
             each labelled turn as a single-turn judge-mode query, history ignored. See \
             MODEL.md (docs/ in the source; share/doc/prouter/ where installed).
 

@@ -200,6 +200,33 @@ import Testing
         #expect(errorMessage { _ = try Graph.read(from: scratch.path("a.prw")) } == "a.prw: not a prouter graph file (bad magic)")
     }
 
+    /// The registry is the one list of models: names are unique and round-trip, every
+    /// model routes either query nodes or conversation turns, and a weights file naming
+    /// a model that is not registered is refused with one line.
+    @Test func theRegistryNamesEveryModelOnce() throws {
+        let names = ModelKind.allCases.map(\.rawValue)
+        #expect(Set(names).count == names.count && names.count == ModelKind.registry.count)
+        for kind in ModelKind.allCases {
+            #expect(ModelKind(rawValue: kind.rawValue) == kind && !kind.summary.isEmpty)
+            #expect((kind.type is any QueryRoutingModel.Type) != kind.readsConversations)
+        }
+        #expect(ModelKind(rawValue: "gnn") == nil)
+        let graph = try Self.oppositeUsers(queries: 8)
+        var config = ModelConfig()
+        config.kind = .table
+        let trained = try Trainer.train(graph: graph, config: config, options: Self.quickOptions(epochs: 1)) { _ in }
+        let scratch = try Scratch()
+        try trained.write(to: scratch.path("t.prw"))
+        // The same file with another model name (sections rebuilt, so that the checksum holds).
+        let file = try SectionFile(decoding: try FileIO.readAll(path: scratch.path("t.prw")), name: "t.prw", expecting: .weights)
+        var sections = file.sections
+        let conf = sections.firstIndex { $0.tag == "CONF" }!
+        let renamed = Array(String(decoding: sections[conf].bytes, as: UTF8.self).replacingOccurrences(of: "\"table\"", with: "\"tabla\"").utf8)
+        sections[conf] = SectionFile.Section(tag: "CONF", kind: .json, count: renamed.count, bytes: renamed)
+        try FileIO.writeAtomically(SectionFile(.weights, sections: sections).encoded(), to: scratch.path("u.prw"))
+        #expect(errorMessage { _ = try TrainedModel.read(from: scratch.path("u.prw")) } == "u.prw:1: field \"model\": unknown")
+    }
+
     @Test(arguments: ModelKind.allCases.filter { !$0.readsConversations })
     func everyModelKindTrainsAndBeatsRandom(kind: ModelKind) throws {
         let graph = try Self.oppositeUsers()

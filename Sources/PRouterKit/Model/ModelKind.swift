@@ -32,12 +32,18 @@ public struct ModelKind: Hashable, Sendable, CaseIterable, RawRepresentable, Cus
 
     public var description: String { rawValue }
 
+    /// One line on what the model is.
+    public var summary: String { type.summary }
+
     public static func == (lhs: ModelKind, rhs: ModelKind) -> Bool { lhs.rawValue == rhs.rawValue }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 
     /// Whether the model routes conversation turns (multi-turn graphs only).
     public var readsConversations: Bool { type is any TurnRoutingModel.Type }
+
+    /// Whether the model passes messages over the graph.
+    var passesMessages: Bool { type is any MessagePassingModel.Type }
 
     /// What the model reads.
     var inputs: ModelInputs { type.inputs }

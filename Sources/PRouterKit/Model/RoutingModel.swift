@@ -1,14 +1,12 @@
-/// What a model reads besides its parameters and the query nodes it scores.
+/// What a model reads besides its parameters, the query nodes it scores and (for a
+/// ``MessagePassingModel``) their neighborhoods.
 struct ModelInputs: OptionSet, Sendable {
     let rawValue: Int
 
-    /// Message passing over the graph: neighbor lists, and context states cached in the
-    /// weights file (``ContextStates``).
-    static let neighborhoods = ModelInputs(rawValue: 1 << 0)
     /// The table priors and user statistics (``AnchorFeatures``), cached in the weights file.
-    static let tables = ModelInputs(rawValue: 1 << 1)
+    static let tables = ModelInputs(rawValue: 1 << 0)
     /// User nodes and the users' profile rows (``UserProfiles``).
-    static let users = ModelInputs(rawValue: 1 << 2)
+    static let users = ModelInputs(rawValue: 1 << 1)
 }
 
 /// A routing model: one small type per model, registered by name in ``ModelKind/registry``.
@@ -20,6 +18,8 @@ struct ModelInputs: OptionSet, Sendable {
 protocol RoutingModel: Sendable {
     /// The name `pr-train --model` takes and weights files record.
     static var name: String { get }
+    /// One line on what the model is, for `pr-train --help`.
+    static var summary: String { get }
     /// What the model reads.
     static var inputs: ModelInputs { get }
     /// Whether training fits parameters by gradient descent (false: nothing to train, or
@@ -85,14 +85,24 @@ extension QueryRoutingModel {
     }
 }
 
-/// A model that passes messages over the graph with a ``GraphEncoder``.
+/// A model that passes messages over the graph with a ``GraphEncoder``: it reads neighbor
+/// lists, and its context states are cached in the weights file (``ContextStates``).
 protocol MessagePassingModel: QueryRoutingModel {
     var encoder: GraphEncoder { get }
 }
 
-/// A model that routes conversation turns (multi-turn graphs only).
+/// A model that routes conversation turns (multi-turn graphs only) with a ``GMTNetwork``.
 protocol TurnRoutingModel: RoutingModel {
+    /// Whether the network adds the history priors and gate.
+    static var anchored: Bool { get }
     var network: GMTNetwork { get }
+    init(network: GMTNetwork)
+}
+
+extension TurnRoutingModel {
+    init(config: ModelConfig, parameters: inout ParameterSet, generator: inout SplitMix64) {
+        self.init(network: GMTNetwork(config: config, anchored: Self.anchored, parameters: &parameters, generator: &generator))
+    }
 }
 
 /// A model's parameters as one forward pass reads them: each read records a leaf on the

@@ -120,7 +120,7 @@ extension TrainedModel {
             parameters.values.append(Matrix(rows: shape.rows, cols: shape.cols, data: data))
         }
         var context: ContextStates?
-        if fingerprint != nil, config.kind.inputs.contains(.neighborhoods) {
+        if fingerprint != nil, config.kind.passesMessages {
             let width = config.hidden
             context = ContextStates(states: try (0...config.layers).map { level in
                 try NodeKind.allCases.map { kind -> Matrix? in

@@ -24,7 +24,8 @@
 /// correction only where it beats the start on validation (``AnchoredObjective``).
 struct AnchoredModel: MessagePassingModel {
     static let name = "anchored"
-    static let inputs: ModelInputs = [.neighborhoods, .tables]
+    static let summary = "the default on single-turn graphs: the cross-validated blend of table and text-ridge priors, plus a GNN correction kept only where it beats them on held-out queries"
+    static let inputs: ModelInputs = [.tables]
     /// Predicted outcome columns: normalized performance and cost.
     static let outcomeWidth = 2
     /// Scores are `scoreScale` times the utility: a difference of 0.1 in mean reward or

@@ -6,22 +6,18 @@
 /// (``GMTNetwork``, ``GMTTrainer``).
 struct GMTModel: TurnRoutingModel {
     static let name = "gmt"
+    static let summary = "the default on multi-turn graphs: conversation-history priors fitted as a conditional logit, plus the gmt-paper network as a correction kept only where it beats them"
+    static let anchored = true
     let network: GMTNetwork
-
-    init(config: ModelConfig, parameters: inout ParameterSet, generator: inout SplitMix64) {
-        network = GMTNetwork(config: config, anchored: true, parameters: &parameters, generator: &generator)
-    }
 }
 
 /// The paper's GMTRouter (`--model gmt-paper`): HGT over multi-turn conversation graphs
 /// (user, LLM, turn, query, response), scoring `z_t · h_m` alone.
 struct GMTPaperModel: TurnRoutingModel {
     static let name = "gmt-paper"
+    static let summary = "GMTRouter: heterogeneous graph transformer layers over user, LLM, turn, query and response nodes"
+    static let anchored = false
     let network: GMTNetwork
-
-    init(config: ModelConfig, parameters: inout ParameterSet, generator: inout SplitMix64) {
-        network = GMTNetwork(config: config, anchored: false, parameters: &parameters, generator: &generator)
-    }
 }
 
 extension ModelKind {

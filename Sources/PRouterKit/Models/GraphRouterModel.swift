@@ -1,17 +1,9 @@
 /// The same GNN without user nodes (`--model graphrouter`: GraphRouter, the paper's
 /// strongest baseline): ``LinkPredictionGNN`` over tasks, queries and LLMs.
-struct GraphRouterModel: MessagePassingModel {
+struct GraphRouterModel: LinkPredictionModel {
     static let name = "graphrouter"
-    static let inputs: ModelInputs = [.neighborhoods]
-    private let gnn: LinkPredictionGNN
-
-    init(config: ModelConfig, parameters: inout ParameterSet, generator: inout SplitMix64) {
-        gnn = LinkPredictionGNN(config: config, includesUsers: false, parameters: &parameters, generator: &generator)
-    }
-
-    var encoder: GraphEncoder { gnn.encoder }
-
-    func scores(_ input: ScoringInput, parameters: ParameterReader) -> Tape.Variable { gnn.scores(input, parameters: parameters) }
+    static let summary = "GraphRouter: the same GNN without user nodes"
+    let gnn: LinkPredictionGNN
 }
 
 extension ModelKind {

@@ -33,3 +33,20 @@ struct LinkPredictionGNN: Sendable {
         return tape.rowDot(tape.gatherRows(combined, candidateRow), tape.gatherRows(states[NodeKind.llm.rawValue]!, candidateLLM))
     }
 }
+
+/// A model that routes by ``LinkPredictionGNN`` alone, with user nodes when it reads users.
+protocol LinkPredictionModel: MessagePassingModel {
+    var gnn: LinkPredictionGNN { get }
+    init(gnn: LinkPredictionGNN)
+}
+
+extension LinkPredictionModel {
+    init(config: ModelConfig, parameters: inout ParameterSet, generator: inout SplitMix64) {
+        self.init(gnn: LinkPredictionGNN(config: config, includesUsers: Self.inputs.contains(.users), parameters: &parameters,
+                                         generator: &generator))
+    }
+
+    var encoder: GraphEncoder { gnn.encoder }
+
+    func scores(_ input: ScoringInput, parameters: ParameterReader) -> Tape.Variable { gnn.scores(input, parameters: parameters) }
+}

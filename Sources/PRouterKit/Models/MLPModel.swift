@@ -2,6 +2,7 @@
 /// LLM, read at each candidate.
 struct MLPModel: QueryRoutingModel {
     static let name = "mlp"
+    static let summary = "an MLP from query and task embeddings to one score per trained LLM"
     static let routesNewLLMs = false
     private let hidden: Dense
     private let output: Dense

@@ -2,6 +2,7 @@
 /// embeddings, `score(q, m) = (P [x_q ; x_t] + p) · (Q x_m) + bias · x_m`.
 struct MatrixFactorizationModel: QueryRoutingModel {
     static let name = "mf"
+    static let summary = "RouteLLM-style matrix factorization of query and LLM embeddings"
     private let query: Dense
     private let llm: Dense
     private let llmBias: Dense

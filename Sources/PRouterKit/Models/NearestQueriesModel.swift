@@ -2,6 +2,7 @@
 /// embeddings) vote with their labels (``NearestQueries``); nothing to train.
 struct NearestQueriesModel: QueryRoutingModel {
     static let name = "knn"
+    static let summary = "the --neighbors most similar training queries vote; nothing to train"
     static let trains = false
 
     init(config: ModelConfig, parameters: inout ParameterSet, generator: inout SplitMix64) {}

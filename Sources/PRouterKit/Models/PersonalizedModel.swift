@@ -1,17 +1,10 @@
 /// The PersonalizedRouter heterogeneous GNN with user nodes (`--model personalized`):
 /// ``LinkPredictionGNN`` over users, tasks, queries and LLMs.
-struct PersonalizedModel: MessagePassingModel {
+struct PersonalizedModel: LinkPredictionModel {
     static let name = "personalized"
-    static let inputs: ModelInputs = [.neighborhoods, .users]
-    private let gnn: LinkPredictionGNN
-
-    init(config: ModelConfig, parameters: inout ParameterSet, generator: inout SplitMix64) {
-        gnn = LinkPredictionGNN(config: config, includesUsers: true, parameters: &parameters, generator: &generator)
-    }
-
-    var encoder: GraphEncoder { gnn.encoder }
-
-    func scores(_ input: ScoringInput, parameters: ParameterReader) -> Tape.Variable { gnn.scores(input, parameters: parameters) }
+    static let summary = "PersonalizedRouter: a heterogeneous GNN over user, task, query and LLM nodes; score = MLP(h_u, h_t, h_q) . h_m"
+    static let inputs: ModelInputs = [.users]
+    let gnn: LinkPredictionGNN
 }
 
 extension ModelKind {

@@ -5,6 +5,7 @@
 /// ``AnchorStart/utility`` start; nothing to train.
 struct RidgeModel: QueryRoutingModel {
     static let name = "ridge"
+    static let summary = "per-LLM ridge regressions of performance and cost on the query's words and task, weighted by each user's fitted reward weights; nothing to train"
     static let inputs: ModelInputs = [.tables]
     static let trains = false
 

@@ -3,6 +3,7 @@
 /// nothing to train.
 struct TableModel: QueryRoutingModel {
     static let name = "table"
+    static let summary = "the best LLM per user and task, user, task or overall, by shrunk mean outcome; nothing to train"
     static let inputs: ModelInputs = [.tables]
     static let trains = false
 

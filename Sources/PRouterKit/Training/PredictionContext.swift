@@ -29,7 +29,7 @@ struct PredictionContext {
     /// profiles only for the personalized model.
     init(routing data: RoutingData, model: RouterModel, cached: RoutingCache) {
         let inputs = model.inputs
-        self.init(data: data, llmCount: model.config.llmCount, neighborhoods: cached.states == nil && inputs.contains(.neighborhoods),
+        self.init(data: data, llmCount: model.config.llmCount, neighborhoods: cached.states == nil && model.encoder != nil,
                   anchors: inputs.contains(.tables) && cached.tables == nil, profiles: inputs.contains(.users))
         if inputs.contains(.tables), let tables = cached.tables { anchors = tables }
     }

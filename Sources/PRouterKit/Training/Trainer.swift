@@ -133,17 +133,16 @@ public enum Trainer {
     /// (table models), on all observed nodes; none without a fingerprint.
     private static func routingCache(model: RouterModel, graph: Graph, fingerprint: UInt32?) throws
         -> (fingerprint: UInt32?, context: ContextStates?, tables: StateArchive?) {
-        let inputs = model.inputs
-        guard let fingerprint, inputs.contains(.neighborhoods) || inputs.contains(.tables) else { return (nil, nil, nil) }
+        let (messages, tables) = (model.encoder != nil, model.inputs.contains(.tables))
+        guard let fingerprint, messages || tables else { return (nil, nil, nil) }
         let routing = try RoutingData(graph: graph, routing: true, validationObserved: true)
-        let context = PredictionContext(data: routing, llmCount: routing.llmIDs.count, neighborhoods: inputs.contains(.neighborhoods),
-                                        anchors: inputs.contains(.tables))
-        let tables = context.anchors.map { anchors in
+        let context = PredictionContext(data: routing, llmCount: routing.llmIDs.count, neighborhoods: messages, anchors: tables)
+        let archive = context.anchors.map { anchors in
             var archive = StateArchive()
             anchors.archive(into: &archive)
             return archive
         }
-        return (fingerprint, model.encoder == nil ? nil : ContextStates(model: model, context: context), tables)
+        return (fingerprint, messages ? ContextStates(model: model, context: context) : nil, archive)
     }
 
     /// Mini-batch Adam over `units` with a linearly decaying rate: `loss` gives a batch's
