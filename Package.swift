@@ -25,9 +25,15 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // Reverse-mode automatic differentiation on OpenBLAS: matrices, the tape and its
+        // operations, Adam, and the seeded generator that initializes parameters.
+        .target(
+            name: "PRouterAutodiff",
+            dependencies: ["COpenBLAS"]
+        ),
         .target(
             name: "PRouterKit",
-            dependencies: ["CJansson", "CMalloc", "COpenBLAS"]
+            dependencies: ["PRouterAutodiff", "CJansson", "CMalloc", "COpenBLAS"]
         ),
         // What the tools share on the command line: the one target that imports
         // ArgumentParser (option groups, option value types, error reporting, help layout).
@@ -42,8 +48,12 @@ let package = Package(
             dependencies: ["PRouterKit"]
         ),
         .testTarget(
+            name: "PRouterAutodiffTests",
+            dependencies: ["PRouterAutodiff"]
+        ),
+        .testTarget(
             name: "PRouterKitTests",
-            dependencies: ["PRouterKit", "PRouterHTTP", "PRouterCLI",
+            dependencies: ["PRouterKit", "PRouterAutodiff", "PRouterHTTP", "PRouterCLI",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             exclude: ["Fixtures"]
         ),

@@ -122,10 +122,3 @@ import Testing
         #expect(trained.bestEpoch == 0)
     }
 }
-
-extension GradientCheckTests {
-    @Test func meanSquaredError() {
-        let targets = Self.random(4, 2, seed: 12)
-        Self.check([Self.random(4, 2, seed: 11)]) { $0.meanSquaredError($1[0], targets: targets) }
-    }
-}

@@ -7,18 +7,18 @@ import Testing
     /// A tiny view: 2 users, 3 LLMs, a two-turn conversation and a one-turn one, the
     /// second turn hidden as a training target.
     static func tinyModel(kind: ModelKind = .gmtPaper) -> (RouterModel, TurnGraph) {
-        let llmFeatures = GradientCheckTests.random(3, 4, seed: 31)
+        let llmFeatures = GradientCheck.input(3, 4, seed: 31)
         var graph = TurnGraph(llmFeatures: llmFeatures, queryWidth: 3)
         let alice = graph.addUser(), bob = graph.addUser()
         func response(_ llm: Int32, _ seed: UInt64, _ feedback: ConversationGraph.Feedback) -> TurnGraph.ResponseItem {
-            TurnGraph.ResponseItem(llm: llm, text: GradientCheckTests.random(1, 3, seed: seed).data,
+            TurnGraph.ResponseItem(llm: llm, text: GradientCheck.input(1, 3, seed: seed).data,
                                    signals: [0.2 + Float(seed % 5) / 10, Float(seed % 3), .nan], feedback: feedback, rating: .nan)
         }
-        let first = graph.addTurn(user: alice, previous: -1, number: 0, query: GradientCheckTests.random(1, 3, seed: 40).data,
+        let first = graph.addTurn(user: alice, previous: -1, number: 0, query: GradientCheck.input(1, 3, seed: 40).data,
                                   responses: [response(0, 41, .preferred), response(2, 42, .rejected)])
-        graph.addTurn(user: alice, previous: first, number: 1, query: GradientCheckTests.random(1, 3, seed: 43).data,
+        graph.addTurn(user: alice, previous: first, number: 1, query: GradientCheck.input(1, 3, seed: 43).data,
                       responses: [response(1, 44, .rejected), response(2, 45, .preferred)])
-        graph.addTurn(user: bob, previous: -1, number: 0, query: GradientCheckTests.random(1, 3, seed: 46).data,
+        graph.addTurn(user: bob, previous: -1, number: 0, query: GradientCheck.input(1, 3, seed: 46).data,
                       responses: [response(0, 47, .rejected), response(1, 48, .preferred)])
         var config = ModelConfig()
         config.kind = kind
@@ -41,13 +41,14 @@ import Testing
         let (model, graph) = Self.tinyModel(kind: kind)
         let network = model.gmt!
         // The anchored model's priors: the gate (non-zero here) and prior weights get gradients too.
-        let priors = kind == .gmt ? GradientCheckTests.random(5, TurnPriors.width, seed: 77) : nil
-        GradientCheckTests.check(model.parameters.values, tolerance: 3e-2) { tape, parameters in
+        let priors = kind == .gmt ? GradientCheck.input(5, TurnPriors.width, seed: 77) : nil
+        let mismatches = GradientCheck.mismatches(of: { tape, parameters in
             let states = network.encode(tape: tape, parameters: parameters, graph: graph, hidden: [false, true, false]).states
             let scores = network.scores(tape: tape, parameters: parameters, states: states, graph: graph,
                                         turns: [1, 1, 1, 0, 0], llms: [0, 1, 2, 0, 2], priors: priors)
             return tape.candidateCrossEntropy(scores, offsets: [0, 3, 5], targets: [2, 0])
-        }
+        }, at: model.parameters.values, tolerance: 3e-2)
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
     }
 
     @Test func hiddenTurnsFeedbackDoesNotReachItsScores() {

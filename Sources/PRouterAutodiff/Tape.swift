@@ -93,7 +93,7 @@ public final class Tape {
     /// one traps): a forward pass over a whole graph then holds one step's intermediates at
     /// a time instead of all of them. Does nothing on a recording tape, whose backward
     /// steps need every value.
-    func discardIntermediates(keeping kept: [Variable?]) {
+    package func discardIntermediates(keeping kept: [Variable?]) {
         guard !isRecording else { return }
         var keep = [Bool](repeating: false, count: values.count)
         for variable in kept { if let variable { keep[variable.id] = true } }

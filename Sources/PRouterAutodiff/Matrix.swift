@@ -103,7 +103,7 @@ public enum BLAS {
 
     /// Runs `body` with OpenBLAS on `count` threads (1 for code that runs sgemm on
     /// several threads of its own), then restores the previous count.
-    static func withThreads<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
+    package static func withThreads<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
         let previous = Int(openblas_get_num_threads())
         setThreads(count)
         defer { setThreads(previous) }
