@@ -31,9 +31,16 @@ let package = Package(
             name: "PRouterAutodiff",
             dependencies: ["COpenBLAS"]
         ),
+        // Input and output: JSON Lines on jansson, the record types of the file formats,
+        // the versioned section container of graph and weights files, atomic output,
+        // errors with exit statuses, and the tools' shared run-time support.
+        .target(
+            name: "PRouterIO",
+            dependencies: ["CJansson", "CMalloc"]
+        ),
         .target(
             name: "PRouterKit",
-            dependencies: ["PRouterAutodiff", "CJansson", "CMalloc", "COpenBLAS"]
+            dependencies: ["PRouterAutodiff", "PRouterIO", "CJansson", "CMalloc", "COpenBLAS"]
         ),
         // What the tools share on the command line: the one target that imports
         // ArgumentParser (option groups, option value types, error reporting, help layout).
@@ -47,13 +54,23 @@ let package = Package(
             name: "PRouterHTTP",
             dependencies: ["PRouterKit"]
         ),
+        // What the test targets share: scratch directories and error-message helpers.
+        .target(
+            name: "PRouterTestSupport",
+            dependencies: ["PRouterIO"],
+            path: "Tests/PRouterTestSupport"
+        ),
+        .testTarget(
+            name: "PRouterIOTests",
+            dependencies: ["PRouterIO", "PRouterAutodiff", "PRouterTestSupport"]
+        ),
         .testTarget(
             name: "PRouterAutodiffTests",
             dependencies: ["PRouterAutodiff"]
         ),
         .testTarget(
             name: "PRouterKitTests",
-            dependencies: ["PRouterKit", "PRouterAutodiff", "PRouterHTTP", "PRouterCLI",
+            dependencies: ["PRouterKit", "PRouterAutodiff", "PRouterIO", "PRouterTestSupport", "PRouterHTTP", "PRouterCLI",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             exclude: ["Fixtures"]
         ),

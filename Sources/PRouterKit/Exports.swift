@@ -1,3 +1,4 @@
-// The library's users see the autodiff types its API takes and returns (`Matrix`,
-// `ParameterSet`, `SplitMix64`...).
+// The library's users see the types its API takes and returns: autodiff (`Matrix`,
+// `ParameterSet`, `SplitMix64`...) and input/output (records, JSON Lines, errors...).
 @_exported import PRouterAutodiff
+@_exported import PRouterIO

@@ -1,5 +1,6 @@
 import Testing
-@testable import PRouterKit
+@testable import PRouterIO
+import PRouterTestSupport
 
 struct LockstepTests {
     /// After each barrier, each thread sees what the other wrote before it, round after round.

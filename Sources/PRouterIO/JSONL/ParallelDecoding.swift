@@ -6,7 +6,7 @@ import Dispatch
 
 extension JSONLReader {
     /// Lines per batch decoded in parallel.
-    static let batchSize = 8192
+    package static let batchSize = 8192
 
     /// Decodes the records with `decode` on all cores, a batch of lines at a time, and
     /// calls `body` with each decoded value in input order. The first bad line in input
@@ -71,7 +71,7 @@ extension JSONLReader {
 }
 
 /// Lines copied into one buffer, with their line numbers.
-struct LineBatch: @unchecked Sendable {
+package struct LineBatch: @unchecked Sendable {
     private var bytes: [UInt8] = []
     private var starts: [Int] = [0]
     private var lines: [Int] = []
@@ -94,10 +94,10 @@ struct LineBatch: @unchecked Sendable {
 /// One result slot per work item (a line, a chunk), written by exactly one worker each. The slots live in one
 /// buffer allocated up front: an array's `withUnsafeMutableBufferPointer` moves the array
 /// out during the call, so concurrent calls on a shared array would race.
-final class ResultSlots<T>: @unchecked Sendable {
+package final class ResultSlots<T>: @unchecked Sendable {
     private let slots: UnsafeMutableBufferPointer<T?>
 
-    init(count: Int) {
+    package init(count: Int) {
         slots = .allocate(capacity: count)
         slots.initialize(repeating: nil)
     }
@@ -107,16 +107,16 @@ final class ResultSlots<T>: @unchecked Sendable {
         slots.deallocate()
     }
 
-    func set(_ index: Int, _ value: T) {
+    package func set(_ index: Int, _ value: T) {
         slots[index] = value
     }
 
-    var values: [T] { slots.map { $0! } }
+    package var values: [T] { slots.map { $0! } }
 }
 
 /// The number of processors available to this process.
-enum System {
-    static var activeProcessorCount: Int {
+package enum System {
+    package static var activeProcessorCount: Int {
         #if canImport(Glibc)
         return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         #else

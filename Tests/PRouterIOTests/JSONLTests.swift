@@ -1,5 +1,7 @@
 import Testing
-@testable import PRouterKit
+@testable import PRouterIO
+import PRouterTestSupport
+import PRouterAutodiff
 
 @Suite struct JSONLReaderTests {
     @Test func forEachSkippingBadLinesHandsThemOverAndReadsOn() throws {

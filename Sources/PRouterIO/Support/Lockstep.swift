@@ -7,9 +7,9 @@ import Synchronization
 /// calling thread and a thread started for the run. For work in many short steps (a lone
 /// query through a network, one product per step), a barrier costs about a microsecond,
 /// where handing each step to a dispatch queue costs a thread wake-up.
-enum Lockstep {
+package enum Lockstep {
     /// The threads of a run wait here until both have arrived.
-    final class Barrier: Sendable {
+    package final class Barrier: Sendable {
         private let arrived = Atomic<Int>(0)
         private let generation = Atomic<Int>(0)
         private let members: Int
@@ -18,7 +18,7 @@ enum Lockstep {
 
         /// Returns once every member has called it (as many times as this one): the
         /// memory each wrote before it is then visible to all.
-        func wait() {
+        package func wait() {
             let current = generation.load(ordering: .acquiring)
             if arrived.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue == members {
                 arrived.store(0, ordering: .relaxed)
@@ -42,7 +42,7 @@ enum Lockstep {
     /// Runs `body(member, barrier)` for members 0 and 1 at once, 0 on the calling thread,
     /// and returns when both are done. Returns false, having run nothing, when no thread
     /// could be started.
-    static func run(_ body: @escaping (Int, Barrier) -> Void) -> Bool {
+    package static func run(_ body: @escaping (Int, Barrier) -> Void) -> Bool {
         let work = Work(body, Barrier(members: 2))
         var thread = pthread_t()
         let context = Unmanaged.passRetained(work).toOpaque()

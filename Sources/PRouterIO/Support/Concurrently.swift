@@ -1,7 +1,7 @@
 import Dispatch
 
 /// The results of three independent computations, run side by side on the available cores.
-func concurrently<A, B, C>(_ a: @Sendable () -> A, _ b: @Sendable () -> B, _ c: @Sendable () -> C) -> (A, B, C) {
+package func concurrently<A, B, C>(_ a: @Sendable () -> A, _ b: @Sendable () -> B, _ c: @Sendable () -> C) -> (A, B, C) {
     let first = ResultSlots<A>(count: 1), second = ResultSlots<B>(count: 1), third = ResultSlots<C>(count: 1)
     DispatchQueue.concurrentPerform(iterations: 3) { part in
         switch part {

@@ -58,7 +58,7 @@ public final class FileBytes: @unchecked Sendable {
     }
 
     /// The little-endian integer at `offset`.
-    func load<T: FixedWidthInteger>(at offset: Int, as type: T.Type = T.self) -> T {
+    package func load<T: FixedWidthInteger>(at offset: Int, as type: T.Type = T.self) -> T {
         T(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 }

@@ -164,7 +164,7 @@ public enum FileIO {
 
     /// What tells one version of the file at `path` from another: its size, modification
     /// time and inode, as text, for stamps that record work done on that very version.
-    static func version(of path: String) throws -> String {
+    package static func version(of path: String) throws -> String {
         var status = stat()
         guard stat(path, &status) == 0 else {
             throw FileError(path: path, message: "cannot open: \(errnoText())", status: .noInput)
