@@ -38,9 +38,15 @@ let package = Package(
             name: "PRouterIO",
             dependencies: ["CJansson", "CMalloc"]
         ),
+        // pr-sim's work: preferences from alpha/beta users or judge labels, budget
+        // calibration, simulated multi-turn preferences, and the LLM judge.
+        .target(
+            name: "PRouterSimulation",
+            dependencies: ["PRouterIO", "PRouterAutodiff"]
+        ),
         .target(
             name: "PRouterKit",
-            dependencies: ["PRouterAutodiff", "PRouterIO", "CJansson", "CMalloc", "COpenBLAS"]
+            dependencies: ["PRouterAutodiff", "PRouterIO", "PRouterSimulation", "CJansson", "CMalloc", "COpenBLAS"]
         ),
         // What the tools share on the command line: the one target that imports
         // ArgumentParser (option groups, option value types, error reporting, help layout).
@@ -52,12 +58,13 @@ let package = Package(
         // networking stack: it costs every other tool about 20 ms of start-up.
         .target(
             name: "PRouterHTTP",
-            dependencies: ["PRouterKit"]
+            dependencies: ["PRouterIO", "PRouterSimulation"]
         ),
-        // What the test targets share: scratch directories and error-message helpers.
+        // What the test targets share: scratch directories, error messages, small
+        // worlds, and running the built tools.
         .target(
             name: "PRouterTestSupport",
-            dependencies: ["PRouterIO"],
+            dependencies: ["PRouterIO", "PRouterAutodiff", "PRouterSimulation"],
             path: "Tests/PRouterTestSupport"
         ),
         .testTarget(
@@ -65,12 +72,16 @@ let package = Package(
             dependencies: ["PRouterIO", "PRouterAutodiff", "PRouterTestSupport"]
         ),
         .testTarget(
+            name: "PRouterSimulationTests",
+            dependencies: ["PRouterSimulation", "PRouterIO", "PRouterAutodiff", "PRouterTestSupport"]
+        ),
+        .testTarget(
             name: "PRouterAutodiffTests",
             dependencies: ["PRouterAutodiff"]
         ),
         .testTarget(
             name: "PRouterKitTests",
-            dependencies: ["PRouterKit", "PRouterAutodiff", "PRouterIO", "PRouterTestSupport", "PRouterHTTP", "PRouterCLI",
+            dependencies: ["PRouterKit", "PRouterAutodiff", "PRouterIO", "PRouterSimulation", "PRouterTestSupport", "PRouterHTTP", "PRouterCLI",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             exclude: ["Fixtures"]
         ),

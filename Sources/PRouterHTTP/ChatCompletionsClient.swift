@@ -2,7 +2,8 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import PRouterKit
+import PRouterIO
+import PRouterSimulation
 import Synchronization
 
 /// Sends chat-completions requests with URLSession (FoundationNetworking on Linux, which

@@ -1,4 +1,5 @@
 // The library's users see the types its API takes and returns: autodiff (`Matrix`,
-// `ParameterSet`, `SplitMix64`...) and input/output (records, JSON Lines, errors...).
+// `ParameterSet`, `SplitMix64`...) input/output (records, JSON Lines, errors...) and simulation.
 @_exported import PRouterAutodiff
 @_exported import PRouterIO
+@_exported import PRouterSimulation

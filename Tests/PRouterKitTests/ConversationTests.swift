@@ -77,13 +77,11 @@ import Testing
 
 /// The bundled multi-turn example and the Arena converter, end to end.
 @Suite struct MultiTurnExampleTests {
-    static let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("examples").path
 
     @Test func simulatedUsersPreferOneResponsePerTurnAndDiffer() throws {
         let scratch = try Scratch()
-        let result = try runTool("pr-sim", ["multi-turn", "--users", "\(Self.data)/data/conversation-users.jsonl",
-                                            "-o", scratch.path("labelled.jsonl"), "\(Self.data)/data/conversations.jsonl"])
+        let result = try runTool("pr-sim", ["multi-turn", "--users", "\(examplesDirectory)/data/conversation-users.jsonl",
+                                            "-o", scratch.path("labelled.jsonl"), "\(examplesDirectory)/data/conversations.jsonl"])
         #expect(result.status == 0 && result.err.isEmpty)
         let log = try ConversationLog(path: scratch.path("labelled.jsonl"))
         #expect(log.turns.count == 1138 && log.conversations.count == 256)
@@ -100,7 +98,7 @@ import Testing
     @Test func arenaBattlesBecomeConversations() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "\(Self.data)/arena_to_conversations.py", "\(Self.data)/data/arena-sample.jsonl"]
+        process.arguments = ["python3", "\(examplesDirectory)/arena_to_conversations.py", "\(examplesDirectory)/data/arena-sample.jsonl"]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice

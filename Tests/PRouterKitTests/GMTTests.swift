@@ -105,7 +105,7 @@ import Testing
 
     /// The first users' conversations of the example world, labelled.
     static func smallWorld(_ scratch: Scratch, users: Int = 5) throws -> String {
-        let data = MultiTurnExampleTests.data + "/data"
+        let data = examplesDirectory + "/data"
         let result = try runTool("pr-sim", ["multi-turn", "--users", "\(data)/conversation-users.jsonl", "\(data)/conversations.jsonl"])
         #expect(result.status == 0)
         let keep = Set((1...users).map { String(format: "conv-user-%02d", $0) })
@@ -116,7 +116,7 @@ import Testing
     @Test func pipelineTrainsDeterministicallyAndRoutesTestTurnsOnce() throws {
         let scratch = try Scratch()
         let labelled = try Self.smallWorld(scratch)
-        let llms = MultiTurnExampleTests.data + "/data/llms.jsonl"
+        let llms = examplesDirectory + "/data/llms.jsonl"
         #expect(try runTool("pr-build-graph", ["--multi-turn", "--seed", "3", "-o", scratch.path("g.prg"), labelled]).status == 0)
         #expect(try runTool("pr-embed", ["--llms", llms, "--dim", "16", "--in-place", scratch.path("g.prg")]).status == 0)
         for name in ["a.prw", "b.prw"] {
@@ -185,7 +185,7 @@ import Testing
     @Test func supportAttachesNewUsersAndIsCheckedAgainstTrainingUsers() throws {
         let scratch = try Scratch()
         let labelled = try Self.smallWorld(scratch, users: 4)
-        let llms = MultiTurnExampleTests.data + "/data/llms.jsonl"
+        let llms = examplesDirectory + "/data/llms.jsonl"
         #expect(try runTool("pr-build-graph", ["--multi-turn", "--new-user", "conv-user-01", "--shots", "0", "-o", scratch.path("g.prg"), labelled]).status == 0)
         #expect(try runTool("pr-embed", ["--llms", llms, "--dim", "16", "--in-place", scratch.path("g.prg")]).status == 0)
         #expect(try runTool("pr-train", ["--model", "gmt", "--hidden", "8", "--epochs", "2", "-q", "-o", scratch.path("m.prw"), scratch.path("g.prg")]).status == 0)

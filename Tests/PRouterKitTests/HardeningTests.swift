@@ -3,6 +3,7 @@ import Testing
 import ArgumentParser
 import PRouterCLI
 @testable import PRouterKit
+@testable import PRouterSimulation
 
 /// Hardening promises, each checked on the real executables: bounds before allocation,
 /// exit statuses, readable messages, stale temporary files, locks, lost output.

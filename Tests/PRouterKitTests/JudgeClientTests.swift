@@ -6,6 +6,7 @@ import Synchronization
 import Testing
 @testable import PRouterHTTP
 @testable import PRouterKit
+@testable import PRouterSimulation
 
 /// Judge runs against a stub OpenAI-compatible server on 127.0.0.1.
 @Suite struct JudgeClientTests {

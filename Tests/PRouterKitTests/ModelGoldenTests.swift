@@ -11,7 +11,7 @@ import Testing
 
     @Test func weightsAndRoutesMatchTheRecordedDigests() throws {
         let run = try runTool("/bin/bash", ["\(Self.folder)/models.sh"],
-                              environment: ["BIN": productsDirectory(), "EXAMPLES": MultiTurnExampleTests.data])
+                              environment: ["BIN": productsDirectory(), "EXAMPLES": examplesDirectory])
         #expect(run.status == 0, "\(run.err)")
         let expected = try String(contentsOfFile: "\(Self.folder)/models.txt", encoding: .utf8)
         let (got, want) = (run.out.split(separator: "\n"), expected.split(separator: "\n"))

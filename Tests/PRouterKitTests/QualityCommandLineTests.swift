@@ -39,7 +39,7 @@ import Testing
         let scratch = try Scratch()
         try CommandLineTests.trainedWorld(scratch)
         func whatIf(_ alpha: String, _ beta: String) throws -> (status: Int32, out: String, err: String) {
-            try runTool("/usr/bin/env", ["python3", "\(MultiTurnExampleTests.data)/what-if.py", "--bin", productsDirectory(),
+            try runTool("/usr/bin/env", ["python3", "\(examplesDirectory)/what-if.py", "--bin", productsDirectory(),
                             "--graph", scratch.path("g.prg"), "--weights", scratch.path("m.prw"),
                             "--responses", scratch.path("responses.jsonl"), "--llms", scratch.path("llms.jsonl"),
                             "--user", "sweep-1", "--alpha", alpha, "--beta", beta, "--support-queries", "3"])

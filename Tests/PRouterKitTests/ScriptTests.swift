@@ -5,7 +5,7 @@ import Testing
 /// The example scripts as users run them: under cron's bare environment, with the tools
 /// found next to the script (as `make install` puts them), and failing with one line.
 @Suite struct ScriptTests {
-    static let examples = MultiTurnExampleTests.data
+    static let examples = examplesDirectory
 
     /// A trained model (the table by default) on the example world and its interactions log, in `scratch`.
     static func trainedWorld(_ scratch: Scratch, model: String = "table") throws -> (graph: String, weights: String, log: String) {

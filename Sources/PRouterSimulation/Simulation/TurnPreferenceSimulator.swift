@@ -1,3 +1,5 @@
+import PRouterIO
+
 /// A multi-turn user's hidden preference: weights on a response's quality, cost, length
 /// and rare-word use, each signal min-max normalized over the turn's candidates
 /// (GMTRouter's synthetic benchmarks weigh the same four). Positive weights like more of
@@ -117,7 +119,7 @@ public struct TurnPreferenceSimulator: Sendable {
 }
 
 /// Which words are rare in a body of texts: those in at most 1% of them (at least one).
-struct RareWords: Sendable {
+package struct RareWords: Sendable {
     private var documentFrequency: [Substring: Int] = [:]
     private let threshold: Int
 

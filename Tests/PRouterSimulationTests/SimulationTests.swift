@@ -1,5 +1,8 @@
 import Testing
-@testable import PRouterKit
+import PRouterAutodiff
+import PRouterIO
+@testable import PRouterSimulation
+import PRouterTestSupport
 
 @Suite struct SimulationTests {
     /// Two queries of one task; values chosen so the normalized numbers are exact.
@@ -116,7 +119,7 @@ import Testing
 /// `pr-sim calibrate`: the smallest cost weight within a budget.
 struct BudgetCalibrationTests {
     static func table() throws -> ResponseTable {
-        try ResponseTable(path: "\(MultiTurnExampleTests.data)/data/responses.jsonl", llmsPath: "\(MultiTurnExampleTests.data)/data/llms.jsonl")
+        try ResponseTable(path: "\(examplesDirectory)/data/responses.jsonl", llmsPath: "\(examplesDirectory)/data/llms.jsonl")
     }
 
     @Test func spendingFallsWithBetaAndCalibrationIsTight() throws {
@@ -135,7 +138,7 @@ struct BudgetCalibrationTests {
     }
 
     @Test func calibrateCommand() throws {
-        let data = "\(MultiTurnExampleTests.data)/data"
+        let data = "\(examplesDirectory)/data"
         let ok = try runTool("pr-sim", ["calibrate", "--budget", "0.3", "--llms", "\(data)/llms.jsonl", "\(data)/responses.jsonl"])
         #expect(ok.status == 0, "\(ok.err)")
         let line = try decodeLines(ok.out) { (try $0.number("beta"), try $0.number("cost_per_1000")) }

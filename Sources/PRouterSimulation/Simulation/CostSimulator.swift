@@ -1,3 +1,6 @@
+import PRouterAutodiff
+import PRouterIO
+
 /// The paper's multi-cost-efficiency simulation: each user has a hidden preference
 /// `alpha` for performance and `beta` against cost, and prefers the LLM with the
 /// highest `reward = alpha * performance_norm - beta * cost_norm`.

@@ -1,3 +1,5 @@
+import PRouterIO
+
 /// Human-as-a-Judge answers: a participant's chosen response number for a query.
 ///
 /// An answer line is `{"participant","query_id","choice"}` with an optional `"order"`,

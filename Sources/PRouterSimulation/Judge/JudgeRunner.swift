@@ -1,3 +1,6 @@
+import PRouterAutodiff
+import PRouterIO
+
 /// How a judge run talks to its endpoint.
 public struct JudgeRunOptions: Sendable {
     public var endpoint: JudgeEndpoint
@@ -51,7 +54,7 @@ public struct JudgeRunSummary: Sendable, Equatable {
 /// retried under the ``RetryPolicy``; a 401/403, a 404, an address that cannot work, or an
 /// endpoint still failing after every try ends the run with a ``ServiceError``, after
 /// writing every verdict already settled.
-struct JudgeRunner: Sendable {
+package struct JudgeRunner: Sendable {
     let client: any ChatTransport
     let options: JudgeRunOptions
     let diagnostics: @Sendable (String) -> Void

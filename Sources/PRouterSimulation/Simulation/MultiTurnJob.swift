@@ -1,3 +1,5 @@
+import PRouterIO
+
 /// What `pr-sim multi-turn` does: read a conversation log and users' weights, and write
 /// the log back with every response's `preferred` set by its user's weights (or the
 /// weights of the conversation, where the users file gives some).

@@ -1,5 +1,8 @@
 import Testing
-@testable import PRouterKit
+import PRouterAutodiff
+import PRouterIO
+@testable import PRouterSimulation
+import PRouterTestSupport
 
 @Suite struct JudgeTests {
     @Test(arguments: [

@@ -1,3 +1,5 @@
+import PRouterIO
+
 /// The validated response table: every (query, LLM) outcome with its USD cost and
 /// its performance and cost min-max normalized per task.
 ///

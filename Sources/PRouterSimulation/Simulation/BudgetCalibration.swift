@@ -1,3 +1,5 @@
+import PRouterIO
+
 /// The trade-off that meets a budget on a response table: the weight `beta` against
 /// cost (with `alpha = 1 - beta` on performance) at which the LLMs such a user prefers
 /// cost at most a given amount per 1,000 queries, or send at most a given share of the

@@ -1,3 +1,5 @@
+import PRouterIO
+
 /// What `pr-sim` does: read responses, apply user preferences or labels, write interactions.
 public struct SimulationJob: Sendable {
     /// Where the preferences come from.

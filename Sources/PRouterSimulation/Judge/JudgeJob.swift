@@ -1,3 +1,5 @@
+import PRouterIO
+
 /// What `pr-sim judge` does: ask judge LLMs which response each user would prefer, or
 /// turn human questionnaire answers into the same labels.
 public struct JudgeJob: Sendable {

@@ -1,3 +1,5 @@
+import PRouterIO
+
 /// Judge mode: turns preference labels (from an LLM judge, a questionnaire, or any
 /// other source) into interactions, `best` true for the chosen LLM only.
 public struct LabelSimulator: Sendable {

@@ -1,3 +1,5 @@
+import PRouterAutodiff
+
 /// When and how long to wait before asking a failing endpoint again.
 ///
 /// Connection errors, timeouts, 408, 429 and 5xx are retried up to `attempts` tries in all,

@@ -1,3 +1,6 @@
+import PRouterAutodiff
+import PRouterIO
+
 /// One judge configuration: a judge model and a prompt style (the paper's large-scale
 /// setting uses 3 judges x 2 styles = 6 configurations per user profile).
 public struct JudgeConfiguration: Sendable, Equatable {

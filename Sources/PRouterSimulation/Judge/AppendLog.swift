@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PRouterIO
 
 /// A JSON Lines file that a long job appends to, one `write(2)` per line, so that every
 /// line it reports as written survives the process being killed at any moment.
@@ -10,7 +11,7 @@ import Darwin
 /// Opening an existing file repairs it first: a last line without its newline (the
 /// process died in the middle of writing it) is cut off, since it was never complete.
 /// Standard output (`path` nil or `-`) is written the same way, without the repair.
-final class AppendLog {
+package final class AppendLog {
     /// The writer; it flushes after every line.
     let writer: JSONLWriter
     /// The file's name for messages (`<stdout>` for standard output).

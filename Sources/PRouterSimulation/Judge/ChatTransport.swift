@@ -1,3 +1,5 @@
+import PRouterIO
+
 /// Where a judge endpoint is and how to authenticate to it.
 public struct JudgeEndpoint: Sendable {
     /// The full `.../v1/chat/completions` address.
