@@ -44,9 +44,15 @@ let package = Package(
             name: "PRouterSimulation",
             dependencies: ["PRouterIO", "PRouterAutodiff"]
         ),
+        // Text encoders: the hashed n-grams and the built-in all-MiniLM-L6-v2 (safetensors,
+        // WordPiece, BERT on OpenBLAS).
+        .target(
+            name: "PRouterEmbedding",
+            dependencies: ["PRouterIO", "PRouterAutodiff", "COpenBLAS"]
+        ),
         .target(
             name: "PRouterKit",
-            dependencies: ["PRouterAutodiff", "PRouterIO", "PRouterSimulation", "CJansson", "CMalloc", "COpenBLAS"]
+            dependencies: ["PRouterAutodiff", "PRouterIO", "PRouterSimulation", "PRouterEmbedding", "CJansson", "CMalloc", "COpenBLAS"]
         ),
         // What the tools share on the command line: the one target that imports
         // ArgumentParser (option groups, option value types, error reporting, help layout).
@@ -76,12 +82,17 @@ let package = Package(
             dependencies: ["PRouterSimulation", "PRouterIO", "PRouterAutodiff", "PRouterTestSupport"]
         ),
         .testTarget(
+            name: "PRouterEmbeddingTests",
+            dependencies: ["PRouterEmbedding", "PRouterIO", "PRouterAutodiff", "PRouterTestSupport"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
             name: "PRouterAutodiffTests",
             dependencies: ["PRouterAutodiff"]
         ),
         .testTarget(
             name: "PRouterKitTests",
-            dependencies: ["PRouterKit", "PRouterAutodiff", "PRouterIO", "PRouterSimulation", "PRouterTestSupport", "PRouterHTTP", "PRouterCLI",
+            dependencies: ["PRouterKit", "PRouterAutodiff", "PRouterIO", "PRouterSimulation", "PRouterEmbedding", "PRouterTestSupport", "PRouterHTTP", "PRouterCLI",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             exclude: ["Fixtures"]
         ),

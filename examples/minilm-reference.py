@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Writes the MiniLM equivalence fixture (Tests/PRouterKitTests/Fixtures/minilm-reference.jsonl):
+"""Writes the MiniLM equivalence fixture (Tests/PRouterEmbeddingTests/Fixtures/minilm-reference.jsonl):
 for each of a few hundred varied texts, the token ids of the reference tokenizer and the
 vector of sentence-transformers' own all-MiniLM-L6-v2, run on the model folder that
 `make model` installs. Run it once, in a throwaway virtual environment, when the fixture
 must change (it needs sentence-transformers and torch; prouter never does):
 
     python3 -m venv /tmp/st && /tmp/st/bin/pip install sentence-transformers
-    /tmp/st/bin/python examples/minilm-reference.py MODEL_DIR > Tests/PRouterKitTests/Fixtures/minilm-reference.jsonl
+    /tmp/st/bin/python examples/minilm-reference.py MODEL_DIR > Tests/PRouterEmbeddingTests/Fixtures/minilm-reference.jsonl
 
 Vectors are stored as little-endian float16 in base64 (the test compares cosines, which
 half precision moves by about 1e-7).

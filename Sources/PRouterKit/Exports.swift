@@ -1,5 +1,7 @@
 // The library's users see the types its API takes and returns: autodiff (`Matrix`,
-// `ParameterSet`, `SplitMix64`...) input/output (records, JSON Lines, errors...) and simulation.
+// `ParameterSet`, `SplitMix64`...) input/output (records, JSON Lines, errors...), simulation and
+// the text encoders.
 @_exported import PRouterAutodiff
 @_exported import PRouterIO
 @_exported import PRouterSimulation
+@_exported import PRouterEmbedding

@@ -1,3 +1,4 @@
+import PRouterIO
 /// A text encoder built into prouter: texts in, vectors of one fixed width out. Graph
 /// files record the encoder's name, so that routing embeds new queries the same way.
 public protocol SentenceEncoder: Sendable {

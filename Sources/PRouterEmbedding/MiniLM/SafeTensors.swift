@@ -1,7 +1,8 @@
+import PRouterIO
 /// A `.safetensors` file, memory-mapped: an 8-byte little-endian header length, a JSON
 /// header naming each tensor's dtype, shape and byte range, then the data. Tensors are
 /// read in place; every range is checked against the file before use.
-final class SafeTensors: @unchecked Sendable {
+package final class SafeTensors: @unchecked Sendable {
     private let path: String
     private let file: FileBytes
     private var tensors: [String: (dtype: String, shape: [Int], range: Range<Int>)] = [:]

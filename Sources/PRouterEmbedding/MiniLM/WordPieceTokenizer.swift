@@ -1,3 +1,4 @@
+import PRouterIO
 @_spi(_Unicode) import Swift
 
 /// BERT's uncased WordPiece tokenizer, as Hugging Face `tokenizers` runs it for

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PRouterIO
 
 /// The built-in text encoder: hashed word unigrams and bigrams and character
 /// trigrams, with sublinear term frequency (`1 + log tf`), signed feature hashing
@@ -51,7 +52,7 @@ public struct TextEncoder: Sendable, Equatable {
     }
 
     /// Lower-cased runs of letters and digits.
-    static func words(_ text: String) -> [String] {
+    package static func words(_ text: String) -> [String] {
         var words: [String] = []
         var current = ""
         for scalar in text.lowercased().unicodeScalars {

@@ -1,3 +1,4 @@
+import PRouterIO
 /// What the WordPiece tokenizer needs from a `tokenizer.json`: the vocabulary in id order
 /// and the model's settings.
 ///
@@ -6,7 +7,7 @@
 /// (`tokenizer.json.vocab`: a header line naming the source's size, modification time
 /// and inode, the settings, then one token per line), and later loads read that copy
 /// while the header still matches the source.
-struct TokenizerVocabulary: Equatable {
+package struct TokenizerVocabulary: Equatable {
     /// Every token's UTF-8 bytes, back to back, in id order.
     private(set) var bytes: [UInt8] = []
     /// Where token `id` ends in `bytes`.

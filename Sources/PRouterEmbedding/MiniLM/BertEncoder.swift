@@ -2,13 +2,14 @@
 import Glibc
 #endif
 import COpenBLAS
+import PRouterIO
 
 /// Inference of a BERT encoder (post-layer-norm, GELU, absolute positions) on OpenBLAS,
 /// reading its weights in place from a memory-mapped safetensors file. Every projection
 /// is one sgemm over all the tokens of a batch (or one per half of its columns); attention
 /// is two sgemms per sequence and head. A batch is padded to its longest sequence, and
 /// attention reads only each sequence's own tokens.
-struct BertEncoder: @unchecked Sendable {
+package struct BertEncoder: @unchecked Sendable {
     /// The sizes of the model.
     struct Shape: Equatable {
         var vocabulary = 30522

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import PRouterKit
+import PRouterAutodiff
+import PRouterIO
+@testable import PRouterEmbedding
+import PRouterTestSupport
 
 /// The encoder's vectorized elementwise functions against libm.
 struct VectorMathTests {

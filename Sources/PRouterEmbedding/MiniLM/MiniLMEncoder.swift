@@ -2,6 +2,8 @@
 import Glibc
 #endif
 import Dispatch
+import PRouterAutodiff
+import PRouterIO
 
 /// The sentence encoder all-MiniLM-L6-v2 (sentence-transformers): BERT WordPiece tokens
 /// truncated at 256, a 6-layer, 384-wide BERT, mean pooling over the tokens, L2
