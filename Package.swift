@@ -44,15 +44,21 @@ let package = Package(
             name: "PRouterSimulation",
             dependencies: ["PRouterIO", "PRouterAutodiff"]
         ),
-        // Text encoders: the hashed n-grams and the built-in all-MiniLM-L6-v2 (safetensors,
-        // WordPiece, BERT on OpenBLAS).
+        // The graph files: single-turn (user, task, query, LLM) and multi-turn (GMTRouter)
+        // graphs, their builders, codecs and node features.
+        .target(
+            name: "PRouterGraph",
+            dependencies: ["PRouterIO", "PRouterAutodiff"]
+        ),
+        // Node features: the text encoders (hashed n-grams, the built-in all-MiniLM-L6-v2:
+        // safetensors, WordPiece, BERT on OpenBLAS) and pr-embed's job over graph files.
         .target(
             name: "PRouterEmbedding",
-            dependencies: ["PRouterIO", "PRouterAutodiff", "COpenBLAS"]
+            dependencies: ["PRouterIO", "PRouterAutodiff", "PRouterGraph", "COpenBLAS"]
         ),
         .target(
             name: "PRouterKit",
-            dependencies: ["PRouterAutodiff", "PRouterIO", "PRouterSimulation", "PRouterEmbedding", "CJansson", "CMalloc", "COpenBLAS"]
+            dependencies: ["PRouterAutodiff", "PRouterIO", "PRouterSimulation", "PRouterGraph", "PRouterEmbedding", "CJansson", "CMalloc", "COpenBLAS"]
         ),
         // What the tools share on the command line: the one target that imports
         // ArgumentParser (option groups, option value types, error reporting, help layout).
@@ -70,7 +76,7 @@ let package = Package(
         // worlds, and running the built tools.
         .target(
             name: "PRouterTestSupport",
-            dependencies: ["PRouterIO", "PRouterAutodiff", "PRouterSimulation"],
+            dependencies: ["PRouterIO", "PRouterAutodiff", "PRouterSimulation", "PRouterGraph"],
             path: "Tests/PRouterTestSupport"
         ),
         .testTarget(
@@ -83,8 +89,12 @@ let package = Package(
         ),
         .testTarget(
             name: "PRouterEmbeddingTests",
-            dependencies: ["PRouterEmbedding", "PRouterIO", "PRouterAutodiff", "PRouterTestSupport"],
+            dependencies: ["PRouterEmbedding", "PRouterGraph", "PRouterIO", "PRouterAutodiff", "PRouterTestSupport"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "PRouterGraphTests",
+            dependencies: ["PRouterGraph", "PRouterIO", "PRouterAutodiff", "PRouterTestSupport"]
         ),
         .testTarget(
             name: "PRouterAutodiffTests",
@@ -92,7 +102,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PRouterKitTests",
-            dependencies: ["PRouterKit", "PRouterAutodiff", "PRouterIO", "PRouterSimulation", "PRouterEmbedding", "PRouterTestSupport", "PRouterHTTP", "PRouterCLI",
+            dependencies: ["PRouterKit", "PRouterAutodiff", "PRouterIO", "PRouterSimulation", "PRouterGraph", "PRouterEmbedding", "PRouterTestSupport", "PRouterHTTP", "PRouterCLI",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             exclude: ["Fixtures"]
         ),

@@ -32,6 +32,9 @@ public struct Matrix: Sendable, Equatable {
                       data: (0..<rows * cols).map { _ in Float(generator.unit() * 2 - 1) * limit })
     }
 
+    /// Row `index` as an array.
+    public func elements(ofRow index: Int) -> [Float] { Array(data[index * cols..<(index + 1) * cols]) }
+
     public subscript(row: Int, col: Int) -> Float {
         get { data[row * cols + col] }
         set { data[row * cols + col] = newValue }

@@ -1,7 +1,8 @@
 // The library's users see the types its API takes and returns: autodiff (`Matrix`,
-// `ParameterSet`, `SplitMix64`...) input/output (records, JSON Lines, errors...), simulation and
-// the text encoders.
+// `ParameterSet`, `SplitMix64`...) input/output (records, JSON Lines, errors...), simulation, the
+// graph files and the text encoders.
 @_exported import PRouterAutodiff
 @_exported import PRouterIO
 @_exported import PRouterSimulation
+@_exported import PRouterGraph
 @_exported import PRouterEmbedding

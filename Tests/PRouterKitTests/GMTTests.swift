@@ -96,7 +96,7 @@ import Testing
         }
         let sampled = states(alice, hidden: [false, true]), full = states(graph, hidden: [false, true, false])
         func close(_ a: [Float], _ b: [Float]) -> Bool { zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 } }
-        #expect(close(sampled[TurnGraph.user].row(0), full[TurnGraph.user].row(0)))
+        #expect(close(sampled[TurnGraph.user].elements(ofRow: 0), full[TurnGraph.user].elements(ofRow: 0)))
         for type in [TurnGraph.turn, TurnGraph.query] {
             #expect(close(sampled[type].data, Array(full[type].data[0..<sampled[type].data.count])))
         }

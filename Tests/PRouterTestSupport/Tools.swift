@@ -1,5 +1,6 @@
 import Foundation
 import PRouterAutodiff
+import PRouterGraph
 import PRouterIO
 import PRouterSimulation
 
@@ -126,3 +127,14 @@ private let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 /// The repository's `examples` folder (scripts, generators and the example data).
 package let examplesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("examples").path
+
+/// A cost-mode graph over `queries` queries (``smallWorld(queries:)``) and `users` sweep users.
+package func smallGraph(queries: Int = 50, users: Int = 4, _ configure: (inout GraphBuildOptions) -> Void = { _ in }) throws -> Graph {
+    let text = try simulate(smallWorld(queries: queries), users: UserSpec.sweep(users).map { ($0.user, $0.alpha!, $0.beta!) })
+    var builder = GraphBuilder()
+    for interaction in try decodeLines(text, Interaction.init) { try builder.add(interaction) }
+    var options = GraphBuildOptions()
+    options.seed = 11
+    configure(&options)
+    return try builder.build(options)
+}

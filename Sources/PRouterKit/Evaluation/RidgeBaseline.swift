@@ -104,7 +104,8 @@ private struct QueryOutcomeRidge {
                 design[row, column] = value
             }
             for column in 0..<width where counts[row][column] > 0 {
-                targets[row, column] = Float(sums[row][column] / counts[row][column] - means[column])
+                let mean: Double = sums[row][column] / counts[row][column]
+                targets[row, column] = Float(mean - means[column])
             }
         }
         weights = queries.count > 1 ? LeaveOneOutRidge(design: design, targets: targets)?.weights : nil

@@ -25,8 +25,8 @@ struct ConversationData {
     }
 
     func input(ofTurn turn: Int) -> TurnInput {
-        TurnInput(number: Int(graph.turnNumber[turn]), query: features.query.row(turn), responses: responses(ofTurn: turn).map { r in
-            TurnGraph.ResponseItem(llm: Int32(graph.responseLLM[r]), text: features.response.row(r),
+        TurnInput(number: Int(graph.turnNumber[turn]), query: features.query.elements(ofRow: turn), responses: responses(ofTurn: turn).map { r in
+            TurnGraph.ResponseItem(llm: Int32(graph.responseLLM[r]), text: features.response.elements(ofRow: r),
                                    signals: Array(graph.responseSignals[3 * r..<3 * r + 3]),
                                    feedback: graph.responseFeedback[r], rating: graph.responseRating[r])
         })
@@ -118,9 +118,4 @@ struct ConversationData {
         }
         return support
     }
-}
-
-extension Matrix {
-    /// Row `index` as an array.
-    func row(_ index: Int) -> [Float] { Array(data[index * cols..<(index + 1) * cols]) }
 }

@@ -1,3 +1,6 @@
+import PRouterAutodiff
+import PRouterIO
+
 /// The multi-turn interaction graph of GMTRouter, the `multi-turn` mode of the graph file.
 ///
 /// Node types: users, LLMs, turns, queries and responses. Every turn of a conversation

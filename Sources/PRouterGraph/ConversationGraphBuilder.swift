@@ -1,3 +1,5 @@
+import PRouterIO
+
 /// Builds a split ``ConversationGraph`` from a conversation log.
 ///
 /// The split unit is the conversation, so that a held-out turn is routed with its own

@@ -1,3 +1,5 @@
+import PRouterIO
+
 /// Reading and writing a ``Graph`` as a ``SectionFile``.
 extension Graph {
     private static let knownTags: Set<String> = [

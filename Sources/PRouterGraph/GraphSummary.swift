@@ -1,3 +1,5 @@
+import PRouterIO
+
 /// Human- and machine-readable views of a graph: `pr-build-graph --info` and `--export-queries`.
 extension Graph {
     /// Writes the JSON summary: node and edge counts per type, split sizes and settings.

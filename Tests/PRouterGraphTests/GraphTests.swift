@@ -1,21 +1,13 @@
 import Foundation
 import Testing
-@testable import PRouterKit
+import PRouterAutodiff
+import PRouterIO
+@testable import PRouterGraph
+import PRouterTestSupport
 
 @Suite struct GraphTests {
-    /// A cost-mode graph over `queries` queries and `users` sweep users.
-    static func build(queries: Int = 50, users: Int = 4, _ configure: (inout GraphBuildOptions) -> Void = { _ in }) throws -> Graph {
-        let text = try simulate(smallWorld(queries: queries), users: UserSpec.sweep(users).map { ($0.user, $0.alpha!, $0.beta!) })
-        var builder = GraphBuilder()
-        for interaction in try decodeLines(text, Interaction.init) { try builder.add(interaction) }
-        var options = GraphBuildOptions()
-        options.seed = 11
-        configure(&options)
-        return try builder.build(options)
-    }
-
     @Test func splitSizesFollowTheFractions() throws {
-        let graph = try Self.build(queries: 50, users: 4)
+        let graph = try smallGraph(queries: 50, users: 4)
         let counts = graph.splitCounts()
         // 50 query ids: 35 train, 5 validation, 10 test; 4 users each.
         #expect(counts[.train] == 140)
@@ -26,7 +18,7 @@ import Testing
     }
 
     @Test func querySplitKeepsEveryCopyOfAQueryTogether() throws {
-        let graph = try Self.build()
+        let graph = try smallGraph()
         var splitOfQuery: [UInt32: Split] = [:]
         for node in 0..<graph.nodeCount {
             let query = graph.nodeQuery[node]
@@ -36,7 +28,7 @@ import Testing
     }
 
     @Test func nodeSplitIsTheLeakyAlternative() throws {
-        let graph = try Self.build { $0.splitUnit = .node }
+        let graph = try smallGraph { $0.splitUnit = .node }
         #expect(graph.splitCounts()[.train] == 140)
         var splitsOfQuery: [UInt32: Set<UInt8>] = [:]
         for node in 0..<graph.nodeCount { splitsOfQuery[graph.nodeQuery[node], default: []].insert(graph.nodeSplit[node].rawValue) }
@@ -44,12 +36,12 @@ import Testing
     }
 
     @Test func splitDependsOnlyOnTheSeed() throws {
-        #expect(try Self.build() == Self.build())
-        #expect(try Self.build().nodeSplit != Self.build { $0.seed = 12 }.nodeSplit)
+        #expect(try smallGraph() == smallGraph())
+        #expect(try smallGraph().nodeSplit != smallGraph { $0.seed = 12 }.nodeSplit)
     }
 
     @Test func labelsAndFeaturesMatchTheInteractions() throws {
-        let graph = try Self.build()
+        let graph = try smallGraph()
         let starts = graph.edgeStarts()
         for node in 0..<graph.nodeCount {
             let edges = starts[node]..<starts[node + 1]
@@ -64,7 +56,7 @@ import Testing
     }
 
     @Test func newUsersKeepOnlyTheirSupportAndTestNodes() throws {
-        let graph = try Self.build { $0.newUserCount = 2; $0.shots = 3 }
+        let graph = try smallGraph { $0.newUserCount = 2; $0.shots = 3 }
         #expect(graph.settings.newUsers == ["sweep-1", "sweep-2"])
         for user in 0..<4 {
             let splits = (0..<graph.nodeCount).filter { graph.nodeUser[$0] == user }.map { graph.nodeSplit[$0] }
@@ -80,15 +72,15 @@ import Testing
     }
 
     @Test func newUsersByID() throws {
-        let graph = try Self.build { $0.newUserIDs = ["sweep-3"]; $0.shots = 1 }
+        let graph = try smallGraph { $0.newUserIDs = ["sweep-3"]; $0.shots = 1 }
         #expect(graph.settings.newUsers == ["sweep-3"])
         #expect(graph.splitCounts()[.support] == 1)
-        #expect(errorMessage { _ = try Self.build { $0.newUserIDs = ["nobody"] } } == #"no user "nobody" in the input"#)
-        #expect(errorMessage { _ = try Self.build { $0.newUserCount = 4 } } == "at least one user must stay in training")
+        #expect(errorMessage { _ = try smallGraph { $0.newUserIDs = ["nobody"] } } == #"no user "nobody" in the input"#)
+        #expect(errorMessage { _ = try smallGraph { $0.newUserCount = 4 } } == "at least one user must stay in training")
     }
 
     @Test func newLLMsAreHiddenOutsideTheirSupport() throws {
-        let graph = try Self.build { $0.newLLMCount = 1; $0.shots = 4 }
+        let graph = try smallGraph { $0.newLLMCount = 1; $0.shots = 4 }
         #expect(graph.settings.newLLMs == ["small"])
         for edge in 0..<graph.edgeCount {
             let split = graph.nodeSplit[Int(graph.edgeNode[edge])]
@@ -105,7 +97,7 @@ import Testing
 
     @Test func fileRoundTripsExactly() throws {
         let scratch = try Scratch()
-        var graph = try Self.build { $0.newUserCount = 1; $0.newLLMIDs = ["large"] }
+        var graph = try smallGraph { $0.newUserCount = 1; $0.newLLMIDs = ["large"] }
         graph.extraSections = [.array("XTRA", .f32, [Float(1.5), 2.5])]
         try graph.write(to: scratch.path("g.prg"))
         let read = try Graph.read(from: scratch.path("g.prg"))
@@ -151,7 +143,7 @@ import Testing
 
 @Suite struct GraphFileTests {
     static func bytes() throws -> [UInt8] {
-        let graph = try GraphTests.build(queries: 6, users: 2)
+        let graph = try smallGraph(queries: 6, users: 2)
         return SectionFile(sections: graph.fileSections()).encoded()
     }
 
@@ -193,7 +185,7 @@ import Testing
 
     @Test func writesAtomicallyAndLeavesNoTemporaryFile() throws {
         let scratch = try Scratch()
-        let graph = try GraphTests.build(queries: 6, users: 2)
+        let graph = try smallGraph(queries: 6, users: 2)
         try graph.write(to: scratch.path("g.prg"))
         try graph.write(to: scratch.path("g.prg"))
         let files = try FileManager.default.contentsOfDirectory(atPath: scratch.directory)
@@ -204,7 +196,7 @@ import Testing
 @Suite struct GraphValidationTests {
     /// A file whose checksums are right but whose contents are inconsistent is still rejected.
     @Test func rejectsOutOfRangeIndicesWithValidChecksums() throws {
-        let graph = try GraphTests.build(queries: 6, users: 2)
+        let graph = try smallGraph(queries: 6, users: 2)
         var sections = graph.fileSections()
         let position = sections.firstIndex { $0.tag == "QNUS" }!
         sections[position] = .array("QNUS", .u32, graph.nodeUser.map { _ in UInt32(99) })

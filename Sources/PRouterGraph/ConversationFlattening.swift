@@ -1,3 +1,6 @@
+import PRouterAutodiff
+import PRouterIO
+
 /// The single-turn view of a multi-turn graph, for PersonalizedRouter and its baselines
 /// (history ignored).
 extension ConversationGraph {
@@ -44,7 +47,7 @@ extension ConversationGraph {
             graph.features = NodeFeatures(encoder: features.encoder, dimension: features.dimension,
                                           task: Matrix(rows: 1, cols: width),
                                           query: Matrix(rows: keptTurns.count, cols: width,
-                                                        data: keptTurns.flatMap { features.query.row($0) }),
+                                                        data: keptTurns.flatMap { features.query.elements(ofRow: $0) }),
                                           llm: features.llm)
         }
         return graph

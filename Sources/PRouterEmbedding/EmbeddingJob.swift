@@ -1,3 +1,7 @@
+import PRouterAutodiff
+import PRouterGraph
+import PRouterIO
+
 /// What `pr-embed` does: add task, query and LLM features to a graph file (query,
 /// response and LLM features to a multi-turn graph).
 public struct EmbeddingJob: Sendable {

@@ -1,3 +1,6 @@
+import PRouterAutodiff
+import PRouterIO
+
 /// How to split a graph and which users and LLMs to hold out as new.
 public struct GraphBuildOptions: Sendable, Equatable {
     public var splitUnit: SplitUnit = .query

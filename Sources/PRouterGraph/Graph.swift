@@ -3,6 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PRouterAutodiff
+import PRouterIO
 
 /// Which simulation produced a graph's labels.
 public enum GraphMode: String, Sendable, Equatable {

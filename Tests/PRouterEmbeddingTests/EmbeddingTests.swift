@@ -1,5 +1,9 @@
 import Testing
-@testable import PRouterKit
+import PRouterAutodiff
+import PRouterGraph
+import PRouterIO
+@testable import PRouterEmbedding
+import PRouterTestSupport
 
 @Suite struct EmbeddingTests {
     @Test func externalVectorsAreValidated() throws {
@@ -18,7 +22,7 @@ import Testing
 
     @Test func embeddingJobAddsFeaturesFromExternalVectors() throws {
         let scratch = try Scratch()
-        var graph = try GraphTests.build(queries: 4, users: 2)
+        var graph = try smallGraph(queries: 4, users: 2)
         try graph.write(to: scratch.path("g.prg"))
         try scratch.file("llms.jsonl", graph.llms.map {
             #"{"llm":"\#($0)","description":"d","price_in":1,"price_out":3,"params_b":7}"#

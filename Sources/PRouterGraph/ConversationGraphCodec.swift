@@ -1,3 +1,5 @@
+import PRouterIO
+
 /// Reading and writing a ``ConversationGraph`` as a ``SectionFile``: the graph container
 /// with META mode `multi-turn` and its own sections (turns `TN..`, responses `RS..`,
 /// features `FQRY`, `FRSP`, `FLLM`).

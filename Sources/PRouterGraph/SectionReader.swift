@@ -1,6 +1,9 @@
+import PRouterAutodiff
+import PRouterIO
+
 /// The sections of a verified container as a graph decoder reads them, each error naming
 /// the file.
-struct SectionReader {
+package struct SectionReader {
     let file: SectionFile
     let name: String
 
@@ -51,7 +54,7 @@ struct SectionReader {
 
 /// What the FEAT section of a graph file records about its feature matrices: the encoder
 /// that made the text rows, their width, and the LLM rows' width.
-struct FeatureHeader {
+package struct FeatureHeader {
     static let tag = "FEAT"
 
     var encoder: String
