@@ -56,9 +56,15 @@ let package = Package(
             name: "PRouterEmbedding",
             dependencies: ["PRouterIO", "PRouterAutodiff", "PRouterGraph", "COpenBLAS"]
         ),
+        // The routing models, each its own type behind RoutingModel, with what they read
+        // (routing and conversation data, priors, tables), their trainers and weights files.
+        .target(
+            name: "PRouterModels",
+            dependencies: ["PRouterAutodiff", "PRouterIO", "PRouterGraph", "PRouterEmbedding", "COpenBLAS"]
+        ),
         .target(
             name: "PRouterKit",
-            dependencies: ["PRouterAutodiff", "PRouterIO", "PRouterSimulation", "PRouterGraph", "PRouterEmbedding", "CJansson", "CMalloc", "COpenBLAS"]
+            dependencies: ["PRouterAutodiff", "PRouterIO", "PRouterSimulation", "PRouterGraph", "PRouterEmbedding", "PRouterModels", "CJansson", "CMalloc", "COpenBLAS"]
         ),
         // What the tools share on the command line: the one target that imports
         // ArgumentParser (option groups, option value types, error reporting, help layout).
@@ -97,12 +103,17 @@ let package = Package(
             dependencies: ["PRouterGraph", "PRouterIO", "PRouterAutodiff", "PRouterTestSupport"]
         ),
         .testTarget(
+            name: "PRouterModelsTests",
+            dependencies: ["PRouterModels", "PRouterGraph", "PRouterEmbedding", "PRouterIO", "PRouterAutodiff", "PRouterTestSupport"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
             name: "PRouterAutodiffTests",
             dependencies: ["PRouterAutodiff"]
         ),
         .testTarget(
             name: "PRouterKitTests",
-            dependencies: ["PRouterKit", "PRouterAutodiff", "PRouterIO", "PRouterSimulation", "PRouterGraph", "PRouterEmbedding", "PRouterTestSupport", "PRouterHTTP", "PRouterCLI",
+            dependencies: ["PRouterKit", "PRouterAutodiff", "PRouterIO", "PRouterSimulation", "PRouterGraph", "PRouterEmbedding", "PRouterModels", "PRouterTestSupport", "PRouterHTTP", "PRouterCLI",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             exclude: ["Fixtures"]
         ),

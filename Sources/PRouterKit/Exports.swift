@@ -1,8 +1,9 @@
 // The library's users see the types its API takes and returns: autodiff (`Matrix`,
 // `ParameterSet`, `SplitMix64`...) input/output (records, JSON Lines, errors...), simulation, the
-// graph files and the text encoders.
+// graph files, the text encoders and the models.
 @_exported import PRouterAutodiff
 @_exported import PRouterIO
 @_exported import PRouterSimulation
 @_exported import PRouterGraph
 @_exported import PRouterEmbedding
+@_exported import PRouterModels

@@ -80,7 +80,7 @@ public struct RoutingJob: Sendable {
             : nil
         clock.finished("query encoder")
         if let supportPath, let embedder { try attachSupport(supportPath, to: &data, embedder: embedder) }
-        if data.llmIDs.count > trained.llms.count, !trained.model.config.kind.type.routesNewLLMs {
+        if data.llmIDs.count > trained.llms.count, !trained.model.config.kind.routesNewLLMs {
             throw UsageError("the \(trained.model.config.kind) model has one output per trained LLM and cannot route to new LLMs")
         }
         // The weights' context states and tables hold for the very graph file trained on, as
@@ -178,12 +178,12 @@ public struct RoutingJob: Sendable {
             let row = try data.appendQueryRow(embedder.embed(id: queryID, text: text), text: text)
             let task = Int32(data.taskIndex(support.tasks[Int(support.nodeTask[node])])!)
             // Outcomes are normalized with the graph's per-task ranges, as the graph's own edges are.
-            let edges = (starts[node]..<starts[node + 1]).map { edge in
-                RoutingData.CandidateEdge(llm: Int32(data.llmIndex(support.llms[Int(support.edgeLLM[edge])])!),
-                                          performance: Float(data.performanceRange[Int(task)].normalize(support.edgePerformance[edge])),
-                                          cost: Float(data.costRange[Int(task)].normalize(support.edgeCost[edge])),
-                                          best: support.edgeBest[edge],
-                                          reward: support.mode == .cost ? support.edgeReward[edge] : 0)
+            let edges = (starts[node]..<starts[node + 1]).map { edge -> RoutingData.CandidateEdge in
+                let llm = Int32(data.llmIndex(support.llms[Int(support.edgeLLM[edge])])!)
+                let performance = data.performanceRange[Int(task)].normalize(support.edgePerformance[edge])
+                let cost = data.costRange[Int(task)].normalize(support.edgeCost[edge])
+                return RoutingData.CandidateEdge(llm: llm, performance: Float(performance), cost: Float(cost), best: support.edgeBest[edge],
+                                                 reward: support.mode == .cost ? support.edgeReward[edge] : 0)
             }
             data.appendNode(user: user, task: task, queryRow: row, split: .support, queryID: queryID, observed: true, edges: edges)
         }

@@ -1,0 +1,94 @@
+import COpenBLAS
+import PRouterAutodiff
+import PRouterIO
+
+/// A multi-output ridge regression `Y ≈ X W` whose penalty is chosen by exact
+/// leave-one-row-out error over a grid, with each row's leave-one-out prediction.
+package struct LeaveOneOutRidge {
+    /// Ridge penalties tried by default, as multiples of the Gram matrix's mean diagonal.
+    static let penalties: [Double] = [0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
+
+    /// The chosen penalty (relative to the Gram matrix's mean diagonal).
+    var penalty: Double
+    /// `X.cols x Y.cols`.
+    package var weights: Matrix
+    /// Each row's prediction by the fit without that row.
+    var heldOut: Matrix
+    /// The summed squared leave-one-out error.
+    var error: Double
+
+    /// The fit of `y` on `x` with the best of `penalties`; nil when none beats
+    /// predicting zero.
+    package init?(design x: Matrix, targets y: Matrix, penalties: [Double] = Self.penalties) {
+        // One eigendecomposition G = Q diag(s) Qᵀ of the Gram matrix serves every penalty:
+        // with Z = X Q, the fit is Z diag(1 / (s + λ)) Zᵀ Y and the leverage of row i is
+        // Σ_k Z_ik² / (s_k + λ).
+        let n = x.cols
+        let gram = BLAS.product(x, transposeA: true, x)
+        guard let (values, vectors) = SymmetricEigen.decompose(gram.data.map(Double.init), size: n) else { return nil }
+        let basis = Matrix(rows: n, cols: n, data: vectors.map(Float.init))  // row k: eigenvector k
+        let z = BLAS.product(x, basis, transposeB: true)
+        let projected = BLAS.product(z, transposeA: true, y)
+        let scale = max(values.reduce(0, +) / Double(n), 1e-12)
+        var best: (error: Double, penalty: Double, coefficients: Matrix, heldOut: Matrix)?
+        let zeroError = y.data.reduce(0) { $0 + Double($1) * Double($1) }
+        for relative in penalties {
+            let inverse = values.map { Float(1 / (max($0, 0) + relative * scale)) }
+            var coefficients = projected
+            for k in 0..<n { for col in 0..<y.cols { coefficients[k, col] *= inverse[k] } }
+            let fitted = BLAS.product(z, coefficients)
+            var held = fitted
+            var error = 0.0
+            for row in 0..<x.rows {
+                var h: Float = 0
+                for k in 0..<n { h += z[row, k] * z[row, k] * inverse[k] }
+                let keep = 1 / max(1 - h, 1e-3)
+                for col in 0..<y.cols {
+                    let residual = (y[row, col] - fitted[row, col]) * keep
+                    held[row, col] = y[row, col] - residual
+                    error += Double(residual) * Double(residual)
+                }
+            }
+            if error < best?.error ?? zeroError { best = (error, relative, coefficients, held) }
+        }
+        guard let best else { return nil }
+        (penalty, heldOut, error) = (best.penalty, best.heldOut, best.error)
+        weights = BLAS.product(basis, transposeA: true, best.coefficients)
+    }
+}
+
+/// The eigendecomposition of a symmetric matrix, by LAPACK's `dsyevd` (from OpenBLAS).
+package enum SymmetricEigen {
+    /// Eigenvalues (ascending) and eigenvectors (row k of `vectors`, row-major
+    /// `size x size`, is the eigenvector of value k) of the symmetric `matrix`; nil if
+    /// LAPACK fails.
+    static func decompose(_ matrix: [Double], size: Int) -> (values: [Double], vectors: [Double])? {
+        guard size > 0 else { return ([], []) }
+        var a = matrix  // symmetric: row- and column-major alike; LAPACK leaves the vectors in its columns
+        var values = [Double](repeating: 0, count: size)
+        var n = Int32(size), info: Int32 = 0
+        var workSize: Double = 0
+        var iworkSize: Int32 = 0
+        var query: Int32 = -1
+        dsyevd_("V", "U", &n, &a, &n, &values, &workSize, &query, &iworkSize, &query, &info, 1, 1)
+        guard info == 0 else { return nil }
+        var work = [Double](repeating: 0, count: Int(workSize))
+        var iwork = [Int32](repeating: 0, count: Int(iworkSize))
+        var lwork = Int32(work.count), liwork = Int32(iwork.count)
+        dsyevd_("V", "U", &n, &a, &n, &values, &work, &lwork, &iwork, &liwork, &info, 1, 1)
+        return info == 0 ? (values, a) : nil
+    }
+
+    /// The solution of `matrix x = rhs` through the eigenvectors, over the eigenvalues above
+    /// `floor` only (the others' directions get no weight); nil if LAPACK fails.
+    package static func solve(_ matrix: [Double], _ rhs: [Double], size: Int, floor: Double) -> [Double]? {
+        guard let (values, vectors) = decompose(matrix, size: size) else { return nil }
+        var x = [Double](repeating: 0, count: size)
+        for k in 0..<size where values[k] > floor {
+            let vector = vectors[k * size..<(k + 1) * size]
+            let projection = zip(vector, rhs).reduce(0) { $0 + $1.0 * $1.1 } / values[k]
+            for (j, v) in vector.enumerated() { x[j] += projection * v }
+        }
+        return x
+    }
+}

@@ -1,0 +1,220 @@
+import PRouterAutodiff
+import PRouterIO
+
+/// How each LLM's normalized performance and cost on a query differ from its means on
+/// the query's task, predicted from the query's text by ridge regression.
+///
+/// One linear map from `[query inputs, task one-hot]` to the deviations of every LLM
+/// (two columns per LLM), fitted in closed form on the distinct observed queries. The
+/// query inputs are one of two views of its text (``View``): the graph's embedding
+/// rows, or the counts of the words in a ``WordVocabulary``; each view's ridge penalty
+/// is chosen by exact leave-one-query-out error over a grid, and the view and penalty
+/// with the lowest error are kept, unless neither beats predicting no deviation at all:
+/// on worlds whose text says nothing the map is zero. An observed query's own
+/// prediction is its leave-one-query-out one, so that no query's outcome reaches its
+/// own score (every user's copy of a query shares the query's outcomes, so leaving out
+/// the query leaves out all of them).
+package struct TextOutcomeRegression {
+    /// What the regression reads of a query.
+    enum View: Equatable {
+        /// The query's feature row (the graph's text embedding).
+        case embedding
+        /// The counts of the vocabulary's words in the query's text.
+        case words(WordVocabulary)
+
+        /// The number of input columns before the task one-hot ones.
+        func width(_ data: RoutingData) -> Int {
+            switch self {
+            case .embedding: data.queryFeatures.cols
+            case .words(let vocabulary): vocabulary.count
+            }
+        }
+    }
+
+    let llmCount: Int
+    private let taskCount: Int
+    /// The inputs the map reads.
+    private(set) var view = View.embedding
+    /// `(inputs + tasks) x (2 · llmCount)`; nil when no penalty beats predicting zero.
+    private var weights: Matrix?
+    /// The input part of the prediction, `inputs x weights[input rows]` (computed a row
+    /// at a time), for every query row the data had when fitted or last ``cover(_:)``ed
+    /// (rows added later are computed when asked).
+    private var byQueryRow = Matrix(rows: 0, cols: 0)
+    /// Per observed query row, its leave-one-query-out prediction.
+    private var heldOut: [Int32: [Float]] = [:]
+    /// The chosen penalty (relative), nil when the map is zero.
+    private(set) var penalty: Double?
+
+    /// Fitted on the observed (pool) nodes of `data`, against the per-(task, LLM) means
+    /// `means(task, llm)` of normalized performance and cost, with the best of `penalties`
+    /// and of `views` (nil: the embedding, and the words of the observed queries' texts).
+    init(data: RoutingData, llmCount: Int, penalties: [Double] = LeaveOneOutRidge.penalties, views: [View]? = nil,
+         means: (Int, Int) -> (Float, Float)) {
+        self.llmCount = llmCount
+        taskCount = data.taskIDs.count
+        let width = 2 * llmCount
+        // The distinct observed queries and their deviations (mean over their copies).
+        var rowOf: [Int32: Int] = [:]
+        var queries: [Int32] = []
+        var tasks: [Int] = []
+        var sums: [[Float]] = []
+        for node in 0..<data.nodeCount where data.isPool[node] {
+            let query = data.nodeQueryRow[node]
+            let task = Int(data.nodeTask[node])
+            let row = rowOf[query] ?? {
+                rowOf[query] = queries.count
+                queries.append(query)
+                tasks.append(task)
+                sums.append([Float](repeating: 0, count: width * 2))
+                return queries.count - 1
+            }()
+            for edge in data.edges(of: node) where Int(data.edgeLLM[edge]) < llmCount {
+                let llm = Int(data.edgeLLM[edge])
+                let mean = means(task, llm)
+                let input = edge * RoutingData.edgeInputWidth
+                sums[row][2 * llm] += data.edgeInput[input] - mean.0
+                sums[row][2 * llm + 1] += data.edgeInput[input + 1] - mean.1
+                sums[row][width + 2 * llm] += 1
+                sums[row][width + 2 * llm + 1] += 1
+            }
+        }
+        guard queries.count > 1 else { return }
+        var targets = Matrix(rows: queries.count, cols: width)
+        for row in queries.indices {
+            for col in 0..<width where sums[row][width + col] > 0 {
+                targets[row, col] = sums[row][col] / sums[row][width + col]
+            }
+        }
+        var best: (view: View, fit: LeaveOneOutRidge)?
+        let candidates = views ?? [.embedding, .words(WordVocabulary(texts: queries.map { data.queryTexts[Int($0)] }))]
+        for view in candidates where view.width(data) > 0 {
+            let design = Self.design(view, queries: queries, tasks: tasks, data: data, taskCount: taskCount)
+            guard let fit = LeaveOneOutRidge(design: design, targets: targets, penalties: penalties),
+                  fit.error < best?.fit.error ?? .infinity else { continue }
+            best = (view, fit)
+        }
+        guard let best else { return }
+        (view, penalty) = (best.view, best.fit.penalty)
+        weights = best.fit.weights
+        for (row, query) in queries.enumerated() {
+            heldOut[query] = Array(best.fit.heldOut.data[row * width..<(row + 1) * width])
+        }
+        cover(data)
+    }
+
+    /// Computes the input part of the query rows `data` gained since the last call, so
+    /// that predictions for them are looked up.
+    mutating func cover(_ data: RoutingData) {
+        guard weights != nil, byQueryRow.rows < data.queryFeatures.rows else { return }
+        // Appended in place: a stream covers a few rows at a time, and copying every row
+        // covered so far each time would cost in proportion to the graph's distinct texts.
+        let added = inputPart(data, rows: byQueryRow.rows..<data.queryFeatures.rows)
+        byQueryRow.cols = added.cols
+        byQueryRow.rows += added.rows
+        byQueryRow.data += added.data
+    }
+
+    /// `inputs[rows] x weights[input rows]`, a row at a time: a row's prediction does not
+    /// depend on which rows it was computed with.
+    private func inputPart(_ data: RoutingData, rows: Range<Int>) -> Matrix {
+        let weights = weights!
+        switch view {
+        case .embedding:
+            let features = data.queryFeatures.cols
+            let featureWeights = Matrix(rows: features, cols: weights.cols, data: Array(weights.data[0..<features * weights.cols]))
+            let x = Matrix(rows: rows.count, cols: features,
+                           data: Array(data.queryFeatures.data[rows.lowerBound * features..<rows.upperBound * features]))
+            return BLAS.rowStableProduct(x, featureWeights)
+        case .words(let vocabulary):
+            var result = Matrix(rows: rows.count, cols: weights.cols)
+            for (row, query) in rows.enumerated() {
+                for (column, count) in vocabulary.counts(data.queryTexts[query]) {
+                    for col in 0..<weights.cols { result[row, col] += count * weights[column, col] }
+                }
+            }
+            return result
+        }
+    }
+
+    /// `[inputs, task one-hot]` rows.
+    private static func design(_ view: View, queries: [Int32], tasks: [Int], data: RoutingData, taskCount: Int) -> Matrix {
+        let width = view.width(data)
+        var x: Matrix
+        switch view {
+        case .embedding:
+            x = data.queryFeatures.rowsGathered(queries).concatenatingColumns(Matrix(rows: queries.count, cols: taskCount))
+        case .words(let vocabulary):
+            x = Matrix(rows: queries.count, cols: width + taskCount)
+            for (row, query) in queries.enumerated() {
+                for (column, count) in vocabulary.counts(data.queryTexts[Int(query)]) { x[row, column] = count }
+            }
+        }
+        for (row, task) in tasks.enumerated() where task < taskCount { x[row, width + task] = 1 }
+        return x
+    }
+
+    /// The predicted deviations `[perf, cost]` of `llm` on query node `node`: zero for an
+    /// LLM added after fitting.
+    func prediction(node: Int, llm: Int, data: RoutingData) -> (Float, Float) {
+        guard llm < llmCount, let weights else { return (0, 0) }
+        let query = data.nodeQueryRow[node]
+        if let held = heldOut[query] { return (held[2 * llm], held[2 * llm + 1]) }
+        let covered = Int(query) < byQueryRow.rows
+        let part = covered ? byQueryRow : inputPart(data, rows: Int(query)..<Int(query) + 1)
+        let row = covered ? Int(query) : 0
+        var result = (part[row, 2 * llm], part[row, 2 * llm + 1])
+        let task = Int(data.nodeTask[node])
+        if task < taskCount {
+            let taskRow = view.width(data) + task
+            result.0 += weights[taskRow, 2 * llm]
+            result.1 += weights[taskRow, 2 * llm + 1]
+        }
+        return result
+    }
+}
+
+extension TextOutcomeRegression {
+    /// Writes the fitted map to `archive` (its view, then held-out predictions by query
+    /// row, sorted).
+    func archive(into archive: inout StateArchive) {
+        archive.append(count: llmCount)
+        archive.append(count: taskCount)
+        guard let weights, let penalty else { return archive.append(count: 0) }
+        archive.append(count: weights.rows)
+        switch view {
+        case .embedding: archive.append(count: 0)
+        case .words(let vocabulary):
+            archive.append(count: 1)
+            vocabulary.archive(into: &archive)
+        }
+        archive.append(penalty)
+        archive.append(reals: weights.data)
+        let rows = heldOut.keys.sorted()
+        archive.append(count: rows.count)
+        for row in rows {
+            archive.append(count: Int(row))
+            archive.append(reals: heldOut[row]!)
+        }
+    }
+
+    /// The map `archive(into:)` wrote, for `data` (the graph it was fitted on, with any
+    /// new query rows after it).
+    init(from reader: inout StateArchive.Reader, data: RoutingData) throws {
+        llmCount = try reader.count(atMost: 1 << 16)
+        taskCount = try reader.count(atMost: 1 << 20)
+        let width = 2 * llmCount
+        let rows = try reader.count()
+        guard rows > 0 else { return }
+        view = try reader.count(atMost: 1) == 0 ? .embedding : .words(WordVocabulary(from: &reader))
+        guard rows == view.width(data) + taskCount else { throw reader.corrupted() }
+        penalty = try reader.next()
+        weights = Matrix(rows: rows, cols: width, data: try reader.floats(rows * width))
+        for _ in 0..<(try reader.count()) {
+            let row = try reader.count()
+            guard row < data.queryFeatures.rows else { throw reader.corrupted() }
+            heldOut[Int32(row)] = try reader.floats(width)
+        }
+        cover(data)
+    }
+}

@@ -1,0 +1,232 @@
+import Testing
+import PRouterAutodiff
+import PRouterGraph
+import PRouterIO
+@testable import PRouterModels
+import PRouterTestSupport
+
+/// The bag-of-words view of the text regression, the ridge baseline, the anchored
+/// model's cross-validated start and standard errors clustered by query.
+@Suite struct RidgeTests {
+    /// The opposite-users graph whose query texts name `q mod 5` in a word ("level3")
+    /// among fillers, and whose embeddings are noise: only the words predict the cheap
+    /// LLM's performance (0.3 + (q mod 5) / 50).
+    static func wordsGraph(queries: Int = 60) throws -> Graph {
+        var graph = try ModelTests.oppositeUsers(queries: queries)
+        var generator = SplitMix64(seed: 6)
+        let fillers = ["please", "the", "about", "some", "question"]
+        graph.queryTexts = graph.queryIDs.map { id in
+            let q = Int(id.dropFirst())!
+            return "\(fillers[q % 3]) level\(q % 5) \(fillers[(q / 3) % 5]) level\(q % 5)"
+        }
+        let width = graph.features!.query.cols
+        graph.features!.query = Matrix(rows: graph.queryIDs.count, cols: width,
+                                       data: (0..<graph.queryIDs.count * width).map { _ in Float(generator.unit()) - 0.5 })
+        return graph
+    }
+
+    @Test func vocabularyKeepsWordsOfTwoOrMoreTextsAndRoundTrips() throws {
+        let vocabulary = WordVocabulary(texts: ["Alpha beta", "beta, gamma!", "gamma delta delta"])
+        #expect(vocabulary.count == 2)
+        let counts = vocabulary.counts("BETA beta gamma epsilon")
+        #expect(counts.map(\.count).sorted() == [1, 2])
+        #expect(Set(counts.map(\.column)) == [0, 1])
+        #expect(vocabulary.counts("alpha delta").isEmpty)
+        var archive = StateArchive()
+        vocabulary.archive(into: &archive)
+        var reader = StateArchive.Reader(archive, name: "m.prw")
+        #expect(try WordVocabulary(from: &reader) == vocabulary)
+        try reader.finish()
+        // Hashes must be strictly increasing: a swapped pair is a corrupted file.
+        var swapped = archive
+        swapped.counts.swapAt(1, 3)
+        swapped.counts.swapAt(2, 4)
+        var bad = StateArchive.Reader(swapped, name: "m.prw")
+        #expect(throws: DataError.self) { try WordVocabulary(from: &bad) }
+    }
+
+    /// Noise embeddings, informative words: the regression reads the words and predicts
+    /// unseen queries' outcomes from them; the archive keeps the view.
+    @Test func wordsViewWinsWhereOnlyTheWordsInform() throws {
+        let data = try RoutingData(graph: try Self.wordsGraph(), routing: false)
+        let regression = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count) { _, _ in (0.5, 0.5) }
+        guard case .words(let vocabulary) = regression.view else {
+            Issue.record("the embedding view was chosen over informative words")
+            return
+        }
+        #expect(vocabulary.count >= 5)
+        TextOutcomeRegressionTests.expectUnseenCheapPredicted(regression, data: data)
+        let cheap = data.llmIndex("cheap")!
+        var archive = StateArchive()
+        regression.archive(into: &archive)
+        var reader = StateArchive.Reader(archive, name: "m.prw")
+        let restored = try TextOutcomeRegression(from: &reader, data: data)
+        try reader.finish()
+        #expect(restored.view == regression.view)
+        for node in 0..<data.nodeCount {
+            #expect(restored.prediction(node: node, llm: cheap, data: data) == regression.prediction(node: node, llm: cheap, data: data))
+        }
+    }
+
+    /// A query that joins at routing time is predicted from its own words, whatever
+    /// their order, case and punctuation: as the unseen queries with the same
+    /// informative word are.
+    @Test func newQueriesArePredictedFromTheirWords() throws {
+        var data = try RoutingData(graph: try Self.wordsGraph(), routing: false)
+        let regression = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count) { _, _ in (0.5, 0.5) }
+        let cheap = data.llmIndex("cheap")!
+        let unseen = (0..<data.nodeCount).filter { data.nodeSplit[$0] != .train && Int(data.nodeQueryID[$0].dropFirst())! % 5 == 4 }
+            .filter { data.nodeTask[$0] == 0 }
+        #expect(!unseen.isEmpty)
+        // The words of an unseen level-4 query, reordered, capitalized and punctuated.
+        let words = data.queryTexts[Int(data.nodeQueryRow[unseen[0]])].split(separator: " ").reversed()
+        let row = try data.appendQueryRow([Float](repeating: 0, count: data.queryFeatures.cols),
+                                          text: words.joined(separator: ", ").uppercased() + "?")
+        data.appendNode(user: 0, task: 0, queryRow: row, split: .test, queryID: "new", observed: false,
+                        edges: (0..<data.llmIDs.count).map { RoutingData.CandidateEdge(llm: Int32($0)) })
+        let predicted = regression.prediction(node: data.nodeCount - 1, llm: cheap, data: data).0
+        for node in unseen {
+            #expect(abs(regression.prediction(node: node, llm: cheap, data: data).0 - predicted) < 0.05)
+        }
+    }
+
+    /// Opposite users (one only cares for quality, the other mostly for cost): the ridge
+    /// baseline routes each to their LLM on unseen queries, through their fitted weights.
+    @Test func ridgeRoutesByEachUsersFittedWeights() throws {
+        let graph = try Self.wordsGraph()
+        var config = ModelConfig()
+        config.kind = .ridge
+        let trained = try Trainer.train(graph: graph, fingerprint: 4, config: config, options: ModelTests.quickOptions()) { _ in }
+        #expect(trained.epochsRun == 0)
+        let data = try RoutingData(graph: graph, routing: true, validationObserved: true)
+        let context = PredictionContext(data: data, llmCount: data.llmIDs.count)
+        let test = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .test }
+        let outcome = context.evaluate(model: trained.model, nodes: test)
+        #expect(outcome.hits == test.count)
+        let scratch = try Scratch()
+        try trained.write(to: scratch.path("r.prw"))
+        #expect(try TrainedModel.read(from: scratch.path("r.prw")).model.config.kind == .ridge)
+    }
+
+    /// LLM "a" beats "b" on levels 3 and 4 only, and the texts name the level: the
+    /// tables route a constant choice, the text starts the right one per query, and
+    /// cross-validation starts the anchored model from one of them.
+    @Test func anchoredStartFollowsInformativeText() throws {
+        var lines: [String] = []
+        for q in 0..<80 {
+            let task = q % 2 == 0 ? "math" : "chat"
+            let level = Double(q % 5)
+            lines.append(responseLine("q\(q)", "a", perf: 0.2 + 0.15 * level, cost: 0.01, task: task))
+            lines.append(responseLine("q\(q)", "b", perf: 0.5, cost: 0.011, task: task))
+        }
+        var graph = try ModelTests.graph(lines, users: [("u1", 1, 0), ("u2", 0.9, 0.1)], seed: 3)
+        graph.queryTexts = graph.queryIDs.map { "about level\(Int($0.dropFirst())! % 5)" }
+        let data = try RoutingData(graph: graph, routing: false)
+        let labeled = (0..<data.nodeCount).filter { data.nodeSplit[$0] != .test }
+        let (start, figures) = AnchorMix.crossValidated(nodes: labeled, data: data, anchors: AnchorFeatures(data: data),
+                                                                    level: .userTask, significance: 2)
+        #expect(start.shares[AnchorStart.allCases.firstIndex(of: .table)!] < 0.5)
+        #expect(AnchorMix.candidates[0] == AnchorMix(.table))
+        #expect(figures.max()! > figures[0] + 0.05)
+        var config = ModelConfig()
+        config.hidden = 4
+        let trained = try Trainer.train(graph: graph, config: config, options: ModelTests.quickOptions(epochs: 2)) { _ in }
+        #expect(trained.model.config.anchorStart == start)
+        #expect(trained.bestValidation > trained.tableValidation!.figure)
+    }
+
+    /// Where no start routes better than the utility start (the ridge) by two standard
+    /// errors, the anchored model starts there, though blends with the tables route about
+    /// as well.
+    @Test func anchoredStartKeepsTheUtilityStartWithinNoise() throws {
+        let data = try RoutingData(graph: try Self.wordsGraph(), routing: false)
+        let labeled = (0..<data.nodeCount).filter { data.nodeSplit[$0] != .test }
+        let kept = AnchorMix.crossValidated(nodes: labeled, data: data, anchors: AnchorFeatures(data: data), level: .userTask,
+                                            significance: 2)
+        #expect(kept.start == AnchorMix(.utility))
+        let reference = AnchorMix.candidates.firstIndex(of: AnchorMix(.utility))!
+        #expect(kept.figures.filter { $0 > kept.figures[reference] - 0.02 }.count > 1)
+    }
+
+    /// A blend is written as its shares, reads back, and weighs each start's weights by
+    /// its share; malformed blends are refused.
+    @Test func anchorMixRoundTripsAndBlendsLinearly() throws {
+        #expect(AnchorMix(.utility).rawValue == "utility")
+        let blend = AnchorMix(.table, .utility, share: 0.25)
+        #expect(blend.rawValue == "0.25 table + 0.75 utility")
+        #expect(AnchorMix(rawValue: blend.rawValue) == blend)
+        #expect(AnchorMix(rawValue: "table-text") == AnchorMix(.tableText))
+        for bad in ["", "0.5 table + 0.6 utility", "0.5 table + 0.5 table", "1.5 utility", "table +", "0.5 table", "-0.5 table + 1.5 utility"] {
+            #expect(AnchorMix(rawValue: bad) == nil, "\(bad)")
+        }
+        let average = AnchorMix(averaging: [AnchorMix(.table), AnchorMix(.utility), AnchorMix(.table, .utility, share: 0.5)])
+        #expect(average == AnchorMix(.table, .utility, share: 0.5))
+        let (c, v) = blend.weights(level: .user, mode: .cost)
+        let (tableC, tableV) = AnchorStart.table.weights(level: .user, mode: .cost)
+        let (utilityC, utilityV) = AnchorStart.utility.weights(level: .user, mode: .cost)
+        #expect(c == zip(tableC, utilityC).map { 0.25 * $0 + 0.75 * $1 })
+        #expect(v.data == zip(tableV.data, utilityV.data).map { 0.25 * $0 + 0.75 * $1 })
+        #expect(AnchorMix.candidates.count == 4 + 6 * AnchorMix.pairShares.count)
+    }
+
+    /// Copies of a query (its users) are one cluster: five identical copies of every
+    /// query give the same standard error as one copy each, not a smaller one.
+    @Test func pairedGainIsClusteredByQuery() {
+        var generator = SplitMix64(seed: 9)
+        let gains = (0..<20).map { _ in generator.unit() - 0.3 }
+        func outcomes(copies: Int) -> (PredictionContext.Outcome, PredictionContext.Outcome) {
+            var (a, b) = (PredictionContext.Outcome(), PredictionContext.Outcome())
+            for (query, gain) in gains.enumerated() {
+                for _ in 0..<copies {
+                    a.perNode.append(gain)
+                    b.perNode.append(0)
+                    a.queries.append(Int32(query))
+                    b.queries.append(Int32(query))
+                }
+            }
+            return (a, b)
+        }
+        let (single, zero) = outcomes(copies: 1)
+        let (copied, zeros) = outcomes(copies: 5)
+        let one = single.pairedGain(over: zero).estimate
+        let five = copied.pairedGain(over: zeros).estimate
+        #expect(abs(one.mean - five.mean) < 1e-12)
+        #expect(abs(one.standardError - five.standardError) < 1e-12)
+        // Independent nodes: the usual standard error of a mean.
+        let mean = gains.reduce(0, +) / 20
+        let variance = gains.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 19
+        #expect(abs(one.standardError - (variance / 20).squareRoot()) < 1e-12)
+    }
+}
+
+extension RidgeTests {
+    /// A weights file written before the utility priors (four prior weights, tables
+    /// cached as ANRL and ANCN) still loads: its prior weights are padded with zeros and
+    /// its old tables are ignored, so they are computed again.
+    @Test func weightsFromBeforeTheUtilityPriorsStillLoad() throws {
+        let graph = try ModelTests.oppositeUsers(queries: 30)
+        var config = ModelConfig()
+        config.hidden = 4
+        var trained = try Trainer.train(graph: graph, fingerprint: 5, config: config, options: ModelTests.quickOptions(epochs: 2)) { _ in }
+        // An old model had no utility priors to weigh.
+        let prior = try #require(trained.model.parameters.names.firstIndex(of: "anchor.c"))
+        for column in TableLevel.allCases.count..<AnchorFeatures.priorWidth { trained.model.parameters.values[prior].data[column] = 0 }
+        let scratch = try Scratch()
+        try trained.write(to: scratch.path("new.prw"))
+        let file = try SectionFile(contentsOf: scratch.path("new.prw"), expecting: .weights)
+        let weights = trained.model.parameters.values[prior].data
+        let old = file.sections.map { section -> SectionFile.Section in
+            switch section.tag {
+            case parameterTag(prior): .array(section.tag, .f32, Array(weights.prefix(TableLevel.allCases.count)))
+            case "AN2R": .array("ANRL", .f64, [1, 2, 3])
+            case "AN2C": .array("ANCN", .u32, [UInt32]([7]))
+            default: section
+            }
+        }
+        try FileIO.writeAtomically(SectionFile(.weights, sections: old).encoded(), to: scratch.path("old.prw"))
+        let read = try TrainedModel.read(from: scratch.path("old.prw"))
+        #expect(read.model.parameters.values[prior].data == weights)
+        #expect(read.tables == nil)
+        #expect(read.model.parameters.values == trained.model.parameters.values)
+    }
+}

@@ -1,0 +1,139 @@
+import Testing
+import PRouterAutodiff
+import PRouterGraph
+import PRouterIO
+@testable import PRouterModels
+import PRouterTestSupport
+
+/// The text regression behind the anchored model's correction, and the cross-validated
+/// choice of table level.
+@Suite struct TextOutcomeRegressionTests {
+    /// The opposite-users graph with query features `feature(q)` (q the query's number).
+    static func data(features width: Int, _ feature: (Int) -> [Float]) throws -> RoutingData {
+        var graph = try ModelTests.oppositeUsers(queries: 60)
+        let rows = graph.queryIDs.map { feature(Int($0.dropFirst())!) }
+        graph.features!.query = Matrix(rows: rows.count, cols: width, data: rows.flatMap { $0 })
+        return try RoutingData(graph: graph, routing: false)
+    }
+
+    /// The "cheap" LLM's performance is 0.3 + (q mod 5) / 50: a feature holding q mod 5
+    /// predicts it (after normalization) for queries the fit never saw.
+    @Test func predictsUnseenQueriesFromInformativeFeatures() throws {
+        var generator = SplitMix64(seed: 2)
+        let data = try Self.data(features: 4) { q in [Float(q % 5), Float(generator.unit()), Float(generator.unit()), 1] }
+        let regression = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count) { _, _ in (0.5, 0.5) }
+        #expect(regression.penalty != nil)
+        Self.expectUnseenCheapPredicted(regression, data: data)
+    }
+
+    /// The regression (fitted against means of 0.5) predicts the cheap LLM's normalized
+    /// performance on every query node outside the training split within 0.05.
+    static func expectUnseenCheapPredicted(_ regression: TextOutcomeRegression, data: RoutingData) {
+        let cheap = data.llmIndex("cheap")!
+        let unseen = (0..<data.nodeCount).filter { data.nodeSplit[$0] != .train }
+        #expect(!unseen.isEmpty)
+        for node in unseen {
+            let edge = data.edges(of: node).first { Int(data.edgeLLM[$0]) == cheap }!
+            let observed = data.edgeInput[edge * RoutingData.edgeInputWidth] - 0.5
+            #expect(abs(regression.prediction(node: node, llm: cheap, data: data).0 - observed) < 0.05)
+        }
+    }
+
+    /// The tables and text regression a weights file stores come back exactly: the same
+    /// anchor rows for every node, observed or not; a cut or padded archive is an error.
+    @Test func anchorFeaturesRoundTripThroughAnArchive() throws {
+        var generator = SplitMix64(seed: 3)
+        let data = try Self.data(features: 4) { q in [Float(q % 5), Float(generator.unit()), Float(generator.unit()), 1] }
+        let features = AnchorFeatures(data: data)
+        #expect(features.textOutcomes?.penalty != nil)
+        var archive = StateArchive()
+        features.archive(into: &archive)
+        var reader = StateArchive.Reader(archive, name: "m.prw")
+        let restored = try AnchorFeatures(from: &reader, data: data)
+        try reader.finish()
+        let nodes = Array(0..<data.nodeCount)
+        let (a, b) = (features.rows(nodes, data: data), restored.rows(nodes, data: data))
+        #expect(a.priors == b.priors && a.users == b.users && a.outcomeMeans == b.outcomeMeans && a.textDeviations == b.textDeviations)
+        var again = StateArchive()
+        restored.archive(into: &again)
+        #expect(again == archive)
+
+        var cut = archive
+        cut.reals.removeLast()
+        var short = StateArchive.Reader(cut, name: "m.prw")
+        #expect(throws: DataError.self) { try AnchorFeatures(from: &short, data: data) }
+        var padded = archive
+        padded.counts.append(1)
+        var long = StateArchive.Reader(padded, name: "m.prw")
+        _ = try AnchorFeatures(from: &long, data: data)
+        #expect(throws: DataError.self) { try long.finish() }
+    }
+
+    @Test func isZeroWhereFeaturesSayNothing() throws {
+        var generator = SplitMix64(seed: 5)
+        let data = try Self.data(features: 6) { _ in (0..<6).map { _ in Float(generator.unit()) - 0.5 } }
+        // Against the observed task means (as the anchored model fits it).
+        let regression = try #require(AnchorFeatures(data: data).textOutcomes)
+        #expect(regression.penalty == nil)
+        #expect(regression.prediction(node: 0, llm: 0, data: data) == (0, 0))
+    }
+
+    /// An observed query's prediction is what a fit without that query (every user's copy
+    /// of it) predicts: its own outcome does not reach its score.
+    @Test func observedQueriesGetTheirLeaveOneQueryOutPrediction() throws {
+        var generator = SplitMix64(seed: 8)
+        let data = try Self.data(features: 3) { q in [Float(q % 5) + Float(generator.unit()), Float(generator.unit()), 1] }
+        let means: (Int, Int) -> (Float, Float) = { task, llm in (Float(task) * 0.1, Float(llm) * 0.1) }
+        let full = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count, means: means)
+        let penalty = try #require(full.penalty)
+        let pool = (0..<data.nodeCount).filter { data.isPool[$0] }
+        for node in pool.prefix(6) {
+            var without = data
+            for other in pool where data.nodeQueryRow[other] == data.nodeQueryRow[node] { without.isPool[other] = false }
+            let refit = TextOutcomeRegression(data: without, llmCount: data.llmIDs.count, penalties: [penalty], means: means)
+            for llm in 0..<data.llmIDs.count {
+                let (a, b) = (full.prediction(node: node, llm: llm, data: data), refit.prediction(node: node, llm: llm, data: without))
+                #expect(abs(a.0 - b.0) < 1e-3 && abs(a.1 - b.1) < 1e-3)
+            }
+        }
+    }
+
+    @Test func eigendecompositionReconstructsTheMatrix() throws {
+        var generator = SplitMix64(seed: 1)
+        let n = 6
+        let b = (0..<n * n).map { _ in generator.unit() - 0.5 }
+        var a = [Double](repeating: 0, count: n * n)
+        for i in 0..<n { for j in 0..<n { for k in 0..<n { a[i * n + j] += b[i * n + k] * b[j * n + k] } } }
+        let (values, vectors) = try #require(SymmetricEigen.decompose(a, size: n))
+        #expect(zip(values, values.dropFirst()).allSatisfy { $0 <= $1 })
+        for i in 0..<n {
+            for j in 0..<n {
+                let rebuilt = (0..<n).reduce(0) { $0 + vectors[$1 * n + i] * values[$1] * vectors[$1 * n + j] }
+                #expect(abs(rebuilt - a[i * n + j]) < 1e-9)
+            }
+        }
+    }
+
+    /// Opposite users: only levels that know the user route well, and the user-task
+    /// level is kept unless another beats it significantly.
+    @Test func crossValidatedTableLevelKnowsTheUser() throws {
+        let data = try Self.data(features: 1) { _ in [0] }
+        let labeled = (0..<data.nodeCount).filter { data.nodeSplit[$0] != .test }
+        let (level, figures) = TableLevel.crossValidated(nodes: labeled, data: data, significance: 2)
+        #expect(level == .userTask)
+        let index = { (level: TableLevel) in TableLevel.allCases.firstIndex(of: level)! }
+        #expect(figures[index(.userTask)] > figures[index(.task)] + 0.05)
+        #expect(figures[index(.user)] > figures[index(.single)] + 0.05)
+    }
+
+    /// Routing observes the validation nodes (as evidence for other queries) only when asked.
+    @Test func validationNodesAreObservedOnlyWhenAsked() throws {
+        let graph = try ModelTests.oppositeUsers(queries: 30)
+        let training = try RoutingData(graph: graph, routing: true)
+        let routing = try RoutingData(graph: graph, routing: true, validationObserved: true)
+        let validation = (0..<training.nodeCount).filter { training.nodeSplit[$0] == .validation }
+        #expect(!validation.isEmpty)
+        #expect(validation.allSatisfy { !training.isPool[$0] && routing.isPool[$0] })
+        #expect((0..<training.nodeCount).allSatisfy { routing.nodeSplit[$0] != .test || !routing.isPool[$0] })
+    }
+}
