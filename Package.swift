@@ -62,9 +62,16 @@ let package = Package(
             name: "PRouterModels",
             dependencies: ["PRouterAutodiff", "PRouterIO", "PRouterGraph", "PRouterEmbedding", "COpenBLAS"]
         ),
+        // pr-eval: routes against the truth, the Oracle, tables and the plain ridge,
+        // history tables, cost-quality curves.
+        .target(
+            name: "PRouterEvaluation",
+            dependencies: ["PRouterModels", "PRouterGraph", "PRouterEmbedding", "PRouterIO", "PRouterAutodiff"]
+        ),
         .target(
             name: "PRouterKit",
-            dependencies: ["PRouterAutodiff", "PRouterIO", "PRouterSimulation", "PRouterGraph", "PRouterEmbedding", "PRouterModels", "CJansson", "CMalloc", "COpenBLAS"]
+            dependencies: ["PRouterAutodiff", "PRouterIO", "PRouterSimulation", "PRouterGraph", "PRouterEmbedding", "PRouterModels",
+                           "PRouterEvaluation", "CJansson", "CMalloc", "COpenBLAS"]
         ),
         // What the tools share on the command line: the one target that imports
         // ArgumentParser (option groups, option value types, error reporting, help layout).
@@ -108,12 +115,16 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(
+            name: "PRouterEvaluationTests",
+            dependencies: ["PRouterEvaluation", "PRouterModels", "PRouterGraph", "PRouterIO", "PRouterAutodiff", "PRouterTestSupport"]
+        ),
+        .testTarget(
             name: "PRouterAutodiffTests",
             dependencies: ["PRouterAutodiff"]
         ),
         .testTarget(
             name: "PRouterKitTests",
-            dependencies: ["PRouterKit", "PRouterAutodiff", "PRouterIO", "PRouterSimulation", "PRouterGraph", "PRouterEmbedding", "PRouterModels", "PRouterTestSupport", "PRouterHTTP", "PRouterCLI",
+            dependencies: ["PRouterKit", "PRouterAutodiff", "PRouterIO", "PRouterSimulation", "PRouterGraph", "PRouterEmbedding", "PRouterModels", "PRouterEvaluation", "PRouterTestSupport", "PRouterHTTP", "PRouterCLI",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             exclude: ["Fixtures"]
         ),

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PRouterKit
+@testable import PRouterEvaluation
 
 /// The built tools, run as a user would: exit statuses, one-line errors, pipelines.
 @Suite struct CommandLineTests {

@@ -3,6 +3,7 @@ import Testing
 import ArgumentParser
 import PRouterCLI
 @testable import PRouterKit
+@testable import PRouterEvaluation
 @testable import PRouterSimulation
 
 /// Hardening promises, each checked on the real executables: bounds before allocation,

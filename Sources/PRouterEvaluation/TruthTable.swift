@@ -1,3 +1,7 @@
+import PRouterGraph
+import PRouterIO
+import PRouterModels
+
 /// Ground truth for evaluation: every (user, query) pair of an interactions file with
 /// its candidate LLMs and outcomes.
 public struct TruthTable: Sendable {
@@ -137,7 +141,7 @@ public struct TruthTable: Sendable {
 }
 
 /// A (user, query id) dictionary key.
-struct PairKey: Hashable, Sendable {
+package struct PairKey: Hashable, Sendable {
     var user: String
     var queryID: String
 }

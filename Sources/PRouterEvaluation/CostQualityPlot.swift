@@ -1,6 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import PRouterIO
+import PRouterModels
 
 /// `pr-eval --plot`: a self-contained SVG with two panels.
 ///

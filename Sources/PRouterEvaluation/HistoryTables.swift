@@ -1,3 +1,7 @@
+import PRouterGraph
+import PRouterIO
+import PRouterModels
+
 extension Baselines {
     /// The history policies of conversation turns, next to `table-history`, each reading
     /// what a router may see: the user's and every LLM's preferences on the fit pairs

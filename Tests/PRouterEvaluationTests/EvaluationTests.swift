@@ -1,5 +1,10 @@
 import Testing
-@testable import PRouterKit
+import PRouterAutodiff
+import PRouterGraph
+import PRouterIO
+@testable import PRouterEvaluation
+import PRouterModels
+import PRouterTestSupport
 
 @Suite struct EvaluationTests {
     /// Two users, two queries, LLMs a (good, dear) and b (weak, cheap).

@@ -1,3 +1,7 @@
+import PRouterGraph
+import PRouterIO
+import PRouterModels
+
 extension Baselines {
     /// The table policies (best LLM per user and task, per user, per task; shrunk, see
     /// ``OutcomeTables``), fitted on the truth pairs of queries that are not evaluated

@@ -1,5 +1,10 @@
 import Testing
-@testable import PRouterKit
+import PRouterAutodiff
+import PRouterGraph
+import PRouterIO
+@testable import PRouterEvaluation
+import PRouterModels
+import PRouterTestSupport
 
 /// pr-eval's history tables on multi-turn truth.
 @Suite struct HistoryTablesTests {

@@ -1,3 +1,7 @@
+import PRouterAutodiff
+import PRouterIO
+import PRouterModels
+
 /// A routing policy's choices on a list of truth pairs, scored overall and per user.
 public struct PolicyResult: Sendable {
     /// The policy's name: a route file's path, or a baseline's name.
@@ -27,7 +31,7 @@ public struct PolicyResult: Sendable {
 }
 
 /// The trivial baselines `pr-eval` computes on the same pairs as the systems.
-enum Baselines {
+package enum Baselines {
     /// Always the best LLM.
     static func oracle(_ truth: TruthTable, pairs: [Int]) -> PolicyResult {
         PolicyResult(name: "oracle", truth: truth, pairs: pairs, choices: pairs.map { truth.pairs[$0].bestIndex })

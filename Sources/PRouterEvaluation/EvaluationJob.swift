@@ -1,3 +1,6 @@
+import PRouterIO
+import PRouterModels
+
 /// What `pr-eval` does: score route files against the truth, next to trivial baselines
 /// computed on the same (user, query) pairs.
 public struct EvaluationJob: Sendable {

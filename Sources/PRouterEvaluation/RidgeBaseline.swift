@@ -1,3 +1,9 @@
+import PRouterAutodiff
+import PRouterEmbedding
+import PRouterGraph
+import PRouterIO
+import PRouterModels
+
 extension Baselines {
     /// The plain text baseline `ridge`, the yardstick a router must meet on text.
     ///

@@ -1,3 +1,6 @@
+import PRouterIO
+import PRouterModels
+
 /// Figures that place a routing policy against the single LLMs and the Oracle.
 ///
 /// - **Gap closed** (after RouteLLM's performance gap recovered): how much of the way from

@@ -1,3 +1,7 @@
+import PRouterGraph
+import PRouterIO
+import PRouterModels
+
 /// The scores of every system and baseline, as JSON, a table or CSV.
 public struct EvaluationReport: Sendable {
     public var mode: GraphMode

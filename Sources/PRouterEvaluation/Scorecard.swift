@@ -1,3 +1,6 @@
+import PRouterIO
+import PRouterModels
+
 /// Running totals of a routing policy's outcomes over (user, query) pairs.
 public struct Scorecard: Sendable, Equatable {
     public private(set) var count = 0
