@@ -2,7 +2,6 @@
 import Glibc
 #endif
 import PRouterIO
-import PRouterModels
 
 /// `pr-eval --plot`: a self-contained SVG with two panels.
 ///

@@ -1,5 +1,3 @@
-import PRouterIO
-import PRouterModels
 
 /// Figures that place a routing policy against the single LLMs and the Oracle.
 ///

@@ -1,5 +1,4 @@
 import PRouterIO
-import PRouterModels
 
 /// What `pr-eval` does: score route files against the truth, next to trivial baselines
 /// computed on the same (user, query) pairs.

@@ -1,6 +1,5 @@
 import PRouterGraph
 import PRouterIO
-import PRouterModels
 
 /// The scores of every system and baseline, as JSON, a table or CSV.
 public struct EvaluationReport: Sendable {

@@ -1,6 +1,5 @@
 import PRouterAutodiff
 import PRouterIO
-import PRouterModels
 
 /// A routing policy's choices on a list of truth pairs, scored overall and per user.
 public struct PolicyResult: Sendable {

@@ -1,5 +1,4 @@
 import PRouterAutodiff
-import PRouterEmbedding
 import PRouterGraph
 import PRouterIO
 import PRouterModels

@@ -1,5 +1,3 @@
-import PRouterIO
-import PRouterModels
 
 /// Running totals of a routing policy's outcomes over (user, query) pairs.
 public struct Scorecard: Sendable, Equatable {

@@ -1,5 +1,4 @@
 import PRouterGraph
-import PRouterIO
 import PRouterModels
 
 extension Baselines {

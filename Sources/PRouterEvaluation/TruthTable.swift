@@ -1,6 +1,5 @@
 import PRouterGraph
 import PRouterIO
-import PRouterModels
 
 /// Ground truth for evaluation: every (user, query) pair of an interactions file with
 /// its candidate LLMs and outcomes.

@@ -1,4 +1,3 @@
-import PRouterIO
 
 /// Assigns dense indices to strings in order of first appearance.
 package struct Interner {

@@ -1,5 +1,4 @@
 import Testing
-import PRouterAutodiff
 import PRouterGraph
 import PRouterIO
 @testable import PRouterEmbedding

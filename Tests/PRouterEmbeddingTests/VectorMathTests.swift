@@ -1,7 +1,5 @@
 import Foundation
 import Testing
-import PRouterAutodiff
-import PRouterIO
 @testable import PRouterEmbedding
 import PRouterTestSupport
 

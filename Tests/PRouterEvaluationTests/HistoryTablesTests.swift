@@ -1,9 +1,6 @@
 import Testing
-import PRouterAutodiff
-import PRouterGraph
 import PRouterIO
 @testable import PRouterEvaluation
-import PRouterModels
 import PRouterTestSupport
 
 /// pr-eval's history tables on multi-turn truth.

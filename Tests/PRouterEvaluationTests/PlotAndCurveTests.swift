@@ -1,9 +1,5 @@
 import Testing
-import PRouterAutodiff
-import PRouterGraph
-import PRouterIO
 @testable import PRouterEvaluation
-import PRouterModels
 import PRouterTestSupport
 
 /// pr-eval's curve metrics (gap closed, AIQ) and its SVG plot.

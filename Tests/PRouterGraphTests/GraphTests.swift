@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import PRouterAutodiff
 import PRouterIO
 @testable import PRouterGraph
 import PRouterTestSupport

@@ -1,8 +1,6 @@
 import Foundation
 import Testing
 import PRouterAutodiff
-import PRouterGraph
-import PRouterIO
 @testable import PRouterModels
 import PRouterTestSupport
 

@@ -1,7 +1,5 @@
 import Foundation
 import Testing
-import PRouterAutodiff
-import PRouterGraph
 import PRouterIO
 @testable import PRouterModels
 import PRouterTestSupport

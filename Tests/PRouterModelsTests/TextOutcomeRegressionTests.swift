@@ -1,6 +1,5 @@
 import Testing
 import PRouterAutodiff
-import PRouterGraph
 import PRouterIO
 @testable import PRouterModels
 import PRouterTestSupport

@@ -1,5 +1,4 @@
 import Testing
-import PRouterAutodiff
 import PRouterIO
 @testable import PRouterSimulation
 import PRouterTestSupport

@@ -1,5 +1,4 @@
 import PRouterAutodiff
-import PRouterGraph
 import PRouterIO
 
 /// The states, at every layer, of all task, LLM and user nodes of a graph, computed once

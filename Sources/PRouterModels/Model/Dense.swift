@@ -1,5 +1,4 @@
 import PRouterAutodiff
-import PRouterIO
 
 /// A dense layer `y = x W + b` (`b` optional), whose parameters are added under the
 /// names it is given.

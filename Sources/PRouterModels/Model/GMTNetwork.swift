@@ -1,5 +1,4 @@
 import PRouterAutodiff
-import PRouterIO
 
 /// The GMTRouter network: per-type input projections, a stack of ``HGTLayer``s over a
 /// ``TurnGraph``, and a head that scores a turn's candidate LLMs.

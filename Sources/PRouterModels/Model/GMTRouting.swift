@@ -1,6 +1,5 @@
 import PRouterAutodiff
 import PRouterGraph
-import PRouterIO
 
 /// A conversation turn as the gmt model reads it.
 package struct TurnInput: Sendable {

@@ -1,6 +1,4 @@
 import PRouterAutodiff
-import PRouterGraph
-import PRouterIO
 
 /// The GNN encoder of PersonalizedRouter (with user nodes) and of GraphRouter (without):
 /// per-type input projections and a stack of ``MessagePassingLayer``s over a

@@ -1,6 +1,5 @@
 import PRouterAutodiff
 import PRouterGraph
-import PRouterIO
 
 /// One Heterogeneous Graph Transformer layer (Hu et al., WWW 2020), the message passing
 /// of GMTRouter, built from the tape's differentiable ops.

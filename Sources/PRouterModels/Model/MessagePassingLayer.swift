@@ -1,6 +1,4 @@
 import PRouterAutodiff
-import PRouterGraph
-import PRouterIO
 
 /// One message-passing layer of the ``GraphEncoder`` (equations (1)-(4) of the
 /// PersonalizedRouter paper), for each node `v` of type `τ`:

@@ -1,4 +1,3 @@
-import PRouterIO
 
 /// A routing model by name, as `pr-train --model` takes it and weights files record it.
 public struct ModelKind: Hashable, Sendable, CaseIterable, RawRepresentable, CustomStringConvertible {

@@ -1,5 +1,4 @@
 import PRouterAutodiff
-import PRouterIO
 
 /// What a model reads besides its parameters, the query nodes it scores and (for a
 /// ``MessagePassingModel``) their neighborhoods.

@@ -1,6 +1,4 @@
 import PRouterAutodiff
-import PRouterGraph
-import PRouterIO
 
 /// The four node types of the heterogeneous graph.
 package enum NodeKind: Int, CaseIterable, Sendable {

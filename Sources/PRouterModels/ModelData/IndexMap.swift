@@ -1,4 +1,3 @@
-import PRouterIO
 
 /// A map from non-negative `Int32` ids to `Int32` positions: open addressing with linear
 /// probing and a multiplicative hash, for the millions of lookups a computation graph

@@ -5,7 +5,6 @@ import Darwin
 #endif
 import PRouterAutodiff
 import PRouterGraph
-import PRouterIO
 
 /// The GMT model's view of a set of conversation turns: the inputs of the five node
 /// types and the typed edges between them.

@@ -4,7 +4,6 @@ import Glibc
 import Darwin
 #endif
 import PRouterAutodiff
-import PRouterIO
 
 /// Inductive user features, computed from a user's observed interactions rather than
 /// learned per user id, so a new user is attached at routing time from a few support

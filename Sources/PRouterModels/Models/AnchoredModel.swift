@@ -1,6 +1,4 @@
 import PRouterAutodiff
-import PRouterGraph
-import PRouterIO
 
 /// The anchored model (`--model anchored`, the default on single-turn graphs).
 ///

@@ -1,4 +1,3 @@
-import PRouterIO
 
 /// GMTRouter anchored on the conversation's history (`--model gmt`, the default for
 /// multi-turn graphs): each candidate's score starts from ``HistoryPriors`` (the user's

@@ -1,4 +1,3 @@
-import PRouterIO
 
 /// The same GNN without user nodes (`--model graphrouter`: GraphRouter, the paper's
 /// strongest baseline): ``LinkPredictionGNN`` over tasks, queries and LLMs.

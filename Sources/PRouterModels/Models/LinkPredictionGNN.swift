@@ -1,6 +1,4 @@
 import PRouterAutodiff
-import PRouterGraph
-import PRouterIO
 
 /// Routing as link prediction on the heterogeneous graph (PersonalizedRouter, and
 /// GraphRouter without user nodes): after the ``GraphEncoder``,

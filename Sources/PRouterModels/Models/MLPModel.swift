@@ -1,5 +1,4 @@
 import PRouterAutodiff
-import PRouterIO
 
 /// The MLP baseline (`--model mlp`): `[x_q ; x_t]` -> hidden -> one score per trained
 /// LLM, read at each candidate.

@@ -1,5 +1,4 @@
 import PRouterAutodiff
-import PRouterIO
 
 /// RouteLLM-style matrix factorization (`--model mf`): a bilinear score of query and LLM
 /// embeddings, `score(q, m) = (P [x_q ; x_t] + p) · (Q x_m) + bias · x_m`.

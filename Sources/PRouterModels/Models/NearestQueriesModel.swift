@@ -1,5 +1,4 @@
 import PRouterAutodiff
-import PRouterIO
 
 /// The knn baseline (`--model knn`): the nearest training queries (cosine similarity of
 /// embeddings) vote with their labels (``NearestQueries``); nothing to train.

@@ -1,4 +1,3 @@
-import PRouterIO
 
 /// The PersonalizedRouter heterogeneous GNN with user nodes (`--model personalized`):
 /// ``LinkPredictionGNN`` over users, tasks, queries and LLMs.

@@ -1,5 +1,4 @@
 import PRouterAutodiff
-import PRouterIO
 
 /// A transparent text baseline (`--model ridge`): per LLM, ridge regressions of
 /// normalized performance and cost on the query's words (or embedding) and task

@@ -1,5 +1,4 @@
 import PRouterAutodiff
-import PRouterIO
 
 /// A table policy (`--model table`): the LLM with the best shrunk mean outcome per user
 /// and task, per user, per task or overall (``TableLevel``, chosen by cross-validation);

@@ -1,6 +1,5 @@
 import PRouterAutodiff
 import PRouterGraph
-import PRouterIO
 
 /// Where the anchored model starts: one of four linear policies over the anchor rows
 /// (``AnchorFeatures/Rows``), `score = priors · c + deviations · (users V)`, each chosen

@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import PRouterIO
 
 /// A conditional logit: the chance that candidate i of a choice is chosen is
 /// `softmax_i(f_i · w)`, with `w` fitted by Newton's method to minimize the mean negative

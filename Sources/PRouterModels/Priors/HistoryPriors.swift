@@ -4,7 +4,6 @@ import Glibc
 import Darwin
 #endif
 import PRouterGraph
-import PRouterIO
 
 /// What the history priors read of a turn: its position in the conversation, its
 /// candidate LLMs, the user's feedback on each and their responses' scores (NaN where unknown).

@@ -1,6 +1,5 @@
 import COpenBLAS
 import PRouterAutodiff
-import PRouterIO
 
 /// A multi-output ridge regression `Y ≈ X W` whose penalty is chosen by exact
 /// leave-one-row-out error over a grid, with each row's leave-one-out prediction.

@@ -1,5 +1,4 @@
 import PRouterAutodiff
-import PRouterIO
 
 /// The knn baseline: the `neighbors` observed unique queries most similar to a target
 /// query (cosine similarity of their embeddings, a row-stable OpenBLAS product) vote

@@ -1,4 +1,3 @@
-import PRouterIO
 
 /// How much one policy beats another on the same items, with a standard error clustered
 /// by `clusters`: items of one cluster (copies of one query, turns of one conversation)

@@ -4,7 +4,6 @@ import Glibc
 import Darwin
 #endif
 import PRouterAutodiff
-import PRouterIO
 
 /// What similar queries say: per candidate LLM, how often it was preferred in the
 /// labelled turns whose queries are nearest the routed one (cosine similarity of their

@@ -1,4 +1,3 @@
-import PRouterIO
 
 extension TableLevel {
     /// The level whose table routes `nodes` best when each query is left out of its own

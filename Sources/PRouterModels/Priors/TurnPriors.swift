@@ -1,6 +1,5 @@
 import PRouterAutodiff
 import PRouterGraph
-import PRouterIO
 
 /// The anchored gmt model's prior features of a turn's candidates: the
 /// ``HistoryPriors`` columns, the ``QueryNeighbours`` columns, and the user's taste for

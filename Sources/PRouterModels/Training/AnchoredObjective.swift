@@ -1,5 +1,4 @@
 import PRouterAutodiff
-import PRouterIO
 
 /// How the anchored model trains: its loss is the candidate loss of its scores plus
 /// `outcomeWeight` times the squared error of the GNN head's predicted outcomes; it

@@ -1,5 +1,4 @@
 import PRouterGraph
-import PRouterIO
 
 extension Trainer {
     /// Trains on the graph file at `path`, whatever its mode: the gmt models on a

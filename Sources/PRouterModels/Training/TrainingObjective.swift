@@ -1,5 +1,4 @@
 import PRouterAutodiff
-import PRouterIO
 
 /// The best epoch's figures while training: its number, its validation figure, and how
 /// many epochs ran.
