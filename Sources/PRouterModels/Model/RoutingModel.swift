@@ -46,7 +46,7 @@ extension RoutingModel {
 }
 
 /// What scoring some query nodes reads.
-package struct ScoringInput {
+struct ScoringInput {
     let tape: Tape
     /// The targets and, for message passing, their neighborhoods.
     let graph: ComputationGraph
