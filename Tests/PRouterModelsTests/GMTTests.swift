@@ -46,7 +46,8 @@ import PRouterTestSupport
         let network = model.gmt!
         // The anchored model's priors: the gate (non-zero here) and prior weights get gradients too.
         let priors = kind == .gmt ? GradientCheck.input(5, TurnPriors.width, seed: 77) : nil
-        let mismatches = GradientCheck.mismatches(of: { tape, parameters in
+        let mismatches = GradientCheck.mismatches(of: { tape, variables in
+            let parameters = ParameterReader(tape: tape, variables: variables)
             let states = network.encode(tape: tape, parameters: parameters, graph: graph, hidden: [false, true, false]).states
             let scores = network.scores(tape: tape, parameters: parameters, states: states, graph: graph,
                                         turns: [1, 1, 1, 0, 0], llms: [0, 1, 2, 0, 2], priors: priors)
@@ -59,7 +60,7 @@ import PRouterTestSupport
         let (model, graph) = Self.tinyModel()
         func scores(_ graph: TurnGraph) -> [Float] {
             let tape = Tape()
-            let parameters = model.parameterVariables(tape)
+            let parameters = model.registeredParameters(tape)
             let states = model.gmt!.encode(tape: tape, parameters: parameters, graph: graph, hidden: [false, true, false]).states
             return tape.value(model.gmt!.scores(tape: tape, parameters: parameters, states: states, graph: graph,
                                                 turns: [1, 1], llms: [1, 2])).data
@@ -96,7 +97,7 @@ import PRouterTestSupport
         // see fewer of them).
         func states(_ view: TurnGraph, hidden: [Bool]) -> [Matrix] {
             let tape = Tape()
-            return model.gmt!.encode(tape: tape, parameters: model.parameterVariables(tape), graph: view, hidden: hidden).states.map { tape.value($0) }
+            return model.gmt!.encode(tape: tape, parameters: model.registeredParameters(tape), graph: view, hidden: hidden).states.map { tape.value($0) }
         }
         let sampled = states(alice, hidden: [false, true]), full = states(graph, hidden: [false, true, false])
         func close(_ a: [Float], _ b: [Float]) -> Bool { zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 } }

@@ -30,7 +30,7 @@ import PRouterTestSupport
         let (layer, parameters, states, edges) = Self.hgtLayer()
         let count = parameters.values.count
         let mismatches = GradientCheck.mismatches(of: { tape, inputs in
-            let outputs = layer.forward(tape: tape, parameters: Array(inputs[0..<count]), states: Array(inputs[count...]), edges: edges)
+            let outputs = layer.forward(tape: tape, parameters: ParameterReader(tape: tape, variables: Array(inputs[0..<count])), states: Array(inputs[count...]), edges: edges)
             return tape.concatRows(outputs)
         }, at: parameters.values + states, tolerance: 2e-2)
         #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
@@ -42,7 +42,7 @@ import PRouterTestSupport
         #expect(parameters.names.contains("hgt0.attention.next-turn") && parameters.names.contains("hgt0.gate.llm"))
         let tape = Tape()
         let variables = parameters.values.enumerated().map { tape.parameter($0.offset, $0.element) }
-        let outputs = layer.forward(tape: tape, parameters: variables, states: states.map { tape.constant($0) }, edges: edges)
+        let outputs = layer.forward(tape: tape, parameters: ParameterReader(tape: tape, variables: variables), states: states.map { tape.constant($0) }, edges: edges)
         #expect(outputs.map { tape.value($0).rows } == [2, 4, 3])
         // Users receive no edges: unchanged. Turn 3 has no incoming edge: unchanged. Turn 0 changes.
         #expect(tape.value(outputs[0]) == states[0])

@@ -54,7 +54,7 @@ package struct GMTNetwork: Sendable {
     /// The top-level states of every type, and the user and LLM states of every level
     /// (a context for routing). With `context`, the graph's frozen users and every LLM
     /// take their context states at each level.
-    func encode(tape: Tape, parameters: [Tape.Variable], graph: TurnGraph, hidden: [Bool]? = nil,
+    func encode(tape: Tape, parameters: ParameterReader, graph: TurnGraph, hidden: [Bool]? = nil,
                 context: Context? = nil) -> (states: [Tape.Variable], levels: Context) {
         var levels = Context(users: [], llms: [])
         let edges = graph.edges(hiding: hidden)
@@ -87,7 +87,7 @@ package struct GMTNetwork: Sendable {
 
     /// The score of each candidate: `turns[i]` of the graph and LLM `llms[i]`, as a column.
     /// The anchored model needs each candidate's prior features, `priors[i]` (one row each).
-    func scores(tape: Tape, parameters: [Tape.Variable], states: [Tape.Variable], graph: TurnGraph,
+    func scores(tape: Tape, parameters: ParameterReader, states: [Tape.Variable], graph: TurnGraph,
                 turns: [Int32], llms: [Int32], priors: Matrix? = nil) -> Tape.Variable {
         let combined = tape.concatColumns([
             tape.gatherRows(states[TurnGraph.user], turns.map { graph.turnUser[Int($0)] }),
@@ -105,8 +105,8 @@ package struct GMTNetwork: Sendable {
 }
 
 extension RouterModel {
-    /// Every parameter of the model on `tape`, by index.
-    func parameterVariables(_ tape: Tape) -> [Tape.Variable] {
-        parameters.values.enumerated().map { tape.parameter($0.offset, $0.element) }
+    /// The model's parameters recorded once each on `tape`, read through that one leaf.
+    func registeredParameters(_ tape: Tape) -> ParameterReader {
+        ParameterReader(tape: tape, variables: parameters.values.enumerated().map { tape.parameter($0.offset, $0.element) })
     }
 }

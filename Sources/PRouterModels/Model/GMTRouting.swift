@@ -60,7 +60,7 @@ package struct GMTRouter {
         llmFeatures = base.llmFeatures
         queryWidth = base.queryWidth
         let tape = Tape(recording: false)
-        context = network.encode(tape: tape, parameters: model.parameterVariables(tape), graph: base).levels
+        context = network.encode(tape: tape, parameters: model.registeredParameters(tape), graph: base).levels
         var known: [String: Int32] = [:]
         for user in Set(base.turnUser) { known[userIDs[Int(user)]] = user }
         knownUsers = known
@@ -112,7 +112,7 @@ package struct GMTRouter {
             llms += request.candidates
         }
         let tape = Tape(recording: false)
-        let parameters = model.parameterVariables(tape)
+        let parameters = model.registeredParameters(tape)
         let states = network.encode(tape: tape, parameters: parameters, graph: graph, context: context).states
         let priorRows = priors.map { priors in
             Matrix(rows: llms.count, cols: TurnPriors.width, data: priors.features(requests.map {

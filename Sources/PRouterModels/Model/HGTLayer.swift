@@ -77,7 +77,7 @@ public struct HGTLayer: Sendable {
     /// The new states of every type. `parameters` holds the tape variables of the whole
     /// parameter set, by index; `states[type]` is that type's `count x dimension` states;
     /// `edges[relation]` follows `relations`.
-    public func forward(tape: Tape, parameters: [Tape.Variable], states: [Tape.Variable], edges: [Edges]) -> [Tape.Variable] {
+    func forward(tape: Tape, parameters: ParameterReader, states: [Tape.Variable], edges: [Edges]) -> [Tape.Variable] {
         precondition(states.count == types.count && edges.count == relations.count, "one state per type, one edge list per relation")
         let scale = tape.constant(Matrix(rows: 1, cols: 1, data: [1 / Float(dimension).squareRoot()]))
         var keys: [Int: Tape.Variable] = [:], queries: [Int: Tape.Variable] = [:], values: [Int: Tape.Variable] = [:]

@@ -107,11 +107,26 @@ extension TurnRoutingModel {
     }
 }
 
-/// A model's parameters as one forward pass reads them: each read records a leaf on the
-/// tape (gradients reach the parameter through every leaf).
-package struct ParameterReader {
+/// A model's parameters as one forward pass reads them: by default each read records a
+/// leaf on the tape (gradients reach the parameter through every leaf); built over
+/// `variables`, each read returns the one leaf recorded for that parameter beforehand
+/// (the gmt network's passes, which read their parameters through many layers).
+struct ParameterReader {
     let tape: Tape
-    let values: [Matrix]
+    private let values: [Matrix]
+    private let variables: [Tape.Variable]?
 
-    subscript(_ index: Int) -> Tape.Variable { tape.parameter(index, values[index]) }
+    init(tape: Tape, values: [Matrix]) {
+        self.tape = tape
+        self.values = values
+        variables = nil
+    }
+
+    init(tape: Tape, variables: [Tape.Variable]) {
+        self.tape = tape
+        values = []
+        self.variables = variables
+    }
+
+    subscript(_ index: Int) -> Tape.Variable { variables?[index] ?? tape.parameter(index, values[index]) }
 }

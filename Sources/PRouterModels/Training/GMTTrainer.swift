@@ -66,7 +66,7 @@ public enum GMTTrainer {
             let (sample, targets) = sampler.subgraph(around: batch.map { rows[$0] })
             var hidden = [Bool](repeating: false, count: sample.turnCount)
             for row in targets { hidden[Int(row)] = true }
-            let parameters = model.parameterVariables(tape)
+            let parameters = model.registeredParameters(tape)
             let states = model.gmt!.encode(tape: tape, parameters: parameters, graph: sample, hidden: hidden).states
             var turns: [Int32] = [], llms: [Int32] = [], offsets = [0]
             for (turn, row) in zip(batch, targets) {
