@@ -30,7 +30,7 @@ public struct PolicyResult: Sendable {
 }
 
 /// The trivial baselines `pr-eval` computes on the same pairs as the systems.
-package enum Baselines {
+enum Baselines {
     /// Always the best LLM.
     static func oracle(_ truth: TruthTable, pairs: [Int]) -> PolicyResult {
         PolicyResult(name: "oracle", truth: truth, pairs: pairs, choices: pairs.map { truth.pairs[$0].bestIndex })

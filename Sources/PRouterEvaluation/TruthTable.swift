@@ -140,7 +140,7 @@ public struct TruthTable: Sendable {
 }
 
 /// A (user, query id) dictionary key.
-package struct PairKey: Hashable, Sendable {
+struct PairKey: Hashable, Sendable {
     var user: String
     var queryID: String
 }

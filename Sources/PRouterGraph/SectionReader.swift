@@ -3,7 +3,7 @@ import PRouterIO
 
 /// The sections of a verified container as a graph decoder reads them, each error naming
 /// the file.
-package struct SectionReader {
+struct SectionReader {
     let file: SectionFile
     let name: String
 
@@ -54,7 +54,7 @@ package struct SectionReader {
 
 /// What the FEAT section of a graph file records about its feature matrices: the encoder
 /// that made the text rows, their width, and the LLM rows' width.
-package struct FeatureHeader {
+struct FeatureHeader {
     static let tag = "FEAT"
 
     var encoder: String

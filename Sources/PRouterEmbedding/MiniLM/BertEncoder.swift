@@ -9,7 +9,7 @@ import PRouterIO
 /// is one sgemm over all the tokens of a batch (or one per half of its columns); attention
 /// is two sgemms per sequence and head. A batch is padded to its longest sequence, and
 /// attention reads only each sequence's own tokens.
-package struct BertEncoder: @unchecked Sendable {
+struct BertEncoder: @unchecked Sendable {
     /// The sizes of the model.
     struct Shape: Equatable {
         var vocabulary = 30522

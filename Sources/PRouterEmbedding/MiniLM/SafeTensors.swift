@@ -2,7 +2,7 @@ import PRouterIO
 /// A `.safetensors` file, memory-mapped: an 8-byte little-endian header length, a JSON
 /// header naming each tensor's dtype, shape and byte range, then the data. Tensors are
 /// read in place; every range is checked against the file before use.
-package final class SafeTensors: @unchecked Sendable {
+final class SafeTensors: @unchecked Sendable {
     private let path: String
     private let file: FileBytes
     private var tensors: [String: (dtype: String, shape: [Int], range: Range<Int>)] = [:]

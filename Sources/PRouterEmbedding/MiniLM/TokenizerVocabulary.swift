@@ -7,7 +7,7 @@ import PRouterIO
 /// (`tokenizer.json.vocab`: a header line naming the source's size, modification time
 /// and inode, the settings, then one token per line), and later loads read that copy
 /// while the header still matches the source.
-package struct TokenizerVocabulary: Equatable {
+struct TokenizerVocabulary: Equatable {
     /// Every token's UTF-8 bytes, back to back, in id order.
     private(set) var bytes: [UInt8] = []
     /// Where token `id` ends in `bytes`.

@@ -5,7 +5,7 @@
 /// go through generic code lane by lane, which made the test run's MiniLM tests ten times
 /// slower). A result depends on its element's value only, so a vector does not depend on
 /// how its text was batched.
-package enum VectorMath {
+enum VectorMath {
     /// `eʸ` for `y <= 0`, within 2 ulp of `expf` down to -87 (0 below, as good as 0 to a
     /// softmax).
     @inline(__always)

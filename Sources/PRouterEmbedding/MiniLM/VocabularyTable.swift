@@ -2,7 +2,7 @@
 /// looked up by UTF-8 bytes. Loading builds no strings and no dictionary: a single query's
 /// start-up spent more time making 30,522 `String`s and hashing them into a `Dictionary`
 /// (and freeing them at exit) than embedding the query.
-package struct VocabularyTable: Sendable {
+struct VocabularyTable: Sendable {
     /// Every token's UTF-8 bytes, back to back, in id order.
     private let bytes: [UInt8]
     /// Where token `id` ends in `bytes` (it starts where `id - 1` ends).

@@ -209,7 +209,7 @@ public struct JSONObjectBuilder {
 }
 
 /// JSON text encoding of scalars.
-package enum JSONText {
+enum JSONText {
     private static let hex = Array("0123456789abcdef".utf8)
 
     /// Appends `value` as a quoted JSON string, escaping quotes, backslashes and control characters.

@@ -10,7 +10,7 @@ import Darwin
 /// are dropped; the last line need not end with a newline. A line longer than
 /// ``maximumLineLength`` is refused (exit 65, naming the file and line) as soon as that
 /// much of it has been read, so that one endless line cannot take all memory.
-package struct LineReader {
+struct LineReader {
     /// The longest line accepted: 16 MiB.
     static let maximumLineLength = 16 << 20
 

@@ -71,7 +71,7 @@ extension JSONLReader {
 }
 
 /// Lines copied into one buffer, with their line numbers.
-package struct LineBatch: @unchecked Sendable {
+struct LineBatch: @unchecked Sendable {
     private var bytes: [UInt8] = []
     private var starts: [Int] = [0]
     private var lines: [Int] = []

@@ -12,7 +12,7 @@ package func monotonicSeconds() -> Double {
 }
 
 /// The process's peak resident memory so far, in MiB.
-package func peakMemoryMiB() -> Int {
+func peakMemoryMiB() -> Int {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return usage.ru_maxrss / 1024

@@ -12,14 +12,14 @@ import Darwin
 ///   link's target is created), and the link stays.
 /// - A character or block device, a FIFO or a socket, and `/dev/stdout`, `/dev/stderr`
 ///   and `/dev/fd/N`, are written straight into, never replaced.
-package enum OutputDestination: Equatable {
+enum OutputDestination: Equatable {
     /// Replace the regular file at `path` (symbolic links resolved); `keep` is the
     /// existing file's mode and owner.
     case file(path: String, keep: Ownership?)
     /// Write into the open descriptor that opening the path gives.
     case stream(path: String)
 
-    package struct Ownership: Equatable {
+    struct Ownership: Equatable {
         var mode: mode_t
         var user: uid_t
         var group: gid_t

@@ -2,7 +2,7 @@ import PRouterAutodiff
 
 /// A dense layer `y = x W + b` (`b` optional), whose parameters are added under the
 /// names it is given.
-package struct Dense: Sendable {
+struct Dense: Sendable {
     let weight: Int
     let bias: Int?
 

@@ -12,7 +12,7 @@ import PRouterAutodiff
 /// (``TurnPriors``) and gates the network's part:
 /// `score(t, m) = f(t, m) · w + g · z_t · h_m`, with `w` starting at the priors' fitted
 /// weights and `g` at 1 for training; `g = 0` is the priors alone (``GMTTrainer``).
-package struct GMTNetwork: Sendable {
+struct GMTNetwork: Sendable {
     let layers: [HGTLayer]
     private let inputWeights: [Int]
     private let inputBiases: [Int]

@@ -8,7 +8,7 @@ import PRouterAutodiff
 /// `α_e = softmax_v(LeakyReLU(a_r·z_e + b_r·h_v))`; aggregate
 /// `m_v = ReLU(Σ_r w_r Σ_e α_e z_e)` with a learned weight `w_r` per relation (the
 /// paper's w_ut, w_tq, w_qt, w_mq...); update `h_v = ReLU(U_τ [h_v ; m_v] + c_τ)`.
-package struct MessagePassingLayer: Sendable {
+struct MessagePassingLayer: Sendable {
     /// One relation's parameters: `W`, `E` (outcome-carrying relations only), `a`, `b`, `w`.
     struct RelationWeights: Sendable {
         let relation: Relation

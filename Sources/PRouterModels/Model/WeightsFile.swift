@@ -147,13 +147,13 @@ extension TrainedModel {
 }
 
 /// The section tag of the context states of `kind` at `level`: `CT00`, `CM01`, `CU02`...
-package func contextTag(_ kind: NodeKind, _ level: Int) -> String {
+func contextTag(_ kind: NodeKind, _ level: Int) -> String {
     let letter = ["U", "T", "Q", "M"][kind.rawValue]
     return "C" + letter + (level < 10 ? "0" : "") + String(level)
 }
 
 /// The section tag of parameter `index`: `P000`, `P001`...
-package func parameterTag(_ index: Int) -> String {
+func parameterTag(_ index: Int) -> String {
     let digits = String(index)
     return "P" + String(repeating: "0", count: max(0, 3 - digits.count)) + digits
 }

@@ -1,14 +1,14 @@
 import PRouterAutodiff
 
 /// The four node types of the heterogeneous graph.
-package enum NodeKind: Int, CaseIterable, Sendable {
+enum NodeKind: Int, CaseIterable, Sendable {
     case user, task, query, llm
 
     var name: String { ["user", "task", "query", "llm"][rawValue] }
 }
 
 /// A typed, directed edge type of the message passing.
-package struct Relation: Sendable {
+struct Relation: Sendable {
     let name: String
     let source: NodeKind
     let target: NodeKind
@@ -28,7 +28,7 @@ package struct Relation: Sendable {
 
 /// Neighbor lists for message passing: pool (observed) query nodes per task and
 /// pool edges per LLM, and the user-task relation.
-package struct Neighborhoods: Sendable {
+struct Neighborhoods: Sendable {
     var taskPool: [[Int32]]
     var llmPool: [[Int32]]
     var userTasks: [[Int32]]
@@ -65,7 +65,7 @@ package struct Neighborhoods: Sendable {
 /// `levels[L]` the nodes whose final embeddings are used, and block `l` connects
 /// level `l` to level `l + 1`. Built top-down from the target query nodes, sampling at
 /// most `fanout` neighbors per node and relation (all of them when `fanout` is nil).
-package struct ComputationGraph {
+struct ComputationGraph {
     struct Level {
         /// Global ids per node kind.
         var nodes: [[Int32]] = Array(repeating: [], count: NodeKind.allCases.count)

@@ -2,7 +2,7 @@
 /// A map from non-negative `Int32` ids to `Int32` positions: open addressing with linear
 /// probing and a multiplicative hash, for the millions of lookups a computation graph
 /// makes while it is built (several times faster than `Dictionary`'s seeded hashing).
-package struct IndexMap: Sendable {
+struct IndexMap: Sendable {
     private var keys: [Int32]
     private var values: [Int32]
     private var mask: Int

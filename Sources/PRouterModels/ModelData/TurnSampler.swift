@@ -9,7 +9,7 @@ import PRouterIO
 /// the LLM nodes, which every response reaches, aggregate over the batch users' responses
 /// (a sample of their neighbours) instead of all of them. A step then costs in
 /// proportion to its batch, not to the training graph.
-package struct TurnSampler {
+struct TurnSampler {
     let base: TurnGraph
     /// The base's turns of each user, in order.
     private let userTurns: [[Int32]]

@@ -11,7 +11,7 @@ import PRouterAutodiff
 /// each LLM was preferred, the mean normalized performance and cost of the preferred
 /// LLMs, and the log-scaled number of observed queries. The same profile restricted to
 /// one task (the user-task edge) is an input of the user's query nodes of that task.
-package struct UserProfiles {
+struct UserProfiles {
     let llmCount: Int
     var width: Int { llmCount + 3 }
     /// Per user: summed preference indicators, performance, cost, and the count.

@@ -24,7 +24,7 @@ import PRouterAutodiff
 /// `c` and `V` start at the ``AnchorMix`` that cross-validation chose (so that before
 /// training the model routes exactly as that linear policy), and training keeps its
 /// correction only where it beats the start on validation (``AnchoredObjective``).
-package struct AnchoredModel: MessagePassingModel {
+struct AnchoredModel: MessagePassingModel {
     static let name = "anchored"
     static let summary = "the default on single-turn graphs: the cross-validated blend of table and text-ridge priors, plus a GNN correction kept only where it beats them on held-out queries"
     static let inputs: ModelInputs = [.tables]

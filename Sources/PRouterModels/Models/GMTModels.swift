@@ -5,7 +5,7 @@
 /// many turns ago), weighted by a conditional logit fitted on the training turns; the
 /// HGT learns a gated correction, kept only when it beats the priors on validation
 /// (``GMTNetwork``, ``GMTTrainer``).
-package struct GMTModel: TurnRoutingModel {
+struct GMTModel: TurnRoutingModel {
     static let name = "gmt"
     static let summary = "the default on multi-turn graphs: conversation-history priors fitted as a conditional logit, plus the gmt-paper network as a correction kept only where it beats them"
     static let anchored = true
@@ -14,7 +14,7 @@ package struct GMTModel: TurnRoutingModel {
 
 /// The paper's GMTRouter (`--model gmt-paper`): HGT over multi-turn conversation graphs
 /// (user, LLM, turn, query, response), scoring `z_t · h_m` alone.
-package struct GMTPaperModel: TurnRoutingModel {
+struct GMTPaperModel: TurnRoutingModel {
     static let name = "gmt-paper"
     static let summary = "GMTRouter: heterogeneous graph transformer layers over user, LLM, turn, query and response nodes"
     static let anchored = false

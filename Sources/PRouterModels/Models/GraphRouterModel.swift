@@ -1,7 +1,7 @@
 
 /// The same GNN without user nodes (`--model graphrouter`: GraphRouter, the paper's
 /// strongest baseline): ``LinkPredictionGNN`` over tasks, queries and LLMs.
-package struct GraphRouterModel: LinkPredictionModel {
+struct GraphRouterModel: LinkPredictionModel {
     static let name = "graphrouter"
     static let summary = "GraphRouter: the same GNN without user nodes"
     let gnn: LinkPredictionGNN

@@ -4,7 +4,7 @@ import PRouterAutodiff
 /// GraphRouter without user nodes): after the ``GraphEncoder``,
 /// `h_uqt = MLP([h_u ; h_t ; h_q])` (`[h_t ; h_q]` without users) and
 /// `score(q, m) = h_uqt · h_m`.
-package struct LinkPredictionGNN: Sendable {
+struct LinkPredictionGNN: Sendable {
     let encoder: GraphEncoder
     private let combine: (hidden: Dense, output: Dense)
 

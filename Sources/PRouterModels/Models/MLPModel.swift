@@ -2,7 +2,7 @@ import PRouterAutodiff
 
 /// The MLP baseline (`--model mlp`): `[x_q ; x_t]` -> hidden -> one score per trained
 /// LLM, read at each candidate.
-package struct MLPModel: QueryRoutingModel {
+struct MLPModel: QueryRoutingModel {
     static let name = "mlp"
     static let summary = "an MLP from query and task embeddings to one score per trained LLM"
     static let routesNewLLMs = false

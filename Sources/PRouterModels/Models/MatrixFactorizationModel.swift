@@ -2,7 +2,7 @@ import PRouterAutodiff
 
 /// RouteLLM-style matrix factorization (`--model mf`): a bilinear score of query and LLM
 /// embeddings, `score(q, m) = (P [x_q ; x_t] + p) · (Q x_m) + bias · x_m`.
-package struct MatrixFactorizationModel: QueryRoutingModel {
+struct MatrixFactorizationModel: QueryRoutingModel {
     static let name = "mf"
     static let summary = "RouteLLM-style matrix factorization of query and LLM embeddings"
     private let query: Dense

@@ -2,7 +2,7 @@ import PRouterAutodiff
 
 /// The knn baseline (`--model knn`): the nearest training queries (cosine similarity of
 /// embeddings) vote with their labels (``NearestQueries``); nothing to train.
-package struct NearestQueriesModel: QueryRoutingModel {
+struct NearestQueriesModel: QueryRoutingModel {
     static let name = "knn"
     static let summary = "the --neighbors most similar training queries vote; nothing to train"
     static let trains = false

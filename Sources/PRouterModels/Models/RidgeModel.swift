@@ -5,7 +5,7 @@ import PRouterAutodiff
 /// (``TextOutcomeRegression``), weighted by each user's least-squares fit of their
 /// observed rewards (judge mode: of which LLM they preferred): the anchored model's
 /// ``AnchorStart/utility`` start; nothing to train.
-package struct RidgeModel: QueryRoutingModel {
+struct RidgeModel: QueryRoutingModel {
     static let name = "ridge"
     static let summary = "per-LLM ridge regressions of performance and cost on the query's words and task, weighted by each user's fitted reward weights; nothing to train"
     static let inputs: ModelInputs = [.tables]

@@ -3,7 +3,7 @@ import PRouterAutodiff
 /// A table policy (`--model table`): the LLM with the best shrunk mean outcome per user
 /// and task, per user, per task or overall (``TableLevel``, chosen by cross-validation);
 /// nothing to train.
-package struct TableModel: QueryRoutingModel {
+struct TableModel: QueryRoutingModel {
     static let name = "table"
     static let summary = "the best LLM per user and task, user, task or overall, by shrunk mean outcome; nothing to train"
     static let inputs: ModelInputs = [.tables]

@@ -5,7 +5,7 @@ import PRouterGraph
 /// (``AnchorFeatures/Rows``), `score = priors · c + deviations · (users V)`, each chosen
 /// without training. Training then learns a correction from that start, kept only when
 /// it beats the start on validation.
-package enum AnchorStart: String, CaseIterable, Sendable {
+enum AnchorStart: String, CaseIterable, Sendable {
     /// The table at the cross-validated level alone.
     case table
     /// That table plus the text regression's predicted deviations, weighted by the user's
@@ -75,7 +75,7 @@ extension AnchorFeatures.Rows {
 /// Where the anchored model starts: a convex blend of the ``AnchorStart``s (all linear,
 /// so the blend routes by the same shares of their scores). Written as `utility` or
 /// `0.75 utility + 0.25 table`.
-package struct AnchorMix: Hashable, Sendable {
+struct AnchorMix: Hashable, Sendable {
     /// One share per ``AnchorStart/allCases``, summing to 1.
     private(set) var shares: [Float]
 
@@ -122,12 +122,12 @@ package struct AnchorMix: Hashable, Sendable {
 }
 
 extension AnchorMix: RawRepresentable {
-    package var rawValue: String {
+    var rawValue: String {
         let terms = zip(shares, AnchorStart.allCases).filter { $0.0 > 0 }
         return terms.count == 1 ? terms[0].1.rawValue : terms.map { "\($0.0) \($0.1.rawValue)" }.joined(separator: " + ")
     }
 
-    package init?(rawValue: String) {
+    init?(rawValue: String) {
         if let start = AnchorStart(rawValue: rawValue) {
             self.init(start)
             return

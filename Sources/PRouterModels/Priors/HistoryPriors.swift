@@ -35,7 +35,7 @@ package struct TurnFeedback: Sendable {
 }
 
 /// The log-odds of probability `p`.
-package func logit(_ p: Double) -> Double { log(p) - log1p(-p) }
+func logit(_ p: Double) -> Double { log(p) - log1p(-p) }
 
 extension TurnInput {
     /// The turn's candidates and feedback.

@@ -4,7 +4,7 @@ import PRouterAutodiff
 /// query (cosine similarity of their embeddings, a row-stable OpenBLAS product) vote
 /// for the LLMs their users preferred, each vote weighted by the similarity and
 /// spread over the users who asked that query. Not personalized.
-package struct NearestQueries {
+struct NearestQueries {
     let data: RoutingData
     let neighbors: Int
 

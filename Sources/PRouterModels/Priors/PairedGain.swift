@@ -2,7 +2,7 @@
 /// How much one policy beats another on the same items, with a standard error clustered
 /// by `clusters`: items of one cluster (copies of one query, turns of one conversation)
 /// share what decides them, so they are not independent evidence.
-package struct PairedGain {
+struct PairedGain {
     /// The mean of `a - b` and its clustered standard error (0 with fewer than two clusters).
     let estimate: (mean: Double, standardError: Double)
 

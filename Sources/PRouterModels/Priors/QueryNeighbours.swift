@@ -17,7 +17,7 @@ import PRouterAutodiff
 /// 1. m's predicted score advantage: the weighted mean of how much m's response
 ///    outscored its turn's mean, shrunk to 0 with 1 pseudo-turn, times 10.
 /// Zero when no neighbour offered m (or scored it), or when texts say nothing.
-package struct QueryNeighbours: Sendable {
+struct QueryNeighbours: Sendable {
     static let width = 2
     /// Neighbours per routed turn.
     static let count = 20

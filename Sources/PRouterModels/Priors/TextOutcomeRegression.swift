@@ -14,7 +14,7 @@ import PRouterIO
 /// prediction is its leave-one-query-out one, so that no query's outcome reaches its
 /// own score (every user's copy of a query shares the query's outcomes, so leaving out
 /// the query leaves out all of them).
-package struct TextOutcomeRegression {
+struct TextOutcomeRegression {
     /// What the regression reads of a query.
     enum View: Equatable {
         /// The query's feature row (the graph's text embedding).
@@ -49,7 +49,7 @@ package struct TextOutcomeRegression {
     /// Fitted on the observed (pool) nodes of `data`, against the per-(task, LLM) means
     /// `means(task, llm)` of normalized performance and cost, with the best of `penalties`
     /// and of `views` (nil: the embedding, and the words of the observed queries' texts).
-    init(data: RoutingData, llmCount: Int, penalties: [Double] = LeaveOneOutRidge.penalties, views: [View]? = nil,
+    package init(data: RoutingData, llmCount: Int, penalties: [Double] = LeaveOneOutRidge.penalties, views: [View]? = nil,
          means: (Int, Int) -> (Float, Float)) {
         self.llmCount = llmCount
         taskCount = data.taskIDs.count

@@ -5,7 +5,7 @@ import PRouterGraph
 /// ``HistoryPriors`` columns, the ``QueryNeighbours`` columns, and the user's taste for
 /// quality (``PreferenceTally/qualityTaste``, times 10) times the candidate's predicted
 /// score advantage: how much this user's choices follow what similar queries say of quality.
-package struct TurnPriors: Sendable {
+struct TurnPriors: Sendable {
     static let width = HistoryPriors.width + QueryNeighbours.width + 1
 
     /// A turn whose candidates need features.

@@ -8,7 +8,7 @@ import PRouterAutodiff
 /// where it beats the untrained start on validation by more than
 /// `significance` standard errors (clustered by query): else the model routes by the
 /// start, which cross-validation chose over every labeled query.
-package struct AnchoredObjective: TrainingObjective {
+struct AnchoredObjective: TrainingObjective {
     let context: PredictionContext
     let validation: [Int]
     let options: TrainingOptions

@@ -23,7 +23,7 @@ extension TrainingObjective {
 
 /// The candidate loss (``LossKind``) on each query's choice, with neighbors sampled up to
 /// `fanout`; the routing figure on the validation queries.
-package struct ChoiceObjective: TrainingObjective {
+struct ChoiceObjective: TrainingObjective {
     let context: PredictionContext
     let validation: [Int]
     let fanout: Int

@@ -11,7 +11,7 @@ import PRouterIO
 /// Opening an existing file repairs it first: a last line without its newline (the
 /// process died in the middle of writing it) is cut off, since it was never complete.
 /// Standard output (`path` nil or `-`) is written the same way, without the repair.
-package final class AppendLog {
+final class AppendLog {
     /// The writer; it flushes after every line.
     let writer: JSONLWriter
     /// The file's name for messages (`<stdout>` for standard output).

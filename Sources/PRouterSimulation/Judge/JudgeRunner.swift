@@ -54,7 +54,7 @@ public struct JudgeRunSummary: Sendable, Equatable {
 /// retried under the ``RetryPolicy``; a 401/403, a 404, an address that cannot work, or an
 /// endpoint still failing after every try ends the run with a ``ServiceError``, after
 /// writing every verdict already settled.
-package struct JudgeRunner: Sendable {
+struct JudgeRunner: Sendable {
     let client: any ChatTransport
     let options: JudgeRunOptions
     let diagnostics: @Sendable (String) -> Void

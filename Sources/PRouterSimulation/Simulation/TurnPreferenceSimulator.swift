@@ -119,7 +119,7 @@ public struct TurnPreferenceSimulator: Sendable {
 }
 
 /// Which words are rare in a body of texts: those in at most 1% of them (at least one).
-package struct RareWords: Sendable {
+struct RareWords: Sendable {
     private var documentFrequency: [Substring: Int] = [:]
     private let threshold: Int
 
