@@ -103,10 +103,3 @@ struct GMTNetwork: Sendable {
                         tape.multiply(network, parameters[anchor.gate]))
     }
 }
-
-extension RouterModel {
-    /// The model's parameters recorded once each on `tape`, read through that one leaf.
-    func registeredParameters(_ tape: Tape) -> ParameterReader {
-        ParameterReader(tape: tape, variables: parameters.values.enumerated().map { tape.parameter($0.offset, $0.element) })
-    }
-}

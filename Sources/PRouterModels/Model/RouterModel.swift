@@ -39,8 +39,14 @@ public struct RouterModel: Sendable {
     /// The network of the models that route conversation turns.
     var gmt: GMTNetwork? { (network as? any TurnRoutingModel)?.network }
 
-    /// The parameters as a forward pass on `tape` reads them.
+    /// The parameters as a forward pass on `tape` reads them: a leaf per read.
     func reader(_ tape: Tape) -> ParameterReader { ParameterReader(tape: tape, values: parameters.values) }
+
+    /// The parameters recorded once each on `tape` and read through that one leaf (the gmt
+    /// network's passes).
+    func registeredParameters(_ tape: Tape) -> ParameterReader {
+        ParameterReader(tape: tape, variables: parameters.values.enumerated().map { tape.parameter($0.offset, $0.element) })
+    }
 
     /// Scores of every candidate edge of `graph.targets`, in target order then edge
     /// order, as an e x 1 column (query-routing models only: ``Trainer`` and
