@@ -230,3 +230,53 @@ extension RidgeTests {
         #expect(read.model.parameters.values == trained.model.parameters.values)
     }
 }
+
+extension RidgeTests {
+    /// A noisy linear problem: 40 rows, 6 columns, 3 outputs.
+    static func noisyProblem() -> (x: Matrix, y: Matrix) {
+        var generator = SplitMix64(seed: 12)
+        let x = Matrix(rows: 40, cols: 6, data: (0..<240).map { _ in Float(generator.unit()) - 0.5 })
+        var y = Matrix(rows: 40, cols: 3)
+        for row in 0..<40 {
+            for col in 0..<3 { y[row, col] = x[row, col] - 0.5 * x[row, col + 3] + 0.4 * (Float(generator.unit()) - 0.5) }
+        }
+        return (x, y)
+    }
+
+    /// With a figure of the held-out predictions, the penalty is the one at or above the
+    /// squared-error choice that the figure scores highest: never a smaller one, the
+    /// squared-error choice where the figure cannot tell them apart, and always the same
+    /// fit as that penalty alone gives.
+    @Test func routingFigureChoosesAPenaltyAtOrAboveTheSquaredErrorOne() throws {
+        let (x, y) = Self.noisyProblem()
+        let grid = LeaveOneOutRidge.penalties + [30, 100]
+        let plain = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: grid))
+        #expect(plain.penalty < 1)
+        func size(_ m: Matrix) -> Double { m.data.reduce(0) { $0 + Double(abs($1)) } }
+        // Smaller predictions score higher: the strongest penalty of the grid.
+        let shrunk = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: grid) { -size($0) })
+        #expect(shrunk.penalty == 100)
+        // Larger predictions score higher: only penalties at or above the squared-error one
+        // are tried, so that one stays.
+        let larger = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: grid) { size($0) })
+        #expect(larger.penalty == plain.penalty)
+        // A figure that cannot tell penalties apart keeps the squared-error choice.
+        let flat = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: grid) { _ in 1 })
+        #expect(flat.penalty == plain.penalty && flat.weights == plain.weights && flat.heldOut == plain.heldOut)
+        let alone = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: [shrunk.penalty]))
+        #expect(shrunk.weights == alone.weights && shrunk.heldOut == alone.heldOut && shrunk.error == alone.error)
+    }
+
+    /// The text regression of the anchored model chooses its penalty by how its held-out
+    /// predictions route the observed queries: never below the squared-error choice.
+    @Test func anchoredTextPenaltyIsChosenByRouting() throws {
+        let data = try RoutingData(graph: try Self.wordsGraph(), routing: false)
+        let means: (Int, Int) -> (Float, Float) = { _, _ in (0.5, 0.5) }
+        let plain = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count, means: means)
+        let routed = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count, means: means) { _ in (1, -0.2) }
+        let (a, b) = (try #require(plain.penalty), try #require(routed.penalty))
+        #expect(b >= a)
+        #expect(routed.view == plain.view)
+        TextOutcomeRegressionTests.expectUnseenCheapPredicted(routed, data: data)
+    }
+}

@@ -99,7 +99,9 @@ package struct AnchorFeatures {
             apply(node, data: data, sign: 1)
         }
         let observed = self
-        textOutcomes = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count) { observed.outcomeMean(task: $0, llm: $1) }
+        textOutcomes = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count,
+                                             means: { observed.outcomeMean(task: $0, llm: $1) },
+                                             userWeights: { observed.utilityWeights(user: Int(data.nodeUser[$0])) })
     }
 
     /// The mean observed normalized performance and cost of `llm` on `task`; zero for an
@@ -108,6 +110,13 @@ package struct AnchorFeatures {
         guard llm < tables.llmCount else { return (0, 0) }
         let cell = outcomeSums[task * tables.llmCount + llm]
         return (Float(cell[0] / max(cell[2], 1)), Float(cell[1] / max(cell[2], 1)))
+    }
+
+    /// The weights of normalized performance and cost in `user`'s utility (the user-level
+    /// fit that ``rows(_:data:)`` reports in ``utilityColumn``).
+    private func utilityWeights(user u: Int) -> (Float, Float) {
+        let overall = (u < user.count ? user[u] : Sums()).statistics(prior: SIMD4(), ridge: 1)
+        return (overall[Self.utilityColumn], overall[Self.utilityColumn + 1])
     }
 
     private static func key(_ user: Int32, _ task: Int32) -> Int64 { Int64(user) << 32 | Int64(task) }

@@ -18,7 +18,15 @@ package struct LeaveOneOutRidge {
 
     /// The fit of `y` on `x` with the best of `penalties`; nil when none beats
     /// predicting zero.
-    package init?(design x: Matrix, targets y: Matrix, penalties: [Double] = Self.penalties) {
+    ///
+    /// Without `figure`, the best penalty is the one with the least leave-one-out error.
+    /// With it, the penalty is the one at or above that whose leave-one-out predictions
+    /// (`x.rows x y.cols`) `figure` scores highest (ties to the smaller): a decision
+    /// taken on the predictions (the largest predicted value, say) gains from more
+    /// shrinkage than their squared error asks for, since the noise in the estimates is
+    /// what makes a wrong candidate look best.
+    package init?(design x: Matrix, targets y: Matrix, penalties: [Double] = Self.penalties,
+                  figure: ((Matrix) -> Double)? = nil) {
         // One eigendecomposition G = Q diag(s) Qᵀ of the Gram matrix serves every penalty:
         // with Z = X Q, the fit is Z diag(1 / (s + λ)) Zᵀ Y and the leverage of row i is
         // Σ_k Z_ik² / (s_k + λ).
@@ -29,9 +37,8 @@ package struct LeaveOneOutRidge {
         let z = BLAS.product(x, basis, transposeB: true)
         let projected = BLAS.product(z, transposeA: true, y)
         let scale = max(values.reduce(0, +) / Double(n), 1e-12)
-        var best: (error: Double, penalty: Double, coefficients: Matrix, heldOut: Matrix)?
-        let zeroError = y.data.reduce(0) { $0 + Double($1) * Double($1) }
-        for relative in penalties {
+        typealias Fit = (error: Double, penalty: Double, coefficients: Matrix, heldOut: Matrix)
+        func fit(_ relative: Double) -> Fit {
             let inverse = values.map { Float(1 / (max($0, 0) + relative * scale)) }
             var coefficients = projected
             for k in 0..<n { for col in 0..<y.cols { coefficients[k, col] *= inverse[k] } }
@@ -48,9 +55,23 @@ package struct LeaveOneOutRidge {
                     error += Double(residual) * Double(residual)
                 }
             }
-            if error < best?.error ?? zeroError { best = (error, relative, coefficients, held) }
+            return (error, relative, coefficients, held)
         }
-        guard let best else { return nil }
+        var best: Fit?
+        let zeroError = y.data.reduce(0) { $0 + Double($1) * Double($1) }
+        for relative in penalties {
+            let candidate = fit(relative)
+            if candidate.error < best?.error ?? zeroError { best = candidate }
+        }
+        guard var best else { return nil }
+        if let figure {
+            var bestFigure = figure(best.heldOut)
+            for relative in penalties where relative > best.penalty {
+                let candidate = fit(relative)
+                let score = figure(candidate.heldOut)
+                if score > bestFigure { (best, bestFigure) = (candidate, score) }
+            }
+        }
         (penalty, heldOut, error) = (best.penalty, best.heldOut, best.error)
         weights = BLAS.product(basis, transposeA: true, best.coefficients)
     }

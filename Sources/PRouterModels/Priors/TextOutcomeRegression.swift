@@ -46,11 +46,19 @@ struct TextOutcomeRegression {
     /// The chosen penalty (relative), nil when the map is zero.
     private(set) var penalty: Double?
 
+    /// Penalties added to the grid when the penalty is chosen by routing.
+    static let strongerPenalties: [Double] = [30, 100]
+
     /// Fitted on the observed (pool) nodes of `data`, against the per-(task, LLM) means
     /// `means(task, llm)` of normalized performance and cost, with the best of `penalties`
     /// and of `views` (nil: the embedding, and the words of the observed queries' texts).
+    ///
+    /// With `userWeights` (a node's weights of normalized performance and cost in its
+    /// user's utility), the chosen view's penalty is then the one at or above the
+    /// squared-error choice (on the grid with ``strongerPenalties`` added) under which the
+    /// leave-one-query-out predictions route the observed nodes best (``routingFigure(_:rowOf:data:llmCount:means:userWeights:)``).
     package init(data: RoutingData, llmCount: Int, penalties: [Double] = LeaveOneOutRidge.penalties, views: [View]? = nil,
-         means: (Int, Int) -> (Float, Float)) {
+                 means: (Int, Int) -> (Float, Float), userWeights: ((Int) -> (Float, Float))? = nil) {
         self.llmCount = llmCount
         taskCount = data.taskIDs.count
         let width = 2 * llmCount
@@ -94,13 +102,45 @@ struct TextOutcomeRegression {
                   fit.error < best?.fit.error ?? .infinity else { continue }
             best = (view, fit)
         }
-        guard let best else { return }
+        guard var best else { return }
+        if let userWeights {
+            let design = Self.design(best.view, queries: queries, tasks: tasks, data: data, taskCount: taskCount)
+            let fit = withoutActuallyEscaping(means) { means in
+                LeaveOneOutRidge(design: design, targets: targets, penalties: penalties + Self.strongerPenalties) {
+                    Self.routingFigure($0, rowOf: rowOf, data: data, llmCount: llmCount, means: means, userWeights: userWeights)
+                }
+            }
+            if let fit { best.fit = fit }
+        }
         (view, penalty) = (best.view, best.fit.penalty)
         weights = best.fit.weights
         for (row, query) in queries.enumerated() {
             heldOut[query] = Array(best.fit.heldOut.data[row * width..<(row + 1) * width])
         }
         cover(data)
+    }
+
+    /// The figure (mean reward in cost mode, accuracy in judge mode) of routing every
+    /// observed node of `data` to the candidate with the highest predicted utility: its
+    /// user's weights (`userWeights`) of the LLM's task means plus the held-out
+    /// deviations of the node's query (`heldOut` row `rowOf[query]`).
+    private static func routingFigure(_ heldOut: Matrix, rowOf: [Int32: Int], data: RoutingData, llmCount: Int,
+                                      means: (Int, Int) -> (Float, Float), userWeights: (Int) -> (Float, Float)) -> Double {
+        var outcome = PredictionContext.Outcome()
+        for node in 0..<data.nodeCount where data.isPool[node] {
+            guard let row = rowOf[data.nodeQueryRow[node]] else { continue }
+            let (a, b) = userWeights(node)
+            let task = Int(data.nodeTask[node])
+            var best: (edge: Int, score: Float)?
+            for edge in data.edges(of: node) where Int(data.edgeLLM[edge]) < llmCount {
+                let llm = Int(data.edgeLLM[edge])
+                let mean = means(task, llm)
+                let score = a * (mean.0 + heldOut[row, 2 * llm]) + b * (mean.1 + heldOut[row, 2 * llm + 1])
+                if score > best?.score ?? -.infinity { best = (edge, score) }
+            }
+            if let best { outcome.record(node: node, chosen: best.edge, data: data) }
+        }
+        return outcome.figure(mode: data.mode)
     }
 
     /// Computes the input part of the query rows `data` gained since the last call, so
