@@ -243,26 +243,33 @@ extension RidgeTests {
         return (x, y)
     }
 
-    /// With a figure of the held-out predictions, the penalty is the one at or above the
-    /// squared-error choice that the figure scores highest: never a smaller one, the
-    /// squared-error choice where the figure cannot tell them apart, and always the same
-    /// fit as that penalty alone gives.
-    @Test func routingFigureChoosesAPenaltyAtOrAboveTheSquaredErrorOne() throws {
+    /// With a preference between held-out predictions, stronger penalties than the
+    /// squared-error choice replace it only when preferred: never a weaker one, the
+    /// squared-error choice where nothing is preferred, and always the same fit as that
+    /// penalty alone gives.
+    @Test func preferredHeldOutPredictionsRaiseThePenalty() throws {
         let (x, y) = Self.noisyProblem()
         let grid = LeaveOneOutRidge.penalties + [30, 100]
         let plain = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: grid))
         #expect(plain.penalty < 1)
         func size(_ m: Matrix) -> Double { m.data.reduce(0) { $0 + Double(abs($1)) } }
-        // Smaller predictions score higher: the strongest penalty of the grid.
-        let shrunk = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: grid) { -size($0) })
+        // Smaller predictions preferred: the strongest penalty of the grid.
+        let shrunk = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: grid) { size($0) < size($1) })
         #expect(shrunk.penalty == 100)
-        // Larger predictions score higher: only penalties at or above the squared-error one
-        // are tried, so that one stays.
-        let larger = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: grid) { size($0) })
+        // Larger predictions preferred: only stronger penalties are tried, so the
+        // squared-error one stays.
+        let larger = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: grid) { size($0) > size($1) })
         #expect(larger.penalty == plain.penalty)
-        // A figure that cannot tell penalties apart keeps the squared-error choice.
-        let flat = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: grid) { _ in 1 })
-        #expect(flat.penalty == plain.penalty && flat.weights == plain.weights && flat.heldOut == plain.heldOut)
+        let none = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: grid) { _, _ in false })
+        #expect(none.penalty == plain.penalty && none.weights == plain.weights && none.heldOut == plain.heldOut)
+        // The first stronger penalty only (each is compared with the one kept).
+        var tried: [Double] = []
+        let first = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: grid) { candidate, _ in
+            tried.append(size(candidate))
+            return tried.count == 1
+        })
+        #expect(first.penalty == grid[grid.firstIndex(of: plain.penalty)! + 1])
+        #expect(tried.count == grid.count - grid.firstIndex(of: plain.penalty)! - 1)
         let alone = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: [shrunk.penalty]))
         #expect(shrunk.weights == alone.weights && shrunk.heldOut == alone.heldOut && shrunk.error == alone.error)
     }

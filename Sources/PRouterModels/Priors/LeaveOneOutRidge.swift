@@ -19,14 +19,14 @@ package struct LeaveOneOutRidge {
     /// The fit of `y` on `x` with the best of `penalties`; nil when none beats
     /// predicting zero.
     ///
-    /// Without `figure`, the best penalty is the one with the least leave-one-out error.
-    /// With it, the penalty is the one at or above that whose leave-one-out predictions
-    /// (`x.rows x y.cols`) `figure` scores highest (ties to the smaller): a decision
-    /// taken on the predictions (the largest predicted value, say) gains from more
-    /// shrinkage than their squared error asks for, since the noise in the estimates is
-    /// what makes a wrong candidate look best.
+    /// Without `prefers`, the best penalty is the one with the least leave-one-out error.
+    /// With it, the penalties above that one are tried in increasing order, and each
+    /// replaces the one kept so far when `prefers(its held-out predictions, the kept
+    /// one's)` (`x.rows x y.cols` each): a decision taken on the predictions (the largest
+    /// predicted value, say) can gain from more shrinkage than their squared error asks
+    /// for, since the noise in the estimates is what makes a wrong candidate look best.
     package init?(design x: Matrix, targets y: Matrix, penalties: [Double] = Self.penalties,
-                  figure: ((Matrix) -> Double)? = nil) {
+                  prefers: ((_ candidate: Matrix, _ kept: Matrix) -> Bool)? = nil) {
         // One eigendecomposition G = Q diag(s) Qᵀ of the Gram matrix serves every penalty:
         // with Z = X Q, the fit is Z diag(1 / (s + λ)) Zᵀ Y and the leverage of row i is
         // Σ_k Z_ik² / (s_k + λ).
@@ -64,12 +64,10 @@ package struct LeaveOneOutRidge {
             if candidate.error < best?.error ?? zeroError { best = candidate }
         }
         guard var best else { return nil }
-        if let figure {
-            var bestFigure = figure(best.heldOut)
+        if let prefers {
             for relative in penalties where relative > best.penalty {
                 let candidate = fit(relative)
-                let score = figure(candidate.heldOut)
-                if score > bestFigure { (best, bestFigure) = (candidate, score) }
+                if prefers(candidate.heldOut, best.heldOut) { best = candidate }
             }
         }
         (penalty, heldOut, error) = (best.penalty, best.heldOut, best.error)

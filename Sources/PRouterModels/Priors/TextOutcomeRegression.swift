@@ -10,7 +10,8 @@ import PRouterIO
 /// rows, or the counts of the words in a ``WordVocabulary``; each view's ridge penalty
 /// is chosen by exact leave-one-query-out error over a grid, and the view and penalty
 /// with the lowest error are kept, unless neither beats predicting no deviation at all:
-/// on worlds whose text says nothing the map is zero. An observed query's own
+/// on worlds whose text says nothing the map is zero. Given the users' utility weights,
+/// the penalty is then raised to whichever routes the observed queries best. An observed query's own
 /// prediction is its leave-one-query-out one, so that no query's outcome reaches its
 /// own score (every user's copy of a query shares the query's outcomes, so leaving out
 /// the query leaves out all of them).
@@ -48,15 +49,20 @@ struct TextOutcomeRegression {
 
     /// Penalties added to the grid when the penalty is chosen by routing.
     static let strongerPenalties: [Double] = [30, 100]
+    /// Standard errors (clustered by query) by which a stronger penalty must route the
+    /// observed nodes better than the one kept to replace it.
+    static let routingSignificance = 1.0
 
     /// Fitted on the observed (pool) nodes of `data`, against the per-(task, LLM) means
     /// `means(task, llm)` of normalized performance and cost, with the best of `penalties`
     /// and of `views` (nil: the embedding, and the words of the observed queries' texts).
     ///
     /// With `userWeights` (a node's weights of normalized performance and cost in its
-    /// user's utility), the chosen view's penalty is then the one at or above the
-    /// squared-error choice (on the grid with ``strongerPenalties`` added) under which the
-    /// leave-one-query-out predictions route the observed nodes best (``routingFigure(_:rowOf:data:llmCount:means:userWeights:)``).
+    /// user's utility), the chosen view's penalty is then raised (on the grid with
+    /// ``strongerPenalties`` added) to each stronger one under which the
+    /// leave-one-query-out predictions route the observed nodes better than under the
+    /// one kept, by ``routingSignificance`` standard errors
+    /// (``routing(_:rowOf:data:llmCount:means:userWeights:)``).
     package init(data: RoutingData, llmCount: Int, penalties: [Double] = LeaveOneOutRidge.penalties, views: [View]? = nil,
                  means: (Int, Int) -> (Float, Float), userWeights: ((Int) -> (Float, Float))? = nil) {
         self.llmCount = llmCount
@@ -106,8 +112,11 @@ struct TextOutcomeRegression {
         if let userWeights {
             let design = Self.design(best.view, queries: queries, tasks: tasks, data: data, taskCount: taskCount)
             let fit = withoutActuallyEscaping(means) { means in
-                LeaveOneOutRidge(design: design, targets: targets, penalties: penalties + Self.strongerPenalties) {
-                    Self.routingFigure($0, rowOf: rowOf, data: data, llmCount: llmCount, means: means, userWeights: userWeights)
+                LeaveOneOutRidge(design: design, targets: targets, penalties: penalties + Self.strongerPenalties) { candidate, kept in
+                    let routed = [candidate, kept].map {
+                        Self.routing($0, rowOf: rowOf, data: data, llmCount: llmCount, means: means, userWeights: userWeights)
+                    }
+                    return routed[0].pairedGain(over: routed[1]).isSignificant(Self.routingSignificance)
                 }
             }
             if let fit { best.fit = fit }
@@ -120,12 +129,12 @@ struct TextOutcomeRegression {
         cover(data)
     }
 
-    /// The figure (mean reward in cost mode, accuracy in judge mode) of routing every
-    /// observed node of `data` to the candidate with the highest predicted utility: its
-    /// user's weights (`userWeights`) of the LLM's task means plus the held-out
-    /// deviations of the node's query (`heldOut` row `rowOf[query]`).
-    private static func routingFigure(_ heldOut: Matrix, rowOf: [Int32: Int], data: RoutingData, llmCount: Int,
-                                      means: (Int, Int) -> (Float, Float), userWeights: (Int) -> (Float, Float)) -> Double {
+    /// How every observed node of `data` fares when routed to the candidate with the
+    /// highest predicted utility: its user's weights (`userWeights`) of the LLM's task
+    /// means plus the held-out deviations of the node's query (`heldOut` row
+    /// `rowOf[query]`).
+    private static func routing(_ heldOut: Matrix, rowOf: [Int32: Int], data: RoutingData, llmCount: Int,
+                                means: (Int, Int) -> (Float, Float), userWeights: (Int) -> (Float, Float)) -> PredictionContext.Outcome {
         var outcome = PredictionContext.Outcome()
         for node in 0..<data.nodeCount where data.isPool[node] {
             guard let row = rowOf[data.nodeQueryRow[node]] else { continue }
@@ -140,7 +149,7 @@ struct TextOutcomeRegression {
             }
             if let best { outcome.record(node: node, chosen: best.edge, data: data) }
         }
-        return outcome.figure(mode: data.mode)
+        return outcome
     }
 
     /// Computes the input part of the query rows `data` gained since the last call, so
