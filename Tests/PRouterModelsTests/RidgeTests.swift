@@ -287,3 +287,24 @@ extension RidgeTests {
         TextOutcomeRegressionTests.expectUnseenCheapPredicted(routed, data: data)
     }
 }
+
+extension RidgeTests {
+    /// The anchored model chooses its epoch on one half of the validation queries and
+    /// tests its correction on the other: every copy of a query is in one half, the
+    /// halves cover the validation nodes, and neither is empty.
+    @Test func anchoredCorrectionIsTestedOnQueriesThatDidNotChooseTheEpoch() throws {
+        let data = try RoutingData(graph: try Self.wordsGraph(), routing: false)
+        let validation = (0..<data.nodeCount).filter { data.nodeSplit[$0] == .validation }
+        var config = ModelConfig()
+        config.kind = .anchored
+        config.hidden = 4
+        let context = PredictionContext(data: data, llmCount: data.llmIDs.count)
+        let objective = AnchoredObjective(context: context, start: RouterModel(config: config, seed: 1), validation: validation,
+                                          options: ModelTests.quickOptions())
+        let queries = (objective.selection.map { data.nodeQueryRow[$0] }, objective.check.map { data.nodeQueryRow[$0] })
+        #expect(!queries.0.isEmpty && !queries.1.isEmpty)
+        #expect(Set(queries.0).isDisjoint(with: queries.1))
+        #expect((objective.selection + objective.check).sorted() == validation)
+        #expect(abs(Set(queries.0).count - Set(queries.1).count) <= 1)
+    }
+}

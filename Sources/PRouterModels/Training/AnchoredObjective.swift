@@ -5,16 +5,26 @@ import PRouterAutodiff
 /// stops on its validation loss (smooth over every validation edge, where the best
 /// routing figure over many epochs is a noisy maximum that rewards a head which
 /// memorized the training queries by luck); and the learned correction is kept only
-/// where it beats the untrained start on validation by more than
-/// `significance` standard errors (clustered by query): else the model routes by the
-/// start, which cross-validation chose over every labeled query.
+/// where it beats the untrained start by more than `significance` standard errors
+/// (clustered by query): else the model routes by the start, which cross-validation
+/// chose over every labeled query.
+///
+/// The validation queries are split in two, alternately in order of first appearance:
+/// the epoch is chosen on one half's loss and the correction tested on the other half,
+/// so that the test is not taken on the queries that chose the epoch (the best of many
+/// epochs looks better on them than it is).
 struct AnchoredObjective: TrainingObjective {
     let context: PredictionContext
     let validation: [Int]
+    /// The validation nodes of the half whose loss chooses the epoch.
+    let selection: [Int]
+    /// The validation nodes of the half that tests the correction.
+    let check: [Int]
     let options: TrainingOptions
     let fanout: Int
-    /// The labeled validation queries' batch, built once: the validation loss uses every
-    /// neighbor, so its graph and anchor rows are the same every epoch.
+    /// The labeled validation queries' batch of the half that chooses the epoch, built
+    /// once: the validation loss uses every neighbor, so its graph and anchor rows are the
+    /// same every epoch.
     private let validationBatch: PredictionContext.AnchoredBatch?
 
     init(context: PredictionContext, start: RouterModel, validation: [Int], options: TrainingOptions) {
@@ -22,7 +32,10 @@ struct AnchoredObjective: TrainingObjective {
         self.validation = validation
         self.options = options
         fanout = start.config.fanout
-        let labeled = validation.filter { context.data.target(of: $0) != nil }
+        let groups = context.data.queryGroups(validation)
+        selection = stride(from: 0, to: groups.count, by: 2).flatMap { groups[$0] }
+        check = stride(from: 1, to: groups.count, by: 2).flatMap { groups[$0] }
+        let labeled = selection.filter { context.data.target(of: $0) != nil }
         var unsampled = SplitMix64(seed: 0)
         validationBatch = labeled.isEmpty ? nil
             : context.anchoredBatch(model: start, targets: labeled, fanout: nil, generator: &unsampled)
@@ -43,14 +56,12 @@ struct AnchoredObjective: TrainingObjective {
 
     func settle(_ model: inout RouterModel, start: RouterModel, record: inout TrainingRecord) {
         guard !validation.isEmpty else { return }
-        let trained = context.evaluate(model: model, nodes: validation)
-        record.bestValidation = trained.figure(mode: context.data.mode)
-        let untrained = context.evaluate(model: start, nodes: validation)
+        let (trained, untrained) = (context.evaluate(model: model, nodes: check), context.evaluate(model: start, nodes: check))
         if !trained.pairedGain(over: untrained).isSignificant(options.significance) {
             model = start
             record.bestEpoch = 0
-            record.bestValidation = untrained.figure(mode: context.data.mode)
         }
+        record.bestValidation = context.evaluate(model: model, nodes: validation).figure(mode: context.data.mode)
     }
 }
 
