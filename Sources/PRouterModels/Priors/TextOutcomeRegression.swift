@@ -11,10 +11,10 @@ import PRouterIO
 /// is chosen by exact leave-one-query-out error over a grid, and the view and penalty
 /// with the lowest error are kept, unless neither beats predicting no deviation at all:
 /// on worlds whose text says nothing the map is zero. Given the users' utility weights,
-/// the penalty is then raised to whichever routes the observed queries best. An observed query's own
-/// prediction is its leave-one-query-out one, so that no query's outcome reaches its
-/// own score (every user's copy of a query shares the query's outcomes, so leaving out
-/// the query leaves out all of them).
+/// the penalty is then raised to stronger ones that route the observed queries
+/// significantly better. An observed query's own prediction is its leave-one-query-out
+/// one, so that no query's outcome reaches its own score (every user's copy of a query
+/// shares the query's outcomes, so leaving out the query leaves out all of them).
 struct TextOutcomeRegression {
     /// What the regression reads of a query.
     enum View: Equatable {
