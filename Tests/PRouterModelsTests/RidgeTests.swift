@@ -270,6 +270,11 @@ extension RidgeTests {
         })
         #expect(first.penalty == grid[grid.firstIndex(of: plain.penalty)! + 1])
         #expect(tried.count == grid.count - grid.firstIndex(of: plain.penalty)! - 1)
+        // Stronger penalties given apart from the grid: the same choice and fit, and the
+        // least error over the grid alone.
+        let apart = try #require(LeaveOneOutRidge(design: x, targets: y, stronger: [30, 100]) { size($0) < size($1) })
+        #expect(apart.penalty == shrunk.penalty && apart.weights == shrunk.weights && apart.heldOut == shrunk.heldOut)
+        #expect(apart.leastError == plain.error && shrunk.leastError == plain.error && plain.leastError == plain.error)
         let alone = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: [shrunk.penalty]))
         #expect(shrunk.weights == alone.weights && shrunk.heldOut == alone.heldOut && shrunk.error == alone.error)
     }

@@ -112,10 +112,16 @@ package struct AnchorFeatures {
         return (Float(cell[0] / max(cell[2], 1)), Float(cell[1] / max(cell[2], 1)))
     }
 
+    /// `user`'s statistics at user level (``Sums/statistics(prior:ridge:)``), as
+    /// ``rows(_:data:)`` reports them.
+    private func userStatistics(_ u: Int) -> SIMD4<Float> {
+        (u < user.count ? user[u] : Sums()).statistics(prior: SIMD4(), ridge: 1)
+    }
+
     /// The weights of normalized performance and cost in `user`'s utility (the user-level
     /// fit that ``rows(_:data:)`` reports in ``utilityColumn``).
     private func utilityWeights(user u: Int) -> (Float, Float) {
-        let overall = (u < user.count ? user[u] : Sums()).statistics(prior: SIMD4(), ridge: 1)
+        let overall = userStatistics(u)
         return (overall[Self.utilityColumn], overall[Self.utilityColumn + 1])
     }
 
@@ -206,8 +212,7 @@ package struct AnchorFeatures {
         let utility = Self.utilityColumn
         for (row, node) in targets.enumerated() {
             let (u, t) = (Int(data.nodeUser[node]), Int(data.nodeTask[node]))
-            let userSums = u < user.count ? user[u] : Sums()
-            let overall = userSums.statistics(prior: SIMD4(), ridge: 1)
+            let overall = userStatistics(u)
             let pair = (userTask[Self.key(Int32(u), Int32(t))] ?? Sums()).statistics(prior: overall, ridge: Self.shrinkage)
             for edge in data.edges(of: node) {
                 let llm = Int(data.edgeLLM[edge])

@@ -13,19 +13,24 @@ package struct LeaveOneOutRidge {
     package var weights: Matrix
     /// Each row's prediction by the fit without that row.
     var heldOut: Matrix
-    /// The summed squared leave-one-out error.
+    /// The summed squared leave-one-out error of the chosen penalty.
     var error: Double
+    /// The least summed squared leave-one-out error over `penalties` (the squared-error
+    /// choice's, whatever `prefers` then chose): what fits of different designs are
+    /// compared by.
+    var leastError: Double
 
     /// The fit of `y` on `x` with the best of `penalties`; nil when none beats
     /// predicting zero.
     ///
     /// Without `prefers`, the best penalty is the one with the least leave-one-out error.
-    /// With it, the penalties above that one are tried in increasing order, and each
-    /// replaces the one kept so far when `prefers(its held-out predictions, the kept
-    /// one's)` (`x.rows x y.cols` each): a decision taken on the predictions (the largest
+    /// With it, that choice is made over `penalties` and `stronger` together, and the
+    /// penalties of both above it are then tried in increasing order, each replacing the
+    /// one kept so far when `prefers(its held-out predictions, the kept one's)`
+    /// (`x.rows x y.cols` each): a decision taken on the predictions (the largest
     /// predicted value, say) can gain from more shrinkage than their squared error asks
     /// for, since the noise in the estimates is what makes a wrong candidate look best.
-    package init?(design x: Matrix, targets y: Matrix, penalties: [Double] = Self.penalties,
+    package init?(design x: Matrix, targets y: Matrix, penalties: [Double] = Self.penalties, stronger: [Double] = [],
                   prefers: ((_ candidate: Matrix, _ kept: Matrix) -> Bool)? = nil) {
         // One eigendecomposition G = Q diag(s) Qᵀ of the Gram matrix serves every penalty:
         // with Z = X Q, the fit is Z diag(1 / (s + λ)) Zᵀ Y and the leverage of row i is
@@ -64,9 +69,12 @@ package struct LeaveOneOutRidge {
             if candidate.error < best?.error ?? zeroError { best = candidate }
         }
         guard var best else { return nil }
+        leastError = best.error
         if let prefers {
-            for relative in penalties where relative > best.penalty {
-                let candidate = fit(relative)
+            let strongerFits = stronger.map(fit)
+            for candidate in strongerFits where candidate.error < best.error { best = candidate }
+            for relative in penalties + stronger where relative > best.penalty {
+                let candidate = strongerFits.first { $0.penalty == relative } ?? fit(relative)
                 if prefers(candidate.heldOut, best.heldOut) { best = candidate }
             }
         }

@@ -100,27 +100,29 @@ struct TextOutcomeRegression {
                 targets[row, col] = sums[row][col] / sums[row][width + col]
             }
         }
+        // Views are compared by their squared-error choice; only the kept view's penalty
+        // choice by routing matters.
         var best: (view: View, fit: LeaveOneOutRidge)?
         let candidates = views ?? [.embedding, .words(WordVocabulary(texts: queries.map { data.queryTexts[Int($0)] }))]
-        for view in candidates where view.width(data) > 0 {
-            let design = Self.design(view, queries: queries, tasks: tasks, data: data, taskCount: taskCount)
-            guard let fit = LeaveOneOutRidge(design: design, targets: targets, penalties: penalties),
-                  fit.error < best?.fit.error ?? .infinity else { continue }
-            best = (view, fit)
-        }
-        guard var best else { return }
-        if let userWeights {
-            let design = Self.design(best.view, queries: queries, tasks: tasks, data: data, taskCount: taskCount)
-            let fit = withoutActuallyEscaping(means) { means in
-                LeaveOneOutRidge(design: design, targets: targets, penalties: penalties + Self.strongerPenalties) { candidate, kept in
+        let taskCount = taskCount
+        withoutActuallyEscaping(means) { means in
+            let prefers = userWeights.map { userWeights in
+                { (candidate: Matrix, kept: Matrix) -> Bool in
                     let routed = [candidate, kept].map {
                         Self.routing($0, rowOf: rowOf, data: data, llmCount: llmCount, means: means, userWeights: userWeights)
                     }
                     return routed[0].pairedGain(over: routed[1]).isSignificant(Self.routingSignificance)
                 }
             }
-            if let fit { best.fit = fit }
+            for view in candidates where view.width(data) > 0 {
+                let design = Self.design(view, queries: queries, tasks: tasks, data: data, taskCount: taskCount)
+                guard let fit = LeaveOneOutRidge(design: design, targets: targets, penalties: penalties,
+                                                 stronger: Self.strongerPenalties, prefers: prefers),
+                      fit.leastError < best?.fit.leastError ?? .infinity else { continue }
+                best = (view, fit)
+            }
         }
+        guard let best else { return }
         (view, penalty) = (best.view, best.fit.penalty)
         weights = best.fit.weights
         for (row, query) in queries.enumerated() {
