@@ -77,6 +77,34 @@ import PRouterTestSupport
         #expect(regression.prediction(node: 0, llm: 0, data: data) == (0, 0))
     }
 
+    /// One slope serves both tasks, but only the math queries' cheap performance follows
+    /// the feature (the chat queries' is noise): the chat queries' predicted deviations
+    /// are scaled down to almost nothing, the math ones' are kept.
+    @Test func deviationsShrinkOnATaskWhoseTextSaysNothing() throws {
+        var generator = SplitMix64(seed: 4)
+        var lines: [String] = []
+        for q in 0..<80 {
+            let task = q % 2 == 0 ? "math" : "chat"
+            let perf = 0.3 + (task == "math" ? Double(q % 5) / 50 : generator.unit() * 0.08)
+            lines.append(responseLine("q\(q)", "cheap", perf: perf, cost: 0.001, task: task))
+            lines.append(responseLine("q\(q)", "strong", perf: 0.9, cost: 0.05, task: task))
+            lines.append(responseLine("q\(q)", "middle", perf: 0.55, cost: 0.03, task: task))
+        }
+        var graph = try ModelTests.graph(lines, users: [("saver", 0.1, 0.9), ("spender", 1.0, 0.0)], seed: 3)
+        let rows = graph.queryIDs.map { [Float(Int($0.dropFirst())! % 5), Float(generator.unit()), 1] }
+        graph.features!.query = Matrix(rows: rows.count, cols: 3, data: rows.flatMap { $0 })
+        let data = try RoutingData(graph: graph, routing: false)
+        let regression = try #require(AnchorFeatures(data: data).textOutcomes)
+        let cheap = data.llmIndex("cheap")!
+        func largest(_ task: String) -> Float {
+            let index = Int32(data.taskIndex(task)!)
+            return (0..<data.nodeCount).filter { data.nodeSplit[$0] != .train && data.nodeTask[$0] == index }
+                .map { abs(regression.prediction(node: $0, llm: cheap, data: data).0) }.max()!
+        }
+        #expect(largest("math") > 0.02)
+        #expect(largest("chat") < 0.25 * largest("math"))
+    }
+
     /// An observed query's prediction is what a fit without that query (every user's copy
     /// of it) predicts: its own outcome does not reach its score.
     @Test func observedQueriesGetTheirLeaveOneQueryOutPrediction() throws {

@@ -12,7 +12,8 @@ import PRouterIO
 /// with the lowest error are kept, unless neither beats predicting no deviation at all:
 /// on worlds whose text says nothing the map is zero. Given the users' utility weights,
 /// the penalty is then raised to stronger ones that route the observed queries
-/// significantly better. An observed query's own prediction is its leave-one-query-out
+/// significantly better. Each task's predicted performance and cost deviations are then
+/// scaled by the factor that fits their held-out predictions best. An observed query's own prediction is its leave-one-query-out
 /// one, so that no query's outcome reaches its own score (every user's copy of a query
 /// shares the query's outcomes, so leaving out the query leaves out all of them).
 struct TextOutcomeRegression {
@@ -46,6 +47,9 @@ struct TextOutcomeRegression {
     private var heldOut: [Int32: [Float]] = [:]
     /// The chosen penalty (relative), nil when the map is zero.
     private(set) var penalty: Double?
+    /// Per task (and one more for tasks added after fitting), the factors its queries'
+    /// predicted performance and cost deviations are scaled by: `[perf, cost]` pairs.
+    private var taskScale: [Float] = []
 
     /// Penalties added to the grid when the penalty is chosen by routing.
     static let strongerPenalties: [Double] = [30, 100]
@@ -125,10 +129,29 @@ struct TextOutcomeRegression {
         guard let best else { return }
         (view, penalty) = (best.view, best.fit.penalty)
         weights = best.fit.weights
+        taskScale = Self.taskScales(best.fit.heldOut, targets: targets, tasks: tasks, taskCount: taskCount)
         for (row, query) in queries.enumerated() {
-            heldOut[query] = Array(best.fit.heldOut.data[row * width..<(row + 1) * width])
+            let scale = 2 * min(tasks[row], taskCount)
+            heldOut[query] = (0..<width).map { best.fit.heldOut[row, $0] * taskScale[scale + $0 % 2] }
         }
         cover(data)
+    }
+
+    /// Per task, the least-squares factors (within [0, 1]) of the held-out predictions of
+    /// the performance and of the cost columns against their targets, for
+    /// ``taskScale``: where the text says little about one task's outcomes (right
+    /// answers that no wording predicts, say), the one map fitted across tasks still
+    /// predicts deviations for its queries, and these shrink them to what held out.
+    private static func taskScales(_ heldOut: Matrix, targets: Matrix, tasks: [Int], taskCount: Int) -> [Float] {
+        var products = [Double](repeating: 0, count: 2 * (taskCount + 1)), squares = products
+        for (row, task) in tasks.enumerated() {
+            for col in 0..<targets.cols {
+                let (index, prediction) = (2 * min(task, taskCount) + col % 2, Double(heldOut[row, col]))
+                products[index] += prediction * Double(targets[row, col])
+                squares[index] += prediction * prediction
+            }
+        }
+        return zip(products, squares).map { $1 > 0 ? Float(min(max($0 / $1, 0), 1)) : 1 }
     }
 
     /// How every observed node of `data` fares when routed to the candidate with the
@@ -221,7 +244,8 @@ struct TextOutcomeRegression {
             result.0 += weights[taskRow, 2 * llm]
             result.1 += weights[taskRow, 2 * llm + 1]
         }
-        return result
+        let scale = 2 * min(max(task, 0), taskCount)
+        return (result.0 * taskScale[scale], result.1 * taskScale[scale + 1])
     }
 }
 
@@ -241,6 +265,7 @@ extension TextOutcomeRegression {
         }
         archive.append(penalty)
         archive.append(reals: weights.data)
+        archive.append(reals: taskScale)
         let rows = heldOut.keys.sorted()
         archive.append(count: rows.count)
         for row in rows {
@@ -261,6 +286,8 @@ extension TextOutcomeRegression {
         guard rows == view.width(data) + taskCount else { throw reader.corrupted() }
         penalty = try reader.next()
         weights = Matrix(rows: rows, cols: width, data: try reader.floats(rows * width))
+        taskScale = try reader.floats(2 * (taskCount + 1))
+        guard taskScale.allSatisfy({ $0 >= 0 && $0 <= 1 }) else { throw reader.corrupted() }
         for _ in 0..<(try reader.count()) {
             let row = try reader.count()
             guard row < data.queryFeatures.rows else { throw reader.corrupted() }
