@@ -73,25 +73,16 @@ extension ConversationGraph {
               responseSignals.count == 3 * responses else {
             throw fail("response sections differ in length")
         }
-        func inRange(_ values: [UInt32], _ bound: Int, _ what: String) throws {
-            if let bad = values.first(where: { Int($0) >= bound }) { throw fail("\(what) index \(bad) out of range") }
-        }
-        try inRange(turnUser, users.count, "user")
-        try inRange(turnConversation, conversations.count, "conversation")
-        try inRange(responseTurn, turns, "response turn")
-        try inRange(responseLLM, llms.count, "response LLM")
+        try reader.checkIndices(turnUser, below: users.count, "user")
+        try reader.checkIndices(turnConversation, below: conversations.count, "conversation")
+        try reader.checkIndices(responseTurn, below: turns, "response turn")
+        try reader.checkIndices(responseLLM, below: llms.count, "response LLM")
         guard zip(responseTurn, responseTurn.dropFirst()).allSatisfy({ $0 <= $1 }) else { throw fail("responses not grouped by turn") }
         for t in 1..<max(1, turns) where turnConversation[t] == turnConversation[t - 1] && turnNumber[t] != turnNumber[t - 1] + 1 {
             throw fail("turn \(t) does not follow the turn before it")
         }
-        turnSplit = try splits.map { raw in
-            guard let split = Split(rawValue: raw) else { throw fail("unknown split \(raw)") }
-            return split
-        }
-        responseFeedback = try feedback.map { raw in
-            guard let value = Feedback(rawValue: raw) else { throw fail("unknown feedback \(raw)") }
-            return value
-        }
+        turnSplit = try reader.decoded(splits, as: Split.self, "split")
+        responseFeedback = try reader.decoded(feedback, as: Feedback.self, "feedback")
         features = nil
         if let header = try reader.featureHeader() {
             features = ConversationFeatures(encoder: header.encoder, dimension: header.dimension,

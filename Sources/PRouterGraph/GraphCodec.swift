@@ -119,26 +119,17 @@ extension Graph {
               edgeReward.count == (mode == .cost ? edges : 0) else {
             throw fail("query-LLM edge sections differ in length")
         }
-        func inRange(_ values: [UInt32], _ bound: Int, _ what: String) throws {
-            if let bad = values.first(where: { Int($0) >= bound }) { throw fail("\(what) index \(bad) out of range") }
-        }
-        try inRange(nodeUser, users.count, "user")
-        try inRange(nodeTask, tasks.count, "task")
-        try inRange(nodeQuery, queryIDs.count, "query")
-        try inRange(nodeLabel, llms.count, "label LLM")
-        try inRange(userTaskUser, users.count, "user-task user")
-        try inRange(userTaskTask, tasks.count, "user-task task")
-        try inRange(edgeNode, nodes, "edge node")
-        try inRange(edgeLLM, llms.count, "edge LLM")
+        try reader.checkIndices(nodeUser, below: users.count, "user")
+        try reader.checkIndices(nodeTask, below: tasks.count, "task")
+        try reader.checkIndices(nodeQuery, below: queryIDs.count, "query")
+        try reader.checkIndices(nodeLabel, below: llms.count, "label LLM")
+        try reader.checkIndices(userTaskUser, below: users.count, "user-task user")
+        try reader.checkIndices(userTaskTask, below: tasks.count, "user-task task")
+        try reader.checkIndices(edgeNode, below: nodes, "edge node")
+        try reader.checkIndices(edgeLLM, below: llms.count, "edge LLM")
         guard zip(edgeNode, edgeNode.dropFirst()).allSatisfy({ $0 <= $1 }) else { throw fail("edges not grouped by node") }
-        nodeSplit = try splits.map { raw in
-            guard let split = Split(rawValue: raw) else { throw fail("unknown split \(raw)") }
-            return split
-        }
-        edgeStatus = try status.map { raw in
-            guard let value = EdgeStatus(rawValue: raw) else { throw fail("unknown edge status \(raw)") }
-            return value
-        }
+        nodeSplit = try reader.decoded(splits, as: Split.self, "split")
+        edgeStatus = try reader.decoded(status, as: EdgeStatus.self, "edge status")
         edgeBest = try best.map { raw in
             guard raw <= 1 else { throw fail("best bit \(raw)") }
             return raw == 1

@@ -44,6 +44,19 @@ struct SectionReader {
         return header
     }
 
+    /// Checks that every index in `values` is below `bound` (`what` names them in the error).
+    func checkIndices(_ values: [UInt32], below bound: Int, _ what: String) throws {
+        if let bad = values.first(where: { Int($0) >= bound }) { throw fail("\(what) index \(bad) out of range") }
+    }
+
+    /// `raw` decoded as `T` values; a value `T` does not know is an error naming `what`.
+    func decoded<T: RawRepresentable>(_ raw: [T.RawValue], as type: T.Type, _ what: String) throws -> [T] {
+        try raw.map { value in
+            guard let decoded = T(rawValue: value) else { throw fail("unknown \(what) \(value)") }
+            return decoded
+        }
+    }
+
     /// The f32 matrix section `tag`, which must hold `rows x cols` values.
     func matrix(_ tag: String, rows: Int, cols: Int) throws -> Matrix {
         let data = try f32(tag)

@@ -206,6 +206,19 @@ import PRouterTestSupport
         #expect(errorMessage { _ = try Graph(file: SectionFile(decoding: SectionFile(sections: sections).encoded(), name: "g.prg"), name: "g.prg") }
             == "g.prg: missing section QNUS")
     }
+
+    /// A split or edge status byte that no version wrote is named in the error.
+    @Test func rejectsUnknownEnumeratedValues() throws {
+        let graph = try smallGraph(queries: 6, users: 2)
+        for (tag, value, message) in [("QNSP", UInt8(9), "unknown split 9"), ("QLST", UInt8(200), "unknown edge status 200")] {
+            var sections = graph.fileSections()
+            let position = sections.firstIndex { $0.tag == tag }!
+            sections[position] = .array(tag, .u8, [UInt8](repeating: value, count: sections[position].count))
+            let bytes = SectionFile(sections: sections).encoded()
+            #expect(errorMessage { _ = try Graph(file: SectionFile(decoding: bytes, name: "g.prg"), name: "g.prg") }
+                == "g.prg: corrupted: \(message)")
+        }
+    }
 }
 
 @Suite struct ChecksumTests {
