@@ -13,9 +13,10 @@ import PRouterIO
 /// on worlds whose text says nothing the map is zero. Given the users' utility weights,
 /// the penalty is then raised to stronger ones that route the observed queries
 /// significantly better. Each task's predicted performance and cost deviations are then
-/// scaled by the factor that fits their held-out predictions best. An observed query's own prediction is its leave-one-query-out
-/// one, so that no query's outcome reaches its own score (every user's copy of a query
-/// shares the query's outcomes, so leaving out the query leaves out all of them).
+/// scaled by the factors that fit their held-out predictions best. An observed query's
+/// own prediction is its leave-one-query-out one, so that no query's outcome reaches its
+/// own score (every user's copy of a query shares the query's outcomes, so leaving out
+/// the query leaves out all of them).
 struct TextOutcomeRegression {
     /// What the regression reads of a query.
     enum View: Equatable {
@@ -131,8 +132,8 @@ struct TextOutcomeRegression {
         weights = best.fit.weights
         taskScale = Self.taskScales(best.fit.heldOut, targets: targets, tasks: tasks, taskCount: taskCount)
         for (row, query) in queries.enumerated() {
-            let scale = 2 * min(tasks[row], taskCount)
-            heldOut[query] = (0..<width).map { best.fit.heldOut[row, $0] * taskScale[scale + $0 % 2] }
+            let factors = 2 * min(tasks[row], taskCount)
+            heldOut[query] = (0..<width).map { best.fit.heldOut[row, $0] * taskScale[factors + $0 % 2] }
         }
         cover(data)
     }
@@ -244,8 +245,8 @@ struct TextOutcomeRegression {
             result.0 += weights[taskRow, 2 * llm]
             result.1 += weights[taskRow, 2 * llm + 1]
         }
-        let scale = 2 * min(max(task, 0), taskCount)
-        return (result.0 * taskScale[scale], result.1 * taskScale[scale + 1])
+        let factors = 2 * min(max(task, 0), taskCount)
+        return (result.0 * taskScale[factors], result.1 * taskScale[factors + 1])
     }
 }
 
