@@ -105,6 +105,22 @@ import PRouterTestSupport
         #expect(largest("chat") < 0.25 * largest("math"))
     }
 
+    /// Each task's factors fit its own held-out predictions (clamped to [0, 1]); a task
+    /// without observed queries gets the factors pooled over the others.
+    @Test func taskFactorsFitHeldOutPredictionsAndPoolForUnseenTasks() {
+        // Columns [perf, cost]; task 0 predicted exactly, task 1's predictions twice its
+        // performance targets and opposite to its cost targets, task 2 never observed.
+        let targets = Matrix(rows: 4, cols: 2, data: [0.2, -0.1, -0.2, 0.1, 0.3, 0.2, -0.3, -0.2])
+        let heldOut = Matrix(rows: 4, cols: 2, data: [0.2, -0.1, -0.2, 0.1, 0.6, -0.2, -0.6, 0.2])
+        let factors = TextOutcomeRegression.taskScales(heldOut, targets: targets, tasks: [0, 0, 1, 1], taskCount: 3)
+        #expect(factors.count == 8)
+        #expect(abs(factors[0] - 1) < 1e-6 && abs(factors[1] - 1) < 1e-6)
+        #expect(abs(factors[2] - 0.5) < 1e-6 && factors[3] == 0)
+        // Pooled performance: (0.08 + 0.36) / (0.08 + 0.72); pooled cost clamps to 0.
+        #expect(abs(factors[4] - 0.55) < 1e-6 && factors[5] == 0)
+        #expect(factors[6] == factors[4] && factors[7] == factors[5])
+    }
+
     /// An observed query's prediction is what a fit without that query (every user's copy
     /// of it) predicts: its own outcome does not reach its score.
     @Test func observedQueriesGetTheirLeaveOneQueryOutPrediction() throws {

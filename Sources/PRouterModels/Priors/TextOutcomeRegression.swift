@@ -48,8 +48,9 @@ struct TextOutcomeRegression {
     private var heldOut: [Int32: [Float]] = [:]
     /// The chosen penalty (relative), nil when the map is zero.
     private(set) var penalty: Double?
-    /// Per task (and one more for tasks added after fitting), the factors its queries'
-    /// predicted performance and cost deviations are scaled by: `[perf, cost]` pairs.
+    /// Per task, then pooled over the tasks (for a task the fit saw no query of), the
+    /// factors its queries' predicted performance and cost deviations are scaled by:
+    /// `[perf, cost]` pairs.
     private var taskScale: [Float] = []
 
     /// Penalties added to the grid when the penalty is chosen by routing.
@@ -138,21 +139,28 @@ struct TextOutcomeRegression {
         cover(data)
     }
 
-    /// Per task, the least-squares factors (within [0, 1]) of the held-out predictions of
-    /// the performance and of the cost columns against their targets, for
-    /// ``taskScale``: where the text says little about one task's outcomes (right
-    /// answers that no wording predicts, say), the one map fitted across tasks still
-    /// predicts deviations for its queries, and these shrink them to what held out.
-    private static func taskScales(_ heldOut: Matrix, targets: Matrix, tasks: [Int], taskCount: Int) -> [Float] {
+    /// Per task, then pooled over the tasks, the least-squares factors (within [0, 1]) of
+    /// the held-out predictions of the performance and of the cost columns against their
+    /// targets, for ``taskScale``: where the text says little about one task's outcomes
+    /// (right answers that no wording predicts, say), the one map fitted across tasks
+    /// still predicts deviations for its queries, and these shrink them to what held out.
+    /// A task without observed queries gets the pooled factors.
+    static func taskScales(_ heldOut: Matrix, targets: Matrix, tasks: [Int], taskCount: Int) -> [Float] {
         var products = [Double](repeating: 0, count: 2 * (taskCount + 1)), squares = products
         for (row, task) in tasks.enumerated() {
             for col in 0..<targets.cols {
-                let (index, prediction) = (2 * min(task, taskCount) + col % 2, Double(heldOut[row, col]))
-                products[index] += prediction * Double(targets[row, col])
-                squares[index] += prediction * prediction
+                let prediction = Double(heldOut[row, col])
+                for index in [2 * min(task, taskCount) + col % 2, 2 * taskCount + col % 2] {
+                    products[index] += prediction * Double(targets[row, col])
+                    squares[index] += prediction * prediction
+                }
             }
         }
-        return zip(products, squares).map { $1 > 0 ? Float(min(max($0 / $1, 0), 1)) : 1 }
+        let pooled = (0..<2).map { squares[2 * taskCount + $0] > 0 ? products[2 * taskCount + $0] / squares[2 * taskCount + $0] : 1 }
+        return products.indices.map { index in
+            let factor = squares[index] > 0 ? products[index] / squares[index] : pooled[index % 2]
+            return Float(min(max(factor, 0), 1))
+        }
     }
 
     /// How every observed node of `data` fares when routed to the candidate with the
