@@ -133,8 +133,7 @@ struct TextOutcomeRegression {
         weights = best.fit.weights
         taskScale = Self.taskScales(best.fit.heldOut, targets: targets, tasks: tasks, taskCount: taskCount)
         for (row, query) in queries.enumerated() {
-            let factors = 2 * min(tasks[row], taskCount)
-            heldOut[query] = (0..<width).map { best.fit.heldOut[row, $0] * taskScale[factors + $0 % 2] }
+            heldOut[query] = (0..<width).map { best.fit.heldOut[row, $0] * factor(task: tasks[row], column: $0) }
         }
         cover(data)
     }
@@ -156,11 +155,15 @@ struct TextOutcomeRegression {
                 }
             }
         }
-        let pooled = (0..<2).map { squares[2 * taskCount + $0] > 0 ? products[2 * taskCount + $0] / squares[2 * taskCount + $0] : 1 }
-        return products.indices.map { index in
-            let factor = squares[index] > 0 ? products[index] / squares[index] : pooled[index % 2]
-            return Float(min(max(factor, 0), 1))
-        }
+        func fitted(_ index: Int, otherwise: Double) -> Double { squares[index] > 0 ? products[index] / squares[index] : otherwise }
+        let pooled = (0..<2).map { fitted(2 * taskCount + $0, otherwise: 1) }
+        return products.indices.map { Float(min(max(fitted($0, otherwise: pooled[$0 % 2]), 0), 1)) }
+    }
+
+    /// The factor of ``taskScale`` that scales column `column` (performance or cost, by
+    /// parity) of a query of `task`: the pooled one for a task the fit did not know.
+    private func factor(task: Int, column: Int) -> Float {
+        taskScale[2 * min(max(task, 0), taskCount) + column % 2]
     }
 
     /// How every observed node of `data` fares when routed to the candidate with the
@@ -253,8 +256,7 @@ struct TextOutcomeRegression {
             result.0 += weights[taskRow, 2 * llm]
             result.1 += weights[taskRow, 2 * llm + 1]
         }
-        let factors = 2 * min(max(task, 0), taskCount)
-        return (result.0 * taskScale[factors], result.1 * taskScale[factors + 1])
+        return (result.0 * factor(task: task, column: 0), result.1 * factor(task: task, column: 1))
     }
 }
 
