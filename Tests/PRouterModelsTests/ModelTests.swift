@@ -29,7 +29,12 @@ import PRouterTestSupport
         for interaction in try decodeLines(text, Interaction.init) { try builder.add(interaction) }
         var options = GraphBuildOptions()
         options.seed = seed
-        var graph = try builder.build(options)
+        return embedded(try builder.build(options))
+    }
+
+    /// `graph` with hashed-text features of width 16.
+    static func embedded(_ graph: Graph) -> Graph {
+        var graph = graph
         let encoder = TextEncoder(dimension: 16)
         graph.features = NodeFeatures(
             encoder: encoder.name, dimension: 16,

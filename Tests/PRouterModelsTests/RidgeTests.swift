@@ -201,10 +201,11 @@ import PRouterTestSupport
 
 extension RidgeTests {
     /// A weights file written before the utility priors (four prior weights, tables
-    /// cached as ANRL and ANCN, or as AN2R and AN2C before the per-task scale of the
-    /// text deviations) still loads: its prior weights are padded with zeros and its old
-    /// tables are ignored, so they are computed again.
-    @Test(arguments: [("ANRL", "ANCN"), ("AN2R", "AN2C")])
+    /// cached as ANRL and ANCN, as AN2R and AN2C before the per-task scale of the text
+    /// deviations, or as AN3R and AN3C before judge mode's preference logit) still loads:
+    /// its prior weights are padded with zeros and its old tables are ignored, so they
+    /// are computed again.
+    @Test(arguments: [("ANRL", "ANCN"), ("AN2R", "AN2C"), ("AN3R", "AN3C")])
     func weightsFromBeforeTheUtilityPriorsStillLoad(tags: (reals: String, counts: String)) throws {
         let graph = try ModelTests.oppositeUsers(queries: 30)
         var config = ModelConfig()
@@ -220,8 +221,8 @@ extension RidgeTests {
         let old = file.sections.map { section -> SectionFile.Section in
             switch section.tag {
             case parameterTag(prior): .array(section.tag, .f32, Array(weights.prefix(TableLevel.allCases.count)))
-            case "AN3R": .array(tags.reals, .f64, [1, 2, 3])
-            case "AN3C": .array(tags.counts, .u32, [UInt32]([7]))
+            case "AN4R": .array(tags.reals, .f64, [1, 2, 3])
+            case "AN4C": .array(tags.counts, .u32, [UInt32]([7]))
             default: section
             }
         }

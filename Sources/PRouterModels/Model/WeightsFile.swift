@@ -7,10 +7,11 @@ import PRouterIO
 /// the LLM and task ids the model was trained on, parameter names, one f32 section per
 /// parameter (`P000`, `P001`...), and for graph models the context states on the
 /// training graph file (`CT00`, `CM00`, `CU00`... per level: task, LLM and user rows),
-/// and for the models that use tables, those tables on it (``StateArchive``: `AN3R`
-/// reals, `AN3C` counts; files written before the text regression scaled its
-/// deviations per task have `AN2R` and `AN2C` instead, and before it could read words
-/// `ANRL` and `ANCN`, which are ignored: the tables are computed again).
+/// and for the models that use tables, those tables on it (``StateArchive``: `AN4R`
+/// reals, `AN4C` counts; files written before judge mode's preference logit have `AN3R`
+/// and `AN3C` instead, before the text regression scaled its deviations per task `AN2R`
+/// and `AN2C`, and before it could read words `ANRL` and `ANCN`, which are ignored: the
+/// tables are computed again).
 extension TrainedModel {
     public func write(to path: String) throws {
         let config = model.config
@@ -53,7 +54,7 @@ extension TrainedModel {
             }
         }
         if let tables {
-            sections += [.array("AN3R", .f64, tables.reals), .array("AN3C", .u32, tables.counts)]
+            sections += [.array("AN4R", .f64, tables.reals), .array("AN4C", .u32, tables.counts)]
         }
         try FileIO.writeAtomically(SectionFile(.weights, sections: sections).encoded(), to: path)
     }
@@ -137,8 +138,8 @@ extension TrainedModel {
             })
         }
         var anchorTables: StateArchive?
-        if fingerprint != nil, let reals = file.section("AN3R") {
-            anchorTables = StateArchive(reals: try reals.values(.f64, name: path), counts: try section("AN3C").values(.u32, name: path))
+        if fingerprint != nil, let reals = file.section("AN4R") {
+            anchorTables = StateArchive(reals: try reals.values(.f64, name: path), counts: try section("AN4C").values(.u32, name: path))
         }
         return TrainedModel(model: try RouterModel(config: config, parameters: parameters), llms: llms,
                             tasks: try section("TASK").stringValues(name: path),

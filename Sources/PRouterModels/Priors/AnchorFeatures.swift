@@ -12,8 +12,8 @@ import PRouterIO
 ///   level shrunk towards the user's: how much better than the candidates' mean the
 ///   preferred LLM's normalized performance and cost were, and the weights of
 ///   performance and cost in a least-squares fit of the user's rewards
-///   (`reward ≈ a·perf_norm + b·cost_norm + c`; in judge mode the reward is 1 for the
-///   preferred LLM and 0 for the others).
+///   (`reward ≈ a·perf_norm + b·cost_norm + c`; in judge mode a conditional logit of
+///   which LLM they preferred, ``PreferenceLogit``).
 ///
 /// Both leave out the nodes being predicted, so that no target's own outcome reaches its
 /// score.
@@ -29,8 +29,8 @@ package struct AnchorFeatures {
     static let rewardFitColumn = 6
 
     /// The user-level column whose two values weight normalized performance and cost in
-    /// the user's utility: the least-squares fit of their rewards (cost mode) or of which
-    /// LLM they preferred (judge mode: a linear probability fit).
+    /// the user's utility: the least-squares fit of their rewards (cost mode) or the
+    /// conditional logit of which LLM they preferred (judge mode).
     static let utilityColumn = 2
     /// Pseudo-count of the (user, task) statistics' pull towards the user's.
     static let shrinkage: Float = 5
@@ -41,16 +41,19 @@ package struct AnchorFeatures {
         /// `[d_perf, d_cost, count]` (fourth lane unused).
         var choice = SIMD4<Float>()
         /// The normal equations of the reward fit over `[perf, cost, 1]`: 3x3 then 3 (last
-        /// four lanes unused).
+        /// four lanes unused); cost mode.
         var normal = SIMD16<Float>()
+        /// The preference logit's sums (``PreferenceLogit/Lane``); judge mode.
+        var logit = SIMD8<Float>()
 
         mutating func add(_ other: Sums, sign: Float) {
             choice += sign * other.choice
             normal += sign * other.normal
+            logit += sign * other.logit
         }
 
-        /// `[d_perf, d_cost]` means and the fitted `[a, b]`, each pulled towards its value in
-        /// `prior` (`[d_perf, d_cost, a, b]`) with weight `ridge`.
+        /// `[d_perf, d_cost]` means and the reward fit's `[a, b]`, each pulled towards its
+        /// value in `prior` (`[d_perf, d_cost, a, b]`) with weight `ridge`.
         func statistics(prior: SIMD4<Float>, ridge: Float) -> SIMD4<Float> {
             let n = choice[2]
             var m = normal
@@ -88,6 +91,9 @@ package struct AnchorFeatures {
     private var outcomeSums: [SIMD4<Double>]
     private var user: [Sums]
     private var userTask: [Int64: Sums] = [:]
+    /// Judge mode: each user's preference logit over their observed nodes, the point
+    /// their nodes' ``Sums/logit`` are taken at (``PreferenceLogit``); empty in cost mode.
+    private var anchors: [SIMD2<Float>] = []
     /// The predicted deviations of each LLM's outcomes from its task means.
     private(set) var textOutcomes: TextOutcomeRegression?
 
@@ -95,6 +101,7 @@ package struct AnchorFeatures {
         tables = OutcomeTables(llmCount: data.llmIDs.count, taskCount: data.taskIDs.count)
         user = Array(repeating: Sums(), count: data.userIDs.count)
         outcomeSums = Array(repeating: SIMD4(), count: data.taskIDs.count * data.llmIDs.count)
+        if data.mode == .judge { anchors = PreferenceLogit.anchors(data: data) }
         for node in 0..<data.nodeCount where data.isPool[node] {
             apply(node, data: data, sign: 1)
         }
@@ -112,23 +119,39 @@ package struct AnchorFeatures {
         return (Float(cell[0] / max(cell[2], 1)), Float(cell[1] / max(cell[2], 1)))
     }
 
-    /// `user`'s statistics at user level (``Sums/statistics(prior:ridge:)``), as
-    /// ``rows(_:data:)`` reports them.
-    private func userStatistics(_ u: Int) -> SIMD4<Float> {
-        (u < user.count ? user[u] : Sums()).statistics(prior: SIMD4(), ridge: 1)
+    /// `user`'s statistics at user level and at (user, `task`) level, pulled towards the
+    /// user's (``Sums/statistics(prior:ridge:)``; in judge mode the utility weights are
+    /// ``PreferenceLogit``'s), as ``rows(_:data:)`` reports them.
+    private func userStatistics(_ u: Int, task: Int? = nil) -> (overall: SIMD4<Float>, pair: SIMD4<Float>) {
+        let sums = u < user.count ? user[u] : Sums()
+        let pairSums = task.flatMap { userTask[Self.key(Int32(u), Int32($0))] } ?? Sums()
+        var overall = sums.statistics(prior: SIMD4(), ridge: 1)
+        var pair = pairSums.statistics(prior: overall, ridge: Self.shrinkage)
+        if u < anchors.count {
+            let weights = PreferenceLogit.weights(sums.logit, anchor: anchors[u], prior: .zero,
+                                                  ridge: PreferenceLogit.userRidge(sums.logit))
+            let pairWeights = PreferenceLogit.weights(pairSums.logit, anchor: anchors[u], prior: weights,
+                                                      ridge: PreferenceLogit.pairRidge(sums.logit, pseudoCount: Self.shrinkage))
+            let scale = PreferenceLogit.scale(sums.logit)
+            for i in 0..<2 {
+                overall[Self.utilityColumn + i] = scale * weights[i]
+                pair[Self.utilityColumn + i] = scale * pairWeights[i]
+            }
+        }
+        return (overall, pair)
     }
 
     /// The weights of normalized performance and cost in `user`'s utility (the user-level
     /// fit that ``rows(_:data:)`` reports in ``utilityColumn``).
     private func utilityWeights(user u: Int) -> (Float, Float) {
-        let overall = userStatistics(u)
+        let overall = userStatistics(u).overall
         return (overall[Self.utilityColumn], overall[Self.utilityColumn + 1])
     }
 
     private static func key(_ user: Int32, _ task: Int32) -> Int64 { Int64(user) << 32 | Int64(task) }
 
     /// The statistics node `node` adds to its user's and (user, task) sums.
-    private static func sums(of node: Int, data: RoutingData) -> Sums? {
+    private func sums(of node: Int, data: RoutingData) -> Sums? {
         let edges = data.edges(of: node)
         guard let best = edges.first(where: { data.edgeBest[$0] }) else { return nil }
         var sums = Sums()
@@ -145,6 +168,8 @@ package struct AnchorFeatures {
             }
         }
         sums.choice = SIMD4(data.edgeInput[best * width] - mean.0, data.edgeInput[best * width + 1] - mean.1, 1, 0)
+        let u = Int(data.nodeUser[node])
+        if u < anchors.count { sums.logit = PreferenceLogit.sums(of: node, data: data, anchor: anchors[u]) }
         return sums
     }
 
@@ -156,7 +181,7 @@ package struct AnchorFeatures {
                                        Double(sign * data.edgeInput[edge * RoutingData.edgeInputWidth + 1]), Double(sign), 0)
         }
         tables.add(node: node, data: data, weight: Double(sign))
-        guard let sums = Self.sums(of: node, data: data) else { return }
+        guard let sums = sums(of: node, data: data) else { return }
         while user.count <= u { user.append(Sums()) }
         user[u].add(sums, sign: sign)
         userTask[Self.key(Int32(u), Int32(t)), default: Sums()].add(sums, sign: sign)
@@ -212,8 +237,7 @@ package struct AnchorFeatures {
         let utility = Self.utilityColumn
         for (row, node) in targets.enumerated() {
             let (u, t) = (Int(data.nodeUser[node]), Int(data.nodeTask[node]))
-            let overall = userStatistics(u)
-            let pair = (userTask[Self.key(Int32(u), Int32(t))] ?? Sums()).statistics(prior: overall, ridge: Self.shrinkage)
+            let (overall, pair) = userStatistics(u, task: t)
             for edge in data.edges(of: node) {
                 let llm = Int(data.edgeLLM[edge])
                 let mean = outcomeMean(task: t, llm: llm)
@@ -263,7 +287,10 @@ extension AnchorFeatures {
         func append(_ sums: Sums) {
             archive.append(reals: (0..<4).map { sums.choice[$0] })
             archive.append(reals: (0..<16).map { sums.normal[$0] })
+            archive.append(reals: (0..<8).map { sums.logit[$0] })
         }
+        archive.append(count: anchors.count)
+        for anchor in anchors { archive.append(reals: [anchor[0], anchor[1]]) }
         user.forEach(append)
         for key in pairs {
             archive.append(count: Int(key >> 32))
@@ -285,8 +312,12 @@ extension AnchorFeatures {
         }
         let users = try reader.count(), pairs = try reader.count()
         func sums() throws -> Sums {
-            let values = try reader.floats(20)
-            return Sums(choice: SIMD4(values[0..<4]), normal: SIMD16(values[4..<20]))
+            let values = try reader.floats(28)
+            return Sums(choice: SIMD4(values[0..<4]), normal: SIMD16(values[4..<20]), logit: SIMD8(values[20..<28]))
+        }
+        anchors = try (0..<reader.count(atMost: users)).map { _ in
+            let values = try reader.floats(2)
+            return SIMD2(values[0..<2])
         }
         user = try (0..<users).map { _ in try sums() }
         for _ in 0..<pairs {
