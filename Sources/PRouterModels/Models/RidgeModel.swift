@@ -3,7 +3,8 @@ import PRouterAutodiff
 /// A transparent text baseline (`--model ridge`): per LLM, ridge regressions of
 /// normalized performance and cost on the query's words (or embedding) and task
 /// (``TextOutcomeRegression``), weighted by each user's least-squares fit of their
-/// observed rewards (judge mode: of which LLM they preferred): the anchored model's
+/// observed rewards (judge mode: their conditional logit of which LLM they preferred,
+/// ``PreferenceLogit``): the anchored model's
 /// ``AnchorStart/utility`` start; nothing to train.
 struct RidgeModel: QueryRoutingModel {
     static let name = "ridge"

@@ -13,7 +13,8 @@ enum AnchorStart: String, CaseIterable, Sendable {
     case tableText = "table-text"
     /// The user's utility of each LLM's predicted outcomes: the task means plus the text
     /// regression's deviations, weighted by the user's least-squares fit of their rewards
-    /// (cost mode) or of which LLM they preferred (judge mode). This is the
+    /// (cost mode) or their conditional logit of which LLM they preferred (judge mode,
+    /// ``PreferenceLogit``). This is the
     /// ridge baseline (`--model ridge`); it pools a user's evidence over all their tasks,
     /// where a (user, task) table has only that pair's queries.
     case utility
