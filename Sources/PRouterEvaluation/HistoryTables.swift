@@ -47,15 +47,11 @@ extension Baselines {
         let fitChoices = fitPairs.map { ConditionalLogit.Choice(features: features($0), chosen: truth.pairs[$0].bestIndex) }
         /// Weights over the columns `columns` of ``HistoryPriors`` (zero elsewhere), fitted on the fit pairs.
         func fitted(_ columns: [Int]) -> [Double] {
-            let selected = ConditionalLogit(width: HistoryPriors.width, choices: fitChoices, penalty: 0).selecting(columns)
-            let weights = ConditionalLogit.fitted(width: columns.count, choices: selected.choices,
-                                                  folds: clusters.map { Int($0) % Int(GMTTrainer.priorFolds) }, clusters: clusters,
-                                                  columnSets: [columns.count]).weights
-            var all = [Double](repeating: 0, count: HistoryPriors.width)
-            for (column, weight) in zip(columns, weights) { all[column] = weight }
-            return all
+            ConditionalLogit.fitted(width: HistoryPriors.width, choices: fitChoices,
+                                    folds: clusters.map { Int($0) % Int(GMTTrainer.priorFolds) }, clusters: clusters,
+                                    columnSets: [columns]).weights
         }
-        let blend = fitted([HistoryPriors.overallColumn, HistoryPriors.userColumn, HistoryPriors.lastPreferredColumn])
+        let blend = fitted(HistoryPriors.blendColumns)
         let allColumns = fitted(Array(0..<HistoryPriors.width))
         // Each evaluated pair's features, read once for every policy.
         let evaluated = pairs.map(features)

@@ -128,14 +128,15 @@ import PRouterTestSupport
     }
 
     @Test func crossValidationAddsColumnsOnlyWhenTheyPredictHeldOutChoices() {
-        // Choices made by the first two columns; the last two are noise, or matter.
-        for (truth, expected) in [([1.5, -1.0, 0.0, 0.0], 2), ([1.5, -1.0, 1.2, 0.0], 4)] {
+        // Choices made by columns 0 and 3; the other two are noise, or matter.
+        for (truth, expected) in [([1.5, 0.0, 0.0, -1.0], [0, 3]), ([1.5, 0.0, 1.2, -1.0], [0, 1, 2, 3])] {
             let choices = Self.simulatedChoices(weights: truth, count: 1500, seed: 5)
             let clusters = choices.indices.map { Int32($0 / 3) }  // three choices per "conversation"
             let fit = ConditionalLogit.fitted(width: 4, choices: choices, folds: clusters.map { Int($0) % 5 }, clusters: clusters,
-                                              columnSets: [2, 4])
+                                              columnSets: [[0, 3], [0, 1, 2, 3]])
             #expect(fit.columns == expected && fit.weights.count == 4, "\(fit)")
-            #expect(abs(fit.weights[0] - 1.5) < 0.3 && (expected == 4 || fit.weights[2...].allSatisfy { $0 == 0 }))
+            #expect(abs(fit.weights[0] - 1.5) < 0.3 && abs(fit.weights[3] + 1) < 0.3)
+            #expect(expected.count == 4 || (fit.weights[1] == 0 && fit.weights[2] == 0))
             #expect(ConditionalLogit.penalties.contains(fit.penalty))
         }
     }

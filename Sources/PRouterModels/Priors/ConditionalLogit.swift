@@ -86,29 +86,29 @@ package struct ConditionalLogit {
 
     /// A fit chosen by cross-validation: each fold of choices (`folds[i]` is choice i's;
     /// choices that share evidence, such as a conversation's turns, share one) is
-    /// predicted by the fit on the others. For each column set (the first `n` columns of
-    /// `columnSets`, ascending), the penalty of ``penalties`` with the best held-out
+    /// predicted by the fit on the others. For each set of columns in `columnSets` (each
+    /// containing the one before), the penalty of ``penalties`` with the best held-out
     /// log-likelihood (ties: the larger penalty); then a larger column set replaces a
     /// smaller one only if its held-out log-likelihood is higher by more than
     /// `significance` standard errors clustered by `clusters`. The weights of the columns
-    /// left out are zero.
-    package static func fitted(width: Int, choices: [Choice], folds: [Int], clusters: [Int32], columnSets: [Int],
-                       significance: Double = 2) -> (weights: [Double], penalty: Double, columns: Int) {
+    /// left out are zero; `columns` is the chosen set.
+    package static func fitted(width: Int, choices: [Choice], folds: [Int], clusters: [Int32], columnSets: [[Int]],
+                       significance: Double = 2) -> (weights: [Double], penalty: Double, columns: [Int]) {
         let all = ConditionalLogit(width: width, choices: choices, penalty: 0)
         // Each fold's choices and the others'.
         let partitions = Set(folds).sorted().map { fold in
             (test: choices.indices.filter { folds[$0] == fold }, train: choices.indices.filter { folds[$0] != fold })
         }
-        var chosen: (columns: Int, penalty: Double, heldOut: [Double])?
+        var chosen: (columns: [Int], penalty: Double, heldOut: [Double])?
         for columns in columnSets {
-            let data = all.selecting(Array(0..<columns))
+            let data = all.selecting(columns)
             var best: (penalty: Double, heldOut: [Double], total: Double)?
             if partitions.count > 1 {
                 for penalty in penalties.reversed() {
                     var heldOut = [Double](repeating: 0, count: choices.count)
                     for (test, train) in partitions {
-                        let fit = ConditionalLogit(width: columns, choices: train.map { data.choices[$0] }, penalty: penalty).fit()
-                        let likelihoods = ConditionalLogit(width: columns, choices: test.map { data.choices[$0] }, penalty: 0)
+                        let fit = ConditionalLogit(width: columns.count, choices: train.map { data.choices[$0] }, penalty: penalty).fit()
+                        let likelihoods = ConditionalLogit(width: columns.count, choices: test.map { data.choices[$0] }, penalty: 0)
                             .logLikelihoods(at: fit)
                         for (index, value) in zip(test, likelihoods) { heldOut[index] = value }
                     }
@@ -125,9 +125,10 @@ package struct ConditionalLogit {
             }
             chosen = (columns, best.penalty, best.heldOut)
         }
-        let (columns, penalty) = chosen.map { ($0.columns, $0.penalty) } ?? (width, penalties[0])
-        var weights = ConditionalLogit(width: columns, choices: all.selecting(Array(0..<columns)).choices, penalty: penalty).fit()
-        weights += [Double](repeating: 0, count: width - columns)
+        let (columns, penalty) = chosen.map { ($0.columns, $0.penalty) } ?? (Array(0..<width), penalties[0])
+        var weights = [Double](repeating: 0, count: width)
+        let fit = ConditionalLogit(width: columns.count, choices: all.selecting(columns).choices, penalty: penalty).fit()
+        for (column, weight) in zip(columns, fit) { weights[column] = weight }
         return (weights, penalty, columns)
     }
 

@@ -105,6 +105,9 @@ package struct HistoryPriors: Sendable {
     /// Columns the history tables read: `logit r_m`, the user's deviation (4 pseudo-offers),
     /// the last preferred LLM.
     package static let overallColumn = 0, userColumn = 1, lastPreferredColumn = 4
+    /// The columns of the history blend (the overall and the user's rate, the last
+    /// preferred LLM): pr-eval's `history-blend`, and the smallest set gmt's priors start from.
+    package static let blendColumns = [overallColumn, userColumn, lastPreferredColumn]
     /// Pseudo-offers of the user's rates (features 1 and 2) and of the overall rate.
     static let userStrengths = [4.0, 16.0]
     static let overallStrength = 2.0

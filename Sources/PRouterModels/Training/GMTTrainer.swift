@@ -117,7 +117,8 @@ public enum GMTTrainer {
         let conversations = turns.map { data.graph.turnConversation[$0] }
         return ConditionalLogit.fitted(width: TurnPriors.width, choices: choices, folds: conversations.map { Int($0 % priorFolds) },
                                        clusters: conversations.map { Int32(bitPattern: $0) },
-                                       columnSets: [HistoryPriors.width, TurnPriors.width]).weights.map(Float.init)
+                                       columnSets: [HistoryPriors.blendColumns, Array(0..<HistoryPriors.width),
+                                                    Array(0..<TurnPriors.width)]).weights.map(Float.init)
     }
 
     /// Turns per batch by default: 32, or enough for 32 steps per epoch. A step encodes
