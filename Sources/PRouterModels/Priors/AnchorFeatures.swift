@@ -160,8 +160,10 @@ package struct AnchorFeatures {
         for edge in edges {
             mean.0 += data.edgeInput[edge * width] / Float(edges.count)
             mean.1 += data.edgeInput[edge * width + 1] / Float(edges.count)
+            // The reward fit is cost mode's; judge mode's weights are the logit's (below).
+            guard data.mode == .cost else { continue }
             let x = SIMD3<Float>(data.edgeInput[edge * width], data.edgeInput[edge * width + 1], 1)
-            let y = data.mode == .cost ? Float(data.edgeReward[edge]) : (data.edgeBest[edge] ? 1 : 0)
+            let y = Float(data.edgeReward[edge])
             for i in 0..<3 {
                 for j in 0..<3 { sums.normal[i * 3 + j] += x[i] * x[j] }
                 sums.normal[9 + i] += x[i] * y
