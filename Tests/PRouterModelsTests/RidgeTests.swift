@@ -50,7 +50,7 @@ import PRouterTestSupport
     @Test func wordsViewWinsWhereOnlyTheWordsInform() throws {
         let data = try RoutingData(graph: try Self.wordsGraph(), routing: false)
         let regression = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count) { _, _ in (0.5, 0.5) }
-        guard case .words(let vocabulary) = regression.view else {
+        guard case .words(let vocabulary, _) = regression.view else {
             Issue.record("the embedding view was chosen over informative words")
             return
         }
@@ -66,6 +66,51 @@ import PRouterTestSupport
         for node in 0..<data.nodeCount {
             #expect(restored.prediction(node: node, llm: cheap, data: data) == regression.prediction(node: node, llm: cheap, data: data))
         }
+    }
+
+    /// Texts that name their topic twice and another topic once: squared counts tell the
+    /// two apart better than counts (which weigh the other topic half as much) or
+    /// presence (which weighs both alike); the regression picks the squares by their
+    /// leave-one-query-out error, and they predict unseen queries best. Each weighting
+    /// round-trips through the archive.
+    @Test func repeatedTopicWordsAreReadBySquaredCounts() throws {
+        var graph = try ModelTests.oppositeUsers(queries: 150)
+        graph.queryTexts = graph.queryIDs.map { id in
+            let q = Int(id.dropFirst())!
+            let other = (q % 5 + 1 + (q / 5) % 4) % 5
+            return "level\(q % 5) about level\(other), the level\(q % 5)"
+        }
+        let data = try RoutingData(graph: graph, routing: false)
+        let cheap = data.llmIndex("cheap")!
+        let unseen = (0..<data.nodeCount).filter { data.nodeSplit[$0] != .train }
+        let vocabulary = WordVocabulary(texts: graph.queryTexts)
+        func unseenError(_ regression: TextOutcomeRegression) -> Float {
+            unseen.reduce(0) { sum, node in
+                let edge = data.edges(of: node).first { Int(data.edgeLLM[$0]) == cheap }!
+                let observed = data.edgeInput[edge * RoutingData.edgeInputWidth] - 0.5
+                return sum + abs(regression.prediction(node: node, llm: cheap, data: data).0 - observed)
+            } / Float(unseen.count)
+        }
+        let chosen = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count) { _, _ in (0.5, 0.5) }
+        guard case .words(_, .squared) = chosen.view else {
+            Issue.record("chose \(chosen.view), not the squared counts")
+            return
+        }
+        var errors: [TermWeighting: Float] = [:]
+        for weighting in TermWeighting.allCases {
+            let regression = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count,
+                                                   views: [.words(vocabulary, weighting)]) { _, _ in (0.5, 0.5) }
+            errors[weighting] = unseenError(regression)
+            var archive = StateArchive()
+            regression.archive(into: &archive)
+            var reader = StateArchive.Reader(archive, name: "m.prw")
+            let restored = try TextOutcomeRegression(from: &reader, data: data)
+            try reader.finish()
+            #expect(restored.view == regression.view)
+            #expect(unseenError(restored) == errors[weighting])
+        }
+        #expect(errors[.squared]! < 0.8 * errors[.count]!)
+        #expect(errors[.squared]! < 0.8 * errors[.presence]!)
     }
 
     /// A query that joins at routing time is predicted from its own words, whatever

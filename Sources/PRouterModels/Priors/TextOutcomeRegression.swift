@@ -6,8 +6,9 @@ import PRouterIO
 ///
 /// One linear map from `[query inputs, task one-hot]` to the deviations of every LLM
 /// (two columns per LLM), fitted in closed form on the distinct observed queries. The
-/// query inputs are one of two views of its text (``View``): the graph's embedding
-/// rows, or the counts of the words in a ``WordVocabulary``; each view's ridge penalty
+/// query inputs are one of the views of its text (``View``): the graph's embedding
+/// rows, or the words of a ``WordVocabulary`` (counted, present or squared: the
+/// ``TermWeighting``); each view's ridge penalty
 /// is chosen by exact leave-one-query-out error over a grid, and the view and penalty
 /// with the lowest error are kept, unless neither beats predicting no deviation at all:
 /// on worlds whose text says nothing the map is zero. Given the users' utility weights,
@@ -22,14 +23,14 @@ struct TextOutcomeRegression {
     enum View: Equatable {
         /// The query's feature row (the graph's text embedding).
         case embedding
-        /// The counts of the vocabulary's words in the query's text.
-        case words(WordVocabulary)
+        /// The vocabulary's words in the query's text, each weighted by its count.
+        case words(WordVocabulary, TermWeighting)
 
         /// The number of input columns before the task one-hot ones.
         func width(_ data: RoutingData) -> Int {
             switch self {
             case .embedding: data.queryFeatures.cols
-            case .words(let vocabulary): vocabulary.count
+            case .words(let vocabulary, _): vocabulary.count
             }
         }
     }
@@ -61,7 +62,8 @@ struct TextOutcomeRegression {
 
     /// Fitted on the observed (pool) nodes of `data`, against the per-(task, LLM) means
     /// `means(task, llm)` of normalized performance and cost, with the best of `penalties`
-    /// and of `views` (nil: the embedding, and the words of the observed queries' texts).
+    /// and of `views` (nil: the embedding, and the words of the observed queries' texts
+    /// under each ``TermWeighting``).
     ///
     /// With `userWeights` (a node's weights of normalized performance and cost in its
     /// user's utility), the chosen view's penalty is then raised (on the grid with
@@ -109,7 +111,10 @@ struct TextOutcomeRegression {
         // Views are compared by their squared-error choice; only the kept view's penalty
         // choice by routing matters.
         var best: (view: View, fit: LeaveOneOutRidge)?
-        let candidates = views ?? [.embedding, .words(WordVocabulary(texts: queries.map { data.queryTexts[Int($0)] }))]
+        let candidates = views ?? [.embedding] + {
+            let vocabulary = WordVocabulary(texts: queries.map { data.queryTexts[Int($0)] })
+            return TermWeighting.allCases.map { .words(vocabulary, $0) }
+        }()
         let taskCount = taskCount
         withoutActuallyEscaping(means) { means in
             let prefers = userWeights.map { userWeights in
@@ -212,10 +217,10 @@ struct TextOutcomeRegression {
             let x = Matrix(rows: rows.count, cols: features,
                            data: Array(data.queryFeatures.data[rows.lowerBound * features..<rows.upperBound * features]))
             return BLAS.rowStableProduct(x, featureWeights)
-        case .words(let vocabulary):
+        case .words(let vocabulary, let weighting):
             var result = Matrix(rows: rows.count, cols: weights.cols)
             for (row, query) in rows.enumerated() {
-                for (column, count) in vocabulary.counts(data.queryTexts[query]) {
+                for (column, count) in vocabulary.counts(data.queryTexts[query], weighting) {
                     for col in 0..<weights.cols { result[row, col] += count * weights[column, col] }
                 }
             }
@@ -230,10 +235,10 @@ struct TextOutcomeRegression {
         switch view {
         case .embedding:
             x = data.queryFeatures.rowsGathered(queries).concatenatingColumns(Matrix(rows: queries.count, cols: taskCount))
-        case .words(let vocabulary):
+        case .words(let vocabulary, let weighting):
             x = Matrix(rows: queries.count, cols: width + taskCount)
             for (row, query) in queries.enumerated() {
-                for (column, count) in vocabulary.counts(data.queryTexts[Int(query)]) { x[row, column] = count }
+                for (column, count) in vocabulary.counts(data.queryTexts[Int(query)], weighting) { x[row, column] = count }
             }
         }
         for (row, task) in tasks.enumerated() where task < taskCount { x[row, width + task] = 1 }
@@ -261,7 +266,8 @@ struct TextOutcomeRegression {
 }
 
 extension TextOutcomeRegression {
-    /// Writes the fitted map to `archive` (its view, then held-out predictions by query
+    /// Writes the fitted map to `archive` (its view: 0 for the embedding, else the words
+    /// and their ``TermWeighting``'s raw value; then held-out predictions by query
     /// row, sorted).
     func archive(into archive: inout StateArchive) {
         archive.append(count: llmCount)
@@ -270,8 +276,8 @@ extension TextOutcomeRegression {
         archive.append(count: weights.rows)
         switch view {
         case .embedding: archive.append(count: 0)
-        case .words(let vocabulary):
-            archive.append(count: 1)
+        case .words(let vocabulary, let weighting):
+            archive.append(count: weighting.rawValue)
             vocabulary.archive(into: &archive)
         }
         archive.append(penalty)
@@ -293,7 +299,8 @@ extension TextOutcomeRegression {
         let width = 2 * llmCount
         let rows = try reader.count()
         guard rows > 0 else { return }
-        view = try reader.count(atMost: 1) == 0 ? .embedding : .words(WordVocabulary(from: &reader))
+        let viewCode = try reader.count(atMost: TermWeighting.allCases.count)
+        view = try TermWeighting(rawValue: viewCode).map { .words(try WordVocabulary(from: &reader), $0) } ?? .embedding
         guard rows == view.width(data) + taskCount else { throw reader.corrupted() }
         penalty = try reader.next()
         weights = Matrix(rows: rows, cols: width, data: try reader.floats(rows * width))

@@ -35,13 +35,14 @@ package struct WordVocabulary: Equatable {
 
     package var count: Int { hashes.count }
 
-    /// The counts of `text`'s vocabulary words, as (column, count) pairs in column order.
-    package func counts(_ text: String) -> [(column: Int, count: Float)] {
+    /// The counts of `text`'s vocabulary words, weighted by `weighting`, as (column,
+    /// input) pairs in column order.
+    package func counts(_ text: String, _ weighting: TermWeighting = .count) -> [(column: Int, count: Float)] {
         var counts: [Int: Float] = [:]
         for word in TextEncoder.words(text) {
             if let column = column[StableHash.fnv1a(word)] { counts[column, default: 0] += 1 }
         }
-        return counts.keys.sorted().map { ($0, counts[$0]!) }
+        return counts.keys.sorted().map { ($0, weighting.input(counts[$0]!)) }
     }
 
     /// Writes the vocabulary (each hash as two counts, high half first).
