@@ -46,14 +46,17 @@ import PRouterTestSupport
     }
 
     /// Noise embeddings, informative words: the regression reads the words and predicts
-    /// unseen queries' outcomes from them; the archive keeps the view.
+    /// unseen queries' outcomes from them; the archive keeps the view. Every text has its
+    /// informative word twice, so the weightings differ only where a filler repeats, by
+    /// noise: the counts are kept.
     @Test func wordsViewWinsWhereOnlyTheWordsInform() throws {
         let data = try RoutingData(graph: try Self.wordsGraph(), routing: false)
         let regression = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count) { _, _ in (0.5, 0.5) }
-        guard case .words(let vocabulary, _) = regression.view else {
+        guard case .words(let vocabulary, let weighting) = regression.view else {
             Issue.record("the embedding view was chosen over informative words")
             return
         }
+        #expect(weighting == .count)
         #expect(vocabulary.count >= 5)
         TextOutcomeRegressionTests.expectUnseenCheapPredicted(regression, data: data)
         let cheap = data.llmIndex("cheap")!

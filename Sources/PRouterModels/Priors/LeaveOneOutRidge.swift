@@ -19,6 +19,9 @@ package struct LeaveOneOutRidge {
     /// choice's, whatever `prefers` then chose): what fits of different designs are
     /// compared by.
     var leastError: Double
+    /// Each row's squared leave-one-out error (summed over the columns) under the
+    /// penalty of ``leastError``: what two designs' fits are compared by row by row.
+    var leastRowErrors: [Double]
 
     /// The fit of `y` on `x` with the best of `penalties`; nil when none beats
     /// predicting zero.
@@ -42,14 +45,14 @@ package struct LeaveOneOutRidge {
         let z = BLAS.product(x, basis, transposeB: true)
         let projected = BLAS.product(z, transposeA: true, y)
         let scale = max(values.reduce(0, +) / Double(n), 1e-12)
-        typealias Fit = (error: Double, penalty: Double, coefficients: Matrix, heldOut: Matrix)
+        typealias Fit = (error: Double, penalty: Double, coefficients: Matrix, heldOut: Matrix, rowErrors: [Double])
         func fit(_ relative: Double) -> Fit {
             let inverse = values.map { Float(1 / (max($0, 0) + relative * scale)) }
             var coefficients = projected
             for k in 0..<n { for col in 0..<y.cols { coefficients[k, col] *= inverse[k] } }
             let fitted = BLAS.product(z, coefficients)
             var held = fitted
-            var error = 0.0
+            var rowErrors = [Double](repeating: 0, count: x.rows)
             for row in 0..<x.rows {
                 var h: Float = 0
                 for k in 0..<n { h += z[row, k] * z[row, k] * inverse[k] }
@@ -57,10 +60,10 @@ package struct LeaveOneOutRidge {
                 for col in 0..<y.cols {
                     let residual = (y[row, col] - fitted[row, col]) * keep
                     held[row, col] = y[row, col] - residual
-                    error += Double(residual) * Double(residual)
+                    rowErrors[row] += Double(residual) * Double(residual)
                 }
             }
-            return (error, relative, coefficients, held)
+            return (rowErrors.reduce(0, +), relative, coefficients, held, rowErrors)
         }
         var best: Fit?
         let zeroError = y.data.reduce(0) { $0 + Double($1) * Double($1) }
@@ -69,7 +72,7 @@ package struct LeaveOneOutRidge {
             if candidate.error < best?.error ?? zeroError { best = candidate }
         }
         guard var best else { return nil }
-        leastError = best.error
+        (leastError, leastRowErrors) = (best.error, best.rowErrors)
         if let prefers {
             let strongerFits = stronger.map(fit)
             for candidate in strongerFits where candidate.error < best.error { best = candidate }

@@ -10,7 +10,9 @@ import PRouterIO
 /// rows, or the words of a ``WordVocabulary`` (counted, present or squared: the
 /// ``TermWeighting``); each view's ridge penalty
 /// is chosen by exact leave-one-query-out error over a grid, and the view and penalty
-/// with the lowest error are kept, unless neither beats predicting no deviation at all:
+/// with the lowest error are kept (a weighting of the words other than their counts only
+/// where it beats the counts query by query by ``weightingSignificance`` standard
+/// errors), unless none beats predicting no deviation at all:
 /// on worlds whose text says nothing the map is zero. Given the users' utility weights,
 /// the penalty is then raised to stronger ones that route the observed queries
 /// significantly better. Each task's predicted performance and cost deviations are then
@@ -59,6 +61,11 @@ struct TextOutcomeRegression {
     /// Standard errors (clustered by query) by which a stronger penalty must route the
     /// observed nodes better than the one kept to replace it.
     static let routingSignificance = 1.0
+    /// Standard errors by which the words under another ``TermWeighting`` must predict
+    /// the observed queries better than their counts (paired by query, leave-one-query-out
+    /// squared error) to be a candidate: where no word repeats with meaning, the
+    /// weightings differ by noise.
+    static let weightingSignificance = 1.0
 
     /// Fitted on the observed (pool) nodes of `data`, against the per-(task, LLM) means
     /// `means(task, llm)` of normalized performance and cost, with the best of `penalties`
@@ -111,6 +118,7 @@ struct TextOutcomeRegression {
         // Views are compared by their squared-error choice; only the kept view's penalty
         // choice by routing matters.
         var best: (view: View, fit: LeaveOneOutRidge)?
+        var countErrors: [Double]?
         let candidates = views ?? [.embedding] + {
             let vocabulary = WordVocabulary(texts: queries.map { data.queryTexts[Int($0)] })
             return TermWeighting.allCases.map { .words(vocabulary, $0) }
@@ -127,9 +135,19 @@ struct TextOutcomeRegression {
             }
             for view in candidates where view.width(data) > 0 {
                 let design = Self.design(view, queries: queries, tasks: tasks, data: data, taskCount: taskCount)
-                guard let fit = LeaveOneOutRidge(design: design, targets: targets, penalties: penalties,
-                                                 stronger: Self.strongerPenalties, prefers: prefers),
-                      fit.leastError < best?.fit.leastError ?? .infinity else { continue }
+                let fitted = LeaveOneOutRidge(design: design, targets: targets, penalties: penalties,
+                                              stronger: Self.strongerPenalties, prefers: prefers)
+                if case .words(_, let weighting) = view {
+                    if weighting == .count {
+                        // Where counts predict nothing, the reference is predicting no deviation.
+                        countErrors = fitted?.leastRowErrors
+                            ?? (0..<targets.rows).map { row in (0..<width).reduce(0) { $0 + Double(targets[row, $1] * targets[row, $1]) } }
+                    } else if let countErrors, let fitted,
+                              !PairedGain(countErrors, over: fitted.leastRowErrors, clusters: queries).isSignificant(Self.weightingSignificance) {
+                        continue
+                    }
+                }
+                guard let fit = fitted, fit.leastError < best?.fit.leastError ?? .infinity else { continue }
                 best = (view, fit)
             }
         }
