@@ -45,6 +45,17 @@ import PRouterTestSupport
         #expect(throws: DataError.self) { try WordVocabulary(from: &bad) }
     }
 
+    /// `regression` written to an archive and read back for `data`; the view must survive.
+    static func roundTripped(_ regression: TextOutcomeRegression, data: RoutingData) throws -> TextOutcomeRegression {
+        var archive = StateArchive()
+        regression.archive(into: &archive)
+        var reader = StateArchive.Reader(archive, name: "m.prw")
+        let restored = try TextOutcomeRegression(from: &reader, data: data)
+        try reader.finish()
+        #expect(restored.view == regression.view)
+        return restored
+    }
+
     /// Noise embeddings, informative words: the regression reads the words and predicts
     /// unseen queries' outcomes from them; the archive keeps the view. Every text has its
     /// informative word twice, so the weightings differ only where a filler repeats, by
@@ -60,12 +71,7 @@ import PRouterTestSupport
         #expect(vocabulary.count >= 5)
         TextOutcomeRegressionTests.expectUnseenCheapPredicted(regression, data: data)
         let cheap = data.llmIndex("cheap")!
-        var archive = StateArchive()
-        regression.archive(into: &archive)
-        var reader = StateArchive.Reader(archive, name: "m.prw")
-        let restored = try TextOutcomeRegression(from: &reader, data: data)
-        try reader.finish()
-        #expect(restored.view == regression.view)
+        let restored = try Self.roundTripped(regression, data: data)
         for node in 0..<data.nodeCount {
             #expect(restored.prediction(node: node, llm: cheap, data: data) == regression.prediction(node: node, llm: cheap, data: data))
         }
@@ -104,13 +110,7 @@ import PRouterTestSupport
             let regression = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count,
                                                    views: [.words(vocabulary, weighting)]) { _, _ in (0.5, 0.5) }
             errors[weighting] = unseenError(regression)
-            var archive = StateArchive()
-            regression.archive(into: &archive)
-            var reader = StateArchive.Reader(archive, name: "m.prw")
-            let restored = try TextOutcomeRegression(from: &reader, data: data)
-            try reader.finish()
-            #expect(restored.view == regression.view)
-            #expect(unseenError(restored) == errors[weighting])
+            #expect(unseenError(try Self.roundTripped(regression, data: data)) == errors[weighting])
         }
         #expect(errors[.squared]! < 0.8 * errors[.count]!)
         #expect(errors[.squared]! < 0.8 * errors[.presence]!)
