@@ -116,7 +116,7 @@ struct TextOutcomeRegression {
             }
         }
         // Views are compared by their squared-error choice; only the kept view's penalty
-        // choice by routing matters.
+        // is then chosen by routing, so only its fit routes.
         var best: (view: View, fit: LeaveOneOutRidge)?
         var countErrors: [Double]?
         let candidates = views ?? [.embedding] + {
@@ -124,31 +124,34 @@ struct TextOutcomeRegression {
             return TermWeighting.allCases.map { .words(vocabulary, $0) }
         }()
         let taskCount = taskCount
-        withoutActuallyEscaping(means) { means in
-            let prefers = userWeights.map { userWeights in
-                { (candidate: Matrix, kept: Matrix) -> Bool in
+        for view in candidates where view.width(data) > 0 {
+            let design = Self.design(view, queries: queries, tasks: tasks, data: data, taskCount: taskCount)
+            let fitted = LeaveOneOutRidge(design: design, targets: targets, penalties: penalties)
+            if case .words(_, let weighting) = view {
+                if weighting == .count {
+                    // Where counts predict nothing, the reference is predicting no deviation.
+                    countErrors = fitted?.leastRowErrors
+                        ?? (0..<targets.rows).map { row in (0..<width).reduce(0) { $0 + Double(targets[row, $1] * targets[row, $1]) } }
+                } else if let countErrors, let fitted,
+                          !PairedGain(countErrors, over: fitted.leastRowErrors, clusters: queries).isSignificant(Self.weightingSignificance) {
+                    continue
+                }
+            }
+            guard let fit = fitted, fit.leastError < best?.fit.leastError ?? .infinity else { continue }
+            best = (view, fit)
+        }
+        if let userWeights, let kept = best {
+            withoutActuallyEscaping(means) { means in
+                let prefers = { (candidate: Matrix, kept: Matrix) -> Bool in
                     let routed = [candidate, kept].map {
                         Self.routing($0, rowOf: rowOf, data: data, llmCount: llmCount, means: means, userWeights: userWeights)
                     }
                     return routed[0].pairedGain(over: routed[1]).isSignificant(Self.routingSignificance)
                 }
-            }
-            for view in candidates where view.width(data) > 0 {
-                let design = Self.design(view, queries: queries, tasks: tasks, data: data, taskCount: taskCount)
-                let fitted = LeaveOneOutRidge(design: design, targets: targets, penalties: penalties,
-                                              stronger: Self.strongerPenalties, prefers: prefers)
-                if case .words(_, let weighting) = view {
-                    if weighting == .count {
-                        // Where counts predict nothing, the reference is predicting no deviation.
-                        countErrors = fitted?.leastRowErrors
-                            ?? (0..<targets.rows).map { row in (0..<width).reduce(0) { $0 + Double(targets[row, $1] * targets[row, $1]) } }
-                    } else if let countErrors, let fitted,
-                              !PairedGain(countErrors, over: fitted.leastRowErrors, clusters: queries).isSignificant(Self.weightingSignificance) {
-                        continue
-                    }
-                }
-                guard let fit = fitted, fit.leastError < best?.fit.leastError ?? .infinity else { continue }
-                best = (view, fit)
+                // The same squared-error choice as `kept`'s (it was not nil), then raised by routing.
+                best?.fit = LeaveOneOutRidge(design: Self.design(kept.view, queries: queries, tasks: tasks, data: data, taskCount: taskCount),
+                                             targets: targets, penalties: penalties, stronger: Self.strongerPenalties,
+                                             prefers: prefers) ?? kept.fit
             }
         }
         guard let best else { return }
