@@ -25,7 +25,7 @@ struct TextOutcomeRegression {
     enum View: Equatable {
         /// The query's feature row (the graph's text embedding).
         case embedding
-        /// The vocabulary's words in the query's text, each weighted by its count.
+        /// The vocabulary's words in the query's text, each count weighted by the ``TermWeighting``.
         case words(WordVocabulary, TermWeighting)
 
         /// The number of input columns before the task one-hot ones.
