@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import PRouterAutodiff
 import PRouterGraph
@@ -328,6 +329,59 @@ extension RidgeTests {
         #expect(apart.leastError == plain.error && shrunk.leastError == plain.error && plain.leastError == plain.error)
         let alone = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: [shrunk.penalty]))
         #expect(shrunk.weights == alone.weights && shrunk.heldOut == alone.heldOut && shrunk.error == alone.error)
+    }
+
+    /// Stacked, the fit is the penalties' fits combined by their held-out shares: its
+    /// weights are the shares' sum of each penalty's own weights, its held-out predictions
+    /// the same sum of theirs, and its held-out error no larger than the best single
+    /// penalty's, which stays the reported penalty and least error.
+    @Test func stackedPenaltiesCombineTheirFits() throws {
+        let (x, y) = Self.noisyProblem()
+        let grid = LeaveOneOutRidge.penalties
+        let plain = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: grid))
+        let stacked = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: grid, stacked: true))
+        #expect(stacked.penalty == plain.penalty && stacked.leastError == plain.leastError)
+        #expect(stacked.error <= plain.error)
+        let alone = try grid.map { try #require(LeaveOneOutRidge(design: x, targets: y, penalties: [$0])) }
+        let shares = LeaveOneOutRidge.shares(of: alone.map(\.heldOut), targets: y)
+        #expect(shares.allSatisfy { $0 >= 0 } && shares.contains { $0 > 0 })
+        for (matrix, part) in [(stacked.weights, \LeaveOneOutRidge.weights), (stacked.heldOut, \LeaveOneOutRidge.heldOut)] {
+            for index in matrix.data.indices {
+                let sum = zip(shares, alone).reduce(0.0) { $0 + $1.0 * Double($1.1[keyPath: part].data[index]) }
+                #expect(abs(Double(matrix.data[index]) - sum) < 1e-4)
+            }
+        }
+        let squared = (0..<y.rows).reduce(0.0) { sum, row in
+            (0..<y.cols).reduce(sum) { $0 + pow(Double(y[row, $1] - stacked.heldOut[row, $1]), 2) }
+        }
+        #expect(abs(squared - stacked.error) < 1e-6 * squared)
+    }
+
+    /// Non-negative least squares meets its optimality conditions: a zero coefficient's
+    /// gradient is not negative, a positive one's is zero; and an unconstrained
+    /// solution that is positive is found as it is.
+    @Test func nonNegativeLeastSquaresMeetsItsConditions() {
+        var generator = SplitMix64(seed: 21)
+        let (rows, cols) = (30, 5)
+        let a = (0..<rows * cols).map { _ in generator.unit() - 0.5 }
+        func column(_ j: Int) -> [Double] { (0..<rows).map { a[$0 * cols + j] } }
+        func fitted(_ truth: [Double]) -> (gram: [Double], rhs: [Double]) {
+            let y = (0..<rows).map { row in (0..<cols).reduce(0.0) { $0 + a[row * cols + $1] * truth[$1] } }
+            let gram = (0..<cols * cols).map { zip(column($0 / cols), column($0 % cols)).reduce(0.0) { $0 + $1.0 * $1.1 } }
+            let rhs = (0..<cols).map { zip(column($0), y).reduce(0.0) { $0 + $1.0 * $1.1 } }
+            return (gram, rhs)
+        }
+        let exact = fitted([0.5, 1, 0.25, 2, 0.75])
+        for (found, truth) in zip(NonNegativeLeastSquares.solve(gram: exact.gram, rhs: exact.rhs), [0.5, 1, 0.25, 2, 0.75]) {
+            #expect(abs(found - truth) < 1e-8)
+        }
+        let clipped = fitted([1, -2, 0.5, -0.5, 1.5])
+        let w = NonNegativeLeastSquares.solve(gram: clipped.gram, rhs: clipped.rhs)
+        #expect(w.contains(0) && w.allSatisfy { $0 >= 0 })
+        for k in 0..<cols {
+            let gradient = (0..<cols).reduce(-clipped.rhs[k]) { $0 + clipped.gram[k * cols + $1] * w[$1] }
+            #expect(w[k] > 0 ? abs(gradient) < 1e-8 : gradient > -1e-8)
+        }
     }
 
     /// The text regression of the anchored model chooses its penalty by how its held-out

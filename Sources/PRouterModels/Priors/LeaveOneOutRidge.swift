@@ -27,14 +27,19 @@ package struct LeaveOneOutRidge {
     /// predicting zero.
     ///
     /// Without `prefers`, the best penalty is the one with the least leave-one-out error.
-    /// With it, that choice is made over `penalties` and `stronger` together, and the
+    /// `stacked`, the fit is then the combination of every penalty's fit whose
+    /// non-negative shares fit their leave-one-out predictions to `y` best (its
+    /// ``penalty`` is still the single best one's; it predicts at least as well as that
+    /// one, left out row by row: the shares are a handful of numbers fitted to every
+    /// row's prediction at once). With `prefers`, that choice is made over `penalties`
+    /// and `stronger` together, and the
     /// penalties of both above it are then tried in increasing order, each replacing the
     /// one kept so far when `prefers(its held-out predictions, the kept one's)`
     /// (`x.rows x y.cols` each): a decision taken on the predictions (the largest
     /// predicted value, say) can gain from more shrinkage than their squared error asks
     /// for, since the noise in the estimates is what makes a wrong candidate look best.
     package init?(design x: Matrix, targets y: Matrix, penalties: [Double] = Self.penalties, stronger: [Double] = [],
-                  prefers: ((_ candidate: Matrix, _ kept: Matrix) -> Bool)? = nil) {
+                  stacked: Bool = false, prefers: ((_ candidate: Matrix, _ kept: Matrix) -> Bool)? = nil) {
         // One eigendecomposition G = Q diag(s) Qᵀ of the Gram matrix serves every penalty:
         // with Z = X Q, the fit is Z diag(1 / (s + λ)) Zᵀ Y and the leverage of row i is
         // Σ_k Z_ik² / (s_k + λ).
@@ -67,12 +72,29 @@ package struct LeaveOneOutRidge {
         }
         var best: Fit?
         let zeroError = y.data.reduce(0) { $0 + Double($1) * Double($1) }
-        for relative in penalties {
-            let candidate = fit(relative)
-            if candidate.error < best?.error ?? zeroError { best = candidate }
-        }
+        let grid = penalties.map(fit)
+        for candidate in grid where candidate.error < best?.error ?? zeroError { best = candidate }
         guard var best else { return nil }
         (leastError, leastRowErrors) = (best.error, best.rowErrors)
+        if stacked {
+            // The held-out predictions of the combination are the combination of the
+            // held-out predictions, since the shares are fixed.
+            let shares = Self.shares(of: grid.map(\.heldOut), targets: y)
+            var coefficients = Matrix(rows: projected.rows, cols: projected.cols)
+            var held = Matrix(rows: y.rows, cols: y.cols)
+            for (share, part) in zip(shares, grid) where share > 0 {
+                let share = Float(share)
+                for index in coefficients.data.indices { coefficients.data[index] += share * part.coefficients.data[index] }
+                for index in held.data.indices { held.data[index] += share * part.heldOut.data[index] }
+            }
+            let rowErrors = (0..<y.rows).map { row in
+                (0..<y.cols).reduce(0.0) { sum, col in
+                    let residual = Double(y[row, col] - held[row, col])
+                    return sum + residual * residual
+                }
+            }
+            best = (rowErrors.reduce(0, +), best.penalty, coefficients, held, rowErrors)
+        }
         if let prefers {
             let strongerFits = stronger.map(fit)
             for candidate in strongerFits where candidate.error < best.error { best = candidate }
@@ -83,6 +105,23 @@ package struct LeaveOneOutRidge {
         }
         (penalty, heldOut, error) = (best.penalty, best.heldOut, best.error)
         weights = BLAS.product(basis, transposeA: true, best.coefficients)
+    }
+
+    /// The non-negative shares of `predictions` (each `targets`-shaped) whose sum fits
+    /// `targets` best by least squares, over every entry (sums in double precision, in
+    /// a fixed order).
+    static func shares(of predictions: [Matrix], targets: Matrix) -> [Double] {
+        let count = predictions.count
+        var gram = [Double](repeating: 0, count: count * count), rhs = [Double](repeating: 0, count: count)
+        for i in 0..<count {
+            for index in targets.data.indices { rhs[i] += Double(predictions[i].data[index]) * Double(targets.data[index]) }
+            for j in i..<count {
+                var sum = 0.0
+                for index in targets.data.indices { sum += Double(predictions[i].data[index]) * Double(predictions[j].data[index]) }
+                (gram[i * count + j], gram[j * count + i]) = (sum, sum)
+            }
+        }
+        return NonNegativeLeastSquares.solve(gram: gram, rhs: rhs)
     }
 }
 

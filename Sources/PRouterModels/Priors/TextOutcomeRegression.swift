@@ -13,9 +13,12 @@ import PRouterIO
 /// with the lowest error are kept (a weighting of the words other than their counts only
 /// where it beats the counts query by query by ``weightingSignificance`` standard
 /// errors), unless none beats predicting no deviation at all:
-/// on worlds whose text says nothing the map is zero. Given the users' utility weights,
-/// the penalty is then raised to stronger ones that route the observed queries
-/// significantly better. Each task's predicted performance and cost deviations are then
+/// on worlds whose text says nothing the map is zero. The kept view's fit is then the
+/// combination of its fits under every penalty of the grid, with the non-negative
+/// shares that fit their leave-one-query-out predictions best (stacking: a weak and a
+/// strong penalty together can predict better than any one penalty between them).
+/// Given the users' utility weights, stronger single penalties then replace it where
+/// they route the observed queries significantly better. Each task's predicted performance and cost deviations are then
 /// scaled by the factors that fit their held-out predictions best. An observed query's
 /// own prediction is its leave-one-query-out one, so that no query's outcome reaches its
 /// own score (every user's copy of a query shares the query's outcomes, so leaving out
@@ -140,18 +143,20 @@ struct TextOutcomeRegression {
             guard let fit = fitted, fit.leastError < best?.fit.leastError ?? .infinity else { continue }
             best = (view, fit)
         }
-        if let userWeights, let kept = best {
+        if let kept = best {
             withoutActuallyEscaping(means) { means in
-                let prefers = { (candidate: Matrix, kept: Matrix) -> Bool in
-                    let routed = [candidate, kept].map {
-                        Self.routing($0, rowOf: rowOf, data: data, llmCount: llmCount, means: means, userWeights: userWeights)
+                let prefers = userWeights.map { userWeights in
+                    { (candidate: Matrix, kept: Matrix) -> Bool in
+                        let routed = [candidate, kept].map {
+                            Self.routing($0, rowOf: rowOf, data: data, llmCount: llmCount, means: means, userWeights: userWeights)
+                        }
+                        return routed[0].pairedGain(over: routed[1]).isSignificant(Self.routingSignificance)
                     }
-                    return routed[0].pairedGain(over: routed[1]).isSignificant(Self.routingSignificance)
                 }
-                // The same squared-error choice as `kept`'s (it was not nil), then raised by routing.
+                // The same squared-error choice as `kept`'s (it was not nil), stacked, then raised by routing.
                 best?.fit = LeaveOneOutRidge(design: Self.design(kept.view, queries: queries, tasks: tasks, data: data, taskCount: taskCount),
                                              targets: targets, penalties: penalties, stronger: Self.strongerPenalties,
-                                             prefers: prefers) ?? kept.fit
+                                             stacked: true, prefers: prefers) ?? kept.fit
             }
         }
         guard let best else { return }
