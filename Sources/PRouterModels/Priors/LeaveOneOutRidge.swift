@@ -72,8 +72,12 @@ package struct LeaveOneOutRidge {
         }
         var best: Fit?
         let zeroError = y.data.reduce(0) { $0 + Double($1) * Double($1) }
-        let grid = penalties.map(fit)
-        for candidate in grid where candidate.error < best?.error ?? zeroError { best = candidate }
+        var grid: [Fit] = []  // every penalty's fit, kept only to be stacked
+        for relative in penalties {
+            let candidate = fit(relative)
+            if candidate.error < best?.error ?? zeroError { best = candidate }
+            if stacked { grid.append(candidate) }
+        }
         guard var best else { return nil }
         (leastError, leastRowErrors) = (best.error, best.rowErrors)
         if stacked {
