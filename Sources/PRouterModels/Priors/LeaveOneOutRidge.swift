@@ -27,14 +27,14 @@ package struct LeaveOneOutRidge {
     /// predicting zero.
     ///
     /// Without `prefers`, the best penalty is the one with the least leave-one-out error.
-    /// `stacked`, the fit is then the combination of every penalty's fit whose
-    /// non-negative shares fit their leave-one-out predictions to `y` best (its
+    /// With `stacked`, the fit is then the combination of every penalty's fit with the
+    /// non-negative shares that fit their leave-one-out predictions to `y` best (its
     /// ``penalty`` is still the single best one's; it predicts at least as well as that
     /// one, left out row by row: the shares are a handful of numbers fitted to every
-    /// row's prediction at once). With `prefers`, that choice is made over `penalties`
-    /// and `stronger` together, and the
-    /// penalties of both above it are then tried in increasing order, each replacing the
-    /// one kept so far when `prefers(its held-out predictions, the kept one's)`
+    /// row's prediction at once). With `prefers`, a penalty of `stronger` with a smaller
+    /// leave-one-out error than that fit's replaces it first, and the penalties of both
+    /// above the best one are then tried in increasing order, each replacing the fit
+    /// kept so far when `prefers(its held-out predictions, the kept one's)`
     /// (`x.rows x y.cols` each): a decision taken on the predictions (the largest
     /// predicted value, say) can gain from more shrinkage than their squared error asks
     /// for, since the noise in the estimates is what makes a wrong candidate look best.

@@ -18,8 +18,9 @@ import PRouterIO
 /// shares that fit their leave-one-query-out predictions best (stacking: a weak and a
 /// strong penalty together can predict better than any one penalty between them).
 /// Given the users' utility weights, stronger single penalties then replace it where
-/// they route the observed queries significantly better. Each task's predicted performance and cost deviations are then
-/// scaled by the factors that fit their held-out predictions best. An observed query's
+/// they route the observed queries significantly better. Each task's predicted
+/// performance and cost deviations are then scaled by the factors that fit their
+/// held-out predictions best. An observed query's
 /// own prediction is its leave-one-query-out one, so that no query's outcome reaches its
 /// own score (every user's copy of a query shares the query's outcomes, so leaving out
 /// the query leaves out all of them).
