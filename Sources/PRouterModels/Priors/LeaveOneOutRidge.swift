@@ -8,26 +8,51 @@ package struct LeaveOneOutRidge {
     static let penalties: [Double] = [0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
 
     /// The chosen penalty (relative to the Gram matrix's mean diagonal).
-    var penalty: Double
+    var penalty: Double { chosen.penalty }
     /// `X.cols x Y.cols`.
-    package var weights: Matrix
+    package var weights: Matrix { BLAS.product(spectrum.basis, transposeA: true, chosen.coefficients) }
     /// Each row's prediction by the fit without that row.
-    var heldOut: Matrix
+    var heldOut: Matrix { chosen.heldOut }
     /// The summed squared leave-one-out error of the chosen penalty.
-    var error: Double
+    var error: Double { chosen.error }
     /// The least summed squared leave-one-out error over `penalties` (the squared-error
     /// choice's, whatever `prefers` then chose): what fits of different designs are
     /// compared by.
-    var leastError: Double
+    var leastError: Double { squaredErrorChoice.error }
     /// Each row's squared leave-one-out error (summed over the columns) under the
     /// penalty of ``leastError``: what two designs' fits are compared by row by row.
-    var leastRowErrors: [Double]
+    var leastRowErrors: [Double] { squaredErrorChoice.rowErrors }
+
+    /// The design's eigendecomposition, which every penalty's fit (and ``refined(stronger:stacked:prefers:)``) reuses.
+    private let spectrum: Spectrum
+    /// The grid the squared-error choice was made over.
+    private let penalties: [Double]
+    /// The fit with the least leave-one-out error over `penalties`.
+    private let squaredErrorChoice: Spectrum.Fit
+    /// The fit kept: the squared-error choice, or what ``refined(stronger:stacked:prefers:)`` made of it.
+    private var chosen: Spectrum.Fit
 
     /// The fit of `y` on `x` with the best of `penalties`; nil when none beats
-    /// predicting zero.
+    /// predicting zero. With `stacked` or `prefers`, the fit is then
+    /// ``refined(stronger:stacked:prefers:)``.
+    package init?(design x: Matrix, targets y: Matrix, penalties: [Double] = Self.penalties, stronger: [Double] = [],
+                  stacked: Bool = false, prefers: ((_ candidate: Matrix, _ kept: Matrix) -> Bool)? = nil) {
+        guard let spectrum = Spectrum(design: x, targets: y) else { return nil }
+        var best: Spectrum.Fit?
+        var grid: [Spectrum.Fit] = []  // every penalty's fit, kept only to be stacked
+        for relative in penalties {
+            let candidate = spectrum.fit(relative)
+            if candidate.error < best?.error ?? spectrum.zeroError { best = candidate }
+            if stacked { grid.append(candidate) }
+        }
+        guard let best else { return nil }
+        (self.spectrum, self.penalties, squaredErrorChoice, chosen) = (spectrum, penalties, best, best)
+        if stacked || prefers != nil { chosen = refinedChoice(stronger: stronger, stacked: stacked, prefers: prefers, grid: grid) }
+    }
+
+    /// The squared-error choice refined, from the eigendecomposition already made.
     ///
-    /// Without `prefers`, the best penalty is the one with the least leave-one-out error.
-    /// With `stacked`, the fit is then the combination of every penalty's fit with the
+    /// With `stacked`, the fit is the combination of every penalty's fit with the
     /// non-negative shares that fit their leave-one-out predictions to `y` best (its
     /// ``penalty`` is still the single best one's; it predicts at least as well as that
     /// one, left out row by row: the shares are a handful of numbers fitted to every
@@ -38,77 +63,31 @@ package struct LeaveOneOutRidge {
     /// (`x.rows x y.cols` each): a decision taken on the predictions (the largest
     /// predicted value, say) can gain from more shrinkage than their squared error asks
     /// for, since the noise in the estimates is what makes a wrong candidate look best.
-    package init?(design x: Matrix, targets y: Matrix, penalties: [Double] = Self.penalties, stronger: [Double] = [],
-                  stacked: Bool = false, prefers: ((_ candidate: Matrix, _ kept: Matrix) -> Bool)? = nil) {
-        // One eigendecomposition G = Q diag(s) Qᵀ of the Gram matrix serves every penalty:
-        // with Z = X Q, the fit is Z diag(1 / (s + λ)) Zᵀ Y and the leverage of row i is
-        // Σ_k Z_ik² / (s_k + λ).
-        let n = x.cols
-        let gram = BLAS.product(x, transposeA: true, x)
-        guard let (values, vectors) = SymmetricEigen.decompose(gram.data.map(Double.init), size: n) else { return nil }
-        let basis = Matrix(rows: n, cols: n, data: vectors.map(Float.init))  // row k: eigenvector k
-        let z = BLAS.product(x, basis, transposeB: true)
-        let projected = BLAS.product(z, transposeA: true, y)
-        let scale = max(values.reduce(0, +) / Double(n), 1e-12)
-        typealias Fit = (error: Double, penalty: Double, coefficients: Matrix, heldOut: Matrix, rowErrors: [Double])
-        func fit(_ relative: Double) -> Fit {
-            let inverse = values.map { Float(1 / (max($0, 0) + relative * scale)) }
-            var coefficients = projected
-            for k in 0..<n { for col in 0..<y.cols { coefficients[k, col] *= inverse[k] } }
-            let fitted = BLAS.product(z, coefficients)
-            var held = fitted
-            var rowErrors = [Double](repeating: 0, count: x.rows)
-            for row in 0..<x.rows {
-                var h: Float = 0
-                for k in 0..<n { h += z[row, k] * z[row, k] * inverse[k] }
-                let keep = 1 / max(1 - h, 1e-3)
-                for col in 0..<y.cols {
-                    let residual = (y[row, col] - fitted[row, col]) * keep
-                    held[row, col] = y[row, col] - residual
-                    rowErrors[row] += Double(residual) * Double(residual)
-                }
-            }
-            return (rowErrors.reduce(0, +), relative, coefficients, held, rowErrors)
-        }
-        var best: Fit?
-        let zeroError = y.data.reduce(0) { $0 + Double($1) * Double($1) }
-        var grid: [Fit] = []  // every penalty's fit, kept only to be stacked
-        for relative in penalties {
-            let candidate = fit(relative)
-            if candidate.error < best?.error ?? zeroError { best = candidate }
-            if stacked { grid.append(candidate) }
-        }
-        guard var best else { return nil }
-        (leastError, leastRowErrors) = (best.error, best.rowErrors)
+    func refined(stronger: [Double] = [], stacked: Bool, prefers: ((_ candidate: Matrix, _ kept: Matrix) -> Bool)?) -> Self {
+        var result = self
+        result.chosen = refinedChoice(stronger: stronger, stacked: stacked, prefers: prefers, grid: [])
+        return result
+    }
+
+    /// The fit ``refined(stronger:stacked:prefers:)`` keeps, given the fits of `penalties`
+    /// where they were made already (empty: made here if stacked).
+    private func refinedChoice(stronger: [Double], stacked: Bool, prefers: ((_ candidate: Matrix, _ kept: Matrix) -> Bool)?,
+                               grid: [Spectrum.Fit]) -> Spectrum.Fit {
+        var best = squaredErrorChoice
         if stacked {
-            // The held-out predictions of the combination are the combination of the
-            // held-out predictions, since the shares are fixed.
-            let shares = Self.shares(of: grid.map(\.heldOut), targets: y)
-            var coefficients = Matrix(rows: projected.rows, cols: projected.cols)
-            var held = Matrix(rows: y.rows, cols: y.cols)
-            for (share, part) in zip(shares, grid) where share > 0 {
-                let share = Float(share)
-                for index in coefficients.data.indices { coefficients.data[index] += share * part.coefficients.data[index] }
-                for index in held.data.indices { held.data[index] += share * part.heldOut.data[index] }
-            }
-            let rowErrors = (0..<y.rows).map { row in
-                (0..<y.cols).reduce(0.0) { sum, col in
-                    let residual = Double(y[row, col] - held[row, col])
-                    return sum + residual * residual
-                }
-            }
-            best = (rowErrors.reduce(0, +), best.penalty, coefficients, held, rowErrors)
+            let grid = grid.isEmpty ? penalties.map(spectrum.fit) : grid
+            best = spectrum.combined(grid, shares: Self.shares(of: grid.map(\.heldOut), targets: spectrum.targets),
+                                     penalty: best.penalty)
         }
         if let prefers {
-            let strongerFits = stronger.map(fit)
+            let strongerFits = stronger.map(spectrum.fit)
             for candidate in strongerFits where candidate.error < best.error { best = candidate }
             for relative in penalties + stronger where relative > best.penalty {
-                let candidate = strongerFits.first { $0.penalty == relative } ?? fit(relative)
+                let candidate = strongerFits.first { $0.penalty == relative } ?? spectrum.fit(relative)
                 if prefers(candidate.heldOut, best.heldOut) { best = candidate }
             }
         }
-        (penalty, heldOut, error) = (best.penalty, best.heldOut, best.error)
-        weights = BLAS.product(basis, transposeA: true, best.coefficients)
+        return best
     }
 
     /// The non-negative shares of `predictions` (each `targets`-shaped) whose sum fits
@@ -126,6 +105,81 @@ package struct LeaveOneOutRidge {
             }
         }
         return NonNegativeLeastSquares.solve(gram: gram, rhs: rhs)
+    }
+}
+
+extension LeaveOneOutRidge {
+    /// One eigendecomposition G = Q diag(s) Qᵀ of the Gram matrix serves every penalty:
+    /// with Z = X Q, the fit is Z diag(1 / (s + λ)) Zᵀ Y and the leverage of row i is
+    /// Σ_k Z_ik² / (s_k + λ).
+    fileprivate struct Spectrum {
+        /// A penalty's fit: coefficients in the eigenbasis (`Zᵀ`-side), held-out
+        /// predictions and their squared errors by row.
+        typealias Fit = (error: Double, penalty: Double, coefficients: Matrix, heldOut: Matrix, rowErrors: [Double])
+
+        let values: [Double]
+        /// Row k: eigenvector k.
+        let basis: Matrix
+        let z: Matrix
+        let projected: Matrix
+        let scale: Double
+        let targets: Matrix
+        /// The squared error of predicting zero.
+        let zeroError: Double
+
+        init?(design x: Matrix, targets y: Matrix) {
+            let n = x.cols
+            let gram = BLAS.product(x, transposeA: true, x)
+            guard let (values, vectors) = SymmetricEigen.decompose(gram.data.map(Double.init), size: n) else { return nil }
+            self.values = values
+            basis = Matrix(rows: n, cols: n, data: vectors.map(Float.init))
+            z = BLAS.product(x, basis, transposeB: true)
+            projected = BLAS.product(z, transposeA: true, y)
+            scale = max(values.reduce(0, +) / Double(n), 1e-12)
+            targets = y
+            zeroError = y.data.reduce(0) { $0 + Double($1) * Double($1) }
+        }
+
+        func fit(_ relative: Double) -> Fit {
+            let y = targets
+            let inverse = values.map { Float(1 / (max($0, 0) + relative * scale)) }
+            var coefficients = projected
+            for k in 0..<values.count { for col in 0..<y.cols { coefficients[k, col] *= inverse[k] } }
+            let fitted = BLAS.product(z, coefficients)
+            var held = fitted
+            var rowErrors = [Double](repeating: 0, count: z.rows)
+            for row in 0..<z.rows {
+                var h: Float = 0
+                for k in 0..<values.count { h += z[row, k] * z[row, k] * inverse[k] }
+                let keep = 1 / max(1 - h, 1e-3)
+                for col in 0..<y.cols {
+                    let residual = (y[row, col] - fitted[row, col]) * keep
+                    held[row, col] = y[row, col] - residual
+                    rowErrors[row] += Double(residual) * Double(residual)
+                }
+            }
+            return (rowErrors.reduce(0, +), relative, coefficients, held, rowErrors)
+        }
+
+        /// The fits summed with `shares`, reported under `penalty`: the held-out
+        /// predictions of the combination are the combination of the held-out
+        /// predictions, since the shares are fixed.
+        func combined(_ fits: [Fit], shares: [Double], penalty: Double) -> Fit {
+            var coefficients = Matrix(rows: projected.rows, cols: projected.cols)
+            var held = Matrix(rows: targets.rows, cols: targets.cols)
+            for (share, part) in zip(shares, fits) where share > 0 {
+                let share = Float(share)
+                for index in coefficients.data.indices { coefficients.data[index] += share * part.coefficients.data[index] }
+                for index in held.data.indices { held.data[index] += share * part.heldOut.data[index] }
+            }
+            let rowErrors = (0..<targets.rows).map { row in
+                (0..<targets.cols).reduce(0.0) { sum, col in
+                    let residual = Double(targets[row, col] - held[row, col])
+                    return sum + residual * residual
+                }
+            }
+            return (rowErrors.reduce(0, +), penalty, coefficients, held, rowErrors)
+        }
     }
 }
 

@@ -154,10 +154,7 @@ struct TextOutcomeRegression {
                         return routed[0].pairedGain(over: routed[1]).isSignificant(Self.routingSignificance)
                     }
                 }
-                // The same squared-error choice as `kept`'s (it was not nil), stacked, then raised by routing.
-                best?.fit = LeaveOneOutRidge(design: Self.design(kept.view, queries: queries, tasks: tasks, data: data, taskCount: taskCount),
-                                             targets: targets, penalties: penalties, stronger: Self.strongerPenalties,
-                                             stacked: true, prefers: prefers) ?? kept.fit
+                best?.fit = kept.fit.refined(stronger: Self.strongerPenalties, stacked: true, prefers: prefers)
             }
         }
         guard let best else { return }
