@@ -117,12 +117,17 @@ extension LeaveOneOutRidge {
         /// predictions and their squared errors by row.
         typealias Fit = (error: Double, penalty: Double, coefficients: Matrix, heldOut: Matrix, rowErrors: [Double])
 
+        /// The Gram matrix's eigenvalues, ascending.
         let values: [Double]
         /// Row k: eigenvector k.
         let basis: Matrix
+        /// The design in the eigenbasis, `X Q`.
         let z: Matrix
+        /// `Zᵀ Y`.
         let projected: Matrix
+        /// The Gram matrix's mean diagonal, the unit of the penalties.
         let scale: Double
+        /// `Y`.
         let targets: Matrix
         /// The squared error of predicting zero.
         let zeroError: Double
