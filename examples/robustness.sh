@@ -44,6 +44,8 @@ shared-800|cost|all|--text-style noisy --llms 8 --users 30 --tasks 4 --queries 2
 shared-judge|judge|all|--text-style noisy --llms 12 --users 30 --queries 100 --topic-skill 0.3 --judge-noise 0.1
 few-queries|cost|all|--text-style noisy --llms 10 --tasks 4 --queries 40 --topic-skill 0.3
 few-tagged|cost|all|--llms 10 --tasks 3 --queries 60
+one-task|cost|all|--text-style noisy --llms 12 --users 30 --tasks 1 --queries 800 --noise 0.3 --topic-skill 0.1
+one-task-judge|judge|all|--text-style noisy --llms 12 --users 30 --tasks 1 --queries 400 --text-signal 0.05 --judge-noise 0.2
 example|cost|120|
 real|cost|80|"
 selected=${WORLDS:-$(cut -d'|' -f1 <<<"$worlds" | tr '\n' ' ')}

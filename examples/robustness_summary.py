@@ -13,7 +13,10 @@ the best of pr-eval's table policies and single-best on the test queries (an opt
 bar: chosen on the test queries); "ridge" is pr-eval's plain bag-of-words ridge baseline
 (the issue's yardstick, fitted on the same training queries by code apart from the
 models'), or `pr-train --model ridge` where pr-eval has none. The suite's last lines
-count, per model, the worlds whose worst paired difference is below -0.5 points.
+count, per model, the worlds whose worst paired difference is below -0.5 points, each with
+that difference and its standard error clustered by test query (pr-eval's `versus_first`:
+every user's copy of a query shares its outcomes), and how many of them are more than two
+standard errors below.
 """
 
 import json
@@ -30,7 +33,8 @@ def world(directory, name, mode, models, seeds, world_seeds):
     for ws in world_seeds:
         d = os.path.join(directory, ws)
         baselines = {b["name"]: b[key] for b in json.load(open(os.path.join(d, "baselines.json")))["baselines"]}
-        best_table = max(v for n, v in baselines.items() if n.startswith("table-") or n == "single-best")
+        best_name = max((n for n in baselines if n.startswith("table-") or n == "single-best"), key=lambda n: baselines[n])
+        best_table = baselines[best_name]
         tables.append(best_table)
         ridge_path = os.path.join(d, f"ridge-{seeds[0]}.json")
         if "ridge" in baselines:
@@ -42,18 +46,24 @@ def world(directory, name, mode, models, seeds, world_seeds):
             ridge = None
         for m in models:
             for s in seeds[:1] if m in NO_TRAINING else seeds:
-                figure = json.load(open(os.path.join(d, f"{m}-{s}.json")))["systems"][0][key]
-                runs[m].append((figure, figure - best_table, None if ridge is None else figure - ridge))
+                report = json.load(open(os.path.join(d, f"{m}-{s}.json")))
+                figure = report["systems"][0][key]
+                errors = {b["name"]: (b.get("versus_first") or {}).get("standard_error") for b in report["baselines"]}
+                runs[m].append((figure, figure - best_table, None if ridge is None else figure - ridge,
+                                errors.get(best_name), errors.get("ridge")))
     rows = {}
     for m, values in runs.items():
         figures = [v[0] for v in values]
         vs_table = [v[1] for v in values]
-        vs_ridge = [v[2] for v in values if v[2] is not None]
+        vs_ridge = [v for v in values if v[2] is not None]
+        worst_table = min(values, key=lambda v: v[1])
         rows[m] = {"mean": mean(figures), "worst": min(figures), "minus_table": mean(vs_table),
-                   "minus_table_worst": min(vs_table), "runs": len(values)}
+                   "minus_table_worst": worst_table[1], "minus_table_worst_se": worst_table[3], "runs": len(values)}
         if vs_ridge:
-            rows[m]["minus_ridge"] = mean(vs_ridge)
-            rows[m]["minus_ridge_worst"] = min(vs_ridge)
+            worst_ridge = min(vs_ridge, key=lambda v: v[2])
+            rows[m]["minus_ridge"] = mean([v[2] for v in vs_ridge])
+            rows[m]["minus_ridge_worst"] = worst_ridge[2]
+            rows[m]["minus_ridge_worst_se"] = worst_ridge[4]
         print_row(name, mode, m, rows[m])
     print("%-14s %-6s %-14s %7.2f%%" % (name, mode, "best table", 100 * mean(tables)))
     if plain:
@@ -80,11 +90,16 @@ def suite(out, names, models):
         print_row("ALL %d" % len(rows), "", m, line)
     for m in models:
         rows = [(s["world"], s["models"][m]) for s in summaries if m in s["models"]]
-        below_table = [w for w, r in rows if r["minus_table_worst"] < -0.005]
-        below_ridge = [w for w, r in rows if r.get("minus_ridge_worst", 0) < -0.005]
-        if rows:
-            print("%s: worst below best table - 0.5 in %d of %d worlds (%s); below ridge - 0.5 in %d (%s)" % (
-                m, len(below_table), len(rows), " ".join(below_table) or "none", len(below_ridge), " ".join(below_ridge) or "none"))
+        if not rows:
+            continue
+        for against in ("table", "ridge"):
+            below = [(w, r["minus_%s_worst" % against], r.get("minus_%s_worst_se" % against))
+                     for w, r in rows if r.get("minus_%s_worst" % against, 0) < -0.005]
+            significant = [w for w, d, se in below if se is not None and d < -2 * se]
+            print("%s: worst seed below %s - 0.5 in %d of %d worlds (%s); more than 2 standard errors below in %d%s" % (
+                m, "best table" if against == "table" else "ridge", len(below), len(rows),
+                ", ".join("%s %+.2f%s" % (w, 100 * d, "" if se is None else " \u00b1%.2f" % (100 * se)) for w, d, se in below) or "none",
+                len(significant), " (%s)" % " ".join(significant) if significant else ""))
 
 
 def mean(values):

@@ -35,7 +35,7 @@ public struct EvaluationJob: Sendable {
         guard !evaluated.isEmpty else {
             throw DataError("\((queriesPath.map { [$0] } ?? routePaths).map(FileIO.displayName).joined(separator: ", ")): no routes to evaluate")
         }
-        let baselines = [
+        var baselines = [
             Baselines.random(truth, pairs: evaluated, seed: seed),
             Baselines.cheapest(truth, pairs: evaluated),
             Baselines.singleBest(truth, pairs: evaluated),
@@ -47,6 +47,10 @@ public struct EvaluationJob: Sendable {
             guard [card.rewardSum, card.oracleRewardSum, card.totalCost, card.performanceSum].allSatisfy(\.isFinite) else {
                 throw DataError("\(truthPath): the totals of \(result.name) are not finite numbers: its costs, rewards or performances are too large to add up")
             }
+        }
+        if let first = systems.first {
+            for index in systems.indices.dropFirst() { systems[index].versusFirst = PairedComparison(systems[index], against: first, truth: truth) }
+            for index in baselines.indices { baselines[index].versusFirst = PairedComparison(baselines[index], against: first, truth: truth) }
         }
         return EvaluationReport(mode: truth.mode, pairCount: evaluated.count, systems: systems, baselines: baselines,
                                 llms: Baselines.singleLLMs(truth, pairs: evaluated))

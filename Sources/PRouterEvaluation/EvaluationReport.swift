@@ -57,6 +57,15 @@ public struct EvaluationReport: Sendable {
         encode(result.overall, into: &object)
         object.add("gap_closed", gapClosed(result))
         object.add("aiq", aiq(adding: result))
+        if let comparison = result.versusFirst {
+            object.addObject("versus_first") { versus in
+                versus.add("against", comparison.against)
+                versus.add("figure", comparison.figure.rawValue)
+                versus.add("difference", comparison.difference)
+                versus.add("standard_error", comparison.standardError)
+                versus.add("clusters", comparison.clusters)
+            }
+        }
         if perUser {
             object.addArray("per_user", result.perUser) { row, entry in
                 row.add("user", entry.user)
@@ -80,15 +89,17 @@ public struct EvaluationReport: Sendable {
     /// An aligned table for people; `perUser` adds one table per system.
     public func table(perUser: Bool) -> String {
         var rows: [[String]] = []
+        let compared = !systems.isEmpty
         for result in systems + baselines {
             var name = result.name
             if let llm = result.details.first(where: { $0.key == "llm" }) { name += " (\(llm.value))" }
             rows.append(row(name, result.overall) + [gapClosed(result).map { Decimals.fixed($0 * 100, 1) + "%" } ?? "-",
-                                                      aiq(adding: result).map { Decimals.fixed($0, 4) } ?? "-"])
+                                                      aiq(adding: result).map { Decimals.fixed($0, 4) } ?? "-"]
+                        + (compared ? [Self.versusFirstCell(result.versusFirst)] : []))
         }
         let users = Set(systems.flatMap { $0.perUser.map(\.user) }).count
         var text = "\(mode.rawValue) mode, \(pairCount) queries\(users > 1 ? " (user, query pairs of \(users) users)" : "")\n"
-            + Self.align(header(first: "system") + ["gap", "aiq"], rows)
+            + Self.align(header(first: "system") + ["gap", "aiq"] + (compared ? ["vs first"] : []), rows)
         if perUser {
             for system in systems {
                 text += "\n\(system.name), per user\n"
@@ -109,15 +120,31 @@ public struct EvaluationReport: Sendable {
                   "gap: share of the single-best-to-oracle gap closed (\(mode == .cost ? "reward" : "accuracy")); 0% is the single best LLM, 100% the oracle.",
                   "aiq: mean performance under the cost-quality frontier of the single LLMs with this point added, over their cost range"
                     + (aiq(adding: nil).map { " (the LLMs alone: \(Decimals.fixed($0, 4)))" } ?? "") + "."]
+        if let first = systems.first {
+            lines += ["vs first: difference from \(first.name) in points of \(mode == .cost ? "ratio (in reward where the oracle's is not positive)" : "accuracy"),",
+                      "  \u{b1} one standard error clustered by query (by conversation for turns): every user's copy of a query shares its outcomes."]
+        }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The table's cell for a comparison with the first route file: the difference in
+    /// points (in reward where the ratio is undefined) and its standard error; `ref` for
+    /// that file itself.
+    static func versusFirstCell(_ comparison: PairedComparison?) -> String {
+        guard let comparison else { return "ref" }
+        let (scale, digits) = comparison.figure == .reward ? (1.0, 4) : (100.0, 2)
+        let difference = (comparison.difference >= 0 ? "+" : "") + Decimals.fixed(comparison.difference * scale, digits)
+        return difference + (comparison.standardError.map { " \u{b1}" + Decimals.fixed($0 * scale, digits) } ?? "")
     }
 
     /// Comma-separated values (RFC 4180) for spreadsheets and plotting: one row per system
     /// and baseline (`kind` system or baseline, `llm` for single-best), and with `perUser`
     /// one row per user of each system (`kind` user). Numbers at full precision; the reward
-    /// columns are empty in judge mode.
+    /// columns are empty in judge mode, the comparison with the first route file
+    /// (``PairedComparison``) on that file's row, users' rows and without route files.
     public func csv(perUser: Bool) -> String {
-        var lines = ["kind,name,llm,user,queries,reward,oracle_reward,ratio_to_oracle,accuracy,total_cost,mean_performance,gap_closed,aiq"]
+        var lines = ["kind,name,llm,user,queries,reward,oracle_reward,ratio_to_oracle,accuracy,total_cost,mean_performance,gap_closed,aiq,"
+                     + "versus_first_difference,versus_first_standard_error"]
         func line(_ kind: String, _ result: PolicyResult, user: String, _ card: Scorecard) {
             let llm = result.details.first { $0.key == "llm" }?.value ?? ""
             let reward = mode == .cost ? [String(card.meanReward), String(card.oracleReward), card.ratioToOracle.map { String($0) } ?? ""]
@@ -125,7 +152,9 @@ public struct EvaluationReport: Sendable {
             let overall = user.isEmpty
             let fields = [kind, Self.csvText(result.name), Self.csvText(llm), Self.csvText(user), String(card.count)] + reward
                 + [String(card.accuracy), String(card.totalCost), String(card.meanPerformance),
-                   (overall ? gapClosed(result) : nil).map { String($0) } ?? "", (overall ? aiq(adding: result) : nil).map { String($0) } ?? ""]
+                   (overall ? gapClosed(result) : nil).map { String($0) } ?? "", (overall ? aiq(adding: result) : nil).map { String($0) } ?? "",
+                   (overall ? result.versusFirst?.difference : nil).map { String($0) } ?? "",
+                   (overall ? result.versusFirst?.standardError : nil).map { String($0) } ?? ""]
             lines.append(fields.map(Self.csvField).joined(separator: ","))
         }
         for result in systems { line("system", result, user: "", result.overall) }

@@ -10,12 +10,19 @@ public struct PolicyResult: Sendable {
     public var overall = Scorecard()
     /// Per-user scorecards in order of first appearance.
     public var perUser: [(user: String, card: Scorecard)] = []
+    /// How it differs from the first route file on the same pairs (nil for that file,
+    /// and when there is none).
+    public var versusFirst: PairedComparison?
+    /// The truth pairs it routed and the candidate it chose for each.
+    private(set) var pairs: [Int] = []
+    private(set) var choices: [Int] = []
 
     public init(name: String) { self.name = name }
 
     /// Scores `choices[i]` for `pairs[i]` of `truth`.
     init(name: String, truth: TruthTable, pairs: [Int], choices: [Int]) {
         self.name = name
+        (self.pairs, self.choices) = (pairs, choices)
         var userSlot: [String: Int] = [:]
         for (pairIndex, choice) in zip(pairs, choices) {
             let pair = truth.pairs[pairIndex]

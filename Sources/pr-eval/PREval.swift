@@ -16,7 +16,11 @@ struct PREval: ParsableCommand {
             computed on the same (user, query) pairs (random, cheapest, single-best, oracle): \
             mean reward, Oracle reward and ratio to Oracle (cost mode), accuracy (share of \
             routes that chose the best LLM), total cost and mean performance, with per-user \
-            rows. Several route files are compared side by side; they must cover the same pairs.
+            rows. Several route files are compared side by side; they must cover the same pairs. \
+            Every other route file and baseline is compared with the first route file: the \
+            difference of the ratio to Oracle (cost mode) or accuracy (judge mode) on the same \
+            pairs, with its standard error clustered by query (by conversation for turns), since \
+            every user's copy of a query shares its outcomes.
 
             The single-best baseline is the LLM with the highest mean reward (or best rate in \
             judge mode) on the truth pairs outside the evaluated ones (fit "held-out"), or on \

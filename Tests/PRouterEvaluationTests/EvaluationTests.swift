@@ -41,6 +41,36 @@ import PRouterTestSupport
         #expect(cheapest.overall.totalCost == 0.2)
     }
 
+    /// A second route file and every baseline are compared with the first: the difference
+    /// of the ratio to the Oracle and its standard error clustered by query, by hand.
+    @Test func comparesEachPolicyWithTheFirstFileClusteredByQuery() throws {
+        let (scratch, truth) = try Self.truth()
+        let first = try scratch.file("a.jsonl", [
+            Self.route("u", "q1", "a"), Self.route("u", "q2", "a"), Self.route("v", "q1", "a"), Self.route("v", "q2", "b"),
+        ].joined(separator: "\n"))
+        // Every pair's best LLM, listed in another order.
+        let best = try scratch.file("b.jsonl", [
+            Self.route("v", "q2", "b"), Self.route("v", "q1", "b"), Self.route("u", "q2", "b"), Self.route("u", "q1", "a"),
+        ].joined(separator: "\n"))
+        let report = try EvaluationJob(truthPath: truth, routePaths: [first, best], queriesPath: nil, seed: 0).run()
+        #expect(report.systems[0].versusFirst == nil)
+        let comparison = try #require(report.systems[1].versusFirst)
+        // Per pair, b - a: u/q1 0, u/q2 0.25, v/q1 1, v/q2 0; by query: q1 1, q2 0.25; mean 0.3125.
+        // Standard error of the mean: sqrt(2 / 1 * ((1 - 0.625)^2 + (0.25 - 0.625)^2)) / 4 = 0.1875.
+        // Both over the Oracle's mean reward, 0.09375.
+        #expect(comparison.figure == .ratioToOracle && comparison.clusters == 2 && comparison.against.hasSuffix("a.jsonl"))
+        #expect(abs(comparison.difference - 0.3125 / 0.09375) < 1e-12)
+        #expect(abs(comparison.difference - (report.systems[1].overall.ratioToOracle! - report.systems[0].overall.ratioToOracle!)) < 1e-12)
+        #expect(abs(comparison.standardError! - 0.1875 / 0.09375) < 1e-12)
+        // The oracle routes as b did; each baseline is compared with the first file too.
+        #expect(report.baselines.first { $0.name == "oracle" }?.versusFirst == comparison)
+        #expect(report.baselines.allSatisfy { $0.versusFirst != nil })
+        // With one query there is one cluster and no standard error.
+        let one = try scratch.file("one.jsonl", Self.route("u", "q1", "b"))
+        let single = try EvaluationJob(truthPath: truth, routePaths: [one, one], queriesPath: nil, seed: 0).run()
+        #expect(single.systems[1].versusFirst?.standardError == nil && single.systems[1].versusFirst?.difference == 0)
+    }
+
     /// LLM a is right on queries whose text says "hard" and b (cheaper) on the others,
     /// in both tasks: the tables can only pick one LLM per user and task, the plain ridge
     /// baseline reads the word in unseen queries and routes every one right.

@@ -352,8 +352,11 @@ import Testing
         #expect(result.status == 0)
         let lines = result.out.split(separator: "\n").map(String.init)
         #expect(lines[0] == "cost mode, 20 queries")
-        #expect(lines[1].split(separator: " ") == ["system", "queries", "reward", "oracle", "ratio", "accuracy", "cost_usd", "gap", "aiq"])
-        #expect(lines.filter { $0.contains("large.jsonl") || $0.contains("small.jsonl") }.count == 2)
+        #expect(lines[1].split(separator: " ") == ["system", "queries", "reward", "oracle", "ratio", "accuracy", "cost_usd", "gap", "aiq", "vs", "first"])
+        // The first file is the reference; every other row says how far it is from it, with a standard error.
+        #expect(lines[2].hasSuffix(" ref"))
+        #expect(lines[3].contains("small.jsonl") && lines[3].range(of: #"[+-]\d+\.\d\d ±\d+\.\d\d$"#, options: .regularExpression) != nil)
+        #expect(lines.filter { !$0.hasPrefix("vs first:") && ($0.contains("large.jsonl") || $0.contains("small.jsonl")) }.count == 2)
         #expect(lines.contains { $0.hasPrefix("oracle ") && $0.contains("100.00%") })
 
         // The same as CSV: a row per system, baseline and user, numbers that parse.
@@ -362,7 +365,8 @@ import Testing
         #expect(csv.status == 0)
         let rows = csv.out.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         #expect(rows[0].joined(separator: ",")
-                == "kind,name,llm,user,queries,reward,oracle_reward,ratio_to_oracle,accuracy,total_cost,mean_performance,gap_closed,aiq")
+                == "kind,name,llm,user,queries,reward,oracle_reward,ratio_to_oracle,accuracy,total_cost,mean_performance,gap_closed,aiq,"
+                   + "versus_first_difference,versus_first_standard_error")
         #expect(rows.dropFirst().allSatisfy { $0.count == rows[0].count })
         #expect(rows.filter { $0[0] == "system" }.count == 2 && rows.filter { $0[0] == "user" }.count == 2)
         let oracle = try #require(rows.first { $0[1] == "oracle" })

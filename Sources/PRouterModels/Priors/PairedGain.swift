@@ -2,11 +2,11 @@
 /// How much one policy beats another on the same items, with a standard error clustered
 /// by `clusters`: items of one cluster (copies of one query, turns of one conversation)
 /// share what decides them, so they are not independent evidence.
-struct PairedGain {
+package struct PairedGain: Sendable {
     /// The mean of `a - b` and its clustered standard error (0 with fewer than two clusters).
-    let estimate: (mean: Double, standardError: Double)
+    package let estimate: (mean: Double, standardError: Double)
 
-    init(_ a: [Double], over b: [Double], clusters: [Int32]) {
+    package init(_ a: [Double], over b: [Double], clusters: [Int32]) {
         // Per cluster: the summed differences of its items and their count.
         var clusterOf: [Int32: Int] = [:]
         var sums: [(sum: Double, count: Double)] = []
@@ -35,7 +35,7 @@ struct PairedGain {
     }
 
     /// Whether the mean gain exceeds `significance` standard errors.
-    func isSignificant(_ significance: Double) -> Bool {
+    package func isSignificant(_ significance: Double) -> Bool {
         estimate.mean > significance * estimate.standardError
     }
 }
