@@ -68,5 +68,29 @@ import Testing
         // On this machine, which builds, nothing is missing.
         #expect(try runTool("/bin/bash", [script]).status == 0)
     }
+    /// The robustness summary pairs each run with the best table of its world seed and
+    /// reports the worst seed with pr-eval's standard error of that difference.
+    @Test func robustnessSummaryReportsTheWorstSeedWithItsStandardError() throws {
+        let scratch = try Scratch()
+        func report(_ figure: Double, tableSE: Double) -> String {
+            #"{"systems":[{"ratio_to_oracle":\#(figure)}],"baselines":[{"name":"table-user","ratio_to_oracle":0.8,"#
+                + #""versus_first":{"standard_error":\#(tableSE)}},{"name":"ridge","ratio_to_oracle":0.7,"versus_first":{"standard_error":0.01}}]}"#
+        }
+        // Seed 1: 0.5 points above the table; seed 2: 3 points below it, with a standard error of 1 point.
+        for (seed, figure, error) in [("1", 0.805, 0.02), ("2", 0.77, 0.01)] {
+            let directory = scratch.path("out/w/\(seed)")
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try report(0.8, tableSE: 0).write(toFile: "\(directory)/baselines.json", atomically: true, encoding: .utf8)
+            try report(figure, tableSE: error).write(toFile: "\(directory)/m-0.json", atomically: true, encoding: .utf8)
+        }
+        let summary = "\(Self.examples)/robustness_summary.py"
+        let world = try runTool("/usr/bin/env", ["python3", summary, scratch.path("out/w"), "w", "cost", "m", "0", "1 2"])
+        #expect(world.status == 0, "\(world.err)")
+        #expect(world.out.contains("78.75%") && world.out.contains("-1.25( -3.00)"), "\(world.out)")
+        let suite = try runTool("/usr/bin/env", ["python3", summary, "--suite", scratch.path("out"), "w", "m"])
+        #expect(suite.out.contains("m: worst seed below best table - 0.5 in 1 of 1 worlds (w -3.00 \u{b1}1.00); more than 2 standard errors below in 1 (w)"),
+                "\(suite.out)")
+        #expect(suite.out.contains("m: worst seed below ridge - 0.5 in 0 of 1 worlds (none)"), "\(suite.out)")
+    }
 }
 
