@@ -48,8 +48,10 @@ public struct ProgressReporter {
     }
 
     /// Warns, whatever the style (also when quiet), that the trained model's validation
-    /// figure is below a table policy's; with `json`, as a JSON line.
-    public mutating func warnWorseThanTable(model: String, validation: Double, table: TableLevel, tableFigure: Double) {
+    /// figure is below a table policy's, with the difference's standard error (clustered
+    /// by query) when known; with `json`, as a JSON line.
+    public mutating func warnWorseThanTable(model: String, validation: Double, table: TableLevel, tableFigure: Double,
+                                            standardError: Double?) {
         line.end()
         if style == .json {
             var record = JSONObjectBuilder()
@@ -57,11 +59,13 @@ public struct ProgressReporter {
             record.add("best_validation", validation)
             record.add("table", table.rawValue)
             record.add("table_validation", tableFigure)
+            record.add("standard_error", standardError)
             printError(record.text())
         } else {
+            let error = standardError.map { " (standard error of the difference \(Decimals.fixed($0, 4)), clustered by query)" } ?? ""
             printWarning("\(model)'s best validation figure \(Decimals.fixed(validation, 4)) is below the "
-                + "\(table.rawValue) table policy's \(Decimals.fixed(tableFigure, 4)) on the same validation queries "
-                + "(pr-train --model table routes by that table)")
+                + "\(table.rawValue) table policy's \(Decimals.fixed(tableFigure, 4)) on the same validation queries\(error); "
+                + "pr-train --model table routes by that table")
         }
     }
 }

@@ -136,7 +136,8 @@ struct PRTrain: ParsableCommand {
             }
             try trained.write(to: output)
             if trained.isWorseThanTable, let table = trained.tableValidation {
-                reporter.warnWorseThanTable(model: trained.model.config.kind.rawValue, validation: trained.bestValidation, table: table.level, tableFigure: table.figure)
+                reporter.warnWorseThanTable(model: trained.model.config.kind.rawValue, validation: trained.bestValidation, table: table.level,
+                                            tableFigure: table.figure, standardError: trained.tableGap?.standardError)
             }
             reporter.finish("pr-train: \(trained.model.config.kind.rawValue) trained \(trained.epochsRun) epochs, best validation "
                 + "\(Decimals.fixed(trained.bestValidation, 4)) at epoch \(trained.bestEpoch); wrote \(output)")

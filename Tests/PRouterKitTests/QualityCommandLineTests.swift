@@ -128,6 +128,13 @@ import Testing
                               unset: Self.randomHashing)
         #expect(mlp.status == 0)
         #expect(mlp.err.contains(#"{"warning":"worse-than-table""#))
+        // With the difference's standard error, clustered by query, so that noise can be told apart.
+        let warning = try #require(mlp.err.split(separator: "\n").first { $0.contains("worse-than-table") })
+        let error = try #require(try decodeLines(String(warning)) { try $0.number("standard_error") }.first)
+        #expect(error > 0 && error.isFinite)
+        let plain = try runTool("pr-train", ["--model", "mlp", "--epochs", "1", "-o", scratch.path("mlp.prw"), scratch.path("g.prg")],
+                                unset: Self.randomHashing)
+        #expect(plain.err.contains("(standard error of the difference "), "\(plain.err)")
         let table = try runTool("pr-train", ["--model", "table", "-o", scratch.path("t.prw"), scratch.path("g.prg")])
         #expect(table.status == 0 && !table.err.contains("warning"), "\(table.err)")
         let routed = try runTool("pr-route", ["--graph", scratch.path("g.prg"), "--weights", scratch.path("t.prw"), "--split", "test"])

@@ -122,5 +122,8 @@ import PRouterTestSupport
         // The table is perfect here: nothing can beat it significantly, so it is kept.
         #expect(table.figure == trained.bestValidation && !trained.isWorseThanTable)
         #expect(trained.bestEpoch == 0)
+        // Node by node against that table: the same figure, so no difference.
+        let gap = try #require(trained.tableGap)
+        #expect(abs(gap.difference - (trained.bestValidation - table.figure)) < 1e-12 && gap.standardError >= 0)
     }
 }

@@ -63,6 +63,10 @@ public struct TrainedModel: Sendable {
     var tables: StateArchive?
     /// The best table policy's validation figure on the same validation queries, and its level.
     public var tableValidation: (level: TableLevel, figure: Double)?
+    /// The trained model's validation figure minus that table's, node by node, with its
+    /// standard error clustered by query (known only where the model was trained, not
+    /// read from a weights file).
+    public var tableGap: (difference: Double, standardError: Double)?
 
     /// Whether the trained model's validation figure is below the best table policy's
     /// (never for the table model itself, which routes by the level it chose).
@@ -97,13 +101,21 @@ public enum Trainer {
         guard !trainNodes.isEmpty else { throw DataError("the graph has no training queries") }
         clock.finished("tables and profiles")
 
-        let tables = TableLevel.allCases.map { level -> (level: TableLevel, figure: Double) in
+        let tables = TableLevel.allCases.map { level -> (level: TableLevel, outcome: PredictionContext.Outcome) in
             var table = config
             table.kind = .table
             table.tableLevel = level
-            return (level, context.evaluate(model: RouterModel(config: table, seed: 0), nodes: validationNodes).figure(mode: data.mode))
+            return (level, context.evaluate(model: RouterModel(config: table, seed: 0), nodes: validationNodes))
         }
-        let bestTable = validationNodes.isEmpty ? nil : tables.max { $0.figure < $1.figure }
+        let best = validationNodes.isEmpty ? nil : tables.max { $0.outcome.figure(mode: data.mode) < $1.outcome.figure(mode: data.mode) }
+        let bestTable = best.map { (level: $0.level, figure: $0.outcome.figure(mode: data.mode)) }
+        // The trained model against the best table on the validation nodes.
+        func gap(_ model: RouterModel) -> (difference: Double, standardError: Double)? {
+            best.map {
+                let estimate = context.evaluate(model: model, nodes: validationNodes).pairedGain(over: $0.outcome).estimate
+                return (estimate.mean, estimate.standardError)
+            }
+        }
         type.prepare(&config, context: context, nodes: trainNodes + validationNodes, options: options)
         var model = RouterModel(config: config, seed: options.seed)
         let start = model
@@ -113,7 +125,7 @@ public enum Trainer {
             let cache = try routingCache(model: model, graph: graph, fingerprint: fingerprint)
             return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: 0,
                                 bestValidation: validation, epochsRun: 0, graphFingerprint: cache.fingerprint,
-                                context: cache.context, tables: cache.tables, tableValidation: bestTable)
+                                context: cache.context, tables: cache.tables, tableValidation: bestTable, tableGap: gap(model))
         }
         let objective = type.objective(for: model, context: context, validation: validationNodes, options: options)
         clock.finished("validation batch")
@@ -129,7 +141,7 @@ public enum Trainer {
         return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: record.bestEpoch,
                             bestValidation: record.bestValidation, epochsRun: record.epochsRun,
                             graphFingerprint: cache.fingerprint, context: cache.context, tables: cache.tables,
-                            tableValidation: bestTable)
+                            tableValidation: bestTable, tableGap: gap(model))
     }
 
     /// What `pr-route` would otherwise compute on every start for the graph file with
