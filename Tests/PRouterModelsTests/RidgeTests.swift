@@ -306,25 +306,25 @@ extension RidgeTests {
         #expect(plain.penalty < 1)
         func size(_ m: Matrix) -> Double { m.data.reduce(0) { $0 + Double(abs($1)) } }
         // Smaller predictions preferred: the strongest penalty of the grid.
-        let shrunk = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: grid) { size($0) < size($1) })
+        let shrunk = plain.refined { size($0) < size($1) }
         #expect(shrunk.penalty == 100)
         // Larger predictions preferred: only stronger penalties are tried, so the
         // squared-error one stays.
-        let larger = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: grid) { size($0) > size($1) })
+        let larger = plain.refined { size($0) > size($1) }
         #expect(larger.penalty == plain.penalty)
-        let none = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: grid) { _, _ in false })
+        let none = plain.refined { _, _ in false }
         #expect(none.penalty == plain.penalty && none.weights == plain.weights && none.heldOut == plain.heldOut)
         // The first stronger penalty only (each is compared with the one kept).
         var tried: [Double] = []
-        let first = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: grid) { candidate, _ in
+        let first = plain.refined { candidate, _ in
             tried.append(size(candidate))
             return tried.count == 1
-        })
+        }
         #expect(first.penalty == grid[grid.firstIndex(of: plain.penalty)! + 1])
         #expect(tried.count == grid.count - grid.firstIndex(of: plain.penalty)! - 1)
         // Stronger penalties given apart from the grid: the same choice and fit, and the
         // least error over the grid alone.
-        let apart = try #require(LeaveOneOutRidge(design: x, targets: y, stronger: [30, 100]) { size($0) < size($1) })
+        let apart = try #require(LeaveOneOutRidge(design: x, targets: y)).refined(stronger: [30, 100]) { size($0) < size($1) }
         #expect(apart.penalty == shrunk.penalty && apart.weights == shrunk.weights && apart.heldOut == shrunk.heldOut)
         #expect(apart.leastError == plain.error && shrunk.leastError == plain.error && plain.leastError == plain.error)
         let alone = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: [shrunk.penalty]))
@@ -339,7 +339,7 @@ extension RidgeTests {
         let (x, y) = Self.noisyProblem()
         let grid = LeaveOneOutRidge.penalties
         let plain = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: grid))
-        let stacked = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: grid, stacked: true))
+        let stacked = plain.refined(stacked: true)
         #expect(stacked.penalty == plain.penalty && stacked.leastError == plain.leastError)
         #expect(stacked.error <= plain.error)
         let alone = try grid.map { try #require(LeaveOneOutRidge(design: x, targets: y, penalties: [$0])) }

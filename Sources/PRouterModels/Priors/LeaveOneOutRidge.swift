@@ -33,21 +33,16 @@ package struct LeaveOneOutRidge {
     private var chosen: Spectrum.Fit
 
     /// The fit of `y` on `x` with the best of `penalties`; nil when none beats
-    /// predicting zero. With `stacked` or `prefers`, the fit is then
-    /// ``refined(stronger:stacked:prefers:)``.
-    package init?(design x: Matrix, targets y: Matrix, penalties: [Double] = Self.penalties, stronger: [Double] = [],
-                  stacked: Bool = false, prefers: ((_ candidate: Matrix, _ kept: Matrix) -> Bool)? = nil) {
+    /// predicting zero. ``refined(stronger:stacked:prefers:)`` then refines it.
+    package init?(design x: Matrix, targets y: Matrix, penalties: [Double] = Self.penalties) {
         guard let spectrum = Spectrum(design: x, targets: y) else { return nil }
         var best: Spectrum.Fit?
-        var grid: [Spectrum.Fit] = []  // every penalty's fit, kept only to be stacked
         for relative in penalties {
             let candidate = spectrum.fit(relative)
             if candidate.error < best?.error ?? spectrum.zeroError { best = candidate }
-            if stacked { grid.append(candidate) }
         }
         guard let best else { return nil }
         (self.spectrum, self.penalties, squaredErrorChoice, chosen) = (spectrum, penalties, best, best)
-        if stacked || prefers != nil { chosen = refinedChoice(stronger: stronger, stacked: stacked, prefers: prefers, grid: grid) }
     }
 
     /// The squared-error choice refined, from the eigendecomposition already made.
@@ -63,19 +58,11 @@ package struct LeaveOneOutRidge {
     /// (`x.rows x y.cols` each): a decision taken on the predictions (the largest
     /// predicted value, say) can gain from more shrinkage than their squared error asks
     /// for, since the noise in the estimates is what makes a wrong candidate look best.
-    func refined(stronger: [Double] = [], stacked: Bool, prefers: ((_ candidate: Matrix, _ kept: Matrix) -> Bool)?) -> Self {
-        var result = self
-        result.chosen = refinedChoice(stronger: stronger, stacked: stacked, prefers: prefers, grid: [])
-        return result
-    }
-
-    /// The fit ``refined(stronger:stacked:prefers:)`` keeps, given the fits of `penalties`
-    /// where they were made already (empty: made here if stacked).
-    private func refinedChoice(stronger: [Double], stacked: Bool, prefers: ((_ candidate: Matrix, _ kept: Matrix) -> Bool)?,
-                               grid: [Spectrum.Fit]) -> Spectrum.Fit {
+    package func refined(stronger: [Double] = [], stacked: Bool = false,
+                         prefers: ((_ candidate: Matrix, _ kept: Matrix) -> Bool)? = nil) -> Self {
         var best = squaredErrorChoice
         if stacked {
-            let grid = grid.isEmpty ? penalties.map(spectrum.fit) : grid
+            let grid = penalties.map(spectrum.fit)
             best = spectrum.combined(grid, shares: Self.shares(of: grid.map(\.heldOut), targets: spectrum.targets),
                                      penalty: best.penalty)
         }
@@ -87,7 +74,9 @@ package struct LeaveOneOutRidge {
                 if prefers(candidate.heldOut, best.heldOut) { best = candidate }
             }
         }
-        return best
+        var result = self
+        result.chosen = best
+        return result
     }
 
     /// The non-negative shares of `predictions` (each `targets`-shaped) whose sum fits

@@ -109,10 +109,10 @@ public enum Trainer {
         }
         let best = validationNodes.isEmpty ? nil : tables.max { $0.outcome.figure(mode: data.mode) < $1.outcome.figure(mode: data.mode) }
         let bestTable = best.map { (level: $0.level, figure: $0.outcome.figure(mode: data.mode)) }
-        // The trained model against the best table on the validation nodes.
-        func gap(_ model: RouterModel) -> (difference: Double, standardError: Double)? {
+        // How the trained model routed the validation nodes against the best table.
+        func gap(_ outcome: PredictionContext.Outcome) -> (difference: Double, standardError: Double)? {
             best.map {
-                let estimate = context.evaluate(model: model, nodes: validationNodes).pairedGain(over: $0.outcome).estimate
+                let estimate = outcome.pairedGain(over: $0.outcome).estimate
                 return (estimate.mean, estimate.standardError)
             }
         }
@@ -121,11 +121,11 @@ public enum Trainer {
         let start = model
         clock.finished("table baselines")
         guard type.trains else {
-            let validation = context.evaluate(model: model, nodes: validationNodes).figure(mode: data.mode)
+            let validation = context.evaluate(model: model, nodes: validationNodes)
             let cache = try routingCache(model: model, graph: graph, fingerprint: fingerprint)
             return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: 0,
-                                bestValidation: validation, epochsRun: 0, graphFingerprint: cache.fingerprint,
-                                context: cache.context, tables: cache.tables, tableValidation: bestTable, tableGap: gap(model))
+                                bestValidation: validation.figure(mode: data.mode), epochsRun: 0, graphFingerprint: cache.fingerprint,
+                                context: cache.context, tables: cache.tables, tableValidation: bestTable, tableGap: gap(validation))
         }
         let objective = type.objective(for: model, context: context, validation: validationNodes, options: options)
         clock.finished("validation batch")
@@ -141,7 +141,7 @@ public enum Trainer {
         return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: record.bestEpoch,
                             bestValidation: record.bestValidation, epochsRun: record.epochsRun,
                             graphFingerprint: cache.fingerprint, context: cache.context, tables: cache.tables,
-                            tableValidation: bestTable, tableGap: gap(model))
+                            tableValidation: bestTable, tableGap: best == nil ? nil : gap(context.evaluate(model: model, nodes: validationNodes)))
     }
 
     /// What `pr-route` would otherwise compute on every start for the graph file with
