@@ -46,6 +46,13 @@ few-queries|cost|all|--text-style noisy --llms 10 --tasks 4 --queries 40 --topic
 few-tagged|cost|all|--llms 10 --tasks 3 --queries 60
 one-task|cost|all|--text-style noisy --llms 12 --users 30 --tasks 1 --queries 800 --noise 0.3 --topic-skill 0.1
 one-task-judge|judge|all|--text-style noisy --llms 12 --users 30 --tasks 1 --queries 400 --text-signal 0.05 --judge-noise 0.2
+crowd-shared|cost|all|--text-style noisy --llms 10 --users 150 --tasks 3 --queries 80 --topic-skill 0.3
+crowd-judge|judge|all|--text-style noisy --llms 8 --users 120 --queries 60 --topic-skill 0.3 --judge-noise 0.15
+tiny-shared|cost|all|--text-style noisy --llms 6 --users 10 --tasks 2 --queries 30
+noisy-high|cost|all|--text-style noisy --llms 12 --users 40 --tasks 4 --queries 120 --noise 0.4 --topic-skill 0.2
+cost-extreme|cost|all|--text-style noisy --llms 12 --users 40 --queries 150 --cost-spread 1000 --topic-skill 0.2
+taste-judge|judge|all|--text-style noisy --users 40 --queries 120 --task-taste 0.3 --judge-noise 0.1
+few-users|cost|all|--text-style noisy --llms 10 --users 5 --tasks 4 --queries 200 --topic-skill 0.3
 example|cost|120|
 real|cost|80|"
 selected=${WORLDS:-$(cut -d'|' -f1 <<<"$worlds" | tr '\n' ' ')}
