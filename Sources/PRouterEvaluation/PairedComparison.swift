@@ -28,17 +28,13 @@ public struct PairedComparison: Sendable, Equatable {
     init(_ result: PolicyResult, against reference: PolicyResult, truth: TruthTable) {
         var choiceOf: [Int: Int] = [:]
         for (pair, choice) in zip(result.pairs, result.choices) { choiceOf[pair] = choice }
-        var clusterOf: [String: Int32] = [:]
+        var clusterIDs = Interner()
         var (values, referenceValues, clusters) = ([Double](), [Double](), [Int32]())
         var oracleSum = 0.0
         for (index, referenceChoice) in zip(reference.pairs, reference.choices) {
             guard let choice = choiceOf[index] else { continue }
             let pair = truth.pairs[index]
-            let key = pair.conversation?.id ?? pair.queryID
-            clusters.append(clusterOf[key] ?? {
-                clusterOf[key] = Int32(clusterOf.count)
-                return Int32(clusterOf.count - 1)
-            }())
+            clusters.append(Int32(clusterIDs.intern(pair.conversation?.id ?? pair.queryID).index))
             values.append(Self.value(pair.candidates[choice], mode: truth.mode))
             referenceValues.append(Self.value(pair.candidates[referenceChoice], mode: truth.mode))
             oracleSum += pair.candidates[pair.bestIndex].reward ?? 0
@@ -50,8 +46,8 @@ public struct PairedComparison: Sendable, Equatable {
         let scale = figure == .ratioToOracle ? 1 / meanOracle : 1
         against = reference.name
         difference = gain.estimate.mean * scale
-        self.clusters = clusterOf.count
-        standardError = clusterOf.count > 1 ? gain.estimate.standardError * scale : nil
+        self.clusters = clusterIDs.count
+        standardError = clusterIDs.count > 1 ? gain.estimate.standardError * scale : nil
     }
 
     /// What choosing `candidate` scores: its reward (cost mode) or 1 when it was preferred.
