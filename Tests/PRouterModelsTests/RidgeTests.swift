@@ -331,6 +331,80 @@ extension RidgeTests {
         #expect(shrunk.weights == alone.weights && shrunk.heldOut == alone.heldOut && shrunk.error == alone.error)
     }
 
+    /// With groups, each group's intercept is unpenalized and held out with the rest: a
+    /// row's held-out prediction is what the fit without the row predicts (its group's
+    /// mean without it, plus the penalized slope refitted on the others' deviations
+    /// from their groups' means, at the same absolute penalty), computed here directly;
+    /// the predictions `intercepts[g] + x W` reproduce the fit on every row; and the
+    /// reference error is each group's mean without the row.
+    @Test func groupInterceptsAreHeldOutWithTheRow() throws {
+        let (x, base) = Self.noisyProblem()
+        let groups = (0..<x.rows).map { $0 % 3 == 0 ? 0 : $0 % 3 == 1 ? 1 : 2 }
+        var y = base
+        // Groups far apart: a fit that shrank towards zero would miss them.
+        for row in 0..<y.rows { for col in 0..<y.cols { y[row, col] += Float(groups[row]) - 1 } }
+        let relative = 0.1
+        let fit = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: [relative], groups: (groups, 3)))
+        func centered(_ m: Matrix, rows: [Int]) -> (Matrix, [[Double]]) {
+            var means = [[Double]](repeating: Array(repeating: 0, count: m.cols), count: 3)
+            var sizes = [Double](repeating: 0, count: 3)
+            for row in rows {
+                sizes[groups[row]] += 1
+                for col in 0..<m.cols { means[groups[row]][col] += Double(m[row, col]) }
+            }
+            for g in 0..<3 where sizes[g] > 0 { means[g] = means[g].map { $0 / sizes[g] } }
+            var result = Matrix(rows: rows.count, cols: m.cols)
+            for (i, row) in rows.enumerated() {
+                for col in 0..<m.cols { result[i, col] = Float(Double(m[row, col]) - means[groups[row]][col]) }
+            }
+            return (result, means)
+        }
+        let all = Array(0..<x.rows)
+        let (fullX, _) = centered(x, rows: all)
+        let gram = BLAS.product(fullX, transposeA: true, fullX)
+        let penalty = relative * (0..<x.cols).reduce(0.0) { $0 + Double(gram[$1, $1]) } / Double(x.cols)
+        for row in stride(from: 0, to: x.rows, by: 7) {
+            let others = all.filter { $0 != row }
+            let ((cx, xMeans), (cy, yMeans)) = (centered(x, rows: others), centered(y, rows: others))
+            var normal = BLAS.product(cx, transposeA: true, cx).data.map(Double.init)
+            for k in 0..<x.cols { normal[k * x.cols + k] += penalty }
+            let rhs = BLAS.product(cx, transposeA: true, cy)
+            for col in 0..<y.cols {
+                let w = try #require(SymmetricEigen.solve(normal, (0..<x.cols).map { Double(rhs[$0, col]) }, size: x.cols, floor: 0))
+                let predicted = yMeans[groups[row]][col]
+                    + (0..<x.cols).reduce(0.0) { $0 + (Double(x[row, $1]) - xMeans[groups[row]][$1]) * w[$1] }
+                #expect(abs(Double(fit.heldOut[row, col]) - predicted) < 1e-4)
+            }
+        }
+        let fitted = BLAS.product(x, fit.weights)
+        let (cyAll, _) = centered(y, rows: all)
+        let direct = BLAS.product(fullX, fit.weights)
+        for row in all {
+            for col in 0..<y.cols {
+                // Within-group fit plus the group's mean: the same as intercept + x W.
+                let withinGroup = Double(y[row, col] - cyAll[row, col]) + Double(direct[row, col])
+                #expect(abs(Double(fit.intercepts[groups[row], col] + fitted[row, col]) - withinGroup) < 1e-4)
+            }
+        }
+        let reference = LeaveOneOutRidge.referenceErrors(y, groups: (groups, 3))
+        for row in all {
+            let (_, means) = centered(y, rows: all.filter { $0 != row })
+            let expected = (0..<y.cols).reduce(0.0) { $0 + pow(Double(y[row, $1]) - means[groups[row]][$1], 2) }
+            #expect(abs(reference[row] - expected) < 1e-5 * max(expected, 1))
+        }
+    }
+
+    /// Without groups nothing changes: the fit and the reference are the plain ones.
+    @Test func noGroupsIsThePlainFit() throws {
+        let (x, y) = Self.noisyProblem()
+        let plain = try #require(LeaveOneOutRidge(design: x, targets: y))
+        let zero = LeaveOneOutRidge.referenceErrors(y)
+        for row in 0..<y.rows {
+            #expect(abs(zero[row] - (0..<y.cols).reduce(0.0) { $0 + Double(y[row, $1]) * Double(y[row, $1]) }) < 1e-12)
+        }
+        #expect(plain.intercepts.rows == 0)
+    }
+
     /// Stacked, the fit is the penalties' fits combined by their held-out shares: its
     /// weights are the shares' sum of each penalty's own weights, its held-out predictions
     /// the same sum of theirs, and its held-out error no larger than the best single
