@@ -125,7 +125,8 @@ let package = Package(
         .testTarget(
             name: "PRouterKitTests",
             dependencies: ["PRouterKit", "PRouterAutodiff", "PRouterIO", "PRouterSimulation", "PRouterGraph", "PRouterEmbedding", "PRouterModels", "PRouterEvaluation", "PRouterTestSupport", "PRouterHTTP", "PRouterCLI",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            exclude: ["Fixtures"]
         ),
     ] + tools.map {
         .executableTarget(

@@ -46,8 +46,7 @@ package struct LeaveOneOutRidge {
     /// leave-one-out prediction takes its group's mean without it. (A row's own outcome
     /// in its group's mean would make predicting that mean look better than it is, by
     /// about 2 / size of the error, and a penalized fit that shrinks towards it too.)
-    package init?(design x: consuming Matrix, targets y: Matrix, penalties: [Double] = Self.penalties,
-                  groups: (rows: [Int], count: Int)? = nil) {
+    package init?(design x: Matrix, targets y: Matrix, penalties: [Double] = Self.penalties, groups: (rows: [Int], count: Int)? = nil) {
         guard let spectrum = Spectrum(design: x, targets: y, groups: groups) else { return nil }
         var best: Spectrum.Fit?
         for relative in penalties {
@@ -98,9 +97,8 @@ package struct LeaveOneOutRidge {
     static func referenceErrors(_ y: Matrix, groups: (rows: [Int], count: Int)? = nil) -> [Double] {
         let (rows, count) = groups ?? ([], 0)
         let means = Spectrum.groupMeans(y, groups: rows, count: count)
-        var centered = y
-        Spectrum.center(&centered, means: means.means, groups: rows)
-        return Spectrum.referenceErrors(centered: centered, leverage: Spectrum.leverage(groups: rows, sizes: means.sizes, count: y.rows))
+        return Spectrum.referenceErrors(centered: Spectrum.centered(y, means: means.means, groups: rows),
+                                        leverage: Spectrum.leverage(groups: rows, sizes: means.sizes, count: y.rows))
     }
 
     /// The non-negative shares of `predictions` (each `targets`-shaped) whose sum fits
@@ -153,22 +151,18 @@ extension LeaveOneOutRidge {
         /// The squared leave-one-out error of predicting zero (with groups, each group's mean).
         let zeroError: Double
 
-        /// Centers `x` in place (the design can be the largest matrix of a fit).
-        init?(design x: consuming Matrix, targets y: Matrix, groups: (rows: [Int], count: Int)?) {
+        init?(design x: Matrix, targets y: Matrix, groups: (rows: [Int], count: Int)?) {
             let n = x.cols
             let (rows, count) = groups ?? ([], 0)
             let xMeans = Self.groupMeans(x, groups: rows, count: count)
             let yMeans = Self.groupMeans(y, groups: rows, count: count)
-            var cx = x
-            Self.center(&cx, means: xMeans.means, groups: rows)
+            let cx = Self.centered(x, means: xMeans.means, groups: rows)
             let gram = BLAS.product(cx, transposeA: true, cx)
             guard let (values, vectors) = SymmetricEigen.decompose(gram.data.map(Double.init), size: n) else { return nil }
             self.values = values
             basis = Matrix(rows: n, cols: n, data: vectors.map(Float.init))
             z = BLAS.product(cx, basis, transposeB: true)
-            var centered = y
-            Self.center(&centered, means: yMeans.means, groups: rows)
-            self.centered = centered
+            centered = Self.centered(y, means: yMeans.means, groups: rows)
             projected = BLAS.product(z, transposeA: true, centered)
             scale = max(values.reduce(0, +) / Double(n), 1e-12)
             targets = y
@@ -208,11 +202,13 @@ extension LeaveOneOutRidge {
             return (means, sizes)
         }
 
-        /// Subtracts each row's group mean from `m` (nothing without groups).
-        static func center(_ m: inout Matrix, means: Matrix, groups: [Int]) {
+        /// `m` minus each row's group mean (`m` itself without groups).
+        static func centered(_ m: Matrix, means: Matrix, groups: [Int]) -> Matrix {
+            var result = m
             for (row, group) in groups.enumerated() {
-                for col in 0..<m.cols { m[row, col] -= means[group, col] }
+                for col in 0..<m.cols { result[row, col] -= means[group, col] }
             }
+            return result
         }
 
         func fit(_ relative: Double) -> Fit {
