@@ -1,9 +1,8 @@
 import COpenBLAS
 import PRouterAutodiff
 
-/// A multi-output ridge regression `Y ≈ X W` (plus an unpenalized intercept per group
-/// of rows, when given groups) whose penalty is chosen by exact leave-one-row-out error
-/// over a grid, with each row's leave-one-out prediction.
+/// A multi-output ridge regression `Y ≈ X W` whose penalty is chosen by exact
+/// leave-one-row-out error over a grid, with each row's leave-one-out prediction.
 package struct LeaveOneOutRidge {
     /// Ridge penalties tried by default, as multiples of the Gram matrix's mean diagonal.
     static let penalties: [Double] = [0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
@@ -12,9 +11,6 @@ package struct LeaveOneOutRidge {
     var penalty: Double { chosen.penalty }
     /// `X.cols x Y.cols`.
     package var weights: Matrix { BLAS.product(spectrum.basis, transposeA: true, chosen.coefficients) }
-    /// Per group, its intercept (`groups x Y.cols`): a row of group g is predicted as
-    /// `intercepts[g] + x W`. Empty without groups.
-    var intercepts: Matrix { chosen.intercepts }
     /// Each row's prediction by the fit without that row.
     var heldOut: Matrix { chosen.heldOut }
     /// The summed squared leave-one-out error of the chosen penalty.
@@ -37,17 +33,9 @@ package struct LeaveOneOutRidge {
     private var chosen: Spectrum.Fit
 
     /// The fit of `y` on `x` with the best of `penalties`; nil when none beats
-    /// predicting zero, or with `groups` (each row's, `0..<groupCount`) each group's
-    /// mean, both held out as the fits are. ``refined(stronger:stacked:prefers:)`` then
-    /// refines it.
-    ///
-    /// The groups' intercepts are not penalized: `x` and `y` are centered within each
-    /// group, and a row's leverage gains 1 / (its group's size), so that a row's
-    /// leave-one-out prediction takes its group's mean without it. (A row's own outcome
-    /// in its group's mean would make predicting that mean look better than it is, by
-    /// about 2 / size of the error, and a penalized fit that shrinks towards it too.)
-    package init?(design x: Matrix, targets y: Matrix, penalties: [Double] = Self.penalties, groups: (rows: [Int], count: Int)? = nil) {
-        guard let spectrum = Spectrum(design: x, targets: y, groups: groups) else { return nil }
+    /// predicting zero. ``refined(stronger:stacked:prefers:)`` then refines it.
+    package init?(design x: Matrix, targets y: Matrix, penalties: [Double] = Self.penalties) {
+        guard let spectrum = Spectrum(design: x, targets: y) else { return nil }
         var best: Spectrum.Fit?
         for relative in penalties {
             let candidate = spectrum.fit(relative)
@@ -91,16 +79,6 @@ package struct LeaveOneOutRidge {
         return result
     }
 
-    /// Each row's squared leave-one-out error (summed over the columns) of predicting
-    /// zero for `y`, or with `groups` its group's mean without the row: the reference
-    /// every fit is compared with (``init(design:targets:penalties:groups:)``).
-    static func referenceErrors(_ y: Matrix, groups: (rows: [Int], count: Int)? = nil) -> [Double] {
-        let (rows, count) = groups ?? ([], 0)
-        let means = Spectrum.groupMeans(y, groups: rows, count: count)
-        return Spectrum.referenceErrors(centered: Spectrum.centered(y, means: means.means, groups: rows),
-                                        leverage: Spectrum.leverage(groups: rows, sizes: means.sizes, count: y.rows))
-    }
-
     /// The non-negative shares of `predictions` (each `targets`-shaped) whose sum fits
     /// `targets` best by least squares, over every entry (sums in double precision, in
     /// a fixed order).
@@ -124,117 +102,57 @@ extension LeaveOneOutRidge {
     /// with Z = X Q, the fit is Z diag(1 / (s + λ)) Zᵀ Y and the leverage of row i is
     /// Σ_k Z_ik² / (s_k + λ).
     fileprivate struct Spectrum {
-        /// A penalty's fit: coefficients in the eigenbasis (`Zᵀ`-side), the groups'
-        /// intercepts, held-out predictions and their squared errors by row.
-        typealias Fit = (error: Double, penalty: Double, coefficients: Matrix, intercepts: Matrix, heldOut: Matrix,
-                         rowErrors: [Double])
+        /// A penalty's fit: coefficients in the eigenbasis (`Zᵀ`-side), held-out
+        /// predictions and their squared errors by row.
+        typealias Fit = (error: Double, penalty: Double, coefficients: Matrix, heldOut: Matrix, rowErrors: [Double])
 
         /// The Gram matrix's eigenvalues, ascending.
         let values: [Double]
         /// Row k: eigenvector k.
         let basis: Matrix
-        /// The design (centered within groups) in the eigenbasis, `X Q`.
+        /// The design in the eigenbasis, `X Q`.
         let z: Matrix
-        /// Per row, the leverage of its group's intercept: 1 / the group's size (0 without groups).
-        let groupLeverage: [Float]
-        /// Per group, its mean target (`groups x Y.cols`), and its mean design row in the
-        /// eigenbasis (`groups x X.cols`): a fit's intercept is `ȳ - z̄ coefficients`.
-        let groupMeans: (targets: Matrix, z: Matrix)
-        /// `Y` centered within groups.
-        let centered: Matrix
         /// `Zᵀ Y`.
         let projected: Matrix
         /// The Gram matrix's mean diagonal, the unit of the penalties.
         let scale: Double
         /// `Y`.
         let targets: Matrix
-        /// The squared leave-one-out error of predicting zero (with groups, each group's mean).
+        /// The squared error of predicting zero.
         let zeroError: Double
 
-        init?(design x: Matrix, targets y: Matrix, groups: (rows: [Int], count: Int)?) {
+        init?(design x: Matrix, targets y: Matrix) {
             let n = x.cols
-            let (rows, count) = groups ?? ([], 0)
-            let xMeans = Self.groupMeans(x, groups: rows, count: count)
-            let yMeans = Self.groupMeans(y, groups: rows, count: count)
-            let cx = Self.centered(x, means: xMeans.means, groups: rows)
-            let gram = BLAS.product(cx, transposeA: true, cx)
+            let gram = BLAS.product(x, transposeA: true, x)
             guard let (values, vectors) = SymmetricEigen.decompose(gram.data.map(Double.init), size: n) else { return nil }
             self.values = values
             basis = Matrix(rows: n, cols: n, data: vectors.map(Float.init))
-            z = BLAS.product(cx, basis, transposeB: true)
-            centered = Self.centered(y, means: yMeans.means, groups: rows)
-            projected = BLAS.product(z, transposeA: true, centered)
+            z = BLAS.product(x, basis, transposeB: true)
+            projected = BLAS.product(z, transposeA: true, y)
             scale = max(values.reduce(0, +) / Double(n), 1e-12)
             targets = y
-            groupLeverage = Self.leverage(groups: rows, sizes: yMeans.sizes, count: y.rows)
-            groupMeans = (yMeans.means, count > 0 ? BLAS.product(xMeans.means, basis, transposeB: true) : Matrix(rows: 0, cols: n))
-            zeroError = Self.referenceErrors(centered: centered, leverage: groupLeverage).reduce(0, +)
-        }
-
-        /// Per row, its group's intercept leverage: 1 / the group's size (0 without groups).
-        static func leverage(groups: [Int], sizes: [Int], count: Int) -> [Float] {
-            groups.isEmpty ? Array(repeating: 0, count: count) : groups.map { 1 / Float(sizes[$0]) }
-        }
-
-        /// Each row's squared leave-one-out error of predicting zero for the `centered`
-        /// targets with intercepts of `leverage`: its group's mean without the row.
-        static func referenceErrors(centered: Matrix, leverage: [Float]) -> [Double] {
-            (0..<centered.rows).map { row in
-                let keep = 1 / Double(max(1 - leverage[row], 1e-3))
-                return (0..<centered.cols).reduce(0.0) { total, col in
-                    let residual = Double(centered[row, col]) * keep
-                    return total + residual * residual
-                }
-            }
-        }
-
-        /// Per group, the mean row of `m` and the group's size.
-        static func groupMeans(_ m: Matrix, groups: [Int], count: Int) -> (means: Matrix, sizes: [Int]) {
-            var means = Matrix(rows: count, cols: m.cols)
-            var sizes = [Int](repeating: 0, count: count)
-            for (row, group) in groups.enumerated() {
-                sizes[group] += 1
-                for col in 0..<m.cols { means[group, col] += m[row, col] }
-            }
-            for group in 0..<count where sizes[group] > 0 {
-                for col in 0..<m.cols { means[group, col] /= Float(sizes[group]) }
-            }
-            return (means, sizes)
-        }
-
-        /// `m` minus each row's group mean (`m` itself without groups).
-        static func centered(_ m: Matrix, means: Matrix, groups: [Int]) -> Matrix {
-            var result = m
-            for (row, group) in groups.enumerated() {
-                for col in 0..<m.cols { result[row, col] -= means[group, col] }
-            }
-            return result
+            zeroError = y.data.reduce(0) { $0 + Double($1) * Double($1) }
         }
 
         func fit(_ relative: Double) -> Fit {
-            let y = centered
+            let y = targets
             let inverse = values.map { Float(1 / (max($0, 0) + relative * scale)) }
             var coefficients = projected
             for k in 0..<values.count { for col in 0..<y.cols { coefficients[k, col] *= inverse[k] } }
             let fitted = BLAS.product(z, coefficients)
-            var held = targets
+            var held = fitted
             var rowErrors = [Double](repeating: 0, count: z.rows)
             for row in 0..<z.rows {
-                var h = groupLeverage[row]
+                var h: Float = 0
                 for k in 0..<values.count { h += z[row, k] * z[row, k] * inverse[k] }
                 let keep = 1 / max(1 - h, 1e-3)
                 for col in 0..<y.cols {
                     let residual = (y[row, col] - fitted[row, col]) * keep
-                    held[row, col] -= residual
+                    held[row, col] = y[row, col] - residual
                     rowErrors[row] += Double(residual) * Double(residual)
                 }
             }
-            var intercepts = groupMeans.targets
-            if intercepts.rows > 0 {
-                let shift = BLAS.product(groupMeans.z, coefficients)
-                for index in intercepts.data.indices { intercepts.data[index] -= shift.data[index] }
-            }
-            return (rowErrors.reduce(0, +), relative, coefficients, intercepts, held, rowErrors)
+            return (rowErrors.reduce(0, +), relative, coefficients, held, rowErrors)
         }
 
         /// The fits summed with `shares`, reported under `penalty`: the held-out
@@ -242,12 +160,10 @@ extension LeaveOneOutRidge {
         /// predictions, since the shares are fixed.
         func combined(_ fits: [Fit], shares: [Double], penalty: Double) -> Fit {
             var coefficients = Matrix(rows: projected.rows, cols: projected.cols)
-            var intercepts = Matrix(rows: groupMeans.targets.rows, cols: groupMeans.targets.cols)
             var held = Matrix(rows: targets.rows, cols: targets.cols)
             for (share, part) in zip(shares, fits) where share > 0 {
                 let share = Float(share)
                 for index in coefficients.data.indices { coefficients.data[index] += share * part.coefficients.data[index] }
-                for index in intercepts.data.indices { intercepts.data[index] += share * part.intercepts.data[index] }
                 for index in held.data.indices { held.data[index] += share * part.heldOut.data[index] }
             }
             let rowErrors = (0..<targets.rows).map { row in
@@ -256,7 +172,7 @@ extension LeaveOneOutRidge {
                     return sum + residual * residual
                 }
             }
-            return (rowErrors.reduce(0, +), penalty, coefficients, intercepts, held, rowErrors)
+            return (rowErrors.reduce(0, +), penalty, coefficients, held, rowErrors)
         }
     }
 }

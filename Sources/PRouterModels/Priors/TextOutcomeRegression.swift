@@ -5,15 +5,14 @@ import PRouterIO
 /// the query's task, predicted from the query's text by ridge regression.
 ///
 /// One linear map from `[query inputs, task one-hot]` to the deviations of every LLM
-/// (two columns per LLM), fitted in closed form on the distinct observed queries, the
-/// task columns unpenalized (each task's intercept; ``LeaveOneOutRidge``'s groups). The
+/// (two columns per LLM), fitted in closed form on the distinct observed queries. The
 /// query inputs are one of the views of its text (``View``): the graph's embedding
 /// rows, or the words of a ``WordVocabulary`` (counted, present or squared: the
 /// ``TermWeighting``); each view's ridge penalty
 /// is chosen by exact leave-one-query-out error over a grid, and the view and penalty
 /// with the lowest error are kept (a weighting of the words other than their counts only
 /// where it beats the counts query by query by ``weightingSignificance`` standard
-/// errors), unless none beats predicting each task's mean, held out as the fits are:
+/// errors), unless none beats predicting no deviation at all:
 /// on worlds whose text says nothing the map is zero. The kept view's fit is then the
 /// combination of its fits under every penalty of the grid, with the non-negative
 /// shares that fit their leave-one-query-out predictions best (stacking: a weak and a
@@ -120,8 +119,6 @@ struct TextOutcomeRegression {
                 targets[row, col] = sums[row][col] / sums[row][width + col]
             }
         }
-        // Each task's mean is the fit's unpenalized intercept, held out with the rest.
-        let groups = (rows: tasks.map { min($0, self.taskCount) }, count: self.taskCount + 1)
         // Views are compared by their squared-error choice; only the kept view's penalty
         // is then chosen by routing, so only its fit routes.
         var best: (view: View, fit: LeaveOneOutRidge)?
@@ -130,13 +127,15 @@ struct TextOutcomeRegression {
             let vocabulary = WordVocabulary(texts: queries.map { data.queryTexts[Int($0)] })
             return TermWeighting.allCases.map { .words(vocabulary, $0) }
         }()
+        let taskCount = taskCount
         for view in candidates where view.width(data) > 0 {
-            let design = Self.design(view, queries: queries, data: data)
-            let fitted = LeaveOneOutRidge(design: design, targets: targets, penalties: penalties, groups: groups)
+            let design = Self.design(view, queries: queries, tasks: tasks, data: data, taskCount: taskCount)
+            let fitted = LeaveOneOutRidge(design: design, targets: targets, penalties: penalties)
             if case .words(_, let weighting) = view {
                 if weighting == .count {
                     // Where counts predict nothing, the reference is predicting no deviation.
-                    countErrors = fitted?.leastRowErrors ?? LeaveOneOutRidge.referenceErrors(targets, groups: groups)
+                    countErrors = fitted?.leastRowErrors
+                        ?? (0..<targets.rows).map { row in (0..<width).reduce(0) { $0 + Double(targets[row, $1] * targets[row, $1]) } }
                 } else if let countErrors, let fitted,
                           !PairedGain(countErrors, over: fitted.leastRowErrors, clusters: queries).isSignificant(Self.weightingSignificance) {
                     continue
@@ -160,9 +159,7 @@ struct TextOutcomeRegression {
         }
         guard let best else { return }
         (view, penalty) = (best.view, best.fit.penalty)
-        // `[inputs, task one-hot]` rows: the task rows are the fit's intercepts.
-        weights = Matrix(rows: view.width(data) + taskCount, cols: width,
-                         data: best.fit.weights.data + best.fit.intercepts.data.prefix(taskCount * width))
+        weights = best.fit.weights
         taskScale = Self.taskScales(best.fit.heldOut, targets: targets, tasks: tasks, taskCount: taskCount)
         for (row, query) in queries.enumerated() {
             heldOut[query] = (0..<width).map { best.fit.heldOut[row, $0] * factor(task: tasks[row], column: $0) }
@@ -255,18 +252,21 @@ struct TextOutcomeRegression {
         }
     }
 
-    /// The view's inputs of `queries`, a row each (the task columns are the fit's groups).
-    private static func design(_ view: View, queries: [Int32], data: RoutingData) -> Matrix {
+    /// `[inputs, task one-hot]` rows.
+    private static func design(_ view: View, queries: [Int32], tasks: [Int], data: RoutingData, taskCount: Int) -> Matrix {
+        let width = view.width(data)
+        var x: Matrix
         switch view {
         case .embedding:
-            return data.queryFeatures.rowsGathered(queries)
+            x = data.queryFeatures.rowsGathered(queries).concatenatingColumns(Matrix(rows: queries.count, cols: taskCount))
         case .words(let vocabulary, let weighting):
-            var x = Matrix(rows: queries.count, cols: view.width(data))
+            x = Matrix(rows: queries.count, cols: width + taskCount)
             for (row, query) in queries.enumerated() {
                 for (column, count) in vocabulary.counts(data.queryTexts[Int(query)], weighting) { x[row, column] = count }
             }
-            return x
         }
+        for (row, task) in tasks.enumerated() where task < taskCount { x[row, width + task] = 1 }
+        return x
     }
 
     /// The predicted deviations `[perf, cost]` of `llm` on query node `node`: zero for an
