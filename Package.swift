@@ -125,8 +125,7 @@ let package = Package(
         .testTarget(
             name: "PRouterKitTests",
             dependencies: ["PRouterKit", "PRouterAutodiff", "PRouterIO", "PRouterSimulation", "PRouterGraph", "PRouterEmbedding", "PRouterModels", "PRouterEvaluation", "PRouterTestSupport", "PRouterHTTP", "PRouterCLI",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            exclude: ["Fixtures"]
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
     ] + tools.map {
         .executableTarget(
