@@ -2,7 +2,7 @@ import COpenBLAS
 
 /// Dense operations: products, sums, activations, dropout.
 extension Tape {
-    /// `a * b` (OpenBLAS sgemm).
+    /// `a * b` (``BLAS/gemm(_:transposeA:_:transposeB:alpha:beta:into:)``; row-stable products on a row-stable tape).
     public func matmul(_ a: Variable, _ b: Variable) -> Variable {
         let (av, bv) = (value(a), value(b))
         return record(isRowStable ? BLAS.rowStableProduct(av, bv) : BLAS.product(av, bv)) { [unowned self] out in

@@ -51,6 +51,14 @@ public struct Matrix: Sendable, Equatable {
 public enum BLAS {
     /// `C = alpha * op(A) * op(B) + beta * C` for row-major matrices, where op
     /// transposes when asked. Shapes are checked.
+    ///
+    /// The float operands are widened and multiplied by OpenBLAS's dgemm (a product of two
+    /// floats is exact in double), and each result is rounded to float once. sgemm's
+    /// result depends in its last bits on the CPU's kernels (AVX2 and AVX-512 sum in
+    /// different orders), the blocking and the thread count, and training amplifies those
+    /// bits into different weights; dgemm's differences are about 2^-29 of a float's last
+    /// bit, so the rounded results agree on every machine but for a sum that lands that
+    /// close to a rounding boundary. Twice sgemm's time.
     public static func gemm(_ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false,
                             alpha: Float = 1, beta: Float = 0, into c: inout Matrix) {
         let m = transposeA ? a.cols : a.rows
@@ -63,16 +71,18 @@ public enum BLAS {
             if beta == 0 { c.data = [Float](repeating: 0, count: c.data.count) }
             return
         }
-        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a.data, Int32(a.cols), b.data, Int32(b.cols),
-                    beta, &c.data, Int32(c.cols))
+        var wideC = beta == 0 ? [Double](repeating: 0, count: c.data.count) : widened(c.data)
+        cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), Double(alpha), widened(a.data), Int32(a.cols), widened(b.data), Int32(b.cols),
+                    Double(beta), &wideC, Int32(c.cols))
+        c.data = narrowed(wideC)
     }
 
     /// `A * B` a row at a time (one sgemv per row of `a`, on the calling thread's
     /// OpenBLAS settings), so that each row of the result depends only on that row of `a`
-    /// and on `b`. sgemm's rounding depends on the number of rows, a row's position among
-    /// them and OpenBLAS's thread count; routes use this product so that a query's scores
-    /// never depend on which other queries were scored with it.
+    /// and on `b`, to the last bit (``gemm``'s rows agree with overwhelming probability,
+    /// not always); routes use this product so that a query's scores never depend on
+    /// which other queries were scored with it.
     public static func rowStableProduct(_ a: Matrix, _ b: Matrix, transposeB: Bool = false) -> Matrix {
         let n = transposeB ? b.rows : b.cols
         precondition(a.cols == (transposeB ? b.cols : b.rows), "shape mismatch in rowStableProduct")
@@ -97,6 +107,24 @@ public enum BLAS {
         var c = Matrix(rows: transposeA ? a.cols : a.rows, cols: transposeB ? b.rows : b.cols)
         gemm(a, transposeA: transposeA, b, transposeB: transposeB, into: &c)
         return c
+    }
+
+    private static func widened(_ values: [Float]) -> [Double] {
+        [Double](unsafeUninitializedCapacity: values.count) { buffer, count in
+            values.withUnsafeBufferPointer { source in
+                for index in 0..<source.count { buffer[index] = Double(source[index]) }
+            }
+            count = values.count
+        }
+    }
+
+    private static func narrowed(_ values: [Double]) -> [Float] {
+        [Float](unsafeUninitializedCapacity: values.count) { buffer, count in
+            values.withUnsafeBufferPointer { source in
+                for index in 0..<source.count { buffer[index] = Float(source[index]) }
+            }
+            count = values.count
+        }
     }
 
     /// Sets how many threads OpenBLAS uses.
