@@ -78,28 +78,30 @@ public enum BLAS {
         c.data = narrowed(wideC)
     }
 
-    /// `A * B` a row at a time (one sgemv per row of `a`, on the calling thread's
-    /// OpenBLAS settings), so that each row of the result depends only on that row of `a`
-    /// and on `b`, to the last bit (``gemm``'s rows agree with overwhelming probability,
-    /// not always); routes use this product so that a query's scores never depend on
-    /// which other queries were scored with it.
+    /// `A * B` a row at a time (one dgemv per row of `a` over the widened operands, on the
+    /// calling thread's OpenBLAS settings, each result rounded to float once as in
+    /// ``gemm``), so that each row of the result depends only on that row of `a` and on
+    /// `b`, to the last bit (``gemm``'s rows agree all but always, not always); routes use
+    /// this product so that a query's scores never depend on which other queries were
+    /// scored with it.
     public static func rowStableProduct(_ a: Matrix, _ b: Matrix, transposeB: Bool = false) -> Matrix {
         let n = transposeB ? b.rows : b.cols
         precondition(a.cols == (transposeB ? b.cols : b.rows), "shape mismatch in rowStableProduct")
-        var c = Matrix(rows: a.rows, cols: n)
-        guard a.rows > 0, n > 0, a.cols > 0 else { return c }
-        a.data.withUnsafeBufferPointer { x in
-            b.data.withUnsafeBufferPointer { matrix in
-                c.data.withUnsafeMutableBufferPointer { y in
+        guard a.rows > 0, n > 0, a.cols > 0 else { return Matrix(rows: a.rows, cols: n) }
+        let (wideA, wideB) = (widened(a.data), widened(b.data))
+        var wideC = [Double](repeating: 0, count: a.rows * n)
+        wideA.withUnsafeBufferPointer { x in
+            wideB.withUnsafeBufferPointer { matrix in
+                wideC.withUnsafeMutableBufferPointer { y in
                     for row in 0..<a.rows {
                         // Row-major b (k x n) times x is bᵀx; with transposeB, b is n x k and it is bx.
-                        cblas_sgemv(CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans, Int32(b.rows), Int32(b.cols), 1,
+                        cblas_dgemv(CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans, Int32(b.rows), Int32(b.cols), 1,
                                     matrix.baseAddress, Int32(b.cols), x.baseAddress! + row * a.cols, 1, 0, y.baseAddress! + row * n, 1)
                     }
                 }
             }
         }
-        return c
+        return Matrix(rows: a.rows, cols: n, data: narrowed(wideC))
     }
 
     /// `op(A) * op(B)` as a new matrix.

@@ -39,6 +39,9 @@ struct ProductRoundingTests {
         let part = BLAS.product(Matrix(rows: 5, cols: 48, data: Array(a.data[40 * 48..<45 * 48])), b)
         #expect(part.data == Array(whole.data[40 * 40..<45 * 40]))
         #expect(BLAS.withThreads(2) { BLAS.product(a, b) } == whole)
+        // The row-at-a-time product rounds the same sums once, too.
+        #expect(BLAS.rowStableProduct(a, b) == whole)
+        #expect(BLAS.rowStableProduct(a, BLAS.product(b, transposeA: true, Self.identity(b.rows)), transposeB: true) == whole)
     }
 
     @Test func accumulatesIntoTheOutputWhenAsked() {
