@@ -7,8 +7,8 @@ extension Tape {
         let (av, bv) = (value(a), value(b))
         return record(isRowStable ? BLAS.rowStableProduct(av, bv) : BLAS.product(av, bv)) { [unowned self] out in
             let g = outputGradient(out)
-            accumulate(a, BLAS.product(g, bv, transposeB: true))
-            accumulate(b, BLAS.product(av, transposeA: true, g))
+            if needsGradient(a) { accumulate(a, BLAS.product(g, bv, transposeB: true)) }
+            if needsGradient(b) { accumulate(b, BLAS.product(av, transposeA: true, g)) }
         }
     }
 

@@ -55,7 +55,7 @@ public enum GradientCheck {
                                   tolerance: Float = 1e-2) -> [Mismatch] {
         mismatches(inputs, tolerance: tolerance) { values in
             let tape = Tape()
-            let variables = values.map { tape.constant($0) }
+            let variables = values.map { tape.watched($0) }
             let out = f(tape, variables)
             let outValue = tape.value(out)
             let total = tape.sum(tape.multiply(out, tape.constant(input(outValue.rows, outValue.cols, seed: 99))))

@@ -58,7 +58,8 @@ public enum BLAS {
     /// different orders), the blocking and the thread count, and training amplifies those
     /// bits into different weights; dgemm's differences are about 2^-29 of a float's last
     /// bit, so the rounded results agree on every machine but for a sum that lands that
-    /// close to a rounding boundary. Twice sgemm's time.
+    /// close to a rounding boundary. dgemm runs on one OpenBLAS thread: at the models'
+    /// shapes (thousands of rows by 32-256) its threads cost more than they saved.
     public static func gemm(_ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false,
                             alpha: Float = 1, beta: Float = 0, into c: inout Matrix) {
         let m = transposeA ? a.cols : a.rows
@@ -71,38 +72,59 @@ public enum BLAS {
             if beta == 0 { c.data = [Float](repeating: 0, count: c.data.count) }
             return
         }
-        var wideC = beta == 0 ? [Double](repeating: 0, count: c.data.count) : widened(c.data)
-        cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), Double(alpha), widened(a.data), Int32(a.cols), widened(b.data), Int32(b.cols),
-                    Double(beta), &wideC, Int32(c.cols))
+        // With beta 0, BLAS never reads C: no need to clear it.
+        var wideC = beta == 0 ? [Double](unsafeUninitializedCapacity: c.data.count) { $1 = c.data.count } : widened(c.data)
+        withThreads(1) {
+            cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(n), Int32(k), Double(alpha), widened(a.data), Int32(a.cols), widened(b.data), Int32(b.cols),
+                        Double(beta), &wideC, Int32(c.cols))
+        }
         c.data = narrowed(wideC)
     }
 
-    /// `A * B` a row at a time (one dgemv per row of `a` over the widened operands, on the
-    /// calling thread's OpenBLAS settings, each result rounded to float once as in
-    /// ``gemm``), so that each row of the result depends only on that row of `a` and on
-    /// `b`, to the last bit (``gemm``'s rows agree all but always, not always); routes use
-    /// this product so that a query's scores never depend on which other queries were
-    /// scored with it.
+    /// `A * B` a row at a time (dgemv over the widened operands, on one OpenBLAS thread,
+    /// each result rounded to float once as in ``gemm``), so that each
+    /// row of the result depends only on that row of `a` and on `b`, to the last bit
+    /// (``gemm``'s rows agree all but always, not always); routes use this product so that
+    /// a query's scores never depend on which other queries were scored with it. The
+    /// output columns go in blocks fixed by `b`'s shape alone (each block's part of `b`
+    /// fits in cache and serves every row of `a` in turn), so a column's sum is the same
+    /// whatever `a` is.
     public static func rowStableProduct(_ a: Matrix, _ b: Matrix, transposeB: Bool = false) -> Matrix {
         let n = transposeB ? b.rows : b.cols
-        precondition(a.cols == (transposeB ? b.cols : b.rows), "shape mismatch in rowStableProduct")
-        guard a.rows > 0, n > 0, a.cols > 0 else { return Matrix(rows: a.rows, cols: n) }
+        let k = a.cols
+        precondition(k == (transposeB ? b.cols : b.rows), "shape mismatch in rowStableProduct")
+        guard a.rows > 0, n > 0, k > 0 else { return Matrix(rows: a.rows, cols: n) }
         let (wideA, wideB) = (widened(a.data), widened(b.data))
         var wideC = [Double](repeating: 0, count: a.rows * n)
-        wideA.withUnsafeBufferPointer { x in
-            wideB.withUnsafeBufferPointer { matrix in
-                wideC.withUnsafeMutableBufferPointer { y in
-                    for row in 0..<a.rows {
-                        // Row-major b (k x n) times x is bᵀx; with transposeB, b is n x k and it is bx.
-                        cblas_dgemv(CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans, Int32(b.rows), Int32(b.cols), 1,
-                                    matrix.baseAddress, Int32(b.cols), x.baseAddress! + row * a.cols, 1, 0, y.baseAddress! + row * n, 1)
+        let blockWidth = max(8, rowStableBlockElements / k)
+        withThreads(1) {
+            wideA.withUnsafeBufferPointer { x in
+                wideB.withUnsafeBufferPointer { matrix in
+                    wideC.withUnsafeMutableBufferPointer { y in
+                        for start in stride(from: 0, to: n, by: blockWidth) {
+                            let width = min(blockWidth, n - start)
+                            for row in 0..<a.rows {
+                                // Row-major b (k x n) times x is bᵀx over columns start..<start+width;
+                                // with transposeB, b is n x k and it is bx over those rows of b.
+                                if transposeB {
+                                    cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(width), Int32(k), 1, matrix.baseAddress! + start * k,
+                                                Int32(k), x.baseAddress! + row * k, 1, 0, y.baseAddress! + row * n + start, 1)
+                                } else {
+                                    cblas_dgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(width), 1, matrix.baseAddress! + start,
+                                                Int32(n), x.baseAddress! + row * k, 1, 0, y.baseAddress! + row * n + start, 1)
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
         return Matrix(rows: a.rows, cols: n, data: narrowed(wideC))
     }
+
+    /// How many doubles of `b` a block of ``rowStableProduct(_:_:transposeB:)`` spans (256 KiB).
+    private static let rowStableBlockElements = 32_768
 
     /// `op(A) * op(B)` as a new matrix.
     public static func product(_ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false) -> Matrix {

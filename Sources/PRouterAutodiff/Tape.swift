@@ -17,6 +17,8 @@ public final class Tape {
     /// Per value, whether ``discardIntermediates(keeping:)`` dropped it.
     private var discarded: [Bool] = []
     private var grads: [Matrix?] = []
+    /// Per value, whether it came from ``constant(_:)`` (no gradient is computed for it).
+    private var isConstant: [Bool] = []
     private var backwardSteps: [(() -> Void)?] = []
     private var parameterVariables: [(parameter: Int, variable: Int)] = []
     /// Whether dropout is active.
@@ -49,10 +51,22 @@ public final class Tape {
     /// The gradient of the last ``backward(from:)`` with respect to `variable`, if it was reached.
     public func gradient(_ variable: Variable) -> Matrix? { grads[variable.id] }
 
-    /// Records a value that needs no gradient.
+    /// Records a value that needs no gradient: none is computed for it (a product with a
+    /// constant skips that factor's gradient product).
     public func constant(_ value: Matrix) -> Variable {
+        let variable = record(value, backward: nil)
+        isConstant[variable.id] = true
+        return variable
+    }
+
+    /// Records an input whose gradient ``gradient(_:)`` reports after ``backward(from:)``
+    /// (``GradientCheck``'s inputs).
+    public func watched(_ value: Matrix) -> Variable {
         record(value, backward: nil)
     }
+
+    /// Whether a gradient is computed for `variable` (false for a ``constant(_:)``).
+    func needsGradient(_ variable: Variable) -> Bool { !isConstant[variable.id] }
 
     /// Records parameter number `index` with its current value.
     public func parameter(_ index: Int, _ value: Matrix) -> Variable {
@@ -66,6 +80,7 @@ public final class Tape {
         let id = values.count
         values.append(value)
         discarded.append(false)
+        isConstant.append(false)
         grads.append(nil)
         if let backward, isRecording {
             backwardSteps.append { backward(id) }
@@ -82,6 +97,7 @@ public final class Tape {
 
     /// Adds `gradient` to the gradient of `variable`.
     func accumulate(_ variable: Variable, _ gradient: Matrix) {
+        guard needsGradient(variable) else { return }
         if grads[variable.id] == nil {
             grads[variable.id] = gradient
         } else {

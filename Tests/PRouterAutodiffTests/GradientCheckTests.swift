@@ -62,6 +62,19 @@ import PRouterAutodiff
         }
     }
 
+    @Test func aConstantFactorGetsNoGradientAndTheOtherTheSame() {
+        let (a, b) = (GradientCheck.input(5, 3, seed: 1), GradientCheck.input(3, 2, seed: 2))
+        func gradients(constant: Bool) -> (Matrix?, Matrix?) {
+            let tape = Tape()
+            let (x, w) = (constant ? tape.constant(a) : tape.watched(a), tape.watched(b))
+            tape.backward(from: tape.sum(tape.matmul(x, w)))
+            return (tape.gradient(x), tape.gradient(w))
+        }
+        let (withConstant, watched) = (gradients(constant: true), gradients(constant: false))
+        #expect(withConstant.0 == nil && watched.0 != nil)
+        #expect(withConstant.1 != nil && withConstant.1 == watched.1)
+    }
+
     @Test func gradientsAccumulateWhenAValueIsReused() {
         Self.check([GradientCheck.input(3, 3, seed: 1)]) { tape, x in tape.add(tape.matmul(x[0], x[0]), tape.relu(x[0])) }
     }
