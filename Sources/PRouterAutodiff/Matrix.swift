@@ -47,6 +47,35 @@ public struct Matrix: Sendable, Equatable {
     }
 }
 
+/// A dense, row-major float64 matrix, for the closed-form fits whose intermediate results
+/// must not round to float (a ridge's eigenbasis, say: within an eigenvalue's space any
+/// basis is right, and which one OpenBLAS's kernels give changes in float what the fit
+/// only undoes in exact arithmetic).
+package struct WideMatrix: Sendable, Equatable {
+    package var rows: Int
+    package var cols: Int
+    package var data: [Double]
+
+    package init(rows: Int, cols: Int, data: [Double]? = nil) {
+        precondition(data == nil || data!.count == rows * cols, "matrix data does not match its shape")
+        (self.rows, self.cols) = (rows, cols)
+        self.data = data ?? [Double](repeating: 0, count: rows * cols)
+    }
+
+    /// `matrix`, widened.
+    package init(_ matrix: Matrix) {
+        self.init(rows: matrix.rows, cols: matrix.cols, data: matrix.data.map(Double.init))
+    }
+
+    package subscript(row: Int, col: Int) -> Double {
+        get { data[row * cols + col] }
+        set { data[row * cols + col] = newValue }
+    }
+
+    /// Each element rounded once to float.
+    package var narrowed: Matrix { Matrix(rows: rows, cols: cols, data: data.map(Float.init)) }
+}
+
 /// Dense products through OpenBLAS.
 public enum BLAS {
     /// `C = alpha * op(A) * op(B) + beta * C` for row-major matrices, where op
@@ -74,12 +103,29 @@ public enum BLAS {
         }
         // With beta 0, BLAS never reads C: no need to clear it.
         var wideC = beta == 0 ? [Double](unsafeUninitializedCapacity: c.data.count) { $1 = c.data.count } : widened(c.data)
+        dgemm(widened(a.data), a.cols, transposeA, widened(b.data), b.cols, transposeB, (m, n, k),
+              alpha: Double(alpha), beta: Double(beta), into: &wideC)
+        c.data = narrowed(wideC)
+    }
+
+    /// `op(A) * op(B)` in double precision (dgemm on one OpenBLAS thread, as ``gemm``).
+    package static func product(_ a: WideMatrix, transposeA: Bool = false, _ b: WideMatrix, transposeB: Bool = false) -> WideMatrix {
+        let (m, k) = transposeA ? (a.cols, a.rows) : (a.rows, a.cols)
+        let n = transposeB ? b.rows : b.cols
+        precondition(k == (transposeB ? b.cols : b.rows), "shape mismatch in product")
+        var c = WideMatrix(rows: m, cols: n)
+        if m > 0, n > 0, k > 0 { dgemm(a.data, a.cols, transposeA, b.data, b.cols, transposeB, (m, n, k), alpha: 1, beta: 0, into: &c.data) }
+        return c
+    }
+
+    /// `C = alpha op(A) op(B) + beta C` by dgemm on one OpenBLAS thread (`ldA`, `ldB`: the
+    /// stored matrices' column counts; `C` is `m x n`).
+    private static func dgemm(_ a: [Double], _ ldA: Int, _ transposeA: Bool, _ b: [Double], _ ldB: Int, _ transposeB: Bool,
+                              _ shape: (m: Int, n: Int, k: Int), alpha: Double, beta: Double, into c: inout [Double]) {
         withThreads(1) {
             cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                        Int32(m), Int32(n), Int32(k), Double(alpha), widened(a.data), Int32(a.cols), widened(b.data), Int32(b.cols),
-                        Double(beta), &wideC, Int32(c.cols))
+                        Int32(shape.m), Int32(shape.n), Int32(shape.k), alpha, a, Int32(ldA), b, Int32(ldB), beta, &c, Int32(shape.n))
         }
-        c.data = narrowed(wideC)
     }
 
     /// `A * B` a row at a time (dgemv over the widened operands, on one OpenBLAS thread,

@@ -331,6 +331,39 @@ extension RidgeTests {
         #expect(shrunk.weights == alone.weights && shrunk.heldOut == alone.heldOut && shrunk.error == alone.error)
     }
 
+    /// Where eigenvalues repeat (columns that always come together, more columns than
+    /// rows), the eigenbasis LAPACK picks within their space is arbitrary: here the columns
+    /// are permuted, which changes it. The fit does not depend on it, and since it is
+    /// computed in double and rounded once, its weights and held-out predictions agree to
+    /// float precision (computed in float, the weights here differed by more, as they did
+    /// between OpenBLAS's kernels, by up to 1e-3 relative).
+    @Test func theFitDoesNotDependOnTheEigenbasis() throws {
+        var generator = SplitMix64(seed: 21)
+        let (rows, pairs) = (60, 80)
+        // Every column twice (words that always co-occur), 160 columns for 60 rows.
+        var x = Matrix(rows: rows, cols: 2 * pairs)
+        for row in 0..<rows {
+            for pair in 0..<pairs where generator.unit() < 0.3 { (x[row, 2 * pair], x[row, 2 * pair + 1]) = (1, 1) }
+        }
+        let effects = (0..<2 * pairs).map { _ in Float(generator.unit()) - 0.5 }
+        var y = Matrix(rows: rows, cols: 2)
+        for row in 0..<rows {
+            for col in 0..<2 {
+                y[row, col] = 0.1 * (Float(generator.unit()) - 0.5) + (0..<pairs).reduce(0) { $0 + x[row, 2 * $1] * effects[2 * $1 + col] }
+            }
+        }
+        let order = (0..<x.cols).reversed().map { $0 }
+        var permuted = Matrix(rows: rows, cols: x.cols)
+        for row in 0..<rows { for (to, from) in order.enumerated() { permuted[row, to] = x[row, from] } }
+        let fit = try #require(LeaveOneOutRidge(design: x, targets: y, penalties: [0.003]))
+        let other = try #require(LeaveOneOutRidge(design: permuted, targets: y, penalties: [0.003]))
+        func close(_ a: Float, _ b: Float) -> Bool { abs(a - b) <= 4 * Float.ulpOfOne * max(abs(a), abs(b), 1e-3) }
+        #expect(zip(fit.heldOut.data, other.heldOut.data).allSatisfy { close($0, $1) })
+        for (to, from) in order.enumerated() {
+            #expect((0..<2).allSatisfy { close(fit.weights[from, $0], other.weights[to, $0]) })
+        }
+    }
+
     /// Stacked, the fit is the penalties' fits combined by their held-out shares: its
     /// weights are the shares' sum of each penalty's own weights, its held-out predictions
     /// the same sum of theirs, and its held-out error no larger than the best single

@@ -10,9 +10,9 @@ package struct LeaveOneOutRidge {
     /// The chosen penalty (relative to the Gram matrix's mean diagonal).
     var penalty: Double { chosen.penalty }
     /// `X.cols x Y.cols`.
-    package var weights: Matrix { BLAS.product(spectrum.basis, transposeA: true, chosen.coefficients) }
+    package var weights: Matrix { BLAS.product(spectrum.basis, transposeA: true, chosen.coefficients).narrowed }
     /// Each row's prediction by the fit without that row.
-    var heldOut: Matrix { chosen.heldOut }
+    var heldOut: Matrix { chosen.heldOut.narrowed }
     /// The summed squared leave-one-out error of the chosen penalty.
     var error: Double { chosen.error }
     /// The least summed squared leave-one-out error over `penalties` (the squared-error
@@ -63,7 +63,7 @@ package struct LeaveOneOutRidge {
         var best = squaredErrorChoice
         if stacked {
             let grid = penalties.map(spectrum.fit)
-            best = spectrum.combined(grid, shares: Self.shares(of: grid.map(\.heldOut), targets: spectrum.targets),
+            best = spectrum.combined(grid, shares: Self.shares(of: grid.map(\.heldOut.narrowed), targets: spectrum.targets),
                                      penalty: best.penalty)
         }
         if let prefers {
@@ -71,7 +71,7 @@ package struct LeaveOneOutRidge {
             for candidate in strongerFits where candidate.error < best.error { best = candidate }
             for relative in penalties + stronger where relative > best.penalty {
                 let candidate = strongerFits.first { $0.penalty == relative } ?? spectrum.fit(relative)
-                if prefers(candidate.heldOut, best.heldOut) { best = candidate }
+                if prefers(candidate.heldOut.narrowed, best.heldOut.narrowed) { best = candidate }
             }
         }
         var result = self
@@ -101,19 +101,25 @@ extension LeaveOneOutRidge {
     /// One eigendecomposition G = Q diag(s) Qᵀ of the Gram matrix serves every penalty:
     /// with Z = X Q, the fit is Z diag(1 / (s + λ)) Zᵀ Y and the leverage of row i is
     /// Σ_k Z_ik² / (s_k + λ).
+    ///
+    /// Everything after the Gram matrix is in double precision, rounded to float once at
+    /// the end (``weights``, ``heldOut``): where eigenvalues repeat (words that always
+    /// come together, a design with more columns than rows), LAPACK's basis of their
+    /// space depends on OpenBLAS's kernels, and the fit is the same for every basis only
+    /// up to the rounding of what it is computed in.
     fileprivate struct Spectrum {
         /// A penalty's fit: coefficients in the eigenbasis (`Zᵀ`-side), held-out
         /// predictions and their squared errors by row.
-        typealias Fit = (error: Double, penalty: Double, coefficients: Matrix, heldOut: Matrix, rowErrors: [Double])
+        typealias Fit = (error: Double, penalty: Double, coefficients: WideMatrix, heldOut: WideMatrix, rowErrors: [Double])
 
         /// The Gram matrix's eigenvalues, ascending.
         let values: [Double]
         /// Row k: eigenvector k.
-        let basis: Matrix
+        let basis: WideMatrix
         /// The design in the eigenbasis, `X Q`.
-        let z: Matrix
+        let z: WideMatrix
         /// `Zᵀ Y`.
-        let projected: Matrix
+        let projected: WideMatrix
         /// The Gram matrix's mean diagonal, the unit of the penalties.
         let scale: Double
         /// `Y`.
@@ -126,9 +132,9 @@ extension LeaveOneOutRidge {
             let gram = BLAS.product(x, transposeA: true, x)
             guard let (values, vectors) = SymmetricEigen.decompose(gram.data.map(Double.init), size: n) else { return nil }
             self.values = values
-            basis = Matrix(rows: n, cols: n, data: vectors.map(Float.init))
-            z = BLAS.product(x, basis, transposeB: true)
-            projected = BLAS.product(z, transposeA: true, y)
+            basis = WideMatrix(rows: n, cols: n, data: vectors)
+            z = BLAS.product(WideMatrix(x), basis, transposeB: true)
+            projected = BLAS.product(z, transposeA: true, WideMatrix(y))
             scale = max(values.reduce(0, +) / Double(n), 1e-12)
             targets = y
             zeroError = y.data.reduce(0) { $0 + Double($1) * Double($1) }
@@ -136,20 +142,20 @@ extension LeaveOneOutRidge {
 
         func fit(_ relative: Double) -> Fit {
             let y = targets
-            let inverse = values.map { Float(1 / (max($0, 0) + relative * scale)) }
+            let inverse = values.map { 1 / (max($0, 0) + relative * scale) }
             var coefficients = projected
             for k in 0..<values.count { for col in 0..<y.cols { coefficients[k, col] *= inverse[k] } }
             let fitted = BLAS.product(z, coefficients)
             var held = fitted
             var rowErrors = [Double](repeating: 0, count: z.rows)
             for row in 0..<z.rows {
-                var h: Float = 0
+                var h = 0.0
                 for k in 0..<values.count { h += z[row, k] * z[row, k] * inverse[k] }
                 let keep = 1 / max(1 - h, 1e-3)
                 for col in 0..<y.cols {
-                    let residual = (y[row, col] - fitted[row, col]) * keep
-                    held[row, col] = y[row, col] - residual
-                    rowErrors[row] += Double(residual) * Double(residual)
+                    let residual = (Double(y[row, col]) - fitted[row, col]) * keep
+                    held[row, col] = Double(y[row, col]) - residual
+                    rowErrors[row] += residual * residual
                 }
             }
             return (rowErrors.reduce(0, +), relative, coefficients, held, rowErrors)
@@ -159,16 +165,15 @@ extension LeaveOneOutRidge {
         /// predictions of the combination are the combination of the held-out
         /// predictions, since the shares are fixed.
         func combined(_ fits: [Fit], shares: [Double], penalty: Double) -> Fit {
-            var coefficients = Matrix(rows: projected.rows, cols: projected.cols)
-            var held = Matrix(rows: targets.rows, cols: targets.cols)
+            var coefficients = WideMatrix(rows: projected.rows, cols: projected.cols)
+            var held = WideMatrix(rows: targets.rows, cols: targets.cols)
             for (share, part) in zip(shares, fits) where share > 0 {
-                let share = Float(share)
                 for index in coefficients.data.indices { coefficients.data[index] += share * part.coefficients.data[index] }
                 for index in held.data.indices { held.data[index] += share * part.heldOut.data[index] }
             }
             let rowErrors = (0..<targets.rows).map { row in
                 (0..<targets.cols).reduce(0.0) { sum, col in
-                    let residual = Double(targets[row, col] - held[row, col])
+                    let residual = Double(targets[row, col]) - held[row, col]
                     return sum + residual * residual
                 }
             }
