@@ -17,6 +17,15 @@ import Testing
         #expect(embed.status == 0, "\(embed.err)")
         let info = try runTool("pr-build-graph", ["--info", scratch.path("m.prg")])
         #expect(info.out.contains(#""features":{"encoder":"minilm-l6-v2","dimension":384,"llm_columns":387}"#))
+        // Products round once: other kernel sets (AVX2, AVX without FMA, SSE) and thread
+        // counts give the same vectors, to the byte.
+        for (kernels, threads) in [("Haswell", "1"), ("SandyBridge", "2"), ("Nehalem", "1")] {
+            let other = try runTool("pr-embed", ["--encoder", "minilm", "--tasks", scratch.path("tasks.jsonl"), "--llms", scratch.path("llms.jsonl"),
+                                                 "-o", scratch.path("m-\(kernels).prg"), scratch.path("g.prg")],
+                                    environment: ["OPENBLAS_CORETYPE": kernels, "OPENBLAS_NUM_THREADS": threads])
+            #expect(other.status == 0, "\(other.err)")
+            #expect(try FileIO.readAll(path: scratch.path("m-\(kernels).prg")) == FileIO.readAll(path: scratch.path("m.prg")), "\(kernels)")
+        }
         #expect(try runTool("pr-train", ["-q", "--epochs", "3", "-o", scratch.path("m.prw"), scratch.path("m.prg")]).status == 0)
         let arguments = ["--graph", scratch.path("m.prg"), "--weights", scratch.path("m.prw")]
         let query = #"{"user":"sweep-1","query":"What is 7 times 8?","task":"math","query_id":"new-1"}"#

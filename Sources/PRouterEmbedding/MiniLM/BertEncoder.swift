@@ -5,10 +5,13 @@ import COpenBLAS
 import PRouterIO
 
 /// Inference of a BERT encoder (post-layer-norm, GELU, absolute positions) on OpenBLAS,
-/// reading its weights in place from a memory-mapped safetensors file. Every projection
-/// is one sgemm over all the tokens of a batch (or one per half of its columns); attention
-/// is two sgemms per sequence and head. A batch is padded to its longest sequence, and
-/// attention reads only each sequence's own tokens.
+/// reading its weights from a memory-mapped safetensors file. Every projection is one
+/// dgemm over all the tokens of a batch (or one per half of its columns, in chunks of
+/// rows); attention is two dgemms per sequence and head. Products sum in double over the
+/// widened float operands and round once to float (as PRouterAutodiff's `BLAS.gemm`), so
+/// OpenBLAS's kernel choice (AVX2, AVX-512) and thread count do not reach the vectors. A
+/// batch is padded to its longest sequence, and attention reads only each sequence's own
+/// tokens.
 struct BertEncoder: @unchecked Sendable {
     /// The sizes of the model.
     struct Shape: Equatable {
@@ -21,8 +24,8 @@ struct BertEncoder: @unchecked Sendable {
         var layerNormEpsilon: Float = 1e-12
     }
 
-    /// How the projections are multiplied. `.whole`: one sgemm each (on OpenBLAS's threads
-    /// as set). The halves: the output columns in two fixed halves, one sgemm each on the
+    /// How the projections are multiplied. `.whole`: one dgemm each (on OpenBLAS's threads
+    /// as set). The halves: the output columns in two fixed halves, one dgemm each on the
     /// calling thread's OpenBLAS settings, and attention in two halves of the heads; one
     /// after the other, or side by side on two threads in lockstep. Both give the same
     /// bytes, so a text's vector does not depend on whether it was encoded alone (halves
@@ -33,16 +36,19 @@ struct BertEncoder: @unchecked Sendable {
         var parts: Int { self == .whole ? 1 : 2 }
     }
 
-    /// One weight matrix (`[out, in]`, as PyTorch stores it) and its bias, read in place
-    /// from the mapped file (immutable, so threads share it).
+    /// One weight matrix (`[out, in]`, as PyTorch stores it), widened to double once, and
+    /// its bias, read in place from the mapped file (immutable, so threads share them).
     private struct Linear: @unchecked Sendable {
-        let weight: UnsafeBufferPointer<Float>
+        let weight: [Double]
         let bias: UnsafeBufferPointer<Float>
         let outputs: Int
         let inputs: Int
 
+        /// Rows of `x` widened and multiplied at a time (bounds the double copies).
+        static let rowChunk = 256
+
         init(_ file: SafeTensors, _ name: String, outputs: Int, inputs: Int) throws {
-            weight = try file.floats(name + ".weight", shape: [outputs, inputs])
+            weight = try file.floats(name + ".weight", shape: [outputs, inputs]).map(Double.init)
             bias = try file.floats(name + ".bias", shape: [outputs])
             (self.outputs, self.inputs) = (outputs, inputs)
         }
@@ -53,12 +59,23 @@ struct BertEncoder: @unchecked Sendable {
                    to y: UnsafeMutablePointer<Float>, gelu: Bool = false) {
             let width = outputs / parts
             let start = y + index * width
-            for row in 0..<rows {
-                (start + row * outputs).update(from: bias.baseAddress! + index * width, count: width)
+            let chunk = max(1, min(rows, Self.rowChunk))
+            let wideX = UnsafeMutablePointer<Double>.allocate(capacity: chunk * inputs)
+            let wideY = UnsafeMutablePointer<Double>.allocate(capacity: chunk * width)
+            defer { wideX.deallocate(); wideY.deallocate() }
+            weight.withUnsafeBufferPointer { weight in
+                for first in stride(from: 0, to: rows, by: chunk) {
+                    let count = min(chunk, rows - first)
+                    WideBlock.widen(x + first * inputs, rows: count, cols: inputs, stride: inputs, into: wideX)
+                    for row in 0..<count {
+                        for column in 0..<width { wideY[row * width + column] = Double(bias[index * width + column]) }
+                    }
+                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(width), Int32(inputs),
+                                1, wideX, Int32(inputs), weight.baseAddress! + index * width * inputs, Int32(inputs),
+                                1, wideY, Int32(width))
+                    WideBlock.narrow(wideY, rows: count, cols: width, into: start + first * outputs, stride: outputs)
+                }
             }
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(width), Int32(inputs),
-                        1, x, Int32(inputs), weight.baseAddress! + index * width * inputs, Int32(inputs),
-                        1, start, Int32(outputs))
             guard gelu else { return }
             for row in 0..<rows { VectorMath.apply(start + row * outputs, count: width, VectorMath.gelu) }
         }
@@ -237,12 +254,24 @@ struct BertEncoder: @unchecked Sendable {
             let h = encoder.shape.hidden
             let width = h / encoder.shape.heads
             let scale = 1 / Float(width).squareRoot()
+            // One sequence's queries, keys and values, its scores and its context, widened.
+            let (q, k, v, context) = (UnsafeMutablePointer<Double>.allocate(capacity: max(1, length * h)),
+                                      UnsafeMutablePointer<Double>.allocate(capacity: max(1, length * h)),
+                                      UnsafeMutablePointer<Double>.allocate(capacity: max(1, length * h)),
+                                      UnsafeMutablePointer<Double>.allocate(capacity: max(1, length * width)))
+            let wideScores = UnsafeMutablePointer<Double>.allocate(capacity: max(1, length * length))
+            defer { for buffer in [q, k, v, context, wideScores] { buffer.deallocate() } }
             for (s, ids) in sequences.enumerated() {
                 let valid = ids.count
+                let rows = s * length * h
+                for (source, target) in [(space.q, q), (space.k, k), (space.v, v)] {
+                    WideBlock.widen(source + rows, rows: valid, cols: h, stride: h, into: target)
+                }
                 for head in heads {
-                    let offset = s * length * h + head * width
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(valid), Int32(valid), Int32(width),
-                                scale, space.q + offset, Int32(h), space.k + offset, Int32(h), 0, scores, Int32(valid))
+                    let offset = head * width
+                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(valid), Int32(valid), Int32(width),
+                                Double(scale), q + offset, Int32(h), k + offset, Int32(h), 0, wideScores, Int32(valid))
+                    WideBlock.narrow(wideScores, rows: valid, cols: valid, into: scores, stride: valid)
                     for row in 0..<valid {
                         let start = scores + row * valid
                         var top = -Float.infinity
@@ -253,10 +282,31 @@ struct BertEncoder: @unchecked Sendable {
                         let reciprocal = 1 / sum
                         for i in 0..<valid { start[i] *= reciprocal }
                     }
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(valid), Int32(width), Int32(valid),
-                                1, scores, Int32(valid), space.v + offset, Int32(h), 0, space.context + offset, Int32(h))
+                    WideBlock.widen(scores, rows: valid, cols: valid, stride: valid, into: wideScores)
+                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(valid), Int32(width), Int32(valid),
+                                1, wideScores, Int32(valid), v + offset, Int32(h), 0, context, Int32(width))
+                    WideBlock.narrow(context, rows: valid, cols: width, into: space.context + rows + offset, stride: h)
                 }
             }
+        }
+    }
+}
+
+/// Copies between row-strided float blocks and packed double ones, for the products that
+/// sum in double and round once.
+private enum WideBlock {
+    /// `rows` x `cols` floats of `source` (rows `stride` apart) into packed `target`.
+    static func widen(_ source: UnsafePointer<Float>, rows: Int, cols: Int, stride: Int, into target: UnsafeMutablePointer<Double>) {
+        for row in 0..<rows {
+            for column in 0..<cols { target[row * cols + column] = Double(source[row * stride + column]) }
+        }
+    }
+
+    /// Packed `rows` x `cols` doubles of `source`, each rounded once, into `target` (rows
+    /// `stride` apart).
+    static func narrow(_ source: UnsafePointer<Double>, rows: Int, cols: Int, into target: UnsafeMutablePointer<Float>, stride: Int) {
+        for row in 0..<rows {
+            for column in 0..<cols { target[row * stride + column] = Float(source[row * cols + column]) }
         }
     }
 }
