@@ -5,13 +5,13 @@ import COpenBLAS
 import PRouterIO
 
 /// Inference of a BERT encoder (post-layer-norm, GELU, absolute positions) on OpenBLAS,
-/// reading its weights from a memory-mapped safetensors file. Every projection is one
-/// dgemm over all the tokens of a batch (or one per half of its columns, in chunks of
-/// rows); attention is two dgemms per sequence and head. Products sum in double over the
-/// widened float operands and round once to float (as PRouterAutodiff's `BLAS.gemm`), so
-/// OpenBLAS's kernel choice (AVX2, AVX-512) and thread count do not reach the vectors. A
-/// batch is padded to its longest sequence, and attention reads only each sequence's own
-/// tokens.
+/// reading its weights in place from a memory-mapped safetensors file. Every projection
+/// is dgemms over all the tokens of a batch (in chunks of rows and blocks of columns, of
+/// the whole or of each half of its columns); attention is two dgemms per sequence and
+/// head. Products sum in double over the widened float operands and round once to float
+/// (as PRouterAutodiff's `BLAS.gemm`), so OpenBLAS's kernel choice (AVX2, AVX-512) and
+/// thread count do not reach the vectors. A batch is padded to its longest sequence, and
+/// attention reads only each sequence's own tokens.
 struct BertEncoder: @unchecked Sendable {
     /// The sizes of the model.
     struct Shape: Equatable {
@@ -36,19 +36,23 @@ struct BertEncoder: @unchecked Sendable {
         var parts: Int { self == .whole ? 1 : 2 }
     }
 
-    /// One weight matrix (`[out, in]`, as PyTorch stores it), widened to double once, and
-    /// its bias, read in place from the mapped file (immutable, so threads share them).
+    /// One weight matrix (`[out, in]`, as PyTorch stores it) and its bias, read in place
+    /// from the mapped file (immutable, so threads share it).
     private struct Linear: @unchecked Sendable {
-        let weight: [Double]
+        let weight: UnsafeBufferPointer<Float>
         let bias: UnsafeBufferPointer<Float>
         let outputs: Int
         let inputs: Int
 
-        /// Rows of `x` widened and multiplied at a time (bounds the double copies).
+        /// Rows of `x` widened and multiplied at a time.
         static let rowChunk = 256
+        /// Output columns whose weights are widened at a time (at most 2.3 MiB of
+        /// doubles: the weights are widened once per chunk of rows, not kept widened,
+        /// which would double the memory of a lone query and its process's start).
+        static let columnBlock = 192
 
         init(_ file: SafeTensors, _ name: String, outputs: Int, inputs: Int) throws {
-            weight = try file.floats(name + ".weight", shape: [outputs, inputs]).map(Double.init)
+            weight = try file.floats(name + ".weight", shape: [outputs, inputs])
             bias = try file.floats(name + ".bias", shape: [outputs])
             (self.outputs, self.inputs) = (outputs, inputs)
         }
@@ -58,26 +62,29 @@ struct BertEncoder: @unchecked Sendable {
         func apply(part index: Int, of parts: Int, _ x: UnsafeMutablePointer<Float>, rows: Int,
                    to y: UnsafeMutablePointer<Float>, gelu: Bool = false) {
             let width = outputs / parts
-            let start = y + index * width
-            let chunk = max(1, min(rows, Self.rowChunk))
+            let columns = index * width..<(index + 1) * width
+            let chunk = max(1, min(rows, Self.rowChunk)), block = min(width, Self.columnBlock)
             let wideX = UnsafeMutablePointer<Double>.allocate(capacity: chunk * inputs)
-            let wideY = UnsafeMutablePointer<Double>.allocate(capacity: chunk * width)
-            defer { wideX.deallocate(); wideY.deallocate() }
-            weight.withUnsafeBufferPointer { weight in
-                for first in stride(from: 0, to: rows, by: chunk) {
-                    let count = min(chunk, rows - first)
-                    WideBlock.widen(x + first * inputs, rows: count, cols: inputs, stride: inputs, into: wideX)
+            let wideW = UnsafeMutablePointer<Double>.allocate(capacity: block * inputs)
+            let wideY = UnsafeMutablePointer<Double>.allocate(capacity: chunk * block)
+            defer { for buffer in [wideX, wideW, wideY] { buffer.deallocate() } }
+            for first in stride(from: 0, to: rows, by: chunk) {
+                let count = min(chunk, rows - first)
+                WideBlock.widen(x + first * inputs, rows: count, cols: inputs, stride: inputs, into: wideX)
+                for column in stride(from: columns.lowerBound, to: columns.upperBound, by: block) {
+                    let n = min(block, columns.upperBound - column)
+                    // Rows column..<column+n of W (outputs x inputs) are contiguous.
+                    WideBlock.widen(weight.baseAddress! + column * inputs, rows: 1, cols: n * inputs, stride: 0, into: wideW)
                     for row in 0..<count {
-                        for column in 0..<width { wideY[row * width + column] = Double(bias[index * width + column]) }
+                        for j in 0..<n { wideY[row * n + j] = Double(bias[column + j]) }
                     }
-                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(width), Int32(inputs),
-                                1, wideX, Int32(inputs), weight.baseAddress! + index * width * inputs, Int32(inputs),
-                                1, wideY, Int32(width))
-                    WideBlock.narrow(wideY, rows: count, cols: width, into: start + first * outputs, stride: outputs)
+                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(n), Int32(inputs),
+                                1, wideX, Int32(inputs), wideW, Int32(inputs), 1, wideY, Int32(n))
+                    WideBlock.narrow(wideY, rows: count, cols: n, into: y + first * outputs + column, stride: outputs)
                 }
             }
             guard gelu else { return }
-            for row in 0..<rows { VectorMath.apply(start + row * outputs, count: width, VectorMath.gelu) }
+            for row in 0..<rows { VectorMath.apply(y + row * outputs + columns.lowerBound, count: width, VectorMath.gelu) }
         }
     }
 
