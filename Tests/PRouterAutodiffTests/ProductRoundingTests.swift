@@ -61,3 +61,61 @@ struct ProductRoundingTests {
         return matrix
     }
 }
+
+/// ``ProductRounding`` gives every summation order's sum the same float: a sum computed
+/// differently (here: moved by a few units in its last place, as another kernel's order
+/// moves it) rounds alike, also where the exact sum is a float rounding boundary.
+struct OrderIndependentRoundingTests {
+    /// `narrow` of the `m x n` product of row-major `a` (`m x k`) and `b` (`k x n`) from
+    /// the sums `c`.
+    static func narrowed(_ c: [Double], _ a: [Double], _ b: [Double], m: Int, n: Int, k: Int,
+                         offset: [Double]? = nil) -> [Float] {
+        var out = [Float](repeating: .nan, count: m * n)
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                let bias = offset ?? []
+                bias.withUnsafeBufferPointer { bias in
+                    ProductRounding.narrow(c, shape: (m, n, k), .init(a.baseAddress!, leading: k), .init(b.baseAddress!, leading: n),
+                                           offset: offset == nil ? nil : (bias.baseAddress!, 0), into: &out, stride: n)
+                }
+            }
+        }
+        return out
+    }
+
+    @Test func aSumOnABoundaryRoundsAlikeInEveryOrder() {
+        // 1 + 2⁻²⁴ is the midpoint between the floats 1 and 1 + 2⁻²³: its double sum
+        // rounds to 1 (to even), the same sum one unit above to 1 + 2⁻²³.
+        let a: [Double] = [1, 0x1p-24], b: [Double] = [1, 1]
+        let exact = 1 + 0x1p-24
+        #expect(Float(exact) != Float(exact.nextUp))
+        let results = [exact, exact.nextUp, exact.nextDown, exact.nextUp.nextUp].map { Self.narrowed([$0], a, b, m: 1, n: 1, k: 2) }
+        #expect(results.allSatisfy { $0 == results[0] })
+        // A bias added to the sum is part of it.
+        let biased = [exact + 2, (exact + 2).nextUp].map { Self.narrowed([$0], a, b, m: 1, n: 1, k: 2, offset: [2]) }
+        #expect(biased[0] == biased[1] && biased[0] == [Float(1 + 0x1p-24 + 2)])
+    }
+
+    @Test func sumsInAnyOrderRoundAlike() {
+        var generator = SplitMix64(seed: 17)
+        let (m, n, k) = (40, 30, 200)
+        let a = (0..<m * k).map { _ in Double(Float(generator.unit() * 2 - 1)) }
+        let b = (0..<k * n).map { _ in Double(Float(generator.unit() * 2 - 1)) }
+        func sums(reversed: Bool) -> [Double] {
+            (0..<m * n).map { index in
+                let terms = (0..<k).map { a[index / n * k + $0] * b[$0 * n + index % n] }
+                return (reversed ? terms.reversed() : terms).reduce(0, +)
+            }
+        }
+        let forward = sums(reversed: false), backward = sums(reversed: true)
+        #expect(forward != backward)  // the orders differ in double
+        // Every sum moved by up to 3 units in its last place too.
+        let moved = forward.enumerated().map { index, sum in
+            (0..<index % 4).reduce(sum) { value, _ in index % 2 == 0 ? value.nextUp : value.nextDown }
+        }
+        let reference = Self.narrowed(forward, a, b, m: m, n: n, k: k)
+        #expect(Self.narrowed(backward, a, b, m: m, n: n, k: k) == reference)
+        #expect(Self.narrowed(moved, a, b, m: m, n: n, k: k) == reference)
+        #expect(zip(reference, forward).allSatisfy { $0 == Float($1) || abs(Double($0) - $1) < 1e-6 })
+    }
+}

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import COpenBLAS
+import PRouterAutodiff
 import PRouterIO
 
 /// Inference of a BERT encoder (post-layer-norm, GELU, absolute positions) on OpenBLAS,
@@ -9,8 +10,9 @@ import PRouterIO
 /// is dgemms over all the tokens of a batch (in chunks of rows and blocks of columns, of
 /// the whole or of each half of its columns); attention is two dgemms per sequence and
 /// head. Products sum in double over the widened float operands and round once to float
-/// (as PRouterAutodiff's `BLAS.gemm`), so OpenBLAS's kernel choice (AVX2, AVX-512) and
-/// thread count do not reach the vectors. A batch is padded to its longest sequence, and
+/// as every summation order rounds them (PRouterAutodiff's `ProductRounding`, as for
+/// training), so OpenBLAS's kernel choice (AVX2, AVX-512) and thread count do not reach
+/// the vectors. A batch is padded to its longest sequence, and
 /// attention reads only each sequence's own tokens.
 struct BertEncoder: @unchecked Sendable {
     /// The sizes of the model.
@@ -43,6 +45,8 @@ struct BertEncoder: @unchecked Sendable {
         let bias: UnsafeBufferPointer<Float>
         let outputs: Int
         let inputs: Int
+        /// The norm of each output column's weights, for ``ProductRounding``.
+        let norms: [Double]
 
         /// Rows of `x` widened and multiplied at a time.
         static let rowChunk = 256
@@ -55,6 +59,9 @@ struct BertEncoder: @unchecked Sendable {
             weight = try file.floats(name + ".weight", shape: [outputs, inputs])
             bias = try file.floats(name + ".bias", shape: [outputs])
             (self.outputs, self.inputs) = (outputs, inputs)
+            norms = (0..<outputs).map { [weight] column in
+                weight[column * inputs..<(column + 1) * inputs].reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+            }
         }
 
         /// Part `index` of `parts` equal parts of the columns of `y = x · Wᵀ + b`, for
@@ -67,7 +74,9 @@ struct BertEncoder: @unchecked Sendable {
             let wideX = UnsafeMutablePointer<Double>.allocate(capacity: chunk * inputs)
             let wideW = UnsafeMutablePointer<Double>.allocate(capacity: block * inputs)
             let wideY = UnsafeMutablePointer<Double>.allocate(capacity: chunk * block)
-            defer { for buffer in [wideX, wideW, wideY] { buffer.deallocate() } }
+            let wideBias = UnsafeMutablePointer<Double>.allocate(capacity: width)
+            defer { for buffer in [wideX, wideW, wideY, wideBias] { buffer.deallocate() } }
+            WideBlock.widen(bias.baseAddress! + columns.lowerBound, rows: 1, cols: width, stride: 0, into: wideBias)
             for first in stride(from: 0, to: rows, by: chunk) {
                 let count = min(chunk, rows - first)
                 WideBlock.widen(x + first * inputs, rows: count, cols: inputs, stride: inputs, into: wideX)
@@ -75,12 +84,14 @@ struct BertEncoder: @unchecked Sendable {
                     let n = min(block, columns.upperBound - column)
                     // Rows column..<column+n of W (outputs x inputs) are contiguous.
                     WideBlock.widen(weight.baseAddress! + column * inputs, rows: 1, cols: n * inputs, stride: 0, into: wideW)
-                    for row in 0..<count {
-                        for j in 0..<n { wideY[row * n + j] = Double(bias[column + j]) }
-                    }
+                    let columnBias = wideBias + (column - columns.lowerBound)
+                    for row in 0..<count { (wideY + row * n).update(from: columnBias, count: n) }
                     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(n), Int32(inputs),
                                 1, wideX, Int32(inputs), wideW, Int32(inputs), 1, wideY, Int32(n))
-                    WideBlock.narrow(wideY, rows: count, cols: n, into: y + first * outputs + column, stride: outputs)
+                    ProductRounding.narrow(wideY, shape: (count, n, inputs), .init(wideX, leading: inputs),
+                                           .init(wideW, leading: inputs, transposed: true),
+                                           bNorms: norms[column..<column + n], offset: (UnsafePointer(columnBias), 0),
+                                           into: y + first * outputs + column, stride: outputs)
                 }
             }
             guard gelu else { return }
@@ -278,7 +289,8 @@ struct BertEncoder: @unchecked Sendable {
                     let offset = head * width
                     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(valid), Int32(valid), Int32(width),
                                 Double(scale), q + offset, Int32(h), k + offset, Int32(h), 0, wideScores, Int32(valid))
-                    WideBlock.narrow(wideScores, rows: valid, cols: valid, into: scores, stride: valid)
+                    ProductRounding.narrow(wideScores, shape: (valid, valid, width), .init(q + offset, leading: h),
+                                           .init(k + offset, leading: h, transposed: true), alpha: Double(scale), into: scores, stride: valid)
                     for row in 0..<valid {
                         let start = scores + row * valid
                         var top = -Float.infinity
@@ -292,28 +304,21 @@ struct BertEncoder: @unchecked Sendable {
                     WideBlock.widen(scores, rows: valid, cols: valid, stride: valid, into: wideScores)
                     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(valid), Int32(width), Int32(valid),
                                 1, wideScores, Int32(valid), v + offset, Int32(h), 0, context, Int32(width))
-                    WideBlock.narrow(context, rows: valid, cols: width, into: space.context + rows + offset, stride: h)
+                    ProductRounding.narrow(context, shape: (valid, width, valid), .init(wideScores, leading: valid),
+                                           .init(v + offset, leading: h), into: space.context + rows + offset, stride: h)
                 }
             }
         }
     }
 }
 
-/// Copies between row-strided float blocks and packed double ones, for the products that
-/// sum in double and round once.
+/// Copies row-strided float blocks into packed double ones, for the products that sum in
+/// double and round once.
 private enum WideBlock {
     /// `rows` x `cols` floats of `source` (rows `stride` apart) into packed `target`.
     static func widen(_ source: UnsafePointer<Float>, rows: Int, cols: Int, stride: Int, into target: UnsafeMutablePointer<Double>) {
         for row in 0..<rows {
             for column in 0..<cols { target[row * cols + column] = Double(source[row * stride + column]) }
-        }
-    }
-
-    /// Packed `rows` x `cols` doubles of `source`, each rounded once, into `target` (rows
-    /// `stride` apart).
-    static func narrow(_ source: UnsafePointer<Double>, rows: Int, cols: Int, into target: UnsafeMutablePointer<Float>, stride: Int) {
-        for row in 0..<rows {
-            for column in 0..<cols { target[row * stride + column] = Float(source[row * cols + column]) }
         }
     }
 }

@@ -1,0 +1,101 @@
+/// Rounds matrix products that OpenBLAS summed in double to float so that the result does
+/// not depend on how it summed them (its kernels, blocking or threads).
+///
+/// Each term of a product of widened floats is exact in double, so any order of summing
+/// `k` of them is within `γ_k Σ|a_t b_t| ≤ γ_k ‖a‖ ‖b‖` (γ_k = k u / (1 - k u), u =
+/// 2⁻⁵³; Cauchy–Schwarz) of the exact sum. Where dgemm's sum is farther than twice that
+/// from every float rounding boundary, the exact sum rounds to the same float, and so does
+/// every other order's. Where it is not (a few in a hundred thousand), the element is
+/// summed again here in a fixed order, whose rounding decides: it is within the same
+/// bound of the exact sum, so a run whose dgemm rounded without that check rounded the
+/// same way. Either way every CPU gives the same floats.
+package enum ProductRounding {
+    /// One operand of a product, `op(X)`: element `(i, t)` is `base[i * rowStride + t * columnStride]`.
+    package struct Operand {
+        let base: UnsafePointer<Double>
+        let rowStride: Int
+        let columnStride: Int
+
+        /// A row-major matrix with rows `leading` elements apart, transposed or not.
+        package init(_ base: UnsafePointer<Double>, leading: Int, transposed: Bool = false) {
+            self.base = base
+            (rowStride, columnStride) = transposed ? (1, leading) : (leading, 1)
+        }
+
+        @inline(__always) subscript(i: Int, t: Int) -> Double { base[i * rowStride + t * columnStride] }
+
+        /// The Euclidean norms of rows `0..<count` of `op(X)`, over `terms` columns
+        /// (of `op(X)ᵀ`'s rows when `columns`: the columns of a right-hand operand).
+        package func norms(_ count: Int, terms: Int, columns: Bool) -> [Double] {
+            (0..<count).map { i in
+                var sum = 0.0
+                for t in 0..<terms {
+                    let value = columns ? self[t, i] : self[i, t]
+                    sum += value * value
+                }
+                return sum.squareRoot()
+            }
+        }
+    }
+
+    /// What was added to a product before rounding: element `(i, j)` is
+    /// `base[i * rowStride + j]` (row stride 0: one value per column, a bias).
+    package typealias Offset = (base: UnsafePointer<Double>, rowStride: Int)
+
+    /// `c` (packed `m x n`, what dgemm computed as `alpha · op(A) op(B) + offset`, `k`
+    /// terms) rounded to float into `target` (rows `stride` apart), each element as every
+    /// summation order rounds it.
+    /// `bNorms`: `b`'s column norms when known (a weight matrix's, computed once).
+    package static func narrow(_ c: UnsafePointer<Double>, shape: (m: Int, n: Int, k: Int), _ a: Operand, _ b: Operand,
+                               bNorms: ArraySlice<Double>? = nil, alpha: Double = 1, offset: Offset? = nil,
+                               into target: UnsafeMutablePointer<Float>, stride: Int) {
+        let rowNorms = a.norms(shape.m, terms: shape.k, columns: false)
+        let columnNorms = bNorms.map(Array.init) ?? b.norms(shape.n, terms: shape.k, columns: true)
+        // Twice γ_{k+3} (the sum, alpha's product and the offset's addition), with room.
+        let factor = 4 * Double(shape.k + 3) * Double.ulpOfOne / 2
+        rowNorms.withUnsafeBufferPointer { rowNorms in
+            columnNorms.withUnsafeBufferPointer { columnNorms in
+                let columnNorms = columnNorms.baseAddress!
+                for i in 0..<shape.m {
+                    let rowBound = factor * abs(alpha) * rowNorms[i]
+                    let (row, out) = (c + i * shape.n, target + i * stride)
+                    let added = offset.map { $0.base + i * $0.rowStride }
+                    // Every element rounded, counting those near a boundary (a loop without
+                    // branches, which the compiler vectorizes); then those summed again.
+                    var near = 0
+                    if let added {
+                        for j in 0..<shape.n {
+                            let bound = rowBound * columnNorms[j] + factor * abs(added[j])
+                            let (low, high) = (Float(row[j] - bound), Float(row[j] + bound))
+                            out[j] = low
+                            near &+= low == high ? 0 : 1
+                        }
+                    } else {
+                        for j in 0..<shape.n {
+                            let bound = rowBound * columnNorms[j]
+                            let (low, high) = (Float(row[j] - bound), Float(row[j] + bound))
+                            out[j] = low
+                            near &+= low == high ? 0 : 1
+                        }
+                    }
+                    guard near > 0 else { continue }
+                    for j in 0..<shape.n {
+                        let plus = added?[j] ?? 0
+                        guard rounded(row[j], unlessWithin: rowBound * columnNorms[j] + factor * abs(plus)) == nil else { continue }
+                        var sum = 0.0
+                        for t in 0..<shape.k { sum += a[i, t] * b[t, j] }
+                        out[j] = Float(alpha * sum + plus)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `value` rounded to float, or nil when a value within `bound` of it could round to
+    /// another float. Rounding is monotone, so if both ends of the interval round alike,
+    /// everything between them does.
+    @inline(__always) static func rounded(_ value: Double, unlessWithin bound: Double) -> Float? {
+        let low = Float(value - bound), high = Float(value + bound)
+        return low == high ? low : nil
+    }
+}
