@@ -2,13 +2,14 @@
 /// not depend on how it summed them (its kernels, blocking or threads).
 ///
 /// Each term of a product of widened floats is exact in double, so any order of summing
-/// `k` of them is within `γ_k Σ|a_t b_t| ≤ γ_k ‖a‖ ‖b‖` (γ_k = k u / (1 - k u), u =
-/// 2⁻⁵³; Cauchy–Schwarz) of the exact sum. Where dgemm's sum is farther than twice that
-/// from every float rounding boundary, the exact sum rounds to the same float, and so does
-/// every other order's. Where it is not (a few in a hundred thousand), the element is
-/// summed again here in a fixed order, whose rounding decides: it is within the same
-/// bound of the exact sum, so a run whose dgemm rounded without that check rounded the
-/// same way. Either way every CPU gives the same floats.
+/// `k` of them is within `e = γ_k Σ|a_t b_t| ≤ γ_k ‖a‖ ‖b‖` (γ_k = k u / (1 - k u),
+/// u = 2⁻⁵³; Cauchy–Schwarz) of the exact sum. Where dgemm's sum is farther than `2e`
+/// from every float rounding boundary, it is rounded: the exact sum is farther than `e`
+/// from the boundary, and every order's sum rounds as it does. Where it is not (a few in
+/// a hundred thousand), the element is summed again here in a fixed order and that sum is
+/// rounded, which gives the same float as a machine whose dgemm was far enough (the fixed
+/// order's sum is within `e` of the exact one, on its side of the boundary) or the same
+/// fixed-order sum. Either way every CPU gives the same floats.
 package enum ProductRounding {
     /// One operand of a product, `op(X)`: element `(i, t)` is `base[i * rowStride + t * columnStride]`.
     package struct Operand {
