@@ -54,42 +54,55 @@ package enum ProductRounding {
         let columnNorms = bNorms.map(Array.init) ?? b.norms(shape.n, terms: shape.k, columns: true)
         // Twice γ_{k+3} (the sum, alpha's product and the offset's addition), with room.
         let factor = 4 * Double(shape.k + 3) * Double.ulpOfOne / 2
-        rowNorms.withUnsafeBufferPointer { rowNorms in
-            columnNorms.withUnsafeBufferPointer { columnNorms in
-                let columnNorms = columnNorms.baseAddress!
-                for i in 0..<shape.m {
-                    let rowBound = factor * abs(alpha) * rowNorms[i]
-                    let (row, out) = (c + i * shape.n, target + i * stride)
-                    let added = offset.map { $0.base + i * $0.rowStride }
-                    // Every element rounded, counting those near a boundary (a loop without
-                    // branches, which the compiler vectorizes); then those summed again.
-                    var near = 0
-                    if let added {
+        let zeros = [Double](repeating: 0, count: offset == nil ? shape.n : 0)
+        zeros.withUnsafeBufferPointer { zeros in
+            rowNorms.withUnsafeBufferPointer { rowNorms in
+                columnNorms.withUnsafeBufferPointer { columnNorms in
+                    let (columnNorms, offset) = (columnNorms.baseAddress!, offset ?? (zeros.baseAddress!, 0))
+                    for i in 0..<shape.m {
+                        let rowBound = factor * abs(alpha) * rowNorms[i]
+                        let (row, out, added) = (c + i * shape.n, target + i * stride, offset.base + i * offset.rowStride)
+                        if roundRow(row, out, count: shape.n, rowBound: rowBound, columnNorms: columnNorms, added: added, factor: factor) {
+                            continue
+                        }
                         for j in 0..<shape.n {
                             let bound = rowBound * columnNorms[j] + factor * abs(added[j])
-                            let (low, high) = (Float(row[j] - bound), Float(row[j] + bound))
-                            out[j] = low
-                            near &+= low == high ? 0 : 1
+                            guard rounded(row[j], unlessWithin: bound) == nil else { continue }
+                            var sum = 0.0
+                            for t in 0..<shape.k { sum += a[i, t] * b[t, j] }
+                            out[j] = Float(alpha * sum + added[j])
                         }
-                    } else {
-                        for j in 0..<shape.n {
-                            let bound = rowBound * columnNorms[j]
-                            let (low, high) = (Float(row[j] - bound), Float(row[j] + bound))
-                            out[j] = low
-                            near &+= low == high ? 0 : 1
-                        }
-                    }
-                    guard near > 0 else { continue }
-                    for j in 0..<shape.n {
-                        let plus = added?[j] ?? 0
-                        guard rounded(row[j], unlessWithin: rowBound * columnNorms[j] + factor * abs(plus)) == nil else { continue }
-                        var sum = 0.0
-                        for t in 0..<shape.k { sum += a[i, t] * b[t, j] }
-                        out[j] = Float(alpha * sum + plus)
                     }
                 }
             }
         }
+    }
+
+    /// Rounds `count` sums of `row` into `out`, four at a time; false when one of them is
+    /// within its bound (`rowBound` times its column's norm, plus `factor` times its
+    /// offset's size) of a rounding boundary.
+    @inline(__always) private static func roundRow(_ row: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Float>, count: Int,
+                                                   rowBound: Double, columnNorms: UnsafePointer<Double>, added: UnsafePointer<Double>,
+                                                   factor: Double) -> Bool {
+        typealias Lanes = SIMD4<Double>
+        func load(_ base: UnsafePointer<Double>, _ j: Int) -> Lanes { UnsafeRawPointer(base + j).loadUnaligned(as: Lanes.self) }
+        var clear = true
+        var j = 0
+        while j + Lanes.scalarCount <= count {
+            let offsets = load(added, j)
+            let bound = rowBound * load(columnNorms, j) + factor * pointwiseMax(offsets, -offsets)
+            let values = load(row, j)
+            let (low, high) = (SIMD4<Float>(values - bound), SIMD4<Float>(values + bound))
+            UnsafeMutableRawPointer(out + j).storeBytes(of: low, as: SIMD4<Float>.self)
+            clear = clear && all(low .== high)
+            j += Lanes.scalarCount
+        }
+        for j in j..<count {
+            let value = rounded(row[j], unlessWithin: rowBound * columnNorms[j] + factor * abs(added[j]))
+            out[j] = value ?? .nan
+            clear = clear && value != nil
+        }
+        return clear
     }
 
     /// `value` rounded to float, or nil when a value within `bound` of it could round to

@@ -91,6 +91,13 @@ struct OrderIndependentRoundingTests {
         #expect(Float(exact) != Float(exact.nextUp))
         let results = [exact, exact.nextUp, exact.nextDown, exact.nextUp.nextUp].map { Self.narrowed([$0], a, b, m: 1, n: 1, k: 2) }
         #expect(results.allSatisfy { $0 == results[0] })
+        // In a row of five, the boundary sum is among the four rounded side by side.
+        let row: [Double] = [0.5, 0.25, 1, 0.75, 2, 0, 0, 1, 0, 0]
+        let sums = [0.5, 0.25, exact, 0.75, 2]
+        var moved = sums
+        moved[2] = exact.nextUp
+        #expect(Self.narrowed(sums, a, row, m: 1, n: 5, k: 2) == Self.narrowed(moved, a, row, m: 1, n: 5, k: 2))
+        #expect(Self.narrowed(sums, a, row, m: 1, n: 5, k: 2)[2] == results[0][0])
         // A bias added to the sum is part of it.
         let biased = [exact + 2, (exact + 2).nextUp].map { Self.narrowed([$0], a, b, m: 1, n: 1, k: 2, offset: [2]) }
         #expect(biased[0] == biased[1] && biased[0] == [Float(1 + 0x1p-24 + 2)])
