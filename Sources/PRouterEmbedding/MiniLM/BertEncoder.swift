@@ -10,10 +10,10 @@ import PRouterIO
 /// is dgemms over all the tokens of a batch (in chunks of rows and blocks of columns, of
 /// the whole or of each half of its columns); attention is two dgemms per sequence and
 /// head. Products sum in double over the widened float operands and round once to float
-/// as every summation order rounds them (PRouterAutodiff's `ProductRounding`, as for
-/// training), so OpenBLAS's kernel choice (AVX2, AVX-512) and thread count do not reach
-/// the vectors. A batch is padded to its longest sequence, and
-/// attention reads only each sequence's own tokens.
+/// as every summation order rounds them (PRouterAutodiff's `ProductRounding`), so
+/// OpenBLAS's kernel choice (AVX2, AVX-512) and thread count do not reach the vectors. A
+/// batch is padded to its longest sequence, and attention reads only each sequence's own
+/// tokens.
 struct BertEncoder: @unchecked Sendable {
     /// The sizes of the model.
     struct Shape: Equatable {
@@ -26,10 +26,10 @@ struct BertEncoder: @unchecked Sendable {
         var layerNormEpsilon: Float = 1e-12
     }
 
-    /// How the projections are multiplied. `.whole`: one dgemm each (on OpenBLAS's threads
-    /// as set). The halves: the output columns in two fixed halves, one dgemm each on the
-    /// calling thread's OpenBLAS settings, and attention in two halves of the heads; one
-    /// after the other, or side by side on two threads in lockstep. Both give the same
+    /// How the projections are multiplied. `.whole`: all output columns at once (dgemm on
+    /// OpenBLAS's threads as set). The halves: the output columns in two fixed halves,
+    /// each on the calling thread's OpenBLAS settings, and attention in two halves of the
+    /// heads; one after the other, or side by side on two threads in lockstep. All give the same
     /// bytes, so a text's vector does not depend on whether it was encoded alone (halves
     /// side by side, both cores on one text) or among others (texts side by side).
     enum Products {
