@@ -190,7 +190,12 @@ import Testing
         let summary = try await Self.run(world, server, options: try Self.options(server, jobs: 1, timeout: 1),
                                          diagnostics: diagnostics)
         #expect(summary.labelled == 8 && summary.retries >= 1)
-        #expect(diagnostics.all.first?.hasPrefix("u / q0 (judge-1, style 1): no complete reply within 1.0 s; retrying") == true)
+        // In any order, and in either words: on a loaded machine another request can be
+        // slow to answer too, and URLSession's own deadline (a second later) can fire
+        // before the client's timer has run.
+        #expect(diagnostics.all.contains { line in
+            ["no complete reply within 1.0 s; retrying", "timed out; retrying"].contains { line.hasPrefix("u / q0 (judge-1, style 1): " + $0) }
+        }, "\(diagnostics.all)")
         #expect(try world.labels() == Self.expectedLabels)
     }
 
