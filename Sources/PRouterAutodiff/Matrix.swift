@@ -64,7 +64,7 @@ package struct WideMatrix: Sendable, Equatable {
 
     /// `matrix`, widened.
     package init(_ matrix: Matrix) {
-        self.init(rows: matrix.rows, cols: matrix.cols, data: matrix.data.map(Double.init))
+        self.init(rows: matrix.rows, cols: matrix.cols, data: BLAS.widened(matrix.data))
     }
 
     package subscript(row: Int, col: Int) -> Double {
@@ -73,7 +73,7 @@ package struct WideMatrix: Sendable, Equatable {
     }
 
     /// Each element rounded once to float.
-    package var narrowed: Matrix { Matrix(rows: rows, cols: cols, data: data.map(Float.init)) }
+    package var narrowed: Matrix { Matrix(rows: rows, cols: cols, data: BLAS.narrowed(data)) }
 }
 
 /// Dense products through OpenBLAS.
@@ -179,7 +179,7 @@ public enum BLAS {
         return c
     }
 
-    private static func widened(_ values: [Float]) -> [Double] {
+    fileprivate static func widened(_ values: [Float]) -> [Double] {
         [Double](unsafeUninitializedCapacity: values.count) { buffer, count in
             values.withUnsafeBufferPointer { source in
                 for index in 0..<source.count { buffer[index] = Double(source[index]) }
@@ -188,7 +188,7 @@ public enum BLAS {
         }
     }
 
-    private static func narrowed(_ values: [Double]) -> [Float] {
+    fileprivate static func narrowed(_ values: [Double]) -> [Float] {
         [Float](unsafeUninitializedCapacity: values.count) { buffer, count in
             values.withUnsafeBufferPointer { source in
                 for index in 0..<source.count { buffer[index] = Float(source[index]) }

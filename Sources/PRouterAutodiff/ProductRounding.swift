@@ -27,7 +27,7 @@ package enum ProductRounding {
 
         /// The Euclidean norms of rows `0..<count` of `op(X)`, over `terms` columns
         /// (of `op(X)ᵀ`'s rows when `columns`: the columns of a right-hand operand).
-        package func norms(_ count: Int, terms: Int, columns: Bool) -> [Double] {
+        func norms(_ count: Int, terms: Int, columns: Bool) -> [Double] {
             (0..<count).map { i in
                 var sum = 0.0
                 for t in 0..<terms {
