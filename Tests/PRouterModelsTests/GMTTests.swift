@@ -187,6 +187,18 @@ import PRouterTestSupport
         #expect(try TrainedModel.read(from: scratch.path("new.prw")).model.config.kind == .gmt)
     }
 
+    @Test func gmtWeightsFromBeforeTheResponseTastePriorsLoadWithoutThem() throws {
+        let scratch = try Scratch()
+        var (model, _) = Self.tinyModel(kind: .gmt)
+        let prior = try #require(model.parameters.names.firstIndex(of: "prior.w"))
+        let old = (0..<TurnPriors.tasteColumns.lowerBound).map { Float($0 + 1) / 10 }
+        model.parameters.values[prior] = Matrix(rows: old.count, cols: 1, data: old)  // as files before them hold it
+        try TrainedModel(model: model, llms: ["a", "b", "c"], tasks: [], bestEpoch: 0, bestValidation: 0.5, epochsRun: 1,
+                         graphFingerprint: nil, context: nil).write(to: scratch.path("old.prw"))
+        let read = try TrainedModel.read(from: scratch.path("old.prw")).model.parameters.values[prior]
+        #expect(read.rows == TurnPriors.width && read.data == old + [Float](repeating: 0, count: ResponseTaste.width))
+    }
+
     @Test func supportAttachesNewUsersAndIsCheckedAgainstTrainingUsers() throws {
         let scratch = try Scratch()
         let labelled = try Self.smallWorld(scratch, users: 4)

@@ -35,6 +35,45 @@ import PRouterTestSupport
         #expect(features.allSatisfy { $0.isFinite })
     }
 
+    @Test func centredSignalsPlaceEachResponseAmongItsTurnsCandidates() {
+        let turn = TurnFeedback(number: 0, llms: [0, 1, 2], feedback: [.rejected, .preferred, .rejected],
+                                signals: [SIMD3(0.2, .nan, 10), SIMD3(0.6, 1, .nan), SIMD3(1.0, 2, 30)])
+        let centred = turn.centredSignals
+        // Scores 0.2, 0.6, 1.0 -> 0, 0.5, 1 -> centred on 0.5; the other signals over the responses that have them.
+        #expect(zip(centred.map { $0[0] }, [-0.5, 0, 0.5] as [Float]).allSatisfy { abs($0 - $1) < 1e-6 })
+        #expect(centred[0][1].isNaN && centred[1][1] == -0.5 && centred[2][1] == 0.5)
+        #expect(centred[0][2] == -0.5 && centred[1][2].isNaN && centred[2][2] == 0.5)
+        // One known value, or all alike, place nothing.
+        let flat = TurnFeedback(number: 0, llms: [0, 1], feedback: [.preferred, .rejected],
+                                signals: [SIMD3(0.5, 1, .nan), SIMD3(0.5, .nan, 7)]).centredSignals
+        #expect(flat.allSatisfy { $0[0].isNaN && $0[1].isNaN && $0[2].isNaN })
+    }
+
+    @Test func responseTasteFavoursLLMsWhoseResponsesAreLikeThoseTheConversationPreferred() {
+        // Counted turns: LLM 0's responses are the shortest of their turn, 1's the longest, 2's between; 3 is never offered.
+        var overall = PreferenceTally(llmCount: 4)
+        let counted = TurnFeedback(number: 0, llms: [0, 1, 2], feedback: [.preferred, .rejected, .rejected],
+                                   signals: [SIMD3(0.5, 1, 100), SIMD3(0.5, 1, 300), SIMD3(0.5, 1, 200)])
+        for _ in 0..<4 { overall.add(counted) }
+        #expect(abs(overall.signalProfile(of: 0)[2] + 0.4) < 1e-9 && abs(overall.signalProfile(of: 1)[2] - 0.4) < 1e-9)
+        #expect(overall.signalProfile(of: 2) == SIMD3() && overall.signalProfile(of: 3) == SIMD3())
+        // Earlier in this conversation the user took the shorter of LLM 2's and 3's responses (no turn with scores or costs that differ).
+        let history = [TurnFeedback(number: 0, llms: [2, 3], feedback: [.preferred, .rejected], signals: [SIMD3(0.5, 1, 100), SIMD3(0.5, 1, 400)])]
+        let taste = ResponseTaste.taste(of: history)
+        #expect(taste[0] == 0 && taste[1] == 0 && abs(taste[2] + 0.25) < 1e-9)
+        // So LLM 0, never offered in the conversation, is favoured and LLM 1 disfavoured, by 10 * -0.25 * -+0.4.
+        let features = ResponseTaste.features(history: history, candidates: [0, 1, 2, 3], overall: overall)
+        #expect(features.count == 4 * ResponseTaste.width)
+        #expect(abs(features[2] - 1) < 1e-6 && abs(features[5] + 1) < 1e-6 && features[8] == 0 && features[11] == 0)
+        #expect((0..<4).allSatisfy { features[3 * $0] == 0 && features[3 * $0 + 1] == 0 })
+        // A first turn, or one without a single preferred response, says nothing yet.
+        #expect(ResponseTaste.features(history: [], candidates: [0, 1], overall: overall).allSatisfy { $0 == 0 })
+        #expect(ResponseTaste.taste(of: [Self.turn(0, [0, 1], preferred: nil)]) == SIMD3())
+        // Counted turns taken out again leave no profile.
+        for _ in 0..<4 { overall.add(counted, weight: -1) }
+        #expect((0..<4).allSatisfy { overall.signalProfile(of: Int32($0)) == SIMD3() })
+    }
+
     @Test func leavingAConversationOutEqualsNeverCountingIt() {
         var all = HistoryPriors(llmCount: 3), without = HistoryPriors(llmCount: 3)
         var own = PreferenceTally(llmCount: 3)
@@ -71,7 +110,8 @@ import PRouterTestSupport
         // No scores, no predicted score advantage.
         #expect(features.joined().allSatisfy { $0[1] == 0 })
         // Scored turns: LLM 0 outscored its turn's mean by 0.4 on the near queries.
-        let scored = turns.map { TurnFeedback(number: 0, llms: $0.llms, feedback: $0.feedback, scores: [0.9, 0.1]) }
+        let scored = turns.map { TurnFeedback(number: 0, llms: $0.llms, feedback: $0.feedback,
+                                                   signals: [SIMD3(0.9, .nan, .nan), SIMD3(0.1, .nan, .nan)]) }
         let advantage = QueryNeighbours(queries: queries, turns: scored, conversations: [7, 8, 9])
             .features(targets: target, candidates: [[0, 1]], overallRates: [[0.5, 0.5]], conversations: [nil])[0]
         #expect(advantage[0][1] > 0 && advantage[0][1] < 4 && abs(advantage[0][1] + advantage[1][1]) < 1e-5)

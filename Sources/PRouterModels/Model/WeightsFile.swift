@@ -122,6 +122,10 @@ extension TrainedModel {
             var data: [Float] = try section(parameterTag(i)).values(.f32, name: path)
             // Files from before the utility priors have one prior weight per table level.
             if parameters.names[i] == "anchor.c", data.count == TableLevel.allCases.count { data += [0, 0] }
+            // Files from before the response-taste priors have none of their weights.
+            if parameters.names[i] == "prior.w", data.count == TurnPriors.tasteColumns.lowerBound {
+                data += [Float](repeating: 0, count: ResponseTaste.width)
+            }
             guard data.count == shape.rows * shape.cols else { throw DataError("\(path): parameter \(parameters.names[i]) has the wrong size") }
             parameters.values.append(Matrix(rows: shape.rows, cols: shape.cols, data: data))
         }

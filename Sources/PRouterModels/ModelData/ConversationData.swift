@@ -79,7 +79,8 @@ package struct ConversationData {
     func feedback(ofTurn turn: Int) -> TurnFeedback {
         let responses = responses(ofTurn: turn)
         return TurnFeedback(number: Int(graph.turnNumber[turn]), llms: responses.map { Int32(graph.responseLLM[$0]) },
-                            feedback: responses.map { graph.responseFeedback[$0] }, scores: responses.map { graph.responseSignals[3 * $0] })
+                            feedback: responses.map { graph.responseFeedback[$0] },
+                            signals: responses.map { SIMD3(graph.responseSignals[3 * $0], graph.responseSignals[3 * $0 + 1], graph.responseSignals[3 * $0 + 2]) })
     }
 
     /// The prior features of each turn of `split` (by graph turn) as a routed turn would

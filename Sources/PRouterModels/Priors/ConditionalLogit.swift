@@ -86,12 +86,13 @@ package struct ConditionalLogit {
 
     /// A fit chosen by cross-validation: each fold of choices (`folds[i]` is choice i's;
     /// choices that share evidence, such as a conversation's turns, share one) is
-    /// predicted by the fit on the others. For each set of columns in `columnSets` (each
-    /// containing the one before), the penalty of ``penalties`` with the best held-out
-    /// log-likelihood (ties: the larger penalty); then a larger column set replaces a
-    /// smaller one only if its held-out log-likelihood is higher by more than
-    /// `significance` standard errors clustered by `clusters`. The weights of the columns
-    /// left out are zero; `columns` is the chosen set.
+    /// predicted by the fit on the others. For each set of columns in `columnSets`, the
+    /// penalty of ``penalties`` with the best held-out log-likelihood (ties: the larger
+    /// penalty); then, in order, a set replaces the one kept so far only if its held-out
+    /// log-likelihood is higher by more than `significance` standard errors clustered by
+    /// `clusters` (so list them from the fewest columns, each set a candidate against
+    /// what the ones before it gave). The weights of the columns left out are zero;
+    /// `columns` is the chosen set.
     package static func fitted(width: Int, choices: [Choice], folds: [Int], clusters: [Int32], columnSets: [[Int]],
                        significance: Double = 2) -> (weights: [Double], penalty: Double, columns: [Int]) {
         let all = ConditionalLogit(width: width, choices: choices, penalty: 0)

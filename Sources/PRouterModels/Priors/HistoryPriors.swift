@@ -6,31 +6,55 @@ import Darwin
 import PRouterGraph
 
 /// What the history priors read of a turn: its position in the conversation, its
-/// candidate LLMs, the user's feedback on each and their responses' scores (NaN where unknown).
+/// candidate LLMs, the user's feedback on each and their responses' signals (score, cost,
+/// length; NaN where unknown).
 package struct TurnFeedback: Sendable {
     var number: Int
     package var llms: [Int32]
     var feedback: [ConversationGraph.Feedback]
-    var scores: [Float]
+    var signals: [SIMD3<Float>]
 
-    package init(number: Int, llms: [Int32], feedback: [ConversationGraph.Feedback], scores: [Float]? = nil) {
+    package init(number: Int, llms: [Int32], feedback: [ConversationGraph.Feedback], signals: [SIMD3<Float>]? = nil) {
         self.number = number
         self.llms = llms
         self.feedback = feedback
-        self.scores = scores ?? llms.map { _ in .nan }
+        self.signals = signals ?? llms.map { _ in SIMD3(repeating: .nan) }
     }
 
     /// The mean of the known scores (nil with fewer than two).
     var meanScore: Double? {
-        let known = scores.filter { !$0.isNaN }
+        let known = signals.map { $0[0] }.filter { !$0.isNaN }
         return known.count < 2 ? nil : known.reduce(0) { $0 + Double($1) } / Double(known.count)
     }
 
     /// How much better the preferred response scored than the turn's mean (nil unless
     /// exactly one response is preferred and every score is known).
     var preferredScoreAdvantage: Double? {
-        guard feedback.filter({ $0 == .preferred }).count == 1, !scores.contains(where: \.isNaN), let mean = meanScore else { return nil }
-        return Double(scores[feedback.firstIndex(of: .preferred)!]) - mean
+        guard let preferred = onlyPreferred, !signals.contains(where: { $0[0].isNaN }), let mean = meanScore else { return nil }
+        return Double(signals[preferred][0]) - mean
+    }
+
+    /// The position of the preferred response when exactly one is preferred.
+    var onlyPreferred: Int? {
+        feedback.filter({ $0 == .preferred }).count == 1 ? feedback.firstIndex(of: .preferred) : nil
+    }
+
+    /// Each response's signals min-max normalized over the turn's responses and centred on
+    /// their mean: where it stands among the candidates. NaN where the signal is unknown,
+    /// or known for fewer than two responses, or the same for all of them.
+    var centredSignals: [SIMD3<Float>] {
+        var centred = signals
+        for k in 0..<3 {
+            let known = signals.map { $0[k] }.filter { !$0.isNaN }
+            let (low, high) = (known.min() ?? 0, known.max() ?? 0)
+            guard known.count >= 2, high > low else {
+                for i in centred.indices { centred[i][k] = .nan }
+                continue
+            }
+            let mean = known.reduce(0) { $0 + ($1 - low) / (high - low) } / Float(known.count)
+            for i in centred.indices { centred[i][k] = (signals[i][k] - low) / (high - low) - mean }
+        }
+        return centred
     }
 }
 
@@ -40,21 +64,27 @@ func logit(_ p: Double) -> Double { log(p) - log1p(-p) }
 extension TurnInput {
     /// The turn's candidates and feedback.
     var feedback: TurnFeedback {
-        TurnFeedback(number: number, llms: responses.map(\.llm), feedback: responses.map(\.feedback), scores: responses.map { $0.signals[0] })
+        TurnFeedback(number: number, llms: responses.map(\.llm), feedback: responses.map(\.feedback),
+                     signals: responses.map { SIMD3($0.signals[0], $0.signals[1], $0.signals[2]) })
     }
 }
 
 /// Per LLM: how often it was offered in a turn with feedback, and how often preferred;
-/// and how much better than their turn's mean the preferred responses scored.
+/// how much better than their turn's mean the preferred responses scored; and per LLM its
+/// responses' ``TurnFeedback/centredSignals``, summed, with their counts.
 package struct PreferenceTally: Sendable, Equatable {
     var offered: [Double]
     var preferred: [Double]
     /// The sum of ``TurnFeedback/preferredScoreAdvantage`` and the turns it is known for.
     var scoreAdvantage = 0.0, scoredTurns = 0.0
+    /// Per LLM, the sums of its responses' centred signals and how many each sums.
+    var signalSums: [SIMD3<Double>], signalCounts: [SIMD3<Double>]
 
     package init(llmCount: Int) {
         offered = [Double](repeating: 0, count: llmCount)
         preferred = offered
+        signalSums = [SIMD3<Double>](repeating: SIMD3(), count: llmCount)
+        signalCounts = signalSums
     }
 
     /// Counts `turn` with `weight` (-1 takes it out again). A turn without any known
@@ -69,16 +99,30 @@ package struct PreferenceTally: Sendable, Equatable {
             scoreAdvantage += weight * advantage
             scoredTurns += weight
         }
+        for (llm, centred) in zip(turn.llms, turn.centredSignals) {
+            for k in 0..<3 where !centred[k].isNaN {
+                signalSums[Int(llm)][k] += weight * Double(centred[k])
+                signalCounts[Int(llm)][k] += weight
+            }
+        }
     }
 
     /// How much the user's preferred responses outscore their turns' means, shrunk to 0
     /// with 5 pseudo-turns: their taste for quality as scored.
     var qualityTaste: Double { scoreAdvantage / (max(scoredTurns, 0) + 5) }
 
+    /// Where `llm`'s responses stand among their turns' candidates, per signal: the mean
+    /// of their centred signals, shrunk to 0 with one pseudo-response.
+    func signalProfile(of llm: Int32) -> SIMD3<Double> {
+        signalSums[Int(llm)] / (pointwiseMax(signalCounts[Int(llm)], SIMD3()) + 1)
+    }
+
     mutating func subtract(_ other: PreferenceTally) {
         for i in offered.indices {
             offered[i] -= other.offered[i]
             preferred[i] -= other.preferred[i]
+            signalSums[i] -= other.signalSums[i]
+            signalCounts[i] -= other.signalCounts[i]
         }
         scoreAdvantage -= other.scoreAdvantage
         scoredTurns -= other.scoredTurns

@@ -61,9 +61,9 @@ struct QueryNeighbours: Sendable {
                         offered += Double(s)
                         if turns[turn].feedback[i] == .preferred { preferred += Double(s) }
                     }
-                    if let mean = meanScores[turn], !turns[turn].scores[i].isNaN {
+                    if let mean = meanScores[turn], !turns[turn].signals[i][0].isNaN {
                         scored += Double(s)
-                        advantage += Double(s) * (Double(turns[turn].scores[i]) - mean)
+                        advantage += Double(s) * (Double(turns[turn].signals[i][0]) - mean)
                     }
                 }
                 let q = (preferred + Self.strength * rate) / (offered + Self.strength)

@@ -2,11 +2,16 @@ import PRouterAutodiff
 import PRouterGraph
 
 /// The anchored gmt model's prior features of a turn's candidates: the
-/// ``HistoryPriors`` columns, the ``QueryNeighbours`` columns, and the user's taste for
+/// ``HistoryPriors`` columns, the ``QueryNeighbours`` columns, the user's taste for
 /// quality (``PreferenceTally/qualityTaste``, times 10) times the candidate's predicted
-/// score advantage: how much this user's choices follow what similar queries say of quality.
+/// score advantage (how much this user's choices follow what similar queries say of
+/// quality), and the ``ResponseTaste`` columns.
 struct TurnPriors: Sendable {
-    static let width = HistoryPriors.width + QueryNeighbours.width + 1
+    /// The columns that read text: the neighbours' and the taste for quality.
+    static let textColumns = HistoryPriors.width..<HistoryPriors.width + QueryNeighbours.width + 1
+    /// The ``ResponseTaste`` columns, last (weights files from before them have none).
+    static let tasteColumns = textColumns.upperBound..<textColumns.upperBound + ResponseTaste.width
+    static let width = tasteColumns.upperBound
 
     /// A turn whose candidates need features.
     struct Target {
@@ -52,10 +57,12 @@ struct TurnPriors: Sendable {
                 let columns = history.features(user: target.user, turn: target.input.number, history: target.history,
                                                candidates: target.candidates, leaving: target.leaving)
                 let taste = Float(10 * tally.user.qualityTaste)
+                let responseTaste = ResponseTaste.features(history: target.history, candidates: target.candidates, overall: tally.overall)
                 for (i, similarColumns) in neighbourColumns.enumerated() {
                     rows += columns[i * HistoryPriors.width..<(i + 1) * HistoryPriors.width]
                     rows += similarColumns
                     rows.append(taste * similarColumns[1])
+                    rows += responseTaste[i * ResponseTaste.width..<(i + 1) * ResponseTaste.width]
                 }
             }
         }

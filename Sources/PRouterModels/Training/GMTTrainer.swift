@@ -109,16 +109,19 @@ public enum GMTTrainer {
     }
 
     /// The prior weights fitted to the choices of labelled `turns` (``ConditionalLogit``,
-    /// cross-validated over folds of conversations): the history columns alone, or with
-    /// the columns that read similar queries when those predict held-out choices
-    /// significantly better.
+    /// cross-validated over folds of conversations), from the history blend's columns up:
+    /// every history column, then with the ``ResponseTaste`` columns, with the columns that
+    /// read similar queries instead, and with both; each set is kept only when it predicts
+    /// held-out choices significantly better than the one kept before it.
     static func fitPriorWeights(_ turns: [Int], features: [Int: [Float]], data: ConversationData) -> [Float] {
         let choices = turns.map { ConditionalLogit.Choice(features: features[$0]!, chosen: data.label(ofTurn: $0)!) }
         let conversations = turns.map { data.graph.turnConversation[$0] }
+        let history = Array(0..<HistoryPriors.width), taste = Array(TurnPriors.tasteColumns)
         return ConditionalLogit.fitted(width: TurnPriors.width, choices: choices, folds: conversations.map { Int($0 % priorFolds) },
                                        clusters: conversations.map { Int32(bitPattern: $0) },
-                                       columnSets: [HistoryPriors.blendColumns, Array(0..<HistoryPriors.width),
-                                                    Array(0..<TurnPriors.width)]).weights.map(Float.init)
+                                       columnSets: [HistoryPriors.blendColumns, history, history + taste,
+                                                    history + Array(TurnPriors.textColumns), Array(0..<TurnPriors.width)])
+            .weights.map(Float.init)
     }
 
     /// Turns per batch by default: 32, or enough for 32 steps per epoch. A step encodes
