@@ -80,7 +80,7 @@ package struct ConversationData {
         let responses = responses(ofTurn: turn)
         return TurnFeedback(number: Int(graph.turnNumber[turn]), llms: responses.map { Int32(graph.responseLLM[$0]) },
                             feedback: responses.map { graph.responseFeedback[$0] },
-                            signals: responses.map { SIMD3(graph.responseSignals[3 * $0], graph.responseSignals[3 * $0 + 1], graph.responseSignals[3 * $0 + 2]) })
+                            signals: responses.map { SIMD3(graph.responseSignals[3 * $0..<3 * $0 + 3]) })
     }
 
     /// The prior features of each turn of `split` (by graph turn) as a routed turn would

@@ -65,7 +65,7 @@ extension TurnInput {
     /// The turn's candidates and feedback.
     var feedback: TurnFeedback {
         TurnFeedback(number: number, llms: responses.map(\.llm), feedback: responses.map(\.feedback),
-                     signals: responses.map { SIMD3($0.signals[0], $0.signals[1], $0.signals[2]) })
+                     signals: responses.map { SIMD3($0.signals) })
     }
 }
 
