@@ -15,11 +15,13 @@ import PRouterTestSupport
         return try RoutingData(graph: graph, routing: false)
     }
 
-    /// The "cheap" LLM's performance is 0.3 + (q mod 5) / 50: a feature holding q mod 5
-    /// predicts it (after normalization) for queries the fit never saw.
+    /// The "cheap" LLM's performance is 0.3 + (q mod 5) / 50 and the "strong" one's cost
+    /// 0.05 + (q mod 3) / 100: features holding q mod 5 and q mod 3 predict them (after
+    /// normalization) for queries the fit never saw, and beat the words of texts that say
+    /// nothing ("text of q17").
     @Test func predictsUnseenQueriesFromInformativeFeatures() throws {
         var generator = SplitMix64(seed: 2)
-        let data = try Self.data(features: 4) { q in [Float(q % 5), Float(generator.unit()), Float(generator.unit()), 1] }
+        let data = try Self.data(features: 4) { q in [Float(q % 5), Float(q % 3), Float(generator.unit()), 1] }
         let regression = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count) { _, _ in (0.5, 0.5) }
         #expect(regression.penalty != nil)
         Self.expectUnseenCheapPredicted(regression, data: data)
@@ -42,7 +44,7 @@ import PRouterTestSupport
     /// anchor rows for every node, observed or not; a cut or padded archive is an error.
     @Test func anchorFeaturesRoundTripThroughAnArchive() throws {
         var generator = SplitMix64(seed: 3)
-        let data = try Self.data(features: 4) { q in [Float(q % 5), Float(generator.unit()), Float(generator.unit()), 1] }
+        let data = try Self.data(features: 4) { q in [Float(q % 5), Float(q % 3), Float(generator.unit()), 1] }
         let features = AnchorFeatures(data: data)
         #expect(features.textOutcomes?.penalty != nil)
         var archive = StateArchive()
@@ -75,6 +77,33 @@ import PRouterTestSupport
         let regression = try #require(AnchorFeatures(data: data).textOutcomes)
         #expect(regression.penalty == nil)
         #expect(regression.prediction(node: 0, llm: 0, data: data) == (0, 0))
+    }
+
+    /// Texts that name what each query's outcomes follow (q mod 5, "group3", and q mod 3,
+    /// "kind1") and an embedding that is exactly their word counts: the embedding
+    /// predicts no better than the counts, so the counts are kept (a view other than the
+    /// counts must beat them by a standard error; before, the embedding was tried first
+    /// and kept on a tie); with texts that say nothing, the embedding is kept.
+    @Test func anEmbeddingThatTiesTheWordCountsLeavesTheCounts() throws {
+        func data(informativeTexts: Bool) throws -> RoutingData {
+            var graph = try ModelTests.oppositeUsers(queries: 60)
+            let named = graph.queryIDs.map { id in "group\(Int(id.dropFirst())! % 5) kind\(Int(id.dropFirst())! % 3)" }
+            if informativeTexts { graph.queryTexts = named }
+            let vocabulary = WordVocabulary(texts: named)
+            #expect(vocabulary.count == 8)
+            var embedding = Matrix(rows: named.count, cols: vocabulary.count)
+            for (row, text) in named.enumerated() {
+                for (column, count) in vocabulary.counts(text) { embedding[row, column] = count }
+            }
+            graph.features!.query = embedding
+            return try RoutingData(graph: graph, routing: false)
+        }
+        let words = try #require(AnchorFeatures(data: try data(informativeTexts: true)).textOutcomes)
+        #expect(words.penalty != nil)
+        #expect(words.view.isWordCounts)
+        let embedding = try #require(AnchorFeatures(data: try data(informativeTexts: false)).textOutcomes)
+        #expect(embedding.penalty != nil)
+        #expect(embedding.view == .embedding)
     }
 
     /// One slope serves both tasks, but only the math queries' cheap performance follows
@@ -125,7 +154,7 @@ import PRouterTestSupport
     /// of it) predicts: its own outcome does not reach its score.
     @Test func observedQueriesGetTheirLeaveOneQueryOutPrediction() throws {
         var generator = SplitMix64(seed: 8)
-        let data = try Self.data(features: 3) { q in [Float(q % 5) + Float(generator.unit()), Float(generator.unit()), 1] }
+        let data = try Self.data(features: 3) { q in [Float(q % 5) + Float(generator.unit()), Float(q % 3), 1] }
         let means: (Int, Int) -> (Float, Float) = { task, llm in (Float(task) * 0.1, Float(llm) * 0.1) }
         let full = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count, means: means)
         let penalty = try #require(full.penalty)

@@ -10,9 +10,9 @@ import PRouterIO
 /// rows, or the words of a ``WordVocabulary`` (counted, present or squared: the
 /// ``TermWeighting``); each view's ridge penalty
 /// is chosen by exact leave-one-query-out error over a grid, and the view and penalty
-/// with the lowest error are kept (a weighting of the words other than their counts only
-/// where it beats the counts query by query by ``weightingSignificance`` standard
-/// errors), unless none beats predicting no deviation at all:
+/// with the lowest error are kept (a view other than the word counts, the embedding
+/// included, only where it beats the counts query by query by ``viewSignificance``
+/// standard errors), unless none beats predicting no deviation at all:
 /// on worlds whose text says nothing the map is zero. The kept view's fit is then the
 /// combination of its fits under every penalty of the grid, with the non-negative
 /// shares that fit their leave-one-query-out predictions best (stacking: a weak and a
@@ -31,6 +31,12 @@ struct TextOutcomeRegression {
         case embedding
         /// The vocabulary's words in the query's text, each count weighted by the ``TermWeighting``.
         case words(WordVocabulary, TermWeighting)
+
+        /// Whether this is the words counted, the view the others must beat.
+        var isWordCounts: Bool {
+            if case .words(_, .count) = self { return true }
+            return false
+        }
 
         /// The number of input columns before the task one-hot ones.
         func width(_ data: RoutingData) -> Int {
@@ -65,16 +71,18 @@ struct TextOutcomeRegression {
     /// Standard errors (clustered by query) by which a stronger penalty must route the
     /// observed nodes better than the one kept to replace it.
     static let routingSignificance = 1.0
-    /// Standard errors by which the words under another ``TermWeighting`` must predict
-    /// the observed queries better than their counts (paired by query, leave-one-query-out
-    /// squared error) to be a candidate: where no word repeats with meaning, the
-    /// weightings differ by noise.
-    static let weightingSignificance = 1.0
+    /// Standard errors by which a view other than the word counts (another
+    /// ``TermWeighting``, or the embedding) must predict the observed queries better than
+    /// the counts (paired by query, leave-one-query-out squared error) to be a candidate:
+    /// where no word repeats with meaning, the weightings differ by noise, and an
+    /// embedding of hundreds of dimensions fitted to a few hundred queries can beat the
+    /// counts' squared error by a little and route worse.
+    static let viewSignificance = 1.0
 
     /// Fitted on the observed (pool) nodes of `data`, against the per-(task, LLM) means
     /// `means(task, llm)` of normalized performance and cost, with the best of `penalties`
-    /// and of `views` (nil: the embedding, and the words of the observed queries' texts
-    /// under each ``TermWeighting``).
+    /// and of `views` (nil: the words of the observed queries' texts under each
+    /// ``TermWeighting``, counts first, then the embedding).
     ///
     /// With `userWeights` (a node's weights of normalized performance and cost in its
     /// user's utility), the chosen view's penalty is then raised (on the grid with
@@ -123,23 +131,21 @@ struct TextOutcomeRegression {
         // is then chosen by routing, so only its fit routes.
         var best: (view: View, fit: LeaveOneOutRidge)?
         var countErrors: [Double]?
-        let candidates = views ?? [.embedding] + {
+        let candidates = views ?? {
             let vocabulary = WordVocabulary(texts: queries.map { data.queryTexts[Int($0)] })
-            return TermWeighting.allCases.map { .words(vocabulary, $0) }
+            return TermWeighting.allCases.map { .words(vocabulary, $0) } + [.embedding]
         }()
         let taskCount = taskCount
         for view in candidates where view.width(data) > 0 {
             let design = Self.design(view, queries: queries, tasks: tasks, data: data, taskCount: taskCount)
             let fitted = LeaveOneOutRidge(design: design, targets: targets, penalties: penalties)
-            if case .words(_, let weighting) = view {
-                if weighting == .count {
-                    // Where counts predict nothing, the reference is predicting no deviation.
-                    countErrors = fitted?.leastRowErrors
-                        ?? (0..<targets.rows).map { row in (0..<width).reduce(0) { $0 + Double(targets[row, $1] * targets[row, $1]) } }
-                } else if let countErrors, let fitted,
-                          !PairedGain(countErrors, over: fitted.leastRowErrors, clusters: queries).isSignificant(Self.weightingSignificance) {
-                    continue
-                }
+            if view.isWordCounts {
+                // Where counts predict nothing, the reference is predicting no deviation.
+                countErrors = fitted?.leastRowErrors
+                    ?? (0..<targets.rows).map { row in (0..<width).reduce(0) { $0 + Double(targets[row, $1] * targets[row, $1]) } }
+            } else if let countErrors, let fitted,
+                      !PairedGain(countErrors, over: fitted.leastRowErrors, clusters: queries).isSignificant(Self.viewSignificance) {
+                continue
             }
             guard let fit = fitted, fit.leastError < best?.fit.leastError ?? .infinity else { continue }
             best = (view, fit)
