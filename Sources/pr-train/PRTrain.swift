@@ -135,7 +135,7 @@ struct PRTrain: ParsableCommand {
                 reporter.report($0)
             }
             try trained.write(to: output)
-            if trained.isWorseThanTable, let table = trained.tableValidation {
+            if trained.isWorseThanTable(significance: options.significance), let table = trained.tableValidation {
                 reporter.warnWorseThanTable(model: trained.model.config.kind.rawValue, validation: trained.bestValidation, table: table.level,
                                             tableFigure: table.figure, standardError: trained.tableGap?.standardError)
             }

@@ -120,10 +120,35 @@ import PRouterTestSupport
         let trained = try Trainer.train(graph: graph, config: config, options: ModelTests.quickOptions(epochs: 10)) { _ in }
         let table = try #require(trained.tableValidation)
         // The table is perfect here: nothing can beat it significantly, so it is kept.
-        #expect(table.figure == trained.bestValidation && !trained.isWorseThanTable)
+        #expect(table.figure == trained.bestValidation && !trained.isWorseThanTable(significance: 2))
         #expect(trained.bestEpoch == 0)
         // Node by node against that table: the same figure, so no difference.
         let gap = try #require(trained.tableGap)
         #expect(abs(gap.difference - (trained.bestValidation - table.figure)) < 1e-12 && gap.standardError >= 0)
+    }
+
+    /// The warning that a model is below the table on validation needs the gap to exceed
+    /// `significance` standard errors of the difference; without a known difference, any
+    /// gap counts; the table model itself is never below itself.
+    @Test func belowTheTableCountsOnlyBeyondItsStandardErrors() throws {
+        let graph = try ModelTests.oppositeUsers(queries: 40)
+        var config = ModelConfig()
+        config.hidden = 8
+        var trained = try Trainer.train(graph: graph, config: config, options: ModelTests.quickOptions(epochs: 2)) { _ in }
+        trained.tableValidation = (.user, trained.bestValidation + 0.03)
+        trained.tableGap = (-0.03, 0.02)
+        #expect(!trained.isWorseThanTable(significance: 2) && trained.isWorseThanTable(significance: 1))
+        trained.tableGap = (-0.03, 0.01)
+        #expect(trained.isWorseThanTable(significance: 2))
+        trained.tableGap = nil
+        #expect(trained.isWorseThanTable(significance: 2))
+        trained.tableValidation = (.user, trained.bestValidation - 0.03)
+        #expect(!trained.isWorseThanTable(significance: 2))
+        var table = config
+        table.kind = .table
+        var tableModel = try Trainer.train(graph: graph, config: table, options: ModelTests.quickOptions(epochs: 2)) { _ in }
+        tableModel.tableValidation = (.user, tableModel.bestValidation + 0.03)
+        tableModel.tableGap = (-0.03, 0.001)
+        #expect(!tableModel.isWorseThanTable(significance: 2))
     }
 }
