@@ -16,10 +16,12 @@ models'), or `pr-train --model ridge` where pr-eval has none. The suite's last l
 count, per model, the worlds whose worst paired difference is below -0.5 points, each with
 that difference and its standard error clustered by test query (pr-eval's `versus_first`:
 every user's copy of a query shares its outcomes), and how many of them are more than two
-standard errors below.
+standard errors below; then the runs below -0.5 points against how many the test queries'
+noise alone would put there if every run's true difference were its world's mean.
 """
 
 import json
+import math
 import os
 import sys
 
@@ -58,12 +60,14 @@ def world(directory, name, mode, models, seeds, world_seeds):
         vs_ridge = [v for v in values if v[2] is not None]
         worst_table = min(values, key=lambda v: v[1])
         rows[m] = {"mean": mean(figures), "worst": min(figures), "minus_table": mean(vs_table),
-                   "minus_table_worst": worst_table[1], "minus_table_worst_se": worst_table[3], "runs": len(values)}
+                   "minus_table_worst": worst_table[1], "minus_table_worst_se": worst_table[3], "runs": len(values),
+                   "minus_table_runs": [[v[1], v[3]] for v in values]}
         if vs_ridge:
             worst_ridge = min(vs_ridge, key=lambda v: v[2])
             rows[m]["minus_ridge"] = mean([v[2] for v in vs_ridge])
             rows[m]["minus_ridge_worst"] = worst_ridge[2]
             rows[m]["minus_ridge_worst_se"] = worst_ridge[4]
+            rows[m]["minus_ridge_runs"] = [[v[2], v[4]] for v in vs_ridge]
         print_row(name, mode, m, rows[m])
     print("%-14s %-6s %-14s %7.2f%%" % (name, mode, "best table", 100 * mean(tables)))
     if plain:
@@ -100,6 +104,29 @@ def suite(out, names, models):
                 m, "best table" if against == "table" else "ridge", len(below), len(rows),
                 ", ".join("%s %+.2f%s" % (w, 100 * d, "" if se is None else " \u00b1%.2f" % (100 * se)) for w, d, se in below) or "none",
                 len(significant), " (%s)" % " ".join(significant) if significant else ""))
+            noise = expected_misses([r for _, r in rows], against)
+            if noise:
+                print("%s: runs below %s - 0.5: %d of %d; expected from the test queries' noise alone: %.1f" % (
+                    m, "best table" if against == "table" else "ridge", *noise))
+
+
+def expected_misses(rows, against):
+    """Runs more than 0.5 points below the bar, and how many would be expected if every
+    run's true difference were its world's mean and only the test queries' sampling noise
+    (the run's clustered standard error, normal) moved it: the count the per-seed bar can
+    be held to. None where a run has no standard error."""
+    runs = [(r["minus_%s" % against], d, se) for r in rows for d, se in r.get("minus_%s_runs" % against, [])]
+    if not runs or any(se is None for _, _, se in runs):
+        return None
+    observed = sum(1 for _, d, _ in runs if d < -0.005)
+    expected = sum(normal_below(-0.005, mu, se) for mu, _, se in runs)
+    return observed, len(runs), expected
+
+
+def normal_below(x, mu, se):
+    if se <= 0:
+        return 1.0 if mu < x else 0.0
+    return 0.5 * (1 + math.erf((x - mu) / (se * math.sqrt(2))))
 
 
 def mean(values):
