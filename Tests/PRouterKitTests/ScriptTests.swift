@@ -68,9 +68,10 @@ import Testing
         // On this machine, which builds, nothing is missing.
         #expect(try runTool("/bin/bash", [script]).status == 0)
     }
-    /// The robustness summary pairs each run with the best table of its world seed and
-    /// reports the worst seed with pr-eval's standard error of that difference.
-    @Test func robustnessSummaryReportsTheWorstSeedWithItsStandardError() throws {
+    /// The robustness summary pairs each run with the best table of its world seed,
+    /// reports the worst seed with pr-eval's standard error of that difference, and how
+    /// many runs the test queries' noise alone would put below each bar.
+    @Test func robustnessSummaryReportsTheWorstSeedAndTheMissesNoiseExplains() throws {
         let scratch = try Scratch()
         func report(_ figure: Double, tableSE: Double) -> String {
             #"{"systems":[{"ratio_to_oracle":\#(figure)}],"baselines":[{"name":"table-user","ratio_to_oracle":0.8,"#
@@ -91,6 +92,13 @@ import Testing
         #expect(suite.out.contains("m: worst seed below best table - 0.5 in 1 of 1 worlds (w -3.00 \u{b1}1.00); more than 2 standard errors below in 1 (w)"),
                 "\(suite.out)")
         #expect(suite.out.contains("m: worst seed below ridge - 0.5 in 0 of 1 worlds (none)"), "\(suite.out)")
+        // Noise alone: the world's mean difference is -1.25 points, so a run with a standard
+        // error of 2 points falls below -0.5 with probability Phi(0.375) = 0.646, one with 1
+        // point with Phi(0.75) = 0.773; against the ridge (+8.75, standard error 1) never.
+        #expect(suite.out.contains("m: runs below best table - 0.5: 1 of 2; expected from the test queries' noise alone: 1.4"),
+                "\(suite.out)")
+        #expect(suite.out.contains("m: runs below ridge - 0.5: 0 of 2; expected from the test queries' noise alone: 0.0"),
+                "\(suite.out)")
     }
 }
 
