@@ -114,7 +114,8 @@ def expected_misses(rows, against):
     """Runs more than 0.5 points below the bar, and how many would be expected if every
     run's true difference were its world's mean and only the test queries' sampling noise
     (the run's clustered standard error, normal) moved it: the count the per-seed bar can
-    be held to. None where a run has no standard error."""
+    be held to. Approximate: the world's mean is estimated from the same runs. None where
+    a run has no standard error."""
     runs = [(r["minus_%s" % against], d, se) for r in rows for d, se in r.get("minus_%s_runs" % against, [])]
     if not runs or any(se is None for _, _, se in runs):
         return None
@@ -124,6 +125,7 @@ def expected_misses(rows, against):
 
 
 def normal_below(x, mu, se):
+    """The probability that a normal variable of mean mu and standard deviation se is below x."""
     if se <= 0:
         return 1.0 if mu < x else 0.0
     return 0.5 * (1 + math.erf((x - mu) / (se * math.sqrt(2))))
