@@ -6,7 +6,7 @@ DESTDIR     ?=
 TOOLS       := pr-sim pr-build-graph pr-embed pr-train pr-route pr-eval
 SHELLS      := bash zsh fish
 # The date printed in the man pages; bump it when the command-line interface changes.
-MANUAL_DATE := 2026-11-23
+MANUAL_DATE := 2026-12-04
 RELEASE_BIN  = $(shell $(SWIFT) build -c release --show-bin-path)
 
 .PHONY: deps build test demo install generate check-generated bench bench-judge fuzz clean model spark-example

@@ -165,7 +165,7 @@ _pr-build-graph() {
     local -a repeating_flags=()
     local -a non_repeating_flags=(--info --multi-turn --line-buffered --quiet -q --verbose -v --version -h --help)
     local -a repeating_options=(--new-user --new-llm)
-    local -a non_repeating_options=(--output -o --export-queries --split --split-unit --seed --new-users --new-llms --shots)
+    local -a non_repeating_options=(--output -o --export-queries --split --fold --split-unit --seed --new-users --new-llms --shots)
     __pr-build-graph_offer_flags_options 1
 
     # Offer option value completions
@@ -179,6 +179,9 @@ _pr-build-graph() {
         return
         ;;
     '--split')
+        return
+        ;;
+    '--fold')
         return
         ;;
     '--split-unit')

@@ -20,7 +20,7 @@ function __pr-build-graph_parse_tokens -S
     set -l unparsed_tokens (__pr-build-graph_tokens -pc)
     switch $unparsed_tokens[1]
     case 'pr-build-graph'
-        __pr-build-graph_parse_subcommand 1 'o/output=' 'info' 'multi-turn' 'export-queries=' 'split=' 'split-unit=' 'seed=' 'new-users=' 'new-user=+' 'new-llms=' 'new-llm=+' 'shots=' 'line-buffered' 'q/quiet' 'v/verbose' 'version' 'h/help'
+        __pr-build-graph_parse_subcommand 1 'o/output=' 'info' 'multi-turn' 'export-queries=' 'split=' 'fold=' 'split-unit=' 'seed=' 'new-users=' 'new-user=+' 'new-llms=' 'new-llm=+' 'shots=' 'line-buffered' 'q/quiet' 'v/verbose' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __pr-build-graph_parse_subcommand -r 1 'version'
@@ -83,6 +83,7 @@ complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_f
 complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_flags_or_options "pr-build-graph" multi-turn' -l 'multi-turn' -d 'Read conversations.jsonl and build a multi-turn graph (GMTRouter).'
 complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_flags_or_options "pr-build-graph" export-queries' -l 'export-queries' -d 'Print the query nodes of a split of the graph file given as input, as pr-route input lines.' -rfka 'train val test support'
 complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_flags_or_options "pr-build-graph" split' -l 'split' -d 'Train/validation/test proportions.' -rfka ''
+complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_flags_or_options "pr-build-graph" fold' -l 'fold' -d 'Test fold K of N: cut the shuffled split units into N folds, test the K-th and split the rest by --split\'s train/validation ratio (its test part is not used). The N graphs of one --seed test every query once.' -rfka ''
 complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_flags_or_options "pr-build-graph" split-unit' -l 'split-unit' -d 'What the split assigns: query (no leakage) or node (leaky).' -rfka 'query node'
 complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_flags_or_options "pr-build-graph" seed' -l 'seed' -d 'Seed for the split and the support sets.' -rfka ''
 complete -c 'pr-build-graph' -n '__pr-build-graph_should_offer_completions_for_flags_or_options "pr-build-graph" new-users' -l 'new-users' -d 'Hold out the first N users (by order of appearance) as new users.' -rfka ''

@@ -16,7 +16,12 @@
 # "0 1 2 3 4"), WORLD_SEEDS ("11 12 13 14 15"), MODELS ("anchored table ridge
 # personalized"; table, ridge and knn train nothing and run with the first seed only),
 # WORLDS (names below, default all), ENCODER (pr-embed --encoder: hashed, the default,
-# or minilm after `make model`). The last line is the suite summary; per world, OUT/NAME/summary.json.
+# or minilm after `make model`), FOLDS (1, the default: one 70/10/20 split by query id;
+# N >= 2: N graphs per world seed with pr-build-graph --fold K/N, each model trained and
+# evaluated on every fold in OUT/NAME/SEED/fold-K, and every figure taken on all folds'
+# test queries together, that is on every query once: N times the queries of one split, so
+# a run's figure has about half the standard error with 5 folds, for N times the time).
+# The last line is the suite summary; per world, OUT/NAME/summary.json.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$(cd "${BIN:-$(cd "$here/.." && swift build -c release --show-bin-path)}" && pwd)
@@ -94,16 +99,28 @@ for r in rows:
             preferences=(--labels "$dir/labels-sampled.jsonl")
         fi
         pr-sim "${preferences[@]}" --llms "$dir/llms.jsonl" "$dir/responses.jsonl" >"$dir/interactions.jsonl"
-        pr-build-graph --seed 7 -o "$dir/graph.prg" "$dir/interactions.jsonl"
-        pr-embed --encoder "${ENCODER:-hashed}" --tasks "$dir/tasks.jsonl" --llms "$dir/llms.jsonl" --in-place "$dir/graph.prg"
-        pr-build-graph --export-queries test "$dir/graph.prg" >"$dir/test-queries.jsonl"
-        pr-eval --truth "$dir/interactions.jsonl" --queries "$dir/test-queries.jsonl" >"$dir/baselines.json"
-        for model in $models; do
-            for seed in $seeds; do
-                pr-train -q --model "$model" --seed "$seed" -o "$dir/$model-$seed.prw" "$dir/graph.prg"
-                pr-route --graph "$dir/graph.prg" --weights "$dir/$model-$seed.prw" --split test >"$dir/$model-$seed.jsonl"
-                pr-eval --truth "$dir/interactions.jsonl" "$dir/$model-$seed.jsonl" >"$dir/$model-$seed.json"
-                case " table ridge knn " in *" $model "*) break ;; esac
+        folds=${FOLDS:-1}
+        rm -rf "$dir"/fold-*
+        for fold in $(seq "$folds"); do
+            split_dir=$dir
+            fold_options=()
+            if [ "$folds" -gt 1 ]; then
+                split_dir=$dir/fold-$fold
+                fold_options=(--fold "$fold/$folds")
+                mkdir -p "$split_dir"
+            fi
+            pr-build-graph --seed 7 "${fold_options[@]}" -o "$split_dir/graph.prg" "$dir/interactions.jsonl"
+            pr-embed --encoder "${ENCODER:-hashed}" --tasks "$dir/tasks.jsonl" --llms "$dir/llms.jsonl" --in-place "$split_dir/graph.prg"
+            pr-build-graph --export-queries test "$split_dir/graph.prg" >"$split_dir/test-queries.jsonl"
+            pr-eval --truth "$dir/interactions.jsonl" --queries "$split_dir/test-queries.jsonl" >"$split_dir/baselines.json"
+            for model in $models; do
+                for seed in $seeds; do
+                    run=$split_dir/$model-$seed
+                    pr-train -q --model "$model" --seed "$seed" -o "$run.prw" "$split_dir/graph.prg"
+                    pr-route --graph "$split_dir/graph.prg" --weights "$run.prw" --split test >"$run.jsonl"
+                    pr-eval --truth "$dir/interactions.jsonl" "$run.jsonl" >"$run.json"
+                    case " table ridge knn " in *" $model "*) break ;; esac
+                done
             done
         done
     done

@@ -6,6 +6,10 @@
     robustness_summary.py --suite OUT "NAMES" "MODELS"
         prints the suite's rows from every OUT/NAME/summary.json
 
+A world seed's figures are on its test queries, or with FOLDS=N on the queries of all N
+folds together (each fold's pr-eval figures pooled by its share of the Oracle's reward or
+of the queries: every query tested once).
+
 Per world and model: the mean and worst figure over world seeds x training seeds, and
 the paired differences from the best table and from the ridge (each run minus the table
 or ridge of the same world seed): their mean and worst. "best table" is, per world seed,
@@ -32,29 +36,32 @@ BAR = -0.005
 
 def world(directory, name, mode, models, seeds, world_seeds):
     key = "ratio_to_oracle" if mode == "cost" else "accuracy"
-    runs = {m: [] for m in models}  # model -> [(figure, minus table, minus ridge)]
+    runs = {m: [] for m in models}  # model -> [(figure, minus table, minus ridge, their standard errors)]
     tables, plain = [], []
     for ws in world_seeds:
-        d = os.path.join(directory, ws)
-        baselines = {b["name"]: b[key] for b in json.load(open(os.path.join(d, "baselines.json")))["baselines"]}
+        dirs = split_dirs(os.path.join(directory, ws))
+        folds = [{b["name"]: b for b in json.load(open(os.path.join(d, "baselines.json")))["baselines"]} for d in dirs]
+        shares = fold_shares([next(iter(f.values())) for f in folds], key)
+        baselines = {n: pool([f[n][key] for f in folds], shares) for n in folds[0]}
         best_name = max((n for n in baselines if n.startswith("table-") or n == "single-best"), key=lambda n: baselines[n])
         best_table = baselines[best_name]
         tables.append(best_table)
-        ridge_path = os.path.join(d, f"ridge-{seeds[0]}.json")
+        ridge_paths = [os.path.join(d, f"ridge-{seeds[0]}.json") for d in dirs]
         if "ridge" in baselines:
             ridge = baselines["ridge"]
             plain.append(ridge)
-        elif os.path.exists(ridge_path):
-            ridge = json.load(open(ridge_path))["systems"][0][key]
+        elif all(os.path.exists(p) for p in ridge_paths):
+            ridge = pool([json.load(open(p))["systems"][0][key] for p in ridge_paths], shares)
         else:
             ridge = None
         for m in models:
             for s in seeds[:1] if m in NO_TRAINING else seeds:
-                report = json.load(open(os.path.join(d, f"{m}-{s}.json")))
-                figure = report["systems"][0][key]
-                errors = {b["name"]: (b.get("versus_first") or {}).get("standard_error") for b in report["baselines"]}
+                reports = [json.load(open(os.path.join(d, f"{m}-{s}.json"))) for d in dirs]
+                figure = pool([r["systems"][0][key] for r in reports], shares)
+                errors = [{b["name"]: (b.get("versus_first") or {}).get("standard_error") for b in r["baselines"]} for r in reports]
                 runs[m].append((figure, figure - best_table, None if ridge is None else figure - ridge,
-                                errors.get(best_name), errors.get("ridge")))
+                                pooled_error([e.get(best_name) for e in errors], shares),
+                                pooled_error([e.get("ridge") for e in errors], shares)))
     rows = {}
     for m, values in runs.items():
         figures = [v[0] for v in values]
@@ -110,6 +117,36 @@ def suite(out, names, models):
             if noise:
                 print("%s: runs below %s - 0.5: %d of %d; expected from the test queries' noise alone: %.1f" % (
                     m, label, *noise))
+
+
+def split_dirs(directory):
+    """The directories of a world seed's evaluations: its folds (fold-1 ... fold-N, written
+    with FOLDS=N), or the directory itself for the single split."""
+    folds = sorted((f for f in os.listdir(directory) if f.startswith("fold-")), key=lambda f: int(f[5:]))
+    return [os.path.join(directory, f) for f in folds] or [directory]
+
+
+def fold_shares(entries, key):
+    """Each fold's share of the figure on all folds' queries together, from one pr-eval entry
+    per fold (any system: all are scored on the fold's same pairs): the share of the
+    Oracle's total reward (ratio to Oracle) or of the queries (accuracy). With these shares
+    the pooled figure is exactly the one pr-eval would print on the folds' routes together."""
+    if len(entries) == 1:
+        return [1.0]
+    weights = [e["queries"] * (e["oracle_reward"] if key == "ratio_to_oracle" else 1) for e in entries]
+    return [w / sum(weights) for w in weights]
+
+
+def pool(figures, shares):
+    return sum(s * f for s, f in zip(shares, figures))
+
+
+def pooled_error(errors, shares):
+    """The standard error of a pooled difference: folds test disjoint queries, so their
+    clustered errors are independent. None where a fold has none."""
+    if any(e is None for e in errors):
+        return None
+    return math.sqrt(sum((s * e) ** 2 for s, e in zip(shares, errors)))
 
 
 def expected_misses(rows, against):

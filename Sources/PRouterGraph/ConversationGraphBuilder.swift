@@ -52,7 +52,7 @@ public enum ConversationGraphBuilder {
             for c in owned.dropFirst(pool.count) { for turn in log.conversations[c] { split[turn] = .test } }
         }
 
-        let settings = GraphSettings(splitUnit: .query, fractions: options.normalizedFractions, seed: options.seed,
+        let settings = GraphSettings(splitUnit: .query, fractions: options.normalizedFractions, seed: options.seed, fold: options.fold,
                                      shots: options.shots, newUsers: newUsers.sorted().map { users.names[Int($0)] },
                                      droppedNodes: dropped)
         var graph = ConversationGraph(settings: settings, users: users.names, llms: llms.names, conversations: conversations.names,

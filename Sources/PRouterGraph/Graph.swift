@@ -56,21 +56,54 @@ public struct GraphSettings: Sendable, Equatable {
     /// Train, validation and test fractions, summing to 1.
     public var fractions: [Double]
     public var seed: UInt64
+    /// The cross-validation fold tested, if the split is one (`pr-build-graph --fold`).
+    public var fold: Fold?
     public var shots: Int
     public var newUsers: [String]
     public var newLLMs: [String]
     /// Query nodes of new users dropped from training and validation.
     public var droppedNodes: Int
 
-    public init(splitUnit: SplitUnit = .query, fractions: [Double] = [0.7, 0.1, 0.2], seed: UInt64 = 0,
+    public init(splitUnit: SplitUnit = .query, fractions: [Double] = [0.7, 0.1, 0.2], seed: UInt64 = 0, fold: Fold? = nil,
                 shots: Int = 5, newUsers: [String] = [], newLLMs: [String] = [], droppedNodes: Int = 0) {
         self.splitUnit = splitUnit
         self.fractions = fractions
         self.seed = seed
+        self.fold = fold
         self.shots = shots
         self.newUsers = newUsers
         self.newLLMs = newLLMs
         self.droppedNodes = droppedNodes
+    }
+}
+
+/// One fold of a K-fold split: the split units (query ids, nodes or conversations), shuffled
+/// by the seed, are cut into `count` near-equal folds; fold `index` is the test split and the
+/// rest is divided between training and validation. The `count` folds of one seed test
+/// every unit exactly once, so that routes of all folds together cover every query.
+public struct Fold: Sendable, Equatable {
+    /// 1-based, at most `count`.
+    public var index: Int
+    /// At least 2.
+    public var count: Int
+
+    /// Nil unless `2 <= count` and `1 <= index <= count`.
+    public init?(index: Int, count: Int) {
+        guard count >= 2, (1...count).contains(index) else { return nil }
+        self.index = index
+        self.count = count
+    }
+
+    /// `"INDEX/COUNT"`, such as `"2/5"`; nil if malformed or out of range.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else { return nil }
+        self.init(index: index, count: count)
+    }
+
+    /// The positions `lowerBound..<upperBound` of this fold among `unitCount` shuffled units.
+    func positions(unitCount: Int) -> Range<Int> {
+        (index - 1) * unitCount / count..<index * unitCount / count
     }
 }
 

@@ -7,6 +7,9 @@ public struct GraphBuildOptions: Sendable, Equatable {
     /// Train, validation and test weights (normalized to sum to 1).
     public var fractions: [Double] = [0.7, 0.1, 0.2]
     public var seed: UInt64 = 0
+    /// Test this fold of a K-fold split instead of `fractions`' test share; training and
+    /// validation divide the rest in the ratio of `fractions`' first two.
+    public var fold: Fold?
     /// Few-shot support interactions kept per new user and per new LLM.
     public var shots: Int = 5
     /// Hold out the first N users by order of appearance...
@@ -20,10 +23,16 @@ public struct GraphBuildOptions: Sendable, Equatable {
 
     public init() {}
 
-    /// The fractions scaled to sum to 1.
+    /// The train, validation and test shares, summing to 1: the fractions scaled, or with a
+    /// fold, its share for test and the rest in the ratio of the first two fractions.
     var normalizedFractions: [Double] {
-        let total = fractions.reduce(0, +)
-        return fractions.map { $0 / total }
+        guard let fold else {
+            let total = fractions.reduce(0, +)
+            return fractions.map { $0 / total }
+        }
+        let rest = 1 - 1 / Double(fold.count)
+        let train = rest * fractions[0] / (fractions[0] + fractions[1])
+        return [train, rest - train, 1 / Double(fold.count)]
     }
 }
 
@@ -124,7 +133,7 @@ public struct GraphBuilder {
         let status = holdOutLLMs(newLLMs, options: options, split: split)
 
         let settings = GraphSettings(splitUnit: options.splitUnit, fractions: options.normalizedFractions,
-                                     seed: options.seed, shots: options.shots,
+                                     seed: options.seed, fold: options.fold, shots: options.shots,
                                      newUsers: newUsers.map { users.names[Int($0)] },
                                      newLLMs: newLLMs.map { llms.names[Int($0)] },
                                      droppedNodes: dropped.filter { $0 }.count)
@@ -161,16 +170,20 @@ public struct GraphBuilder {
         return nodeQuery.map { unitSplit[Int($0)] }
     }
 
-    /// Shuffles `unitCount` split units with the options' seed and cuts them by the fractions.
+    /// Shuffles `unitCount` split units with the options' seed and cuts them by the fractions,
+    /// or with a fold, takes the fold's positions for test and cuts the rest by the first two.
     static func cutSplits(unitCount: Int, options: GraphBuildOptions) -> [Split] {
         var order = Array(0..<unitCount)
         var generator = SplitMix64(seed: options.seed)
         generator.shuffle(&order)
-        let total = options.fractions.reduce(0, +)
-        let trainCount = Int((Double(unitCount) * options.fractions[0] / total).rounded())
-        let validationCount = min(unitCount - trainCount, Int((Double(unitCount) * options.fractions[1] / total).rounded()))
         var unitSplit = [Split](repeating: .test, count: unitCount)
-        for (position, unit) in order.enumerated() {
+        let tested = options.fold?.positions(unitCount: unitCount) ?? unitCount..<unitCount
+        let rest = order.indices.filter { !tested.contains($0) }.map { order[$0] }
+        let shares = options.fold == nil ? options.fractions : [options.fractions[0], options.fractions[1], 0]
+        let total = shares.reduce(0, +)
+        let trainCount = Int((Double(rest.count) * shares[0] / total).rounded())
+        let validationCount = min(rest.count - trainCount, Int((Double(rest.count) * shares[1] / total).rounded()))
+        for (position, unit) in rest.enumerated() {
             if position < trainCount {
                 unitSplit[unit] = .train
             } else if position < trainCount + validationCount {

@@ -143,6 +143,10 @@ extension GraphSettings {
         object.add("split_unit", splitUnit.rawValue)
         object.add("fractions", fractions)
         object.add("seed", String(seed))
+        if let fold {
+            object.add("fold", fold.index)
+            object.add("folds", fold.count)
+        }
         object.add("shots", shots)
         object.add("new_users", newUsers)
         object.add("new_llms", newLLMs)
@@ -153,7 +157,14 @@ extension GraphSettings {
     init(_ meta: JSONRecord) throws {
         guard let unit = SplitUnit(rawValue: try meta.string("split_unit")) else { throw meta.error("split_unit", "unknown") }
         guard let seed = UInt64(try meta.string("seed")) else { throw meta.error("seed", "not a number") }
-        self.init(splitUnit: unit, fractions: try meta.numberArray("fractions"), seed: seed,
+        var fold: Fold?
+        if let index = try meta.optionalInteger("fold") {
+            guard let valid = Fold(index: index, count: try meta.optionalInteger("folds") ?? 0) else {
+                throw meta.error("fold", "not within 1...folds, with folds >= 2")
+            }
+            fold = valid
+        }
+        self.init(splitUnit: unit, fractions: try meta.numberArray("fractions"), seed: seed, fold: fold,
                   shots: try meta.optionalInteger("shots") ?? 0, newUsers: try meta.stringArray("new_users"),
                   newLLMs: try meta.stringArray("new_llms"), droppedNodes: try meta.optionalInteger("dropped_nodes") ?? 0)
     }

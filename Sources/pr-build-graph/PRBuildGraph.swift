@@ -16,6 +16,10 @@ struct PRBuildGraph: ParsableCommand {
             is in the test split and none leaks its outcome through another user's edges; \
             --split-unit node gives the leaky per-node split, for comparison only.
 
+            --fold K/N cross-validates: the same --seed and N give N graphs whose test splits \
+            are disjoint and together hold every query once, so that the routes of all N \
+            folds, evaluated together, score every query instead of a fifth of them.
+
             --multi-turn reads conversations.jsonl instead (one line per turn, with \
             feedback from pr-sim multi-turn or from users) and writes a multi-turn graph of \
             user, LLM, turn, query and response nodes for GMTRouter (pr-train --model gmt). \
@@ -31,6 +35,7 @@ struct PRBuildGraph: ParsableCommand {
             Examples:
               pr-sim --users users.jsonl responses.jsonl | pr-build-graph -o graph.prg
               pr-build-graph --new-users 3 --shots 5 -o graph.prg interactions.jsonl
+              for k in 1 2 3 4 5; do pr-build-graph --fold $k/5 -o fold-$k.prg interactions.jsonl; done
               pr-build-graph --multi-turn -o conversations.prg labelled-conversations.jsonl
               pr-build-graph --info graph.prg
               pr-build-graph --export-queries test graph.prg > test-queries.jsonl
@@ -60,6 +65,10 @@ struct PRBuildGraph: ParsableCommand {
 
     @Option(help: ArgumentHelp("Train/validation/test proportions.", valueName: "t/v/t"))
     var split: String = "70/10/20"
+
+    @Option(help: ArgumentHelp("Test fold K of N: cut the shuffled split units into N folds, test the K-th and split the rest by --split's train/validation ratio (its test part is not used). The N graphs of one --seed test every query once.",
+                               valueName: "K/N"))
+    var fold: String?
 
     @Option(help: ArgumentHelp("What the split assigns: query (no leakage) or node (leaky).", valueName: "unit"))
     var splitUnit: SplitUnit = .query
@@ -95,6 +104,9 @@ struct PRBuildGraph: ParsableCommand {
             return
         }
         guard output != nil else { throw ValidationError("give the graph file to write with -o") }
+        if let fold, Fold(fold) == nil {
+            throw ValidationError("--fold takes K/N with N >= 2 and 1 <= K <= N, such as 1/5")
+        }
         guard Self.parseFractions(split) != nil else {
             throw ValidationError("--split takes three numbers >= 0 separated by '/', such as 70/10/20, with a positive train part")
         }
@@ -132,6 +144,7 @@ struct PRBuildGraph: ParsableCommand {
                 options.splitUnit = splitUnit
                 options.fractions = Self.parseFractions(split)!
                 options.seed = seed
+                options.fold = fold.flatMap { Fold($0) }
                 options.shots = shots
                 options.newUserCount = newUsers
                 options.newUserIDs = newUser

@@ -39,6 +39,26 @@ import PRouterTestSupport
         #expect(try smallGraph().nodeSplit != smallGraph { $0.seed = 12 }.nodeSplit)
     }
 
+    @Test func foldsTestEveryQueryOnceAndSplitTheRestByTheRatio() throws {
+        var testedQueries: [UInt32] = []
+        for index in 1...3 {
+            let graph = try smallGraph(queries: 50, users: 4) { $0.fold = Fold(index: index, count: 3) }
+            #expect(graph.settings.fold == Fold(index: index, count: 3))
+            let tested = Set((0..<graph.nodeCount).filter { graph.nodeSplit[$0] == .test }.map { graph.nodeQuery[$0] })
+            // 50 shuffled ids cut at 16 and 33: 16, 17 and 17 tested; the rest 7:1 (70/10).
+            #expect(tested.count == [16, 17, 17][index - 1])
+            let rest = 50 - tested.count
+            let training = Set((0..<graph.nodeCount).filter { graph.nodeSplit[$0] == .train }.map { graph.nodeQuery[$0] })
+            #expect(training.count == Int((Double(rest) * 7 / 8).rounded()))
+            #expect(graph.settings.fractions.map { ($0 * 1e6).rounded() } == [583_333, 83_333, 333_333])
+            testedQueries += tested
+        }
+        #expect(testedQueries.count == 50 && Set(testedQueries).count == 50)
+        #expect(try smallGraph { $0.fold = Fold(index: 2, count: 3) }.nodeSplit != smallGraph { $0.fold = Fold(index: 2, count: 3); $0.seed = 12 }.nodeSplit)
+        #expect(Fold("2/5") == Fold(index: 2, count: 5))
+        #expect(Fold("0/5") == nil && Fold("6/5") == nil && Fold("1/1") == nil && Fold("1/5/2") == nil && Fold("a/5") == nil)
+    }
+
     @Test func labelsAndFeaturesMatchTheInteractions() throws {
         let graph = try smallGraph()
         let starts = graph.edgeStarts()
@@ -96,7 +116,7 @@ import PRouterTestSupport
 
     @Test func fileRoundTripsExactly() throws {
         let scratch = try Scratch()
-        var graph = try smallGraph { $0.newUserCount = 1; $0.newLLMIDs = ["large"] }
+        var graph = try smallGraph { $0.newUserCount = 1; $0.newLLMIDs = ["large"]; $0.fold = Fold(index: 4, count: 4) }
         graph.extraSections = [.array("XTRA", .f32, [Float(1.5), 2.5])]
         try graph.write(to: scratch.path("g.prg"))
         let read = try Graph.read(from: scratch.path("g.prg"))

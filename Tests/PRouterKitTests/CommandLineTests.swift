@@ -318,6 +318,17 @@ import Testing
         }
         #expect(summary[0].0 == "cost" && summary[0].1 == ["perf_norm", "cost_norm"])
         #expect(info.out.contains(#""split":{"train":42,"val":6,"test":12,"support":0}"#))
+        // --fold K/N: the test splits of one seed's N folds hold every query once.
+        var tested = 0
+        for k in 1...4 {
+            #expect(try runTool("pr-build-graph", ["--fold", "\(k)/4", "-o", scratch.path("f\(k).prg"), scratch.path("i.jsonl")]).status == 0)
+            let exported = try runTool("pr-build-graph", ["--export-queries", "test", scratch.path("f\(k).prg")])
+            tested += exported.out.split(separator: "\n").count
+            #expect(try runTool("pr-build-graph", ["--info", scratch.path("f\(k).prg")]).out.contains(#""fold":\#(k),"folds":4"#))
+        }
+        #expect(tested == 60)
+        let badFold = try runTool("pr-build-graph", ["--fold", "5/4", "-o", scratch.path("x.prg"), scratch.path("i.jsonl")])
+        #expect(badFold.status == 64 && badFold.err.hasPrefix("pr-build-graph: --fold takes K/N with N >= 2 and 1 <= K <= N, such as 1/5\n"))
 
         var bytes = try FileIO.readAll(path: scratch.path("g.prg"))
         bytes[bytes.count / 2] ^= 0xFF

@@ -100,5 +100,36 @@ import Testing
         #expect(suite.out.contains("m: runs below ridge - 0.5: 0 of 2; expected from the test queries' noise alone: 0.0"),
                 "\(suite.out)")
     }
+
+    /// With FOLDS=N, a world seed's figures are its folds' pooled by their shares of the
+    /// Oracle's reward, and the standard errors of the independent folds combine.
+    @Test func robustnessSummaryPoolsFolds() throws {
+        let scratch = try Scratch()
+        func entry(_ name: String, _ figure: Double, queries: Int, oracle: Double, error: Double?) -> String {
+            let versus = error.map { #","versus_first":{"standard_error":\#($0)}"# } ?? ""
+            return #"{"name":"\#(name)","queries":\#(queries),"oracle_reward":\#(oracle),"ratio_to_oracle":\#(figure)\#(versus)}"#
+        }
+        // Shares 10 x 0.2 : 30 x 0.1 = 0.4 : 0.6. The model: 0.4 x 0.9 + 0.6 x 0.6 = 0.72; the
+        // user table 0.4 x 0.8 + 0.6 x 0.7 = 0.74 (the best table; the task table pools to
+        // 0.73 though it wins fold 1); the ridge 0.7.
+        for (fold, queries, oracle, model, user, task, error) in [(1, 10, 0.2, 0.9, 0.8, 0.85, 0.02), (2, 30, 0.1, 0.6, 0.7, 0.65, 0.04)] {
+            let directory = scratch.path("out/f/1/fold-\(fold)")
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let tables = [entry("table-user", user, queries: queries, oracle: oracle, error: error),
+                          entry("table-task", task, queries: queries, oracle: oracle, error: error),
+                          entry("ridge", 0.7, queries: queries, oracle: oracle, error: 0.01)].joined(separator: ",")
+            try #"{"baselines":[\#(tables)]}"#.write(toFile: "\(directory)/baselines.json", atomically: true, encoding: .utf8)
+            try #"{"systems":[\#(entry("m", model, queries: queries, oracle: oracle, error: nil))],"baselines":[\#(tables)]}"#
+                .write(toFile: "\(directory)/m-0.json", atomically: true, encoding: .utf8)
+        }
+        let summary = "\(Self.examples)/robustness_summary.py"
+        let world = try runTool("/usr/bin/env", ["python3", summary, scratch.path("out/f"), "f", "cost", "m", "0", "1"])
+        #expect(world.status == 0, "\(world.err)")
+        #expect(world.out.contains("72.00%") && world.out.contains("-2.00( -2.00)  +2.00( +2.00)") && world.out.contains("best table       74.00%"),
+                "\(world.out)")
+        // The pooled standard error: sqrt((0.4 x 2)^2 + (0.6 x 4)^2) = 2.53 points.
+        let suite = try runTool("/usr/bin/env", ["python3", summary, "--suite", scratch.path("out"), "f", "m"])
+        #expect(suite.out.contains("(f -2.00 \u{b1}2.53)"), "\(suite.out)")
+    }
 }
 
