@@ -84,12 +84,16 @@ public struct GraphSettings: Sendable, Equatable {
 public struct Fold: Sendable, Equatable {
     /// 1-based, at most `count`.
     public var index: Int
-    /// At least 2.
+    /// From 2 to ``maximumCount``.
     public var count: Int
 
-    /// Nil unless `2 <= count` and `1 <= index <= count`.
+    /// The most folds: one per query of a million-query log (and far from overflowing
+    /// `index * unitCount`).
+    public static let maximumCount = 1_000_000
+
+    /// Nil unless `2 <= count <= maximumCount` and `1 <= index <= count`.
     public init?(index: Int, count: Int) {
-        guard count >= 2, (1...count).contains(index) else { return nil }
+        guard (2...Self.maximumCount).contains(count), (1...count).contains(index) else { return nil }
         self.index = index
         self.count = count
     }

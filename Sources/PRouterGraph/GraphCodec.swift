@@ -160,7 +160,7 @@ extension GraphSettings {
         var fold: Fold?
         if let index = try meta.optionalInteger("fold") {
             guard let valid = Fold(index: index, count: try meta.optionalInteger("folds") ?? 0) else {
-                throw meta.error("fold", "not within 1...folds, with folds >= 2")
+                throw meta.error("fold", "not within 1...folds, with folds from 2 to \(Fold.maximumCount)")
             }
             fold = valid
         }

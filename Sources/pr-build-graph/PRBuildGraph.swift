@@ -105,7 +105,7 @@ struct PRBuildGraph: ParsableCommand {
         }
         guard output != nil else { throw ValidationError("give the graph file to write with -o") }
         if let fold, Fold(fold) == nil {
-            throw ValidationError("--fold takes K/N with N >= 2 and 1 <= K <= N, such as 1/5")
+            throw ValidationError("--fold takes K/N with 2 <= N <= \(Fold.maximumCount) and 1 <= K <= N, such as 1/5")
         }
         guard Self.parseFractions(split) != nil else {
             throw ValidationError("--split takes three numbers >= 0 separated by '/', such as 70/10/20, with a positive train part")

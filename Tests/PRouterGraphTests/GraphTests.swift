@@ -57,6 +57,7 @@ import PRouterTestSupport
         #expect(try smallGraph { $0.fold = Fold(index: 2, count: 3) }.nodeSplit != smallGraph { $0.fold = Fold(index: 2, count: 3); $0.seed = 12 }.nodeSplit)
         #expect(Fold("2/5") == Fold(index: 2, count: 5))
         #expect(Fold("0/5") == nil && Fold("6/5") == nil && Fold("1/1") == nil && Fold("1/5/2") == nil && Fold("a/5") == nil)
+        #expect(Fold("1/1000000") != nil && Fold("1/1000001") == nil && Fold("\(Int.max)/\(Int.max)") == nil)
     }
 
     @Test func labelsAndFeaturesMatchTheInteractions() throws {

@@ -328,7 +328,7 @@ import Testing
         }
         #expect(tested == 60)
         let badFold = try runTool("pr-build-graph", ["--fold", "5/4", "-o", scratch.path("x.prg"), scratch.path("i.jsonl")])
-        #expect(badFold.status == 64 && badFold.err.hasPrefix("pr-build-graph: --fold takes K/N with N >= 2 and 1 <= K <= N, such as 1/5\n"))
+        #expect(badFold.status == 64 && badFold.err.hasPrefix("pr-build-graph: --fold takes K/N with 2 <= N <= 1000000 and 1 <= K <= N, such as 1/5\n"))
 
         var bytes = try FileIO.readAll(path: scratch.path("g.prg"))
         bytes[bytes.count / 2] ^= 0xFF
