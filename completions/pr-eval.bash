@@ -164,7 +164,7 @@ _pr-eval() {
 
     local -a repeating_flags=()
     local -a non_repeating_flags=(--per-user --quiet -q --verbose -v --version -h --help)
-    local -a repeating_options=()
+    local -a repeating_options=(--fold-queries)
     local -a non_repeating_options=(--truth --queries --format --output -o --seed --plot)
     __pr-eval_offer_flags_options -1
 
@@ -175,6 +175,10 @@ _pr-eval() {
         return
         ;;
     '--queries')
+        __pr-eval_add_completions -o plusdirs -fX '!*.@(jsonl)'
+        return
+        ;;
+    '--fold-queries')
         __pr-eval_add_completions -o plusdirs -fX '!*.@(jsonl)'
         return
         ;;

@@ -20,7 +20,7 @@ function __pr-eval_parse_tokens -S
     set -l unparsed_tokens (__pr-eval_tokens -pc)
     switch $unparsed_tokens[1]
     case 'pr-eval'
-        __pr-eval_parse_subcommand -r 1 'truth=' 'queries=' 'format=' 'per-user' 'o/output=' 'seed=' 'plot=' 'q/quiet' 'v/verbose' 'version' 'h/help'
+        __pr-eval_parse_subcommand -r 1 'truth=' 'queries=' 'fold-queries=+' 'format=' 'per-user' 'o/output=' 'seed=' 'plot=' 'q/quiet' 'v/verbose' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __pr-eval_parse_subcommand -r 1 'version'
@@ -80,6 +80,7 @@ complete -c 'pr-eval' -f
 complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_positional "pr-eval" -ge 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_flags_or_options "pr-eval" truth' -l 'truth' -d 'The ground truth (interactions.jsonl or labelled conversations.jsonl).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_flags_or_options "pr-eval" queries' -l 'queries' -d 'Evaluate only the baselines on these {"user","query_id"} lines instead of routes.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_flags_or_options "pr-eval"' -l 'fold-queries' -d 'One fold\'s test {"user","query_id"} lines (pr-build-graph --fold K/N --export-queries test), repeated for every fold: single-best and the tables are fitted and routed fold by fold, on the queries outside each.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_flags_or_options "pr-eval" format' -l 'format' -d 'Output format: json (one object), table (aligned, for people) or csv (a row per system, baseline and, with --per-user, user).' -rfka 'json table csv'
 complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_flags_or_options "pr-eval" per-user' -l 'per-user' -d 'With --format table or csv, add per-user rows for each route file.'
 complete -c 'pr-eval' -n '__pr-eval_should_offer_completions_for_flags_or_options "pr-eval" o output' -l 'output' -s 'o' -d 'Write to this file (atomically) instead of standard output.' -rfka ''

@@ -8,12 +8,19 @@ public struct EvaluationJob: Sendable {
     public var routePaths: [String]
     /// Instead of routes, a file of `{"user","query_id"}` lines to evaluate the baselines on.
     public var queriesPath: String?
+    /// Cross-validation folds: per fold, the `{"user","query_id"}` lines of its test split
+    /// (`pr-build-graph --fold K/N --export-queries test`). Every evaluated pair must be in
+    /// exactly one; the fitted baselines are fitted and routed fold by fold, each on the
+    /// queries outside its fold, as the routes' models were. Without routes or
+    /// `queriesPath`, the baselines are evaluated on all folds' pairs.
+    public var foldPaths: [String]
     public var seed: UInt64
 
-    public init(truthPath: String, routePaths: [String], queriesPath: String?, seed: UInt64) {
+    public init(truthPath: String, routePaths: [String], queriesPath: String?, foldPaths: [String] = [], seed: UInt64) {
         self.truthPath = truthPath
         self.routePaths = routePaths
         self.queriesPath = queriesPath
+        self.foldPaths = foldPaths
         self.seed = seed
     }
 
@@ -31,15 +38,16 @@ public struct EvaluationJob: Sendable {
             systems.append(PolicyResult(name: FileIO.displayName(path), truth: truth, pairs: routedPairs, choices: choices))
         }
         if let queriesPath { pairs = try readQueries(queriesPath, truth: truth) }
-        let evaluated = pairs ?? []
+        var seen: [Int: SourceLocation] = [:]
+        let folds = try foldPaths.map { try readQueries($0, truth: truth, seen: &seen) }
+        let evaluated = pairs ?? folds.flatMap { $0 }
         guard !evaluated.isEmpty else {
-            throw DataError("\((queriesPath.map { [$0] } ?? routePaths).map(FileIO.displayName).joined(separator: ", ")): no routes to evaluate")
+            throw DataError("\((queriesPath.map { [$0] } ?? (routePaths.isEmpty ? foldPaths : routePaths)).map(FileIO.displayName).joined(separator: ", ")): no routes to evaluate")
         }
         var baselines = [
             Baselines.random(truth, pairs: evaluated, seed: seed),
             Baselines.cheapest(truth, pairs: evaluated),
-            Baselines.singleBest(truth, pairs: evaluated),
-        ] + Baselines.tables(truth, pairs: evaluated) + [
+        ] + (try fittedBaselines(truth, pairs: evaluated, folds: folds)) + [
             Baselines.oracle(truth, pairs: evaluated),
         ]
         for result in systems + baselines {
@@ -81,9 +89,33 @@ public struct EvaluationJob: Sendable {
         return (pairs, choices)
     }
 
+    /// Single-best and the tables, fitted on the queries outside the evaluated ones, or
+    /// with folds, fold by fold on the queries outside each fold.
+    private func fittedBaselines(_ truth: TruthTable, pairs: [Int], folds: [[Int]]) throws -> [PolicyResult] {
+        func fitted(_ pairs: [Int], heldOut: Set<String>? = nil) -> [PolicyResult] {
+            [Baselines.singleBest(truth, pairs: pairs, heldOut: heldOut)] + Baselines.tables(truth, pairs: pairs, heldOut: heldOut)
+        }
+        guard !folds.isEmpty else { return fitted(pairs) }
+        var foldOf = [Int](repeating: -1, count: truth.pairs.count)
+        for (fold, foldPairs) in folds.enumerated() { for pair in foldPairs { foldOf[pair] = fold } }
+        if let outside = pairs.first(where: { foldOf[$0] < 0 }) {
+            let pair = truth.pairs[outside]
+            throw DataError("\(foldPaths.map(FileIO.displayName).joined(separator: ", ")): user \"\(pair.user)\" and query \"\(pair.queryID)\" are evaluated but in no fold")
+        }
+        let parts = folds.indices.compactMap { fold -> [PolicyResult]? in
+            let routed = pairs.filter { foldOf[$0] == fold }
+            return routed.isEmpty ? nil : fitted(routed, heldOut: truth.queries(of: folds[fold]))
+        }
+        return parts[0].indices.map { index in PolicyResult(merging: parts.map { $0[index] }, truth: truth) }
+    }
+
     private func readQueries(_ path: String, truth: TruthTable) throws -> [Int] {
-        var pairs: [Int] = []
         var seen: [Int: SourceLocation] = [:]
+        return try readQueries(path, truth: truth, seen: &seen)
+    }
+
+    private func readQueries(_ path: String, truth: TruthTable, seen: inout [Int: SourceLocation]) throws -> [Int] {
+        var pairs: [Int] = []
         try JSONLReader(path: path).forEach { record in
             pairs.append(try lookup(record, user: try record.string("user"), queryID: try record.string("query_id"),
                                     truth: truth, seen: &seen))
@@ -97,7 +129,7 @@ public struct EvaluationJob: Sendable {
             throw record.error("query_id", "no truth for user \"\(user)\" and query \"\(queryID)\"")
         }
         if let first = seen[pairIndex] {
-            throw record.error("query_id", "second route for this user and query (first at \(first))")
+            throw record.error("query_id", "second line for this user and query (first at \(first))")
         }
         seen[pairIndex] = record.location
         return pairIndex

@@ -19,6 +19,17 @@ public struct PolicyResult: Sendable {
 
     public init(name: String) { self.name = name }
 
+    /// One policy fitted and routed fold by fold: `parts` (one per fold, same name, disjoint
+    /// pairs) as one result. A detail that differs between folds (the single-best LLM) is
+    /// listed per fold, separated by commas.
+    init(merging parts: [PolicyResult], truth: TruthTable) {
+        self.init(name: parts[0].name, truth: truth, pairs: parts.flatMap(\.pairs), choices: parts.flatMap(\.choices))
+        details = parts[0].details.map { detail in
+            let values = parts.map { part in part.details.first { $0.key == detail.key }?.value ?? "" }
+            return (detail.key, Set(values).count == 1 ? detail.value : values.joined(separator: ","))
+        }
+    }
+
     /// Scores `choices[i]` for `pairs[i]` of `truth`.
     init(name: String, truth: TruthTable, pairs: [Int], choices: [Int]) {
         self.name = name
@@ -79,13 +90,11 @@ enum Baselines {
     }
 
     /// Always the one LLM with the highest mean reward (cost mode) or best rate (judge
-    /// mode), fitted on the truth pairs outside the evaluated ones when there are any
-    /// (`fit: held-out`), else on all (`fit: all`, optimistic). Where that LLM did not
-    /// answer, the next in the ranking that did.
-    static func singleBest(_ truth: TruthTable, pairs: [Int]) -> PolicyResult {
-        let evaluated = Set(pairs)
-        let heldOut = truth.pairs.indices.filter { !evaluated.contains($0) }
-        let fitPairs = heldOut.isEmpty ? Array(truth.pairs.indices) : heldOut
+    /// mode), fitted on the truth pairs of the queries outside `heldOut` (the evaluated
+    /// ones by default) when there are any (`fit: held-out`), else on all (`fit: all`,
+    /// optimistic). Where that LLM did not answer, the next in the ranking that did.
+    static func singleBest(_ truth: TruthTable, pairs: [Int], heldOut: Set<String>? = nil) -> PolicyResult {
+        let (fitPairs, fit) = truth.fitPairs(outside: heldOut ?? truth.queries(of: pairs))
         var totals: [String: (sum: Double, count: Int)] = [:]
         for index in fitPairs {
             for candidate in truth.pairs[index].candidates {
@@ -107,7 +116,7 @@ enum Baselines {
             return 0
         }
         var result = PolicyResult(name: "single-best", truth: truth, pairs: pairs, choices: choices)
-        result.details = [("llm", ranking.first ?? ""), ("fit", heldOut.isEmpty ? "all" : "held-out")]
+        result.details = [("llm", ranking.first ?? ""), ("fit", fit)]
         return result
     }
 }

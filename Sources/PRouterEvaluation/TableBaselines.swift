@@ -3,17 +3,14 @@ import PRouterModels
 
 extension Baselines {
     /// The table policies (best LLM per user and task, per user, per task; shrunk, see
-    /// ``OutcomeTables``), fitted on the truth pairs of queries that are not evaluated
-    /// (`fit: held-out`; when every query is evaluated, on all pairs, `fit: all`,
-    /// optimistic), and on single-turn truth the plain text baseline fitted on the same
+    /// ``OutcomeTables``), fitted on the truth pairs of queries outside `heldOut` (the
+    /// evaluated ones by default; `fit: held-out`; when that leaves none, on all pairs,
+    /// `fit: all`, optimistic), and on single-turn truth the plain text baseline fitted on the same
     /// pairs (``ridge(_:pairs:fitPairs:fit:)``). For conversation turns, also the history table: the LLM preferred
     /// last in the turn's conversation when it is a candidate, else the user table's choice,
     /// and the other history tables (``historyTables(_:pairs:fitPairs:fit:)``).
-    static func tables(_ truth: TruthTable, pairs: [Int]) -> [PolicyResult] {
-        let evaluatedQueries = Set(pairs.map { truth.pairs[$0].queryID })
-        let heldOut = truth.pairs.indices.filter { !evaluatedQueries.contains(truth.pairs[$0].queryID) }
-        let fitPairs = heldOut.isEmpty ? Array(truth.pairs.indices) : heldOut
-        let fit = heldOut.isEmpty ? "all" : "held-out"
+    static func tables(_ truth: TruthTable, pairs: [Int], heldOut: Set<String>? = nil) -> [PolicyResult] {
+        let (fitPairs, fit) = truth.fitPairs(outside: heldOut ?? truth.queries(of: pairs))
         var users = Interner(), tasks = Interner(), llms = Interner()
         for pair in truth.pairs {
             _ = users.intern(pair.user)
@@ -61,5 +58,21 @@ extension Baselines {
         results.append(result)
         results += historyTables(truth, pairs: pairs, fitPairs: fitPairs, fit: fit)
         return results
+    }
+}
+
+extension TruthTable {
+    /// The query ids of `pairs`.
+    func queries(of pairs: [Int]) -> Set<String> {
+        Set(pairs.map { self.pairs[$0].queryID })
+    }
+
+    /// The pairs a baseline is fitted on: those of every query outside `heldOut` (every
+    /// user's copy of a query shares its outcomes, so none of a held-out query's copies
+    /// may teach the baseline), with the fit's name, `held-out`; or, when that leaves
+    /// none, all pairs, `all` (optimistic).
+    func fitPairs(outside heldOut: Set<String>) -> (pairs: [Int], fit: String) {
+        let outside = pairs.indices.filter { !heldOut.contains(pairs[$0].queryID) }
+        return outside.isEmpty ? (Array(pairs.indices), "all") : (outside, "held-out")
     }
 }

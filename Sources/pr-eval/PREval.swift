@@ -36,11 +36,17 @@ struct PREval: ParsableCommand {
             overall), history-favourite (the user's highest shrunk preference rate) and \
             history-blend (a conditional logit of those history features).
 
+            Routes of cross-validation folds (pr-build-graph --fold K/N), concatenated, score \
+            every query once; --fold-queries FILE, once per fold with that fold's test \
+            queries, fits single-best and the tables the same way, each fold's on the \
+            queries outside it, so that they are compared on every query too.
+
             Examples:
               pr-route --graph graph.prg --weights model.prw --split test | pr-eval --truth interactions.jsonl
               pr-eval --truth interactions.jsonl --format table a.jsonl b.jsonl
               pr-eval --truth interactions.jsonl --format table --plot plane.svg a.jsonl b.jsonl
               pr-eval --truth interactions.jsonl --queries test-queries.jsonl --format table
+              pr-eval --truth interactions.jsonl --fold-queries test-1.jsonl --fold-queries test-2.jsonl routes-1-and-2.jsonl
               pr-eval --truth labelled-conversations.jsonl --format table gmt.jsonl personalized.jsonl
 
             \(exitStatusHelp)
@@ -64,6 +70,11 @@ struct PREval: ParsableCommand {
             completion: .file(extensions: ["jsonl"]))
     var queries: String?
 
+    @Option(help: ArgumentHelp("One fold's test {\"user\",\"query_id\"} lines (pr-build-graph --fold K/N --export-queries test), repeated for every fold: single-best and the tables are fitted and routed fold by fold, on the queries outside each.",
+                               valueName: "file"),
+            completion: .file(extensions: ["jsonl"]))
+    var foldQueries: [String] = []
+
     @Option(help: "Output format: json (one object), table (aligned, for people) or csv (a row per system, baseline and, with --per-user, user).")
     var format: Format = .json
 
@@ -84,15 +95,18 @@ struct PREval: ParsableCommand {
 
     func validate() throws {
         if queries != nil && !routes.isEmpty { throw ValidationError("give route files or --queries, not both") }
-        if routes.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input can be read only once") }
+        if (routes + foldQueries + [queries].compactMap { $0 }).filter({ $0 == "-" }).count > 1 {
+            throw ValidationError("standard input can be read only once")
+        }
     }
 
     func run() throws {
-        let job = EvaluationJob(truthPath: truth, routePaths: queries == nil && routes.isEmpty ? ["-"] : routes,
-                                queriesPath: queries, seed: seed)
+        let job = EvaluationJob(truthPath: truth, routePaths: queries == nil && foldQueries.isEmpty && routes.isEmpty ? ["-"] : routes,
+                                queriesPath: queries, foldPaths: foldQueries, seed: seed)
         let status = runTool("pr-eval", verbosity: diagnostics.verbosity) {
             try FileIO.checkDistinct(outputs: [("-o", output), ("--plot", plot)],
-                                     inputs: [("--truth", truth), ("--queries", queries)] + routes.map { ("routes", $0) })
+                                     inputs: [("--truth", truth), ("--queries", queries)] + foldQueries.map { ("--fold-queries", $0) }
+                                        + routes.map { ("routes", $0) })
             if let output { try FileIO.checkOutput(output) }
             if let plot { try FileIO.checkOutput(plot) }
             let report = try job.run()

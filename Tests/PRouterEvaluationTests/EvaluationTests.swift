@@ -100,9 +100,46 @@ import PRouterTestSupport
         let queries = try scratch.file("q.jsonl", #"{"user":"u","query_id":"q1"}"#)
         let report = try EvaluationJob(truthPath: truth, routePaths: [], queriesPath: queries, seed: 0).run()
         let single = report.baselines.first { $0.name == "single-best" }!
-        // Held out: u/q2, v/q1, v/q2. Mean rewards: a = (-0.125 - 1 - 1) / 3, b = (0.125 + 0 - 0.25) / 3.
+        // Fitted on the pairs of the other query, q2 (v's copy of q1 shares its outcomes):
+        // mean rewards a = (-0.125 - 1) / 2, b = (0.125 - 0.25) / 2.
         #expect(single.details.map(\.value) == ["b", "held-out"])
         #expect(report.systems.isEmpty && report.pairCount == 1)
+    }
+
+    /// With folds, each fitted baseline is fitted and routed fold by fold, as if each fold
+    /// were evaluated alone, and the parts are scored together.
+    @Test func foldsFitTheBaselinesFoldByFold() throws {
+        let (scratch, truth) = try Self.truth()
+        let folds = [try scratch.file("f1.jsonl", #"{"user":"u","query_id":"q1"}"# + "\n" + #"{"user":"v","query_id":"q1"}"#),
+                     try scratch.file("f2.jsonl", #"{"user":"v","query_id":"q2"}"# + "\n" + #"{"user":"u","query_id":"q2"}"#)]
+        let routes = try scratch.file("r.jsonl", [Self.route("u", "q1", "a"), Self.route("v", "q1", "b"), Self.route("u", "q2", "b"),
+                                                 Self.route("v", "q2", "b")].joined(separator: "\n"))
+        let pooled = try EvaluationJob(truthPath: truth, routePaths: [routes], queriesPath: nil, foldPaths: folds, seed: 0).run()
+        let alone = try folds.map { try EvaluationJob(truthPath: truth, routePaths: [], queriesPath: $0, seed: 0).run() }
+        let fitted = ["single-best", "table-user-task", "table-user", "table-task", "ridge"]
+        for name in fitted {
+            let merged = pooled.baselines.first { $0.name == name }!
+            let parts = alone.map { report in report.baselines.first { $0.name == name }!.overall }
+            #expect(merged.overall.count == 4 && abs(merged.overall.rewardSum - parts[0].rewardSum - parts[1].rewardSum) < 1e-12, "\(name)")
+            #expect(merged.details.first { $0.key == "fit" }?.value == "held-out", "\(name)")
+            #expect(merged.versusFirst?.clusters == 2, "\(name)")
+        }
+        let singles = alone.map { $0.baselines.first { $0.name == "single-best" }!.details[0].value }
+        let single = pooled.baselines.first { $0.name == "single-best" }!.details[0].value
+        #expect(single == (singles[0] == singles[1] ? singles[0] : singles.joined(separator: ",")))
+        // Without routes, the baselines of every fold's pairs.
+        #expect(try EvaluationJob(truthPath: truth, routePaths: [], queriesPath: nil, foldPaths: folds, seed: 0).run().pairCount == 4)
+    }
+
+    @Test func everyEvaluatedPairMustBeInExactlyOneFold() throws {
+        let (scratch, truth) = try Self.truth()
+        let first = try scratch.file("f1.jsonl", #"{"user":"u","query_id":"q1"}"#)
+        let again = try scratch.file("f2.jsonl", #"{"user":"v","query_id":"q2"}"# + "\n" + #"{"user":"u","query_id":"q1"}"#)
+        let routes = try scratch.file("r.jsonl", Self.route("u", "q1", "a") + "\n" + Self.route("u", "q2", "a"))
+        #expect(errorMessage { _ = try EvaluationJob(truthPath: truth, routePaths: [routes], queriesPath: nil, foldPaths: [first], seed: 0).run() }
+                == #"f1.jsonl: user "u" and query "q2" are evaluated but in no fold"#)
+        #expect(errorMessage { _ = try EvaluationJob(truthPath: truth, routePaths: [routes], queriesPath: nil, foldPaths: [first, again], seed: 0).run() }
+                == #"f2.jsonl:2: field "query_id": second line for this user and query (first at f1.jsonl:1)"#)
     }
 
     @Test func randomBaselineIsSeededPerPair() throws {
@@ -117,7 +154,7 @@ import PRouterTestSupport
         (route("w", "q1", "a"), #"routes.jsonl:1: field "query_id": no truth for user "w" and query "q1""#),
         (route("u", "q1", "z"), #"routes.jsonl:1: field "llm": "z" is not a candidate for this query in the truth"#),
         (route("u", "q1", "a") + "\n" + route("u", "q1", "b"),
-         #"routes.jsonl:2: field "query_id": second route for this user and query (first at routes.jsonl:1)"#),
+         #"routes.jsonl:2: field "query_id": second line for this user and query (first at routes.jsonl:1)"#),
         (#"{"user":"u","llm":"a"}"#, #"routes.jsonl:1: field "query_id": missing"#),
     ])
     func routeErrors(lines: String, expected: String) throws {
