@@ -58,7 +58,7 @@ struct PREval: ParsableCommand {
         case json, table, csv
     }
 
-    @Argument(help: "Route files; none reads standard input.", completion: .file(extensions: ["jsonl"]))
+    @Argument(help: "Route files; none reads standard input, unless --queries or --fold-queries gives the pairs to score the baselines on.", completion: .file(extensions: ["jsonl"]))
     var routes: [String] = []
 
     @Option(help: ArgumentHelp("The ground truth (interactions.jsonl or labelled conversations.jsonl).", valueName: "file"),
