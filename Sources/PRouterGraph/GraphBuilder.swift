@@ -178,8 +178,8 @@ public struct GraphBuilder {
         generator.shuffle(&order)
         var unitSplit = [Split](repeating: .test, count: unitCount)
         let tested = options.fold?.positions(unitCount: unitCount) ?? unitCount..<unitCount
-        let rest = order.indices.filter { !tested.contains($0) }.map { order[$0] }
-        let shares = options.fold == nil ? options.fractions : [options.fractions[0], options.fractions[1], 0]
+        let rest = Array(order[..<tested.lowerBound] + order[tested.upperBound...])
+        let shares = options.fractions.prefix(options.fold == nil ? 3 : 2)
         let total = shares.reduce(0, +)
         let trainCount = Int((Double(rest.count) * shares[0] / total).rounded())
         let validationCount = min(rest.count - trainCount, Int((Double(rest.count) * shares[1] / total).rounded()))
