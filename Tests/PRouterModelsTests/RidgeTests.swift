@@ -295,6 +295,18 @@ extension RidgeTests {
         return (x, y)
     }
 
+    /// A fit is kept only where it beats the reference it is given (predicting zero when
+    /// none is): nothing beats an error of zero, and a reference above the fit's error
+    /// leaves the same fit.
+    @Test func aFitMustBeatItsReference() throws {
+        let (x, y) = Self.noisyProblem()
+        let plain = try #require(LeaveOneOutRidge(design: x, targets: y))
+        #expect(LeaveOneOutRidge(design: x, targets: y, reference: 0) == nil)
+        let beaten = try #require(LeaveOneOutRidge(design: x, targets: y, reference: plain.error * 1.01))
+        #expect(beaten.weights == plain.weights && beaten.penalty == plain.penalty)
+        #expect(LeaveOneOutRidge(design: x, targets: y, reference: plain.error * 0.99) == nil)
+    }
+
     /// With a preference between held-out predictions, stronger penalties than the
     /// squared-error choice replace it only when preferred: never a weaker one, the
     /// squared-error choice where nothing is preferred, and always the same fit as that

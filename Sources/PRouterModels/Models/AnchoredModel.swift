@@ -12,7 +12,7 @@ import PRouterAutodiff
 /// - `ŷ(q, m) = r(q, m) + W_o ReLU(W_q h_q + W_m h_m + b) + b_o`: how much the
 ///   candidate's normalized performance and cost on this query differ from its means on
 ///   the task. `r` is the ridge regression of ``TextOutcomeRegression`` (closed form,
-///   leave-one-query-out penalty; zero where text says nothing); the GNN head learns
+///   leave-one-query-out penalty; shrunk to nothing where text says nothing); the GNN head learns
 ///   what is left (zero at the start: `W_o`, `b_o` start at zero) from the query's and
 ///   the LLM's states after message passing over tasks, queries and LLMs (the
 ///   GraphRouter ``GraphEncoder``: query text, task description, LLM description and

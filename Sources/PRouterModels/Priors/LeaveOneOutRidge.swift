@@ -33,13 +33,14 @@ package struct LeaveOneOutRidge {
     private var chosen: Spectrum.Fit
 
     /// The fit of `y` on `x` with the best of `penalties`; nil when none beats
-    /// predicting zero. ``refined(stronger:stacked:prefers:)`` then refines it.
-    package init?(design x: Matrix, targets y: Matrix, penalties: [Double] = Self.penalties) {
+    /// `reference` (the summed squared error of some prediction that needs no fit, zero
+    /// when nil: predicting zero). ``refined(stronger:stacked:prefers:)`` then refines it.
+    package init?(design x: Matrix, targets y: Matrix, penalties: [Double] = Self.penalties, reference: Double? = nil) {
         guard let spectrum = Spectrum(design: x, targets: y) else { return nil }
         var best: Spectrum.Fit?
         for relative in penalties {
             let candidate = spectrum.fit(relative)
-            if candidate.error < best?.error ?? spectrum.zeroError { best = candidate }
+            if candidate.error < best?.error ?? reference ?? spectrum.zeroError { best = candidate }
         }
         guard let best else { return nil }
         (self.spectrum, self.penalties, squaredErrorChoice, chosen) = (spectrum, penalties, best, best)

@@ -12,8 +12,12 @@ import PRouterIO
 /// is chosen by exact leave-one-query-out error over a grid, and the view and penalty
 /// with the lowest error are kept (a view other than the word counts, the embedding
 /// included, only where it beats the counts query by query by ``viewSignificance``
-/// standard errors), unless none beats predicting no deviation at all:
-/// on worlds whose text says nothing the map is zero. The kept view's fit is then the
+/// standard errors), even where no penalty beats predicting no deviation: the stacking
+/// below shrinks the fit as far as its held-out predictions ask (to nothing where the
+/// text says nothing), and a few dozen queries split over tasks can leave the strongest
+/// single penalty a little short of no deviation in squared error where the words still
+/// route better (the plain ridge, whose task column always beats no deviation, kept its
+/// words there and routed up to 3 points better). The kept view's fit is then the
 /// combination of its fits under every penalty of the grid, with the non-negative
 /// shares that fit their leave-one-query-out predictions best (stacking: a weak and a
 /// strong penalty together can predict better than any one penalty between them).
@@ -51,7 +55,7 @@ struct TextOutcomeRegression {
     private let taskCount: Int
     /// The inputs the map reads.
     private(set) var view = View.embedding
-    /// `(inputs + tasks) x (2 · llmCount)`; nil when no penalty beats predicting zero.
+    /// `(inputs + tasks) x (2 · llmCount)`; nil when no view could be fitted.
     private var weights: Matrix?
     /// The input part of the prediction, `inputs x weights[input rows]` (computed a row
     /// at a time), for every query row the data had when fitted or last ``cover(_:)``ed
@@ -127,6 +131,7 @@ struct TextOutcomeRegression {
                 targets[row, col] = sums[row][col] / sums[row][width + col]
             }
         }
+        let zeroErrors = queries.indices.map { row in (0..<width).reduce(0) { $0 + Double(targets[row, $1] * targets[row, $1]) } }
         // Views are compared by their squared-error choice; only the kept view's penalty
         // is then chosen by routing, so only its fit routes.
         var best: (view: View, fit: LeaveOneOutRidge)?
@@ -138,11 +143,10 @@ struct TextOutcomeRegression {
         let taskCount = taskCount
         for view in candidates where view.width(data) > 0 {
             let design = Self.design(view, queries: queries, tasks: tasks, data: data, taskCount: taskCount)
-            let fitted = LeaveOneOutRidge(design: design, targets: targets, penalties: penalties)
+            let fitted = LeaveOneOutRidge(design: design, targets: targets, penalties: penalties, reference: .infinity)
             if view.isWordCounts {
                 // Where counts predict nothing, the reference is predicting no deviation.
-                countErrors = fitted?.leastRowErrors
-                    ?? (0..<targets.rows).map { row in (0..<width).reduce(0) { $0 + Double(targets[row, $1] * targets[row, $1]) } }
+                countErrors = fitted.flatMap { $0.leastError < zeroErrors.reduce(0, +) ? $0.leastRowErrors : nil } ?? zeroErrors
             } else if let countErrors, let fitted,
                       !PairedGain(countErrors, over: fitted.leastRowErrors, clusters: queries).isSignificant(Self.viewSignificance) {
                 continue
