@@ -307,6 +307,29 @@ extension RidgeTests {
         #expect(LeaveOneOutRidge(design: x, targets: y, reference: plain.error * 0.99) == nil)
     }
 
+    /// Where no single penalty beats predicting zero (a weak slope under noise, 20 rows),
+    /// the fit kept against an infinite reference and stacked predicts its rows, held
+    /// out, no worse than zero and no worse than its best single penalty: the shares can
+    /// always fall to zero, so keeping such a fit costs nothing in squared error.
+    @Test func stackingShrinksAFitThatDoesNotBeatZero() throws {
+        let problem = (1...50).lazy.map { seed -> (x: Matrix, y: Matrix) in
+            var generator = SplitMix64(seed: UInt64(seed))
+            let x = Matrix(rows: 20, cols: 6, data: (0..<120).map { _ in Float(generator.unit()) - 0.5 })
+            var y = Matrix(rows: 20, cols: 2)
+            for row in 0..<20 {
+                for col in 0..<2 { y[row, col] = 0.15 * x[row, col] + (Float(generator.unit()) - 0.5) }
+            }
+            return (x, y)
+        }.first { LeaveOneOutRidge(design: $0.x, targets: $0.y) == nil }
+        let (x, y) = try #require(problem)
+        let zero = y.data.reduce(0) { $0 + Double($1) * Double($1) }
+        let kept = try #require(LeaveOneOutRidge(design: x, targets: y, reference: .infinity))
+        #expect(kept.leastError >= zero)
+        let stacked = kept.refined(stacked: true)
+        #expect(stacked.error <= zero + 1e-9)
+        #expect(stacked.error <= kept.leastError + 1e-9)
+    }
+
     /// With a preference between held-out predictions, stronger penalties than the
     /// squared-error choice replace it only when preferred: never a weaker one, the
     /// squared-error choice where nothing is preferred, and always the same fit as that
