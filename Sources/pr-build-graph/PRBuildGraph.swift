@@ -63,12 +63,12 @@ struct PRBuildGraph: ParsableCommand {
                                valueName: "split"))
     var exportQueries: Split?
 
-    @Option(help: ArgumentHelp("Train/validation/test proportions.", valueName: "t/v/t"))
-    var split: String = "70/10/20"
+    @Option(help: ArgumentHelp("Train/validation/test proportions (default: 70/10/20).", valueName: "t/v/t"), transform: Self.fractions)
+    var split: [Double] = [70, 10, 20]
 
     @Option(help: ArgumentHelp("Test fold K of N: cut the shuffled split units into N folds, test the K-th and split the rest by --split's train/validation ratio (its test part is not used). The N graphs of one --seed test every query once.",
-                               valueName: "K/N"))
-    var fold: String?
+                               valueName: "K/N"), transform: Self.fold)
+    var fold: Fold?
 
     @Option(help: ArgumentHelp("What the split assigns: query (no leakage) or node (leaky).", valueName: "unit"))
     var splitUnit: SplitUnit = .query
@@ -104,12 +104,6 @@ struct PRBuildGraph: ParsableCommand {
             return
         }
         guard output != nil else { throw ValidationError("give the graph file to write with -o") }
-        if let fold, Fold(fold) == nil {
-            throw ValidationError("--fold takes K/N with 2 <= N <= \(Fold.maximumCount) and 1 <= K <= N, such as 1/5")
-        }
-        guard Self.parseFractions(split) != nil else {
-            throw ValidationError("--split takes three numbers >= 0 separated by '/', such as 70/10/20, with a positive train part")
-        }
         if newUsers < 0 || newLlms < 0 { throw ValidationError("--new-users and --new-llms must be >= 0") }
         if newUsers > 0 && !newUser.isEmpty { throw ValidationError("give --new-users or --new-user, not both") }
         if newLlms > 0 && !newLlm.isEmpty { throw ValidationError("give --new-llms or --new-llm, not both") }
@@ -120,11 +114,21 @@ struct PRBuildGraph: ParsableCommand {
         }
     }
 
-    static func parseFractions(_ text: String) -> [Double]? {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map { Double($0) }
-        guard parts.count == 3, parts.allSatisfy({ $0 != nil && $0!.isFinite && $0! >= 0 }),
-              parts[0]! > 0 else { return nil }
-        return parts.map { $0! }
+    /// `--split`'s value: three finite numbers >= 0 separated by '/', the first positive.
+    static func fractions(_ text: String) throws -> [Double] {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map { Double($0) ?? .nan }
+        guard parts.count == 3, parts.allSatisfy({ $0.isFinite && $0 >= 0 }), parts[0] > 0 else {
+            throw ValidationError("give three numbers >= 0 separated by '/', such as 70/10/20, with a positive train part")
+        }
+        return parts
+    }
+
+    /// `--fold`'s value, `K/N`.
+    static func fold(_ text: String) throws -> Fold {
+        guard let fold = Fold(text) else {
+            throw ValidationError("give K/N with 2 <= N <= \(Fold.maximumCount) and 1 <= K <= N, such as 1/5")
+        }
+        return fold
     }
 
     func run() throws {
@@ -142,9 +146,9 @@ struct PRBuildGraph: ParsableCommand {
             } else {
                 var options = GraphBuildOptions()
                 options.splitUnit = splitUnit
-                options.fractions = Self.parseFractions(split)!
+                options.fractions = split
                 options.seed = seed
-                options.fold = fold.flatMap { Fold($0) }
+                options.fold = fold
                 options.shots = shots
                 options.newUserCount = newUsers
                 options.newUserIDs = newUser

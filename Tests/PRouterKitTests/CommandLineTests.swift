@@ -328,7 +328,13 @@ import Testing
         }
         #expect(tested == 60)
         let badFold = try runTool("pr-build-graph", ["--fold", "5/4", "-o", scratch.path("x.prg"), scratch.path("i.jsonl")])
-        #expect(badFold.status == 64 && badFold.err.hasPrefix("pr-build-graph: --fold takes K/N with 2 <= N <= 1000000 and 1 <= K <= N, such as 1/5\n"))
+        #expect(badFold.status == 64 && badFold.err.hasPrefix(
+            "pr-build-graph: The value '5/4' is invalid for '--fold <K/N>': give K/N with 2 <= N <= 1000000 and 1 <= K <= N, such as 1/5\n"))
+        for split in ["70/x/10", "70/10", "0/50/50", "70/-1/31", "70/10/nan"] {
+            let badSplit = try runTool("pr-build-graph", ["--split", split, "-o", scratch.path("x.prg"), scratch.path("i.jsonl")])
+            #expect(badSplit.status == 64 && badSplit.err.hasPrefix("pr-build-graph: The value '\(split)' is invalid for '--split <t/v/t>': give three numbers"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("x.prg")))
 
         var bytes = try FileIO.readAll(path: scratch.path("g.prg"))
         bytes[bytes.count / 2] ^= 0xFF
