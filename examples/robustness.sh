@@ -58,6 +58,14 @@ noisy-high|cost|all|--text-style noisy --llms 12 --users 40 --tasks 4 --queries 
 cost-extreme|cost|all|--text-style noisy --llms 12 --users 40 --queries 150 --cost-spread 1000 --topic-skill 0.2
 taste-judge|judge|all|--text-style noisy --users 40 --queries 120 --task-taste 0.3 --judge-noise 0.1
 few-users|cost|all|--text-style noisy --llms 10 --users 5 --tasks 4 --queries 200 --topic-skill 0.3
+shared-25|cost|all|--text-style noisy --llms 12 --users 40 --tasks 4 --queries 25 --topic-skill 0.3
+two-task-noisy|cost|all|--text-style noisy --llms 8 --users 60 --tasks 2 --queries 50 --noise 0.2
+six-task|cost|all|--text-style noisy --llms 12 --users 20 --tasks 6 --queries 30 --topic-skill 0.4 --text-signal 0.3
+five-llms-crowd|cost|all|--text-style noisy --llms 5 --users 80 --tasks 3 --queries 40 --user-spread 0.3
+small-judge|judge|all|--text-style noisy --llms 10 --users 50 --tasks 3 --queries 40 --judge-noise 0.2 --topic-skill 0.3
+shared-binary|cost|all|--text-style noisy --llms 12 --users 40 --tasks 4 --queries 75 --binary-tasks 1 --noise 0.0
+one-task-small|cost|all|--text-style noisy --llms 6 --users 30 --tasks 1 --queries 150 --topic-skill 0.3
+partial-shared|cost|30|--text-style noisy --llms 12 --users 100 --tasks 4 --queries 40 --topic-skill 0.3
 example|cost|120|
 real|cost|80|"
 selected=${WORLDS:-$(cut -d'|' -f1 <<<"$worlds" | tr '\n' ' ')}
