@@ -140,7 +140,8 @@ struct PRTrain: ParsableCommand {
                                             tableFigure: table.figure, standardError: trained.tableGap?.standardError)
             }
             reporter.finish("pr-train: \(trained.model.config.kind.rawValue) trained \(trained.epochsRun) epochs, best validation "
-                + "\(Decimals.fixed(trained.bestValidation, 4)) at epoch \(trained.bestEpoch); wrote \(output)")
+                + "\(Decimals.fixed(trained.bestValidation, 4)) at epoch \(trained.bestEpoch)"
+                + (trained.startSummary.map { " (\($0))" } ?? "") + "; wrote \(output)")
         }
         if status != 0 { throw ExitCode(status) }
     }

@@ -76,6 +76,10 @@ import Testing
         #expect(train.status == 0, "\(train.err)")
         let epochs = train.err.split(separator: "\n").filter { $0.hasPrefix("{\"epoch\":") }
         #expect(epochs.count == 5)
+        // The summary says where the anchored model started and what cross-validation found.
+        let summary = train.err.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(summary.hasPrefix("pr-train: anchored trained 5 epochs, best validation "), "\(summary)")
+        #expect(summary.contains(" (start ") && summary.contains(", cross-validated ") && summary.contains(" table); wrote "), "\(summary)")
     }
 
     @Test func embedTrainRouteEvaluate() throws {

@@ -54,6 +54,10 @@ import PRouterTestSupport
         try trained.write(to: scratch.path("m.prw"))
         let read = try TrainedModel.read(from: scratch.path("m.prw"))
         #expect(read.tables != nil && read.tables == trained.tables && read.graphFingerprint == 9)
+        // The start's evidence is recorded for the anchored model only, and reads back.
+        #expect((trained.model.config.anchorStartEvidence == nil) == (kind == .table))
+        #expect(read.model.config == trained.model.config)
+        #expect((read.startSummary == nil) == (kind == .table))
         #expect((read.context == nil) == (kind == .table))
         // As pr-route sees the graph for the test split: validation nodes observed.
         let data = try RoutingData(graph: graph, routing: true, validationObserved: true)

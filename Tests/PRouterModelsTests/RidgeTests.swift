@@ -172,11 +172,16 @@ import PRouterTestSupport
         graph.queryTexts = graph.queryIDs.map { "about level\(Int($0.dropFirst())! % 5)" }
         let data = try RoutingData(graph: graph, routing: false)
         let labeled = (0..<data.nodeCount).filter { data.nodeSplit[$0] != .test }
-        let (start, figures) = AnchorMix.crossValidated(nodes: labeled, data: data, anchors: AnchorFeatures(data: data),
-                                                                    level: .userTask, significance: 2)
+        let (start, figures, evidence) = AnchorMix.crossValidated(nodes: labeled, data: data, anchors: AnchorFeatures(data: data),
+                                                                  level: .userTask, significance: 2)
         #expect(start.shares[AnchorStart.allCases.firstIndex(of: .table)!] < 0.5)
         #expect(AnchorMix.candidates[0] == AnchorMix(.table))
         #expect(figures.max()! > figures[0] + 0.05)
+        // The evidence is the chosen start's figure and its node-by-node gain over the
+        // table (candidates[0]): the difference of the two figures, well beyond its error.
+        #expect(evidence.figure > figures[0] + 0.05 && evidence.figure <= figures.max()! + 1e-12)
+        #expect(abs(evidence.tableGain - (evidence.figure - figures[0])) < 1e-9)
+        #expect(evidence.standardError > 0 && evidence.tableGain > 2 * evidence.standardError)
         var config = ModelConfig()
         config.hidden = 4
         let trained = try Trainer.train(graph: graph, config: config, options: ModelTests.quickOptions(epochs: 2)) { _ in }
@@ -194,6 +199,8 @@ import PRouterTestSupport
                                             significance: 2)
         #expect(kept.start == AnchorMix(.utility))
         let reference = AnchorMix.candidates.firstIndex(of: AnchorMix(.utility))!
+        #expect(kept.evidence.figure == kept.figures[reference])
+        #expect(abs(kept.evidence.tableGain - (kept.figures[reference] - kept.figures[0])) < 1e-9)
         #expect(kept.figures.filter { $0 > kept.figures[reference] - 0.02 }.count > 1)
     }
 

@@ -24,6 +24,8 @@ public struct ModelConfig: Sendable, Equatable {
     public var tableLevel: TableLevel = .userTask
     /// Where the anchored model starts (chosen by cross-validation when training).
     var anchorStart = AnchorMix(.tableText)
+    /// What that cross-validation found (absent in files written before 2026-12-05).
+    var anchorStartEvidence: StartEvidence?
     public var mode: GraphMode = .cost
     public var encoder = ""
     public var queryWidth = 0

@@ -26,6 +26,11 @@ extension TrainedModel {
         conf.add("loss", config.loss.rawValue)
         if config.kind.inputs.contains(.tables) { conf.add("table_level", config.tableLevel.rawValue) }
         for (key, value) in config.kind.type.settings(of: config) { conf.add(key, value) }
+        if let evidence = config.anchorStartEvidence {
+            conf.add("start_figure", evidence.figure)
+            conf.add("start_gain_over_table", evidence.tableGain)
+            conf.add("start_gain_standard_error", evidence.standardError)
+        }
         conf.add("encoder", config.encoder)
         conf.add("query_width", config.queryWidth)
         conf.add("task_width", config.taskWidth)
@@ -97,6 +102,12 @@ extension TrainedModel {
                 if let start = try conf.optionalString("anchor_start") {
                     guard let parsed = AnchorMix(rawValue: start) else { throw conf.error("anchor_start", "unknown") }
                     config.anchorStart = parsed
+                }
+                if let figure = try conf.optionalNumber("start_figure") {
+                    config.anchorStartEvidence = StartEvidence(
+                        figure: figure, tableGain: try conf.number("start_gain_over_table"),
+                        standardError: try conf.number("start_gain_standard_error", in: 0...Double.greatestFiniteMagnitude,
+                                                       describedAs: "a number >= 0"))
                 }
                 if let figure = try conf.optionalNumber("table_validation") {
                     guard let level = TableLevel(rawValue: try conf.string("table_validation_level")) else {

@@ -68,8 +68,10 @@ struct AnchoredModel: MessagePassingModel {
     /// The table level and the start, by cross-validation on `nodes`.
     static func prepare(_ config: inout ModelConfig, context: PredictionContext, nodes: [Int], options: TrainingOptions) {
         config.chooseTableLevel(nodes: nodes, data: context.data, options: options)
-        config.anchorStart = AnchorMix.crossValidated(nodes: nodes, data: context.data, anchors: context.anchors!,
-                                                      level: config.tableLevel, significance: options.significance).start
+        let chosen = AnchorMix.crossValidated(nodes: nodes, data: context.data, anchors: context.anchors!,
+                                              level: config.tableLevel, significance: options.significance)
+        config.anchorStart = chosen.start
+        config.anchorStartEvidence = chosen.evidence
     }
 
     static func objective(for model: RouterModel, context: PredictionContext, validation: [Int],

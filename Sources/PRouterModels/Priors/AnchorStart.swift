@@ -146,6 +146,17 @@ extension AnchorMix: RawRepresentable {
     }
 }
 
+/// What the start's cross-validation found: the chosen start's figure (mean reward per
+/// node in cost mode, accuracy in judge mode) and its gain over the table start at the
+/// chosen level, node by node, with the gain's standard error clustered by query. The
+/// weights file records it, and `pr-train` reports it, so that a start's choice can be
+/// checked against how it routes held-out queries.
+struct StartEvidence: Sendable, Equatable {
+    var figure: Double
+    var tableGain: Double
+    var standardError: Double
+}
+
 extension AnchorMix {
     /// Query groups evaluated at most: the first of every so many groups beyond it.
     static let groupLimit = 20_000
@@ -153,24 +164,45 @@ extension AnchorMix {
     /// The start for `nodes`, from how the ``candidates`` route them when each query is
     /// left out of the tables and user statistics (the text regression's predictions of
     /// observed queries are its leave-one-query-out ones already), with every candidate's
-    /// figure (in ``candidates`` order). The utility start (the ridge baseline) is the
-    /// reference: it is kept unless the best candidate beats it by `significance` standard
-    /// errors (clustered by query); then the start is the mean of the best candidate and
-    /// every candidate it does not beat by one standard error, so that one lucky figure
-    /// does not choose alone. Blends
+    /// figure (in ``candidates`` order) and the chosen start's evidence. The utility start
+    /// (the ridge baseline) is the reference: it is kept unless the best candidate beats it
+    /// by `significance` standard errors (clustered by query); then the start is the mean
+    /// of the best candidate and every candidate it does not beat by one standard error,
+    /// so that one lucky figure does not choose alone. Blends
     /// of two starts route better than either where each knows what the other misses (a
     /// user's (user, task) cells and the text, say). Taking the table as the reference
     /// instead, or the best figure without a margin, left the default below the ridge on
     /// more suite worlds: most differences between starts are noise, and the utility start
     /// is rarely worse than another by much.
-    static func crossValidated(nodes: [Int], data: RoutingData, anchors: AnchorFeatures,
-                               level: TableLevel, significance: Double) -> (start: AnchorMix, figures: [Double]) {
+    static func crossValidated(nodes: [Int], data: RoutingData, anchors: AnchorFeatures, level: TableLevel,
+                               significance: Double) -> (start: AnchorMix, figures: [Double], evidence: StartEvidence) {
         let groups = data.queryGroups(nodes.filter { !data.edges(of: $0).isEmpty })
         let step = max(1, (groups.count + groupLimit - 1) / groupLimit)
-        let weights = candidates.map { $0.weights(level: level, mode: data.mode) }
-        var outcomes = [PredictionContext.Outcome](repeating: PredictionContext.Outcome(), count: candidates.count)
+        let sampled = stride(from: 0, to: groups.count, by: step).map { groups[$0] }
+        let outcomes = routed(candidates, groups: sampled, data: data, anchors: anchors, level: level)
+        let figures = outcomes.map { $0.figure(mode: data.mode) }
+        let best = figures.indices.max { figures[$0] < figures[$1] || (figures[$0] == figures[$1] && $0 > $1) }!
+        let reference = candidates.firstIndex(of: AnchorMix(.utility))!
+        var start = candidates[reference]
+        if outcomes[best].pairedGain(over: outcomes[reference]).isSignificant(significance) {
+            let peers = candidates.indices.filter { !outcomes[best].pairedGain(over: outcomes[$0]).isSignificant(1) }
+            start = AnchorMix(averaging: peers.map { candidates[$0] })
+        }
+        let outcome = candidates.firstIndex(of: start).map { outcomes[$0] }
+            ?? routed([start], groups: sampled, data: data, anchors: anchors, level: level)[0]
+        let gain = outcome.pairedGain(over: outcomes[candidates.firstIndex(of: AnchorMix(.table))!]).estimate
+        return (start, figures, StartEvidence(figure: outcome.figure(mode: data.mode), tableGain: gain.mean,
+                                              standardError: gain.standardError))
+    }
+
+    /// How each of `mixes` routes the nodes of `groups`, each group (a query's nodes) left
+    /// out of the tables and user statistics while it is routed.
+    private static func routed(_ mixes: [AnchorMix], groups: [[Int]], data: RoutingData, anchors: AnchorFeatures,
+                               level: TableLevel) -> [PredictionContext.Outcome] {
+        let weights = mixes.map { $0.weights(level: level, mode: data.mode) }
+        var outcomes = [PredictionContext.Outcome](repeating: PredictionContext.Outcome(), count: mixes.count)
         var scratch = anchors
-        for group in stride(from: 0, to: groups.count, by: step).map({ groups[$0] }) {
+        for group in groups {
             scratch.remove(group, data: data)
             let rows = scratch.rows(group, data: data)
             for (index, (c, v)) in weights.enumerated() {
@@ -186,13 +218,6 @@ extension AnchorMix {
             }
             scratch.restore(group, data: data)
         }
-        let figures = outcomes.map { $0.figure(mode: data.mode) }
-        let best = figures.indices.max { figures[$0] < figures[$1] || (figures[$0] == figures[$1] && $0 > $1) }!
-        let reference = candidates.firstIndex(of: AnchorMix(.utility))!
-        guard outcomes[best].pairedGain(over: outcomes[reference]).isSignificant(significance) else {
-            return (candidates[reference], figures)
-        }
-        let peers = candidates.indices.filter { !outcomes[best].pairedGain(over: outcomes[$0]).isSignificant(1) }
-        return (AnchorMix(averaging: peers.map { candidates[$0] }), figures)
+        return outcomes
     }
 }

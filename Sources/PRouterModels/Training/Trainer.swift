@@ -80,6 +80,14 @@ public struct TrainedModel: Sendable {
         guard let tableGap else { return true }
         return -tableGap.difference > significance * tableGap.standardError
     }
+
+    /// Where the anchored model started and why, as `pr-train` reports it: "start utility,
+    /// cross-validated +0.0064 ±0.0036 over the user-task table"; nil for other models.
+    public var startSummary: String? {
+        guard let evidence = model.config.anchorStartEvidence else { return nil }
+        return "start \(model.config.anchorStart.rawValue), cross-validated \(evidence.tableGain >= 0 ? "+" : "")"
+            + "\(Decimals.fixed(evidence.tableGain, 4)) ±\(Decimals.fixed(evidence.standardError, 4)) over the \(model.config.tableLevel.rawValue) table"
+    }
 }
 
 /// Mini-batch training with Adam, a linearly decaying learning rate and early stopping
