@@ -60,8 +60,12 @@ public struct EvaluationJob: Sendable {
             for index in systems.indices.dropFirst() { systems[index].versusFirst = PairedComparison(systems[index], against: first, truth: truth) }
             for index in baselines.indices { baselines[index].versusFirst = PairedComparison(baselines[index], against: first, truth: truth) }
         }
-        return EvaluationReport(mode: truth.mode, pairCount: evaluated.count, systems: systems, baselines: baselines,
-                                llms: Baselines.singleLLMs(truth, pairs: evaluated))
+        let report = EvaluationReport(mode: truth.mode, pairCount: evaluated.count, systems: systems, baselines: baselines,
+                                      llms: Baselines.singleLLMs(truth, pairs: evaluated))
+        if let figure = report.firstNonFiniteFigure {
+            throw DataError("\(truthPath): the figure \(figure) is not a finite number: rewards or costs too large, or the Oracle's reward too close to 0")
+        }
+        return report
     }
 
     private func readRoutes(_ path: String, truth: TruthTable) throws -> ([Int], [Int]) {

@@ -35,6 +35,24 @@ public struct EvaluationReport: Sendable {
         return CurveMetrics.aiq(points, over: range)
     }
 
+    /// The first figure of the report that is not a finite number, as "name field"
+    /// (nil when every one is): a ratio to an Oracle's reward too close to 0, or rewards
+    /// and costs so large that their spread or standard error overflows.
+    var firstNonFiniteFigure: String? {
+        func figures(_ card: Scorecard) -> [(String, Double?)] {
+            [("reward", card.meanReward), ("oracle_reward", card.oracleReward), ("ratio_to_oracle", card.ratioToOracle),
+             ("total_cost", card.totalCost), ("mean_performance", card.meanPerformance)]
+        }
+        if let aiq = aiq(adding: nil), !aiq.isFinite { return "aiq_llms" }
+        for result in systems + baselines + llms {
+            let all = figures(result.overall) + result.perUser.flatMap { figures($0.card) }
+                + [("gap_closed", gapClosed(result)), ("aiq", aiq(adding: result)),
+                   ("versus_first", result.versusFirst?.difference), ("versus_first", result.versusFirst?.standardError)]
+            if let (field, _) = all.first(where: { $0.1.map { !$0.isFinite } ?? false }) { return "\(result.name) \(field)" }
+        }
+        return nil
+    }
+
     /// One JSON object: mode, query count, then each system's and baseline's scores.
     public func writeJSON(to writer: JSONLWriter) throws {
         try writer.write { report in

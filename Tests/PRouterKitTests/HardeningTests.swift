@@ -244,6 +244,43 @@ import PRouterCLI
         #expect(priced.status == 65 && priced.err.contains("tokens.jsonl:1: field \"output_tokens\": the tokens at a's prices"), "\(priced.err)")
     }
 
+    /// Rewards that are finite but too large for the arithmetic: training refuses to write
+    /// a model with numbers that are not finite, and pr-eval a figure that is not finite,
+    /// each with one line naming the file; neither writes an output.
+    @Test func rewardsTooLargeForTheArithmeticAreRefused() throws {
+        let scratch = try Scratch()
+        try CommandLineTests.trainedWorld(scratch)
+        let routed = try runTool("pr-route", ["--graph", scratch.path("g.prg"), "--weights", scratch.path("m.prw"), "--split", "test",
+                                              "-o", scratch.path("r.jsonl")])
+        #expect(routed.status == 0)
+        // The first route's outcome gets a reward of -1e308: finite, but its square is not.
+        let first = try String(contentsOfFile: scratch.path("r.jsonl"), encoding: .utf8).split(separator: "\n")[0]
+        let route = try decodeLines(String(first)) { try Route($0) }[0]
+        let lines = try String(contentsOfFile: scratch.path("i.jsonl"), encoding: .utf8).split(separator: "\n").map { line in
+            let chosen = line.contains("\"user\":\"\(route.user)\"") && line.contains("\"query_id\":\"\(route.queryID)\"")
+                && line.contains("\"llm\":\"\(route.llm)\"")
+            return chosen ? line.replacingOccurrences(of: #""reward":[-0-9.e]+"#, with: "\"reward\":-1e308", options: .regularExpression) : String(line)
+        }
+        #expect(lines.filter { $0.contains("-1e308") }.count == 1)
+        let truth = try scratch.file("huge.jsonl", lines.joined(separator: "\n") + "\n")
+        let evaluated = try runTool("pr-eval", ["--truth", truth, "-o", scratch.path("e.json"), scratch.path("r.jsonl")])
+        #expect(evaluated.status == 65 && evaluated.err.hasPrefix("pr-eval: \(truth): the figure ")
+            && evaluated.err.hasSuffix(" is not a finite number: rewards or costs too large, or the Oracle's reward too close to 0\n"),
+            "\(evaluated.err)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("e.json")))
+        // Training reads only the training edges' rewards: every seventh line's is -1e308.
+        let everySeventh = lines.enumerated().map { index, line in
+            index % 7 == 0 ? line.replacingOccurrences(of: #""reward":[-0-9.e]+"#, with: "\"reward\":-1e308", options: .regularExpression) : line
+        }
+        let interactions = try scratch.file("huge-train.jsonl", everySeventh.joined(separator: "\n") + "\n")
+        #expect(try runTool("pr-build-graph", ["--seed", "2", "-o", scratch.path("h.prg"), interactions]).status == 0)
+        #expect(try runTool("pr-embed", ["--dim", "16", "--in-place", scratch.path("h.prg")]).status == 0)
+        let train = try runTool("pr-train", ["-q", "--epochs", "2", "--hidden", "8", "-o", scratch.path("h.prw"), scratch.path("h.prg")])
+        #expect(train.status == 65 && train.err == "pr-train: \(scratch.path("h.prg")): training gave numbers that are not finite; "
+            + "an input number of the graph (a cost, a reward, an embedding value) is too large\n", "\(train.err)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("h.prw")))
+    }
+
     @Test func scoresThatOverflowAreRefusedNamingTheQuery() throws {
         let scratch = try Scratch()
         let world = try ScriptTests.trainedWorld(scratch, model: "anchored")

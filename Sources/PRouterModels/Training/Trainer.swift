@@ -81,6 +81,15 @@ public struct TrainedModel: Sendable {
         return -tableGap.difference > significance * tableGap.standardError
     }
 
+    /// Whether every number the weights file would hold is finite: the parameters, the
+    /// context states, the cached tables and the training record.
+    var isFinite: Bool {
+        bestValidation.isFinite && (tableValidation?.figure.isFinite ?? true)
+            && model.parameters.values.allSatisfy { $0.data.allSatisfy(\.isFinite) }
+            && (context?.states ?? []).allSatisfy { $0.allSatisfy { $0?.data.allSatisfy(\.isFinite) ?? true } }
+            && (tables?.reals.allSatisfy(\.isFinite) ?? true)
+    }
+
     /// Where the anchored model started and why, as `pr-train` reports it: "start utility,
     /// cross-validated +0.0064 ±0.0036 over the user-task table"; nil for other models.
     public var startSummary: String? {
