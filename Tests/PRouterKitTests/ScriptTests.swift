@@ -131,5 +131,34 @@ import Testing
         let suite = try runTool("/usr/bin/env", ["python3", summary, "--suite", scratch.path("out"), "f", "m"])
         #expect(suite.out.contains("(f -2.00 \u{b1}2.53)"), "\(suite.out)")
     }
-}
 
+    /// The start's calibration reads the anchored weights file's record of the start and
+    /// pr-eval's figures of the anchored and table models on the run's test queries.
+    @Test func startCalibrationPairsTheCrossValidatedGainWithTheTestGain() throws {
+        let scratch = try Scratch()
+        try CommandLineTests.trainedWorld(scratch)
+        let run = scratch.path("out/w/1")
+        try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+        #expect(try runTool("pr-train", ["-q", "--model", "table", "-o", "\(run)/table-0.prw", scratch.path("g.prg")]).status == 0)
+        try FileManager.default.copyItem(atPath: scratch.path("m.prw"), toPath: "\(run)/anchored-0.prw")
+        var rewards: [Double] = []
+        for model in ["anchored", "table"] {
+            let routed = try runTool("pr-route", ["--graph", scratch.path("g.prg"), "--weights", "\(run)/\(model)-0.prw", "--split", "test",
+                                                  "-o", "\(run)/\(model)-0.jsonl"])
+            #expect(routed.status == 0, "\(routed.err)")
+            let evaluated = try runTool("pr-eval", ["--truth", scratch.path("i.jsonl"), "-o", "\(run)/\(model)-0.json", "\(run)/\(model)-0.jsonl"])
+            #expect(evaluated.status == 0, "\(evaluated.err)")
+            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(run)/\(model)-0.json"))) as! [String: Any]
+            rewards.append((report["systems"] as! [[String: Any]])[0]["reward"] as! Double)
+        }
+        let calibration = try runTool("/usr/bin/env", ["python3", "\(Self.examples)/start_calibration.py", scratch.path("out")])
+        #expect(calibration.status == 0, "\(calibration.err)")
+        let test = String(format: "%+.4f", rewards[0] - rewards[1])
+        #expect(calibration.out.hasPrefix("cost: 1 runs, cross-validated gain over the table ") && calibration.out.contains(", on the test queries \(test)\n"),
+                "\(calibration.out)")
+        #expect(calibration.out.contains("per world: runs, cross-validated gain, test gain\n  w                   1 "), "\(calibration.out)")
+        // A suite without anchored runs is an error, not an empty report.
+        let empty = try runTool("/usr/bin/env", ["python3", "\(Self.examples)/start_calibration.py", scratch.directory])
+        #expect(empty.status == 1 && empty.err.contains("no run has anchored and table weights"), "\(empty.err)")
+    }
+}
