@@ -23,8 +23,9 @@ struct PRTrain: ParsableCommand {
             reward (cost mode) or accuracy (judge mode); the best epoch's weights are kept.
 
             Progress: a bar on a terminal, one JSON line per epoch with --log-json, nothing \
-            with -q; a summary line at the end. Output is byte-identical for the same graph, \
-            options and --seed.
+            with -q; a summary line at the end (for the anchored model, where it started and \
+            that start's cross-validated gain over the table, which the weights file also \
+            records). Output is byte-identical for the same graph, options and --seed.
 
             Examples:
               pr-train -o model.prw graph.prg

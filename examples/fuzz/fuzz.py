@@ -18,6 +18,9 @@ random mutator, runs the tool under a timeout, and checks:
     the case's inputs (exit 64, the input untouched) or, for pr-route, the same path as
     --errors (exit 64);
   * huge and non-finite numbers (1e36, 1e39, 1e308, 3.4e38) in any field never crash;
+  * two pipelines carry a mutated interactions or conversations file through pr-sim,
+    pr-build-graph, pr-embed and pr-train (the anchored and gmt models), stopping at the
+    first tool that fails: a number the arithmetic cannot take is refused there;
   * a corrupted MiniLM model folder (its tokenizer.json mutated; the weights linked from
     the installed model, when there is one) is refused with one line, never a crash;
   * pr-eval's --plot SVG is well-formed XML and its CSV has no cell a spreadsheet would
@@ -114,6 +117,19 @@ def build_corpus(bin_dir, work):
     with open(p("routes.jsonl"), "wb") as out:
         out.write(subprocess.run([tool("pr-route"), "--graph", p("graph.prg"), "--weights", p("weights.prw"),
                                   p("queries.jsonl")], check=True, capture_output=True).stdout)
+    # Pipelines that carry a mutated interactions or conversations file through to a trained
+    # model (the default models: anchored, gmt), stopping at the first tool that fails.
+    with open(p("train-anchored.sh"), "w") as out:
+        out.write('bin=$1; graph=$2; weights=$3; corpus=$4; interactions=$5\n'
+                  '"$bin/pr-build-graph" -q --seed 1 -o "$graph" "$interactions" || exit $?\n'
+                  '"$bin/pr-embed" -q --dim 8 --tasks "$corpus/tasks.jsonl" --llms "$corpus/llms.jsonl" --in-place "$graph" || exit $?\n'
+                  'exec "$bin/pr-train" -q --epochs 1 --hidden 4 -o "$weights" "$graph"\n')
+    with open(p("train-gmt.sh"), "w") as out:
+        out.write('bin=$1; graph=$2; weights=$3; corpus=$4; labelled=$5; conversations=$6; users=$7\n'
+                  '"$bin/pr-sim" multi-turn -q --users "$users" -o "$labelled" "$conversations" || exit $?\n'
+                  '"$bin/pr-build-graph" -q --multi-turn --seed 1 -o "$graph" "$labelled" || exit $?\n'
+                  '"$bin/pr-embed" -q --dim 8 --in-place "$graph" 2>/dev/null || exit $?\n'
+                  'exec "$bin/pr-train" -q --epochs 1 --hidden 4 -o "$weights" "$graph"\n')
     if HAS_MODEL:  # a MiniLM-embedded graph and model, and the folder's tokenizer to corrupt
         shutil.copyfile(p("graph.prg"), p("minilm.prg"))
         subprocess.run([tool("pr-embed"), "--encoder", "minilm", "--model-dir", MODEL_DIR, "--tasks", p("tasks.jsonl"),
@@ -150,6 +166,11 @@ def scenarios(bin_dir, work):
          ["interactions.jsonl", "routes.jsonl"], True),
         ("route-errors", [t("pr-route"), "--graph", "{graph.prg}", "--weights", "{weights.prw}", "--keep-going",
                           "--errors", "{OUT}.errors", "-o", "{OUT}", "{queries.jsonl}"], ["queries.jsonl"], True),
+        ("pipeline-anchored", ["/bin/sh", "{train-anchored.sh}", bin_dir, "{CASE}/p.prg", "{CASE}/p.prw", os.path.join(work, "corpus"),
+                               "{interactions.jsonl}"], ["interactions.jsonl"], False),
+        ("pipeline-gmt", ["/bin/sh", "{train-gmt.sh}", bin_dir, "{CASE}/p.prg", "{CASE}/p.prw", os.path.join(work, "corpus"),
+                          "{CASE}/labelled.jsonl", "{conversations.jsonl}", "{conversation-users.jsonl}"],
+         ["conversations.jsonl", "conversation-users.jsonl"], False),
     ] + ([("route-minilm", [t("pr-route"), "--graph", "{minilm.prg}", "--weights", "{minilm.prw}", "--model-dir", "{CASE}",
                             "{one-query.jsonl}"], ["tokenizer.json", "one-query.jsonl"], False)] if HAS_MODEL else [])
 
@@ -241,7 +262,8 @@ def check_case(index, rng, work, scenario, timeout):
     for each in inputs:
         files[each] = os.path.join(case_dir, each)
         shutil.copyfile(os.path.join(work, "corpus", each), files[each])
-    target = rng.choice(inputs + ["<arguments>"])
+    # (A pipeline's command line is a shell script's: only its inputs are mutated.)
+    target = rng.choice(inputs + ([] if name.startswith("pipeline-") else ["<arguments>"]))
     if target != "<arguments>":
         with open(files[target], "rb") as f:
             data = f.read()
@@ -277,6 +299,8 @@ def check_case(index, rng, work, scenario, timeout):
             command.append(out_argument)
         elif part == "{CASE}":
             command.append(case_dir)
+        elif part.startswith("{CASE}/"):
+            command.append(os.path.join(case_dir, part[len("{CASE}/"):]))
         elif part == "{OUT}.errors":
             command.append(out_argument if destination == "same" else out + ".errors")
         elif part.startswith("{") and part.endswith("}"):
@@ -348,6 +372,7 @@ def main():
         for scenario in all_scenarios:  # the unmutated corpus passes every scenario
             command = [os.path.join(work, "baseline.out") + p[len("{OUT}"):] if p.startswith("{OUT}") else
                        MODEL_DIR if p == "{CASE}" else
+                       os.path.join(work, "baseline-" + p[len("{CASE}/"):]) if p.startswith("{CASE}/") else
                        os.path.join(work, "corpus", p[1:-1]) if p.startswith("{") else p for p in scenario[1]]
             status, _, stderr, _ = run(command, timeout=args.timeout)
             if status != 0:
