@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Is the anchored model's start chosen on evidence that holds on unseen queries?
 
-    start_calibration.py OUT [SEED]
+    start_calibration.py [--seed S] OUT...
 
-OUT is a robustness suite's output (examples/robustness.sh run with MODELS including
+Each OUT is a robustness suite's output (examples/robustness.sh run with MODELS including
 "anchored table"). For every run (world, world seed and fold) it reads what the start's
 cross-validation found on the training queries, from the anchored weights file's CONF
 section (`start_gain_over_table` and `start_gain_standard_error`: the chosen start's
@@ -17,6 +17,7 @@ cross-validated gain in standard errors: if the cross-validation were optimistic
 gains would fall short of it, most of all where it was large.
 """
 
+import argparse
 import glob
 import json
 import os
@@ -61,11 +62,13 @@ def mean(values):
 
 
 def main():
-    if len(sys.argv) not in (2, 3):
-        raise SystemExit(__doc__.strip().splitlines()[2].strip())
-    rows = list(runs(sys.argv[1], sys.argv[2] if len(sys.argv) == 3 else "0"))
+    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    parser.add_argument("--seed", default="0", help="the training seed of the runs (default: 0)")
+    parser.add_argument("out", nargs="+", help="robustness suite outputs")
+    args = parser.parse_args()
+    rows = [row for out in args.out for row in runs(out, args.seed)]
     if not rows:
-        raise SystemExit(f"{sys.argv[1]}: no run has anchored and table weights with the start's evidence")
+        raise SystemExit(f"{', '.join(args.out)}: no run has anchored and table weights with the start's evidence")
     bins = [(float("-inf"), -1), (-1, 0), (0, 1), (1, 2), (2, float("inf"))]
     for mode in ("cost", "judge"):
         chosen = [r for r in rows if r[1] == mode]
