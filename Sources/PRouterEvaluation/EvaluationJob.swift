@@ -50,6 +50,10 @@ public struct EvaluationJob: Sendable {
         ] + (try fittedBaselines(truth, pairs: evaluated, folds: folds)) + [
             Baselines.oracle(truth, pairs: evaluated),
         ]
+        if let fitted = baselines.first(where: \.isFittedInSample) {
+            printWarning("\(truthPath): no queries outside the evaluated ones, so \(fitted.name) and the other fitted baselines "
+                + "learned from the pairs they are scored on (fit \"all\", optimistic); give the whole log as --truth")
+        }
         for result in systems + baselines {
             let card = result.overall
             guard [card.rewardSum, card.oracleRewardSum, card.totalCost, card.performanceSum].allSatisfy(\.isFinite) else {

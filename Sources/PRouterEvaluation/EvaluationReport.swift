@@ -111,6 +111,7 @@ public struct EvaluationReport: Sendable {
         for result in systems + baselines {
             var name = result.name
             if let llm = result.details.first(where: { $0.key == "llm" }) { name += " (\(llm.value))" }
+            if result.isFittedInSample { name += " [in-sample]" }
             rows.append(row(name, result.overall) + [gapClosed(result).map { Decimals.fixed($0 * 100, 1) + "%" } ?? "-",
                                                       aiq(adding: result).map { Decimals.fixed($0, 4) } ?? "-"]
                         + (compared ? [Self.versusFirstCell(result.versusFirst)] : []))
@@ -138,6 +139,9 @@ public struct EvaluationReport: Sendable {
                   "gap: share of the single-best-to-oracle gap closed (\(mode == .cost ? "reward" : "accuracy")); 0% is the single best LLM, 100% the oracle.",
                   "aiq: mean performance under the cost-quality frontier of the single LLMs with this point added, over their cost range"
                     + (aiq(adding: nil).map { " (the LLMs alone: \(Decimals.fixed($0, 4)))" } ?? "") + "."]
+        if baselines.contains(where: \.isFittedInSample) {
+            lines += ["[in-sample]: fitted on the evaluated pairs themselves (the truth has no other queries): optimistic."]
+        }
         if let first = systems.first {
             lines += ["vs first: difference from \(first.name) in points of \(mode == .cost ? "ratio (in reward where the oracle's is not positive)" : "accuracy"),",
                       "  \u{b1} one standard error clustered by query (by conversation for turns): every user's copy of a query shares its outcomes."]
@@ -159,10 +163,11 @@ public struct EvaluationReport: Sendable {
     /// and baseline (`kind` system or baseline, `llm` for single-best), and with `perUser`
     /// one row per user of each system (`kind` user). Numbers at full precision; the reward
     /// columns are empty in judge mode, the comparison with the first route file
-    /// (``PairedComparison``) on that file's row, users' rows and without route files.
+    /// (``PairedComparison``) on that file's row, users' rows and without route files;
+    /// `fit` says what a fitted baseline learned from (`held-out`, or `all`: optimistic).
     public func csv(perUser: Bool) -> String {
         var lines = ["kind,name,llm,user,queries,reward,oracle_reward,ratio_to_oracle,accuracy,total_cost,mean_performance,gap_closed,aiq,"
-                     + "versus_first_difference,versus_first_standard_error"]
+                     + "versus_first_difference,versus_first_standard_error,fit"]
         func line(_ kind: String, _ result: PolicyResult, user: String, _ card: Scorecard) {
             let llm = result.details.first { $0.key == "llm" }?.value ?? ""
             let reward = mode == .cost ? [String(card.meanReward), String(card.oracleReward), card.ratioToOracle.map { String($0) } ?? ""]
@@ -172,7 +177,8 @@ public struct EvaluationReport: Sendable {
                 + [String(card.accuracy), String(card.totalCost), String(card.meanPerformance),
                    (overall ? gapClosed(result) : nil).map { String($0) } ?? "", (overall ? aiq(adding: result) : nil).map { String($0) } ?? "",
                    (overall ? result.versusFirst?.difference : nil).map { String($0) } ?? "",
-                   (overall ? result.versusFirst?.standardError : nil).map { String($0) } ?? ""]
+                   (overall ? result.versusFirst?.standardError : nil).map { String($0) } ?? "",
+                   result.details.first { $0.key == "fit" }?.value ?? ""]
             lines.append(fields.map(Self.csvField).joined(separator: ","))
         }
         for result in systems { line("system", result, user: "", result.overall) }

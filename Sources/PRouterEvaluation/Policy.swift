@@ -19,6 +19,12 @@ public struct PolicyResult: Sendable {
 
     public init(name: String) { self.name = name }
 
+    /// Whether the baseline (or one fold of it) was fitted on the pairs it routed: fit
+    /// "all", when the truth held no other queries. Its figures are then optimistic.
+    var isFittedInSample: Bool {
+        details.first { $0.key == "fit" }?.value.split(separator: ",").contains("all") ?? false
+    }
+
     /// One policy fitted and routed fold by fold: `parts` (one per fold, same name, disjoint
     /// pairs) as one result. A detail that differs between folds (the single-best LLM) is
     /// listed per fold, separated by commas.

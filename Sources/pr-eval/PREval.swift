@@ -34,7 +34,9 @@ struct PREval: ParsableCommand {
             so are the history tables: table-history (the conversation's last preferred LLM when \
             offered, else table-user's choice), history-last (else the LLM preferred most \
             overall), history-favourite (the user's highest shrunk preference rate) and \
-            history-blend (a conditional logit of those history features).
+            history-blend (a conditional logit of those history features). Baselines fitted \
+            with fit "all" are marked [in-sample] in the table, CSV's fit column says which \
+            fit each baseline had, and a warning says to give the whole log as --truth.
 
             Routes of cross-validation folds (pr-build-graph --fold K/N), concatenated, score \
             every query once; --fold-queries FILE, once per fold with that fold's test \

@@ -379,6 +379,17 @@ import Testing
         #expect(lines[3].contains("small.jsonl") && lines[3].range(of: #"[+-]\d+\.\d\d ±\d+\.\d\d$"#, options: .regularExpression) != nil)
         #expect(lines.filter { !$0.hasPrefix("vs first:") && ($0.contains("large.jsonl") || $0.contains("small.jsonl")) }.count == 2)
         #expect(lines.contains { $0.hasPrefix("oracle ") && $0.contains("100.00%") })
+        // Every query of the truth is routed: the fitted baselines learned from the pairs they
+        // are scored on, and the table, the legend and a warning say so.
+        #expect(result.err.contains("i.jsonl: no queries outside the evaluated ones, so single-best and the other fitted baselines"),
+                "\(result.err)")
+        #expect(lines.contains { $0.hasPrefix("table-user-task [in-sample] ") } && !lines.contains { $0.hasPrefix("oracle [in-sample]") })
+        #expect(lines.contains("[in-sample]: fitted on the evaluated pairs themselves (the truth has no other queries): optimistic."))
+        // Half the queries routed: the baselines are fitted on the other half, with no warning.
+        try scratch.file("half.jsonl", large.split(separator: "\n").prefix(10).joined(separator: "\n"))
+        let half = try runTool("pr-eval", ["--truth", scratch.path("i.jsonl"), "--format", "csv", scratch.path("half.jsonl")])
+        #expect(half.status == 0 && half.err.isEmpty && !half.out.contains("[in-sample]"), "\(half.err)")
+        #expect(half.out.split(separator: "\n").first { $0.hasPrefix("baseline,table-user,") }?.hasSuffix(",held-out") == true, "\(half.out)")
 
         // The same as CSV: a row per system, baseline and user, numbers that parse.
         let csv = try runTool("pr-eval", ["--truth", scratch.path("i.jsonl"), "--format", "csv", "--per-user",
@@ -387,10 +398,11 @@ import Testing
         let rows = csv.out.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         #expect(rows[0].joined(separator: ",")
                 == "kind,name,llm,user,queries,reward,oracle_reward,ratio_to_oracle,accuracy,total_cost,mean_performance,gap_closed,aiq,"
-                   + "versus_first_difference,versus_first_standard_error")
+                   + "versus_first_difference,versus_first_standard_error,fit")
         #expect(rows.dropFirst().allSatisfy { $0.count == rows[0].count })
         #expect(rows.filter { $0[0] == "system" }.count == 2 && rows.filter { $0[0] == "user" }.count == 2)
         let oracle = try #require(rows.first { $0[1] == "oracle" })
+        #expect(rows.first { $0[1] == "table-user" }?.last == "all" && oracle.last == "")
         #expect(Double(oracle[7]) == 1 && Int(oracle[4]) == 20)
         #expect(EvaluationReport.csvField("a,\"b\"") == "\"a,\"\"b\"\"\"")
     }

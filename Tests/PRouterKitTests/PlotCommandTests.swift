@@ -25,7 +25,7 @@ import Testing
         #expect(["small", "medium", "large"].allSatisfy { text.contains(">\($0)</text>") })
         let csv = try runTool("pr-eval", ["--truth", scratch.path("i.jsonl"), "--format", "csv", scratch.path("a&b <routes>.jsonl")])
         #expect(csv.out.hasPrefix("kind,name,llm,user,queries,reward,oracle_reward,ratio_to_oracle,accuracy,total_cost,mean_performance,gap_closed,aiq,"
-                                  + "versus_first_difference,versus_first_standard_error\n"))
+                                  + "versus_first_difference,versus_first_standard_error,fit\n"))
         // A plot path that cannot be written fails before any work, like -o.
         let bad = try runTool("pr-eval", ["--truth", scratch.path("i.jsonl"), "--plot", scratch.directory, scratch.path("a&b <routes>.jsonl")])
         #expect(bad.status == 73 && bad.out.isEmpty)
