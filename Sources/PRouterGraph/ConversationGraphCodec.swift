@@ -92,6 +92,21 @@ extension ConversationGraph {
         }
     }
 
+    /// Writes the turns of `split` (`pr-build-graph --export-queries` on a multi-turn
+    /// graph), one `{"user","query_id","conversation_id","turn","query"}` line each, with
+    /// the turn ids routes and `pr-eval` use (`CONVERSATION#TURN`).
+    public func writeQueries(of split: Split, to writer: JSONLWriter) throws {
+        for turn in 0..<turnCount where turnSplit[turn] == split {
+            try writer.write {
+                $0.add("user", users[Int(turnUser[turn])])
+                $0.add("query_id", queryID(ofTurn: turn))
+                $0.add("conversation_id", conversations[Int(turnConversation[turn])])
+                $0.add("turn", Int(turnNumber[turn]))
+                $0.add("query", queryTexts[turn])
+            }
+        }
+    }
+
     /// Writes the JSON summary `pr-build-graph --info` prints.
     public func writeSummary(to writer: JSONLWriter, fileSize: Int? = nil) throws {
         let splits = splitCounts()

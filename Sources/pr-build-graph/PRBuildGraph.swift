@@ -59,8 +59,9 @@ struct PRBuildGraph: ParsableCommand {
     @Flag(help: "Read conversations.jsonl and build a multi-turn graph (GMTRouter).")
     var multiTurn = false
 
-    @Option(help: ArgumentHelp("Print the query nodes of a split of the graph file given as input, as pr-route input lines.",
-                               valueName: "split"))
+    @Option(help: ArgumentHelp("Print the query nodes of a split of the graph file given as input, as pr-route input lines "
+                               + "(of a multi-turn graph, its turns, with their conversation and turn number), for pr-eval --queries "
+                               + "or --fold-queries.", valueName: "split"))
     var exportQueries: Split?
 
     @Option(help: ArgumentHelp("Train/validation/test proportions (default: 70/10/20).", valueName: "t/v/t"), transform: Self.fractions)
@@ -142,7 +143,10 @@ struct PRBuildGraph: ParsableCommand {
                 case .multiTurn: try ConversationGraph(file: file, name: input).writeSummary(to: stdout, fileSize: bytes.buffer.count)
                 }
             } else if let exportQueries {
-                try Graph.read(from: input).writeQueries(of: exportQueries, to: stdout)
+                switch try GraphFile.read(from: input) {
+                case .singleTurn(let graph, _): try graph.writeQueries(of: exportQueries, to: stdout)
+                case .multiTurn(let graph): try graph.writeQueries(of: exportQueries, to: stdout)
+                }
             } else {
                 var options = GraphBuildOptions()
                 options.splitUnit = splitUnit

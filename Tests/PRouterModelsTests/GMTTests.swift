@@ -138,6 +138,16 @@ import PRouterTestSupport
         #expect(!testTurns.isEmpty && routes.count == testTurns.count && Set(routes.map(\.queryID)) == testTurns)
         let evaluated = try runTool("pr-eval", ["--truth", labelled], stdin: routed.out)
         #expect(evaluated.status == 0 && evaluated.out.contains("\"accuracy\""), "\(evaluated.err)")
+        // --export-queries lists the same test turns, with their ids, for pr-eval --queries.
+        let exported = try runTool("pr-build-graph", ["--export-queries", "test", scratch.path("g.prg")])
+        #expect(exported.status == 0, "\(exported.err)")
+        let exportedTurns = try decodeLines(exported.out) { record in
+            (try record.string("query_id"), try record.string("conversation_id"), try record.integer("turn"))
+        }
+        #expect(exportedTurns.count == testTurns.count && Set(exportedTurns.map(\.0)) == testTurns)
+        #expect(exportedTurns.allSatisfy { $0.0 == "\($0.1)#\($0.2)" })
+        let baselines = try runTool("pr-eval", ["--truth", labelled, "--queries", try scratch.file("turns.jsonl", exported.out)])
+        #expect(baselines.status == 0 && baselines.err.isEmpty && baselines.out.contains("\"history-blend\""), "\(baselines.err)")
         // The same turns routed from standard input with --every-turn give the same routes.
         let testLines = try String(contentsOfFile: labelled, encoding: .utf8).split(separator: "\n").filter { line in
             testTurns.contains { id in
