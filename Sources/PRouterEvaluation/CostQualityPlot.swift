@@ -40,12 +40,13 @@ public struct CostQualityPlot {
         let logScale = lowCost > 0 && highCost / lowCost > 20
         let (left, right) = (Self.margin, Self.width * 0.62)
         let (top, bottom) = (40.0, Self.planeHeight - 50)
-        // Axes padded by 5% so that no point sits on the frame.
-        let rawLow = logScale ? log10(lowCost) : lowCost, rawHigh = logScale ? log10(highCost) : highCost
+        // Axes padded by 5% so that no point sits on the frame. Costs are taken at half
+        // their value, so that a span of costs near the largest double cannot overflow.
+        let rawLow = logScale ? log10(lowCost) : lowCost / 2, rawHigh = logScale ? log10(highCost) : highCost / 2
         let xPad = max(rawHigh - rawLow, 1e-9) * 0.05, yPad = max(highQuality - minQuality, 1e-9) * 0.05
         let xLow = rawLow - xPad, xSpan = rawHigh - rawLow + 2 * xPad
         let lowQuality = minQuality - yPad, ySpan = highQuality - minQuality + 2 * yPad
-        func x(_ cost: Double) -> Double { left + ((logScale ? log10(cost) : cost) - xLow) / xSpan * (right - left) }
+        func x(_ cost: Double) -> Double { left + ((logScale ? log10(cost) : cost / 2) - xLow) / xSpan * (right - left) }
         func y(_ quality: Double) -> Double { bottom - (quality - lowQuality) / ySpan * (bottom - top) }
 
         var out = Self.text("Cost and quality of every routing (\(report.pairCount) queries, \(report.mode.rawValue) mode)",
@@ -55,7 +56,7 @@ public struct CostQualityPlot {
         for step in 0...4 {
             let fraction = Double(step) / 4
             let value = xLow + fraction * xSpan
-            out += Self.text(Self.short(logScale ? pow(10, value) : value), x: left + fraction * (right - left), y: bottom + 16, anchor: "middle")
+            out += Self.text(Self.short(logScale ? pow(10, value) : min(2 * value, .greatestFiniteMagnitude)), x: left + fraction * (right - left), y: bottom + 16, anchor: "middle")
             out += Self.text(Self.short(lowQuality + fraction * ySpan), x: left - 6, y: bottom - fraction * (bottom - top) + 4, anchor: "end")
         }
         out += Self.text("total cost, USD\(logScale ? " (log scale)" : "")", x: (left + right) / 2, y: bottom + 34, anchor: "middle")

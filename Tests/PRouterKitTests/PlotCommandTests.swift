@@ -30,4 +30,34 @@ import Testing
         let bad = try runTool("pr-eval", ["--truth", scratch.path("i.jsonl"), "--plot", scratch.directory, scratch.path("a&b <routes>.jsonl")])
         #expect(bad.status == 73 && bad.out.isEmpty)
     }
+
+    /// A total cost near the largest double (one response at 1.75e308, another LLM free)
+    /// still draws every point at a finite position with finite labels.
+    @Test func costsNearTheLargestDoubleStillDraw() throws {
+        let scratch = try Scratch()
+        try CommandLineTests.trainedWorld(scratch)
+        let routed = try runTool("pr-route", ["--graph", scratch.path("g.prg"), "--weights", scratch.path("m.prw"), "--split", "test",
+                                              "-o", scratch.path("r.jsonl")])
+        #expect(routed.status == 0)
+        let first = try decodeLines(String(contentsOfFile: scratch.path("r.jsonl"), encoding: .utf8)) { try Route($0) }[0]
+        var huge = false
+        let lines = try String(contentsOfFile: scratch.path("i.jsonl"), encoding: .utf8).split(separator: "\n").map { line -> String in
+            var line = String(line)
+            if line.contains("\"llm\":\"small\"") {
+                line = line.replacingOccurrences(of: #""cost":[0-9.e-]+"#, with: "\"cost\":0", options: .regularExpression)
+            } else if !huge, line.contains("\"user\":\"\(first.user)\""), line.contains("\"query_id\":\"\(first.queryID)\"") {
+                line = line.replacingOccurrences(of: #""cost":[0-9.e-]+"#, with: "\"cost\":1.75e308", options: .regularExpression)
+                huge = true
+            }
+            return line
+        }
+        #expect(huge)
+        let truth = try scratch.file("huge-cost.jsonl", lines.joined(separator: "\n") + "\n")
+        let eval = try runTool("pr-eval", ["--truth", truth, "--plot", scratch.path("plot.svg"), scratch.path("r.jsonl")])
+        #expect(eval.status == 0, "\(eval.err)")
+        let svg = try String(contentsOfFile: scratch.path("plot.svg"), encoding: .utf8)
+        #expect(XMLParser(data: Data(svg.utf8)).parse())
+        #expect(!svg.contains("nan") && !svg.contains("inf<") && !svg.contains("\"inf\""), "\(svg.prefix(2000))")
+        #expect(svg.contains("e+308"))
+    }
 }
