@@ -82,6 +82,15 @@ import Testing
         #expect(summary.contains(" (start ") && summary.contains(", cross-validated ") && summary.contains(" table); wrote "), "\(summary)")
     }
 
+    /// ``trainedWorld(_:)`` with its test queries routed into `r.jsonl`; returns the first route.
+    static func routedWorld(_ scratch: Scratch) throws -> Route {
+        try trainedWorld(scratch)
+        let routed = try runTool("pr-route", ["--graph", scratch.path("g.prg"), "--weights", scratch.path("m.prw"), "--split", "test",
+                                              "-o", scratch.path("r.jsonl")])
+        #expect(routed.status == 0, "\(routed.err)")
+        return try decodeLines(String(contentsOfFile: scratch.path("r.jsonl"), encoding: .utf8)) { try Route($0) }[0]
+    }
+
     @Test func embedTrainRouteEvaluate() throws {
         let scratch = try Scratch()
         try Self.trainedWorld(scratch)

@@ -249,13 +249,8 @@ import PRouterCLI
     /// each with one line naming the file; neither writes an output.
     @Test func rewardsTooLargeForTheArithmeticAreRefused() throws {
         let scratch = try Scratch()
-        try CommandLineTests.trainedWorld(scratch)
-        let routed = try runTool("pr-route", ["--graph", scratch.path("g.prg"), "--weights", scratch.path("m.prw"), "--split", "test",
-                                              "-o", scratch.path("r.jsonl")])
-        #expect(routed.status == 0)
         // The first route's outcome gets a reward of -1e308: finite, but its square is not.
-        let first = try String(contentsOfFile: scratch.path("r.jsonl"), encoding: .utf8).split(separator: "\n")[0]
-        let route = try decodeLines(String(first)) { try Route($0) }[0]
+        let route = try CommandLineTests.routedWorld(scratch)
         let lines = try String(contentsOfFile: scratch.path("i.jsonl"), encoding: .utf8).split(separator: "\n").map { line in
             let chosen = line.contains("\"user\":\"\(route.user)\"") && line.contains("\"query_id\":\"\(route.queryID)\"")
                 && line.contains("\"llm\":\"\(route.llm)\"")

@@ -35,11 +35,7 @@ import Testing
     /// still draws every point at a finite position with finite labels.
     @Test func costsNearTheLargestDoubleStillDraw() throws {
         let scratch = try Scratch()
-        try CommandLineTests.trainedWorld(scratch)
-        let routed = try runTool("pr-route", ["--graph", scratch.path("g.prg"), "--weights", scratch.path("m.prw"), "--split", "test",
-                                              "-o", scratch.path("r.jsonl")])
-        #expect(routed.status == 0)
-        let first = try decodeLines(String(contentsOfFile: scratch.path("r.jsonl"), encoding: .utf8)) { try Route($0) }[0]
+        let first = try CommandLineTests.routedWorld(scratch)
         var huge = false
         let lines = try String(contentsOfFile: scratch.path("i.jsonl"), encoding: .utf8).split(separator: "\n").map { line -> String in
             var line = String(line)
