@@ -1,4 +1,5 @@
 import PRouterAutodiff
+import PRouterIO
 
 /// What a model reads besides its parameters, the query nodes it scores and (for a
 /// ``MessagePassingModel``) their neighborhoods.
@@ -29,9 +30,9 @@ protocol RoutingModel: Sendable {
     static var trains: Bool { get }
     /// Whether the model can score LLMs added after training (`pr-route --llms`).
     static var routesNewLLMs: Bool { get }
-    /// Settings besides ``ModelConfig``'s common ones that the weights file records, as
-    /// `(key, value)` pairs of its `CONF` section.
-    static func settings(of config: ModelConfig) -> [(key: String, value: String)]
+    /// Writes the settings besides ``ModelConfig``'s common ones that the weights file
+    /// records into its `CONF` section.
+    static func writeSettings(of config: ModelConfig, to conf: inout JSONObjectBuilder)
 
     /// Adds the model's parameters for `config` to `parameters`, drawing initial values
     /// from `generator`.
@@ -42,7 +43,7 @@ extension RoutingModel {
     static var inputs: ModelInputs { [] }
     static var trains: Bool { true }
     static var routesNewLLMs: Bool { true }
-    static func settings(of config: ModelConfig) -> [(key: String, value: String)] { [] }
+    static func writeSettings(of config: ModelConfig, to conf: inout JSONObjectBuilder) {}
 }
 
 /// What scoring some query nodes reads.

@@ -25,12 +25,7 @@ extension TrainedModel {
         conf.add("neighbors", config.neighbors)
         conf.add("loss", config.loss.rawValue)
         if config.kind.inputs.contains(.tables) { conf.add("table_level", config.tableLevel.rawValue) }
-        for (key, value) in config.kind.type.settings(of: config) { conf.add(key, value) }
-        if let evidence = config.anchorStartEvidence {
-            conf.add("start_figure", evidence.figure)
-            conf.add("start_gain_over_table", evidence.tableGain)
-            conf.add("start_gain_standard_error", evidence.standardError)
-        }
+        config.kind.type.writeSettings(of: config, to: &conf)
         conf.add("encoder", config.encoder)
         conf.add("query_width", config.queryWidth)
         conf.add("task_width", config.taskWidth)

@@ -1,4 +1,5 @@
 import PRouterAutodiff
+import PRouterIO
 
 /// The anchored model (`--model anchored`, the default on single-turn graphs).
 ///
@@ -61,8 +62,14 @@ struct AnchoredModel: MessagePassingModel {
         parameters.values[anchor.utility] = v
     }
 
-    static func settings(of config: ModelConfig) -> [(key: String, value: String)] {
-        [("anchor_start", config.anchorStart.rawValue)]
+    /// The start, and what its cross-validation found.
+    static func writeSettings(of config: ModelConfig, to conf: inout JSONObjectBuilder) {
+        conf.add("anchor_start", config.anchorStart.rawValue)
+        if let evidence = config.anchorStartEvidence {
+            conf.add("start_figure", evidence.figure)
+            conf.add("start_gain_over_table", evidence.tableGain)
+            conf.add("start_gain_standard_error", evidence.standardError)
+        }
     }
 
     /// The table level and the start, by cross-validation on `nodes`.
