@@ -159,7 +159,9 @@ import PRouterTestSupport
 
     /// LLM "a" beats "b" on levels 3 and 4 only, and the texts name the level: the
     /// tables route a constant choice, the text starts the right one per query, and
-    /// cross-validation starts the anchored model from one of them.
+    /// cross-validation starts the anchored model from one of them. It runs on the tables
+    /// pr-route reads (the validation queries observed too), so the recorded evidence is
+    /// theirs, not that of the tables on the training queries alone.
     @Test func anchoredStartFollowsInformativeText() throws {
         var lines: [String] = []
         for q in 0..<80 {
@@ -170,10 +172,14 @@ import PRouterTestSupport
         }
         var graph = try ModelTests.graph(lines, users: [("u1", 1, 0), ("u2", 0.9, 0.1)], seed: 3)
         graph.queryTexts = graph.queryIDs.map { "about level\(Int($0.dropFirst())! % 5)" }
-        let data = try RoutingData(graph: graph, routing: false)
+        let data = try RoutingData(graph: graph, routing: true, validationObserved: true)
         let labeled = (0..<data.nodeCount).filter { data.nodeSplit[$0] != .test }
         let (start, figures, evidence) = AnchorMix.crossValidated(nodes: labeled, data: data, anchors: AnchorFeatures(data: data),
                                                                   level: .userTask, significance: 2)
+        let trainingOnly = try RoutingData(graph: graph, routing: false)
+        let unseen = AnchorMix.crossValidated(nodes: labeled, data: trainingOnly, anchors: AnchorFeatures(data: trainingOnly),
+                                              level: .userTask, significance: 2)
+        #expect(abs(unseen.evidence.tableGain - evidence.tableGain) > 1e-3)
         #expect(start.shares[AnchorStart.allCases.firstIndex(of: .table)!] < 0.5)
         #expect(AnchorMix.candidates[0] == AnchorMix(.table))
         #expect(figures.max()! > figures[0] + 0.05)
@@ -186,6 +192,10 @@ import PRouterTestSupport
         config.hidden = 4
         let trained = try Trainer.train(graph: graph, config: config, options: ModelTests.quickOptions(epochs: 2)) { _ in }
         #expect(trained.model.config.anchorStart == start)
+        // The same nodes in another order (training first): equal up to rounding.
+        let recorded = try #require(trained.model.config.anchorStartEvidence)
+        #expect(abs(recorded.figure - evidence.figure) < 1e-9 && abs(recorded.tableGain - evidence.tableGain) < 1e-9
+            && abs(recorded.standardError - evidence.standardError) < 1e-9)
         #expect(trained.bestValidation > trained.tableValidation!.figure)
     }
 

@@ -140,13 +140,19 @@ public enum Trainer {
                 return (estimate.mean, estimate.standardError)
             }
         }
-        type.prepare(&config, context: context, nodes: trainNodes + validationNodes, options: options)
+        // What pr-route reads of this graph: every labeled node observed, so tables and a
+        // text regression fitted on the validation queries too. The start is chosen on
+        // those, so that what chose it is what routes: chosen on the training queries'
+        // regression, a start could leave a text fit that its cross-validation never saw
+        // (a few dozen more queries can move the regression's penalty from 100 to 0.3).
+        let deployed = type.inputs.contains(.tables) ? try deployedTables(graph: graph) : nil
+        type.prepare(&config, context: deployed ?? context, nodes: trainNodes + validationNodes, options: options)
         var model = RouterModel(config: config, seed: options.seed)
         let start = model
         clock.finished("table baselines")
         guard type.trains else {
             let validation = context.evaluate(model: model, nodes: validationNodes)
-            let cache = try routingCache(model: model, graph: graph, fingerprint: fingerprint)
+            let cache = try routingCache(model: model, graph: graph, fingerprint: fingerprint, deployed: deployed)
             return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: 0,
                                 bestValidation: validation.figure(mode: data.mode), epochsRun: 0, graphFingerprint: cache.fingerprint,
                                 context: cache.context, tables: cache.tables, tableValidation: bestTable, tableGap: gap(validation))
@@ -160,7 +166,7 @@ public enum Trainer {
         }
         clock.finished("training")
         objective.settle(&model, start: start, record: &record)
-        let cache = try routingCache(model: model, graph: graph, fingerprint: fingerprint)
+        let cache = try routingCache(model: model, graph: graph, fingerprint: fingerprint, deployed: deployed)
         clock.finished("routing context")
         return TrainedModel(model: model, llms: data.llmIDs, tasks: data.taskIDs, bestEpoch: record.bestEpoch,
                             bestValidation: record.bestValidation, epochsRun: record.epochsRun,
@@ -168,21 +174,30 @@ public enum Trainer {
                             tableValidation: bestTable, tableGap: best == nil ? nil : gap(context.evaluate(model: model, nodes: validationNodes)))
     }
 
+    /// The tables `pr-route` reads of `graph` (every labeled node observed), in a context
+    /// without neighbor lists or user profiles.
+    private static func deployedTables(graph: Graph) throws -> PredictionContext {
+        let routing = try RoutingData(graph: graph, routing: true, validationObserved: true)
+        return PredictionContext(data: routing, llmCount: routing.llmIDs.count, neighborhoods: false, profiles: false)
+    }
+
     /// What `pr-route` would otherwise compute on every start for the graph file with
     /// `fingerprint`: the model's context states (graph models) and its anchored tables
-    /// (table models), on all observed nodes; none without a fingerprint.
-    private static func routingCache(model: RouterModel, graph: Graph, fingerprint: UInt32?) throws
+    /// (table models, `deployed`'s), on all observed nodes; none without a fingerprint.
+    private static func routingCache(model: RouterModel, graph: Graph, fingerprint: UInt32?, deployed: PredictionContext?) throws
         -> (fingerprint: UInt32?, context: ContextStates?, tables: StateArchive?) {
-        let (messages, tables) = (model.encoder != nil, model.inputs.contains(.tables))
-        guard let fingerprint, messages || tables else { return (nil, nil, nil) }
-        let routing = try RoutingData(graph: graph, routing: true, validationObserved: true)
-        let context = PredictionContext(data: routing, llmCount: routing.llmIDs.count, neighborhoods: messages, anchors: tables)
-        let archive = context.anchors.map { anchors in
+        let messages = model.encoder != nil
+        guard let fingerprint, messages || deployed?.anchors != nil else { return (nil, nil, nil) }
+        let archive = deployed?.anchors.map { anchors in
             var archive = StateArchive()
             anchors.archive(into: &archive)
             return archive
         }
-        return (fingerprint, messages ? ContextStates(model: model, context: context) : nil, archive)
+        guard messages else { return (fingerprint, nil, archive) }
+        let routing = try deployed?.data ?? RoutingData(graph: graph, routing: true, validationObserved: true)
+        var context = PredictionContext(data: routing, llmCount: routing.llmIDs.count, anchors: false)
+        context.anchors = deployed?.anchors
+        return (fingerprint, ContextStates(model: model, context: context), archive)
     }
 
     /// Mini-batch Adam over `units` with a linearly decaying rate: `loss` gives a batch's
