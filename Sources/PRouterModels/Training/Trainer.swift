@@ -195,8 +195,7 @@ public enum Trainer {
         }
         guard messages else { return (fingerprint, nil, archive) }
         let routing = try deployed?.data ?? RoutingData(graph: graph, routing: true, validationObserved: true)
-        var context = PredictionContext(data: routing, llmCount: routing.llmIDs.count, anchors: false)
-        context.anchors = deployed?.anchors
+        let context = PredictionContext(data: routing, llmCount: routing.llmIDs.count, anchors: false)
         return (fingerprint, ContextStates(model: model, context: context), archive)
     }
 
