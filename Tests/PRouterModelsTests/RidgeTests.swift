@@ -161,7 +161,8 @@ import PRouterTestSupport
     /// tables route a constant choice, the text starts the right one per query, and
     /// cross-validation starts the anchored model from one of them. It runs on the tables
     /// pr-route reads (the validation queries observed too), so the recorded evidence is
-    /// theirs, not that of the tables on the training queries alone.
+    /// theirs, not that of the tables on the training queries alone, with the text
+    /// regression's predictions cross-fitted.
     @Test func anchoredStartFollowsInformativeText() throws {
         var lines: [String] = []
         for q in 0..<80 {
@@ -174,8 +175,9 @@ import PRouterTestSupport
         graph.queryTexts = graph.queryIDs.map { "about level\(Int($0.dropFirst())! % 5)" }
         let data = try RoutingData(graph: graph, routing: true, validationObserved: true)
         let labeled = (0..<data.nodeCount).filter { data.nodeSplit[$0] != .test }
-        let (start, figures, evidence) = AnchorMix.crossValidated(nodes: labeled, data: data, anchors: AnchorFeatures(data: data),
-                                                                  level: .userTask, significance: 2)
+        let anchors = AnchorFeatures(data: data).crossFitted(data: data, folds: AnchorMix.crossFitFolds)
+        let (start, figures, evidence) = AnchorMix.crossValidated(nodes: labeled, data: data, anchors: anchors,
+                                                                  level: .userTask, significance: AnchorMix.significance)
         let trainingOnly = try RoutingData(graph: graph, routing: false)
         let unseen = AnchorMix.crossValidated(nodes: labeled, data: trainingOnly, anchors: AnchorFeatures(data: trainingOnly),
                                               level: .userTask, significance: 2)
@@ -199,14 +201,15 @@ import PRouterTestSupport
         #expect(trained.bestValidation > trained.tableValidation!.figure)
     }
 
-    /// Where no start routes better than the utility start (the ridge) by two standard
-    /// errors, the anchored model starts there, though blends with the tables route about
-    /// as well.
+    /// Where no start routes better than the utility start (the ridge) by
+    /// ``AnchorMix/significance`` standard errors on cross-fitted text predictions, the
+    /// anchored model starts there, though blends with the tables route about as well.
     @Test func anchoredStartKeepsTheUtilityStartWithinNoise() throws {
         let data = try RoutingData(graph: try Self.wordsGraph(), routing: false)
         let labeled = (0..<data.nodeCount).filter { data.nodeSplit[$0] != .test }
-        let kept = AnchorMix.crossValidated(nodes: labeled, data: data, anchors: AnchorFeatures(data: data), level: .userTask,
-                                            significance: 2)
+        let anchors = AnchorFeatures(data: data).crossFitted(data: data, folds: AnchorMix.crossFitFolds)
+        let kept = AnchorMix.crossValidated(nodes: labeled, data: data, anchors: anchors, level: .userTask,
+                                            significance: AnchorMix.significance)
         #expect(kept.start == AnchorMix(.utility))
         let reference = AnchorMix.candidates.firstIndex(of: AnchorMix(.utility))!
         #expect(kept.evidence.figure == kept.figures[reference])

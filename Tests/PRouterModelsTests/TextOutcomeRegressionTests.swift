@@ -179,6 +179,44 @@ import PRouterTestSupport
         }
     }
 
+    /// Cross-fitted, every observed query is left out (all its copies) by exactly one of
+    /// the folds' fits, and its prediction is that fit's, not the full regression's own
+    /// held-out one; an unseen query's prediction does not change.
+    @Test func crossFittedPredictionsComeFromTheFitWithoutTheQuerysFold() throws {
+        var generator = SplitMix64(seed: 9)
+        let data = try Self.data(features: 3) { q in [Float(q % 5) + Float(generator.unit()), Float(q % 3), 1] }
+        let means: (Int, Int) -> (Float, Float) = { task, llm in (Float(task) * 0.1, Float(llm) * 0.1) }
+        let full = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count, means: means)
+        var fits: [Int: (without: RoutingData, fit: TextOutcomeRegression)] = [:]
+        let crossed = full.crossFitted(data: data, folds: 4) { fold, without in
+            let fit = TextOutcomeRegression(data: without, llmCount: without.llmIDs.count, means: means)
+            fits[fold] = (without, fit)
+            return fit
+        }
+        #expect(fits.keys.sorted() == [0, 1, 2, 3])
+        let pool = (0..<data.nodeCount).filter { data.isPool[$0] }
+        var changed = 0
+        for node in pool {
+            let folds = fits.filter { !$0.value.without.isPool[node] }
+            try #require(folds.count == 1)
+            let (without, fit) = folds.first!.value
+            // The fold leaves out every copy of the query.
+            #expect(pool.allSatisfy { data.nodeQueryRow[$0] != data.nodeQueryRow[node] || !without.isPool[$0] })
+            for llm in 0..<data.llmIDs.count {
+                let expected = fit.prediction(node: node, llm: llm, data: without)
+                let got = crossed.prediction(node: node, llm: llm, data: data)
+                #expect(got == expected)
+                if abs(got.0 - full.prediction(node: node, llm: llm, data: data).0) > 1e-4 { changed += 1 }
+            }
+        }
+        #expect(changed > 0)
+        for node in 0..<data.nodeCount where !data.isPool[node] {
+            for llm in 0..<data.llmIDs.count {
+                #expect(crossed.prediction(node: node, llm: llm, data: data) == full.prediction(node: node, llm: llm, data: data))
+            }
+        }
+    }
+
     @Test func eigendecompositionReconstructsTheMatrix() throws {
         var generator = SplitMix64(seed: 1)
         let n = 6

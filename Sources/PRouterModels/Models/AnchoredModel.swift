@@ -72,11 +72,13 @@ struct AnchoredModel: MessagePassingModel {
         }
     }
 
-    /// The table level and the start, by cross-validation on `nodes`.
+    /// The table level and the start, by cross-validation on `nodes` (the text
+    /// regression's predictions cross-fitted, ``AnchorMix/crossFitFolds``).
     static func prepare(_ config: inout ModelConfig, context: PredictionContext, nodes: [Int], options: TrainingOptions) {
         config.chooseTableLevel(nodes: nodes, data: context.data, options: options)
-        let chosen = AnchorMix.crossValidated(nodes: nodes, data: context.data, anchors: context.anchors!,
-                                              level: config.tableLevel, significance: options.significance)
+        let anchors = context.anchors!.crossFitted(data: context.data, folds: AnchorMix.crossFitFolds)
+        let chosen = AnchorMix.crossValidated(nodes: nodes, data: context.data, anchors: anchors,
+                                              level: config.tableLevel, significance: AnchorMix.significance)
         config.anchorStart = chosen.start
         config.anchorStartEvidence = chosen.evidence
     }

@@ -105,10 +105,25 @@ package struct AnchorFeatures {
         for node in 0..<data.nodeCount where data.isPool[node] {
             apply(node, data: data, sign: 1)
         }
+        textOutcomes = regression(data)
+    }
+
+    /// The text regression of `data`'s observed queries, against these features' task
+    /// means and user weights.
+    private func regression(_ data: RoutingData) -> TextOutcomeRegression {
         let observed = self
-        textOutcomes = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count,
-                                             means: { observed.outcomeMean(task: $0, llm: $1) },
-                                             userWeights: { observed.utilityWeights(user: Int(data.nodeUser[$0])) })
+        return TextOutcomeRegression(data: data, llmCount: tables.llmCount,
+                                     means: { observed.outcomeMean(task: $0, llm: $1) },
+                                     userWeights: { observed.utilityWeights(user: Int(data.nodeUser[$0])) })
+    }
+
+    /// These features with the text regression's held-out predictions cross-fitted over
+    /// `folds` folds of the observed queries
+    /// (``TextOutcomeRegression/crossFitted(data:folds:fits:)``).
+    func crossFitted(data: RoutingData, folds: Int) -> AnchorFeatures {
+        var copy = self
+        copy.textOutcomes = textOutcomes?.crossFitted(data: data, folds: folds) { _, without in regression(without) }
+        return copy
     }
 
     /// The mean observed normalized performance and cost of `llm` on `task`; zero for an

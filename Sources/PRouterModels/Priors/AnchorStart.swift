@@ -160,10 +160,22 @@ struct StartEvidence: Sendable, Equatable {
 extension AnchorMix {
     /// Query groups evaluated at most: the first of every so many groups beyond it.
     static let groupLimit = 20_000
+    /// Folds of the observed queries over which the text regression is fitted afresh for
+    /// the start's cross-validation (``AnchorFeatures/crossFitted(data:folds:)``): its own
+    /// held-out predictions come from a view, penalty and task factors chosen on every
+    /// query, the held-out one included, and on 0/1 outcomes that made the utility start
+    /// look better than the table where the test queries put it below.
+    static let crossFitFolds = 10
+    /// Standard errors (clustered by query) by which the best candidate must beat the
+    /// utility start to replace it. Two, on the regression's own held-out predictions,
+    /// kept the utility start where it routed below the table; on cross-fitted ones the
+    /// comparison is fair, and one is enough.
+    static let significance = 1.0
 
     /// The start for `nodes`, from how the ``candidates`` route them when each query is
     /// left out of the tables and user statistics (the text regression's predictions of
-    /// observed queries are its leave-one-query-out ones already), with every candidate's
+    /// observed queries are held out already: leave-one-query-out, or cross-fitted by
+    /// ``AnchorFeatures/crossFitted(data:folds:)``), with every candidate's
     /// figure (in ``candidates`` order) and the chosen start's evidence. The utility start
     /// (the ridge baseline) is the reference: it is kept unless the best candidate beats it
     /// by `significance` standard errors (clustered by query); then the start is the mean

@@ -177,6 +177,34 @@ struct TextOutcomeRegression {
         cover(data)
     }
 
+    /// This map with every observed query's held-out prediction replaced by the
+    /// prediction of `fits(k)`, a regression fitted afresh (view, penalties, stacking and
+    /// task factors all chosen again) without the queries of fold `k` of `folds`, the
+    /// query's fold: the regression's own held-out predictions come from a penalty and
+    /// factors chosen on every query, itself included.
+    func crossFitted(data: RoutingData, folds: Int, fits: (_ fold: Int, _ without: RoutingData) -> TextOutcomeRegression) -> TextOutcomeRegression {
+        guard weights != nil, folds > 1 else { return self }
+        let queries = heldOut.keys.sorted()
+        let fold = Dictionary(uniqueKeysWithValues: queries.enumerated().map { ($0.element, $0.offset % folds) })
+        var node = [Int32: Int]()
+        for index in 0..<data.nodeCount where data.isPool[index] { node[data.nodeQueryRow[index]] = node[data.nodeQueryRow[index]] ?? index }
+        var result = self
+        for k in 0..<min(folds, queries.count) {
+            var without = data
+            for index in 0..<data.nodeCount where data.isPool[index] && fold[data.nodeQueryRow[index]] == k {
+                without.isPool[index] = false
+            }
+            let fit = fits(k, without)
+            for query in queries where fold[query] == k {
+                result.heldOut[query] = (0..<llmCount).flatMap { llm in
+                    let (perf, cost) = fit.prediction(node: node[query]!, llm: llm, data: without)
+                    return [perf, cost]
+                }
+            }
+        }
+        return result
+    }
+
     /// Per task, then pooled over the tasks, the least-squares factors (within [0, 1]) of
     /// the held-out predictions of the performance and of the cost columns against their
     /// targets, for ``taskScale``: where the text says little about one task's outcomes
