@@ -175,12 +175,11 @@ import PRouterTestSupport
         graph.queryTexts = graph.queryIDs.map { "about level\(Int($0.dropFirst())! % 5)" }
         let data = try RoutingData(graph: graph, routing: true, validationObserved: true)
         let labeled = (0..<data.nodeCount).filter { data.nodeSplit[$0] != .test }
-        let anchors = AnchorFeatures(data: data).crossFitted(data: data, folds: AnchorMix.crossFitFolds)
-        let (start, figures, evidence) = AnchorMix.crossValidated(nodes: labeled, data: data, anchors: anchors,
-                                                                  level: .userTask, significance: AnchorMix.significance)
+        let (start, figures, evidence) = AnchorMix.crossValidated(nodes: labeled, data: data, anchors: AnchorFeatures(data: data),
+                                                                  level: .userTask)
         let trainingOnly = try RoutingData(graph: graph, routing: false)
         let unseen = AnchorMix.crossValidated(nodes: labeled, data: trainingOnly, anchors: AnchorFeatures(data: trainingOnly),
-                                              level: .userTask, significance: 2)
+                                              level: .userTask)
         #expect(abs(unseen.evidence.tableGain - evidence.tableGain) > 1e-3)
         #expect(start.shares[AnchorStart.allCases.firstIndex(of: .table)!] < 0.5)
         #expect(AnchorMix.candidates[0] == AnchorMix(.table))
@@ -207,9 +206,7 @@ import PRouterTestSupport
     @Test func anchoredStartKeepsTheUtilityStartWithinNoise() throws {
         let data = try RoutingData(graph: try Self.wordsGraph(), routing: false)
         let labeled = (0..<data.nodeCount).filter { data.nodeSplit[$0] != .test }
-        let anchors = AnchorFeatures(data: data).crossFitted(data: data, folds: AnchorMix.crossFitFolds)
-        let kept = AnchorMix.crossValidated(nodes: labeled, data: data, anchors: anchors, level: .userTask,
-                                            significance: AnchorMix.significance)
+        let kept = AnchorMix.crossValidated(nodes: labeled, data: data, anchors: AnchorFeatures(data: data), level: .userTask)
         #expect(kept.start == AnchorMix(.utility))
         let reference = AnchorMix.candidates.firstIndex(of: AnchorMix(.utility))!
         #expect(kept.evidence.figure == kept.figures[reference])

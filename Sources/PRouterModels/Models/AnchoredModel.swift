@@ -72,13 +72,11 @@ struct AnchoredModel: MessagePassingModel {
         }
     }
 
-    /// The table level and the start, by cross-validation on `nodes` (the text
-    /// regression's predictions cross-fitted, ``AnchorMix/crossFitFolds``).
+    /// The table level and the start, by cross-validation on `nodes`.
     static func prepare(_ config: inout ModelConfig, context: PredictionContext, nodes: [Int], options: TrainingOptions) {
         config.chooseTableLevel(nodes: nodes, data: context.data, options: options)
-        let anchors = context.anchors!.crossFitted(data: context.data, folds: AnchorMix.crossFitFolds)
-        let chosen = AnchorMix.crossValidated(nodes: nodes, data: context.data, anchors: anchors,
-                                              level: config.tableLevel, significance: AnchorMix.significance)
+        let chosen = AnchorMix.crossValidated(nodes: nodes, data: context.data, anchors: context.anchors!,
+                                              level: config.tableLevel)
         config.anchorStart = chosen.start
         config.anchorStartEvidence = chosen.evidence
     }

@@ -173,9 +173,9 @@ extension AnchorMix {
     static let significance = 1.0
 
     /// The start for `nodes`, from how the ``candidates`` route them when each query is
-    /// left out of the tables and user statistics (the text regression's predictions of
-    /// observed queries are held out already: leave-one-query-out, or cross-fitted by
-    /// ``AnchorFeatures/crossFitted(data:folds:)``), with every candidate's
+    /// left out of the tables and user statistics and the text regression's predictions
+    /// are cross-fitted over ``crossFitFolds`` folds
+    /// (``AnchorFeatures/crossFitted(data:folds:)``), with every candidate's
     /// figure (in ``candidates`` order) and the chosen start's evidence. The utility start
     /// (the ridge baseline) is the reference: it is kept unless the best candidate beats it
     /// by `significance` standard errors (clustered by query); then the start is the mean
@@ -187,7 +187,8 @@ extension AnchorMix {
     /// more suite worlds: most differences between starts are noise, and the utility start
     /// is rarely worse than another by much.
     static func crossValidated(nodes: [Int], data: RoutingData, anchors: AnchorFeatures, level: TableLevel,
-                               significance: Double) -> (start: AnchorMix, figures: [Double], evidence: StartEvidence) {
+                               significance: Double = AnchorMix.significance) -> (start: AnchorMix, figures: [Double], evidence: StartEvidence) {
+        let anchors = anchors.crossFitted(data: data, folds: crossFitFolds)
         let groups = data.queryGroups(nodes.filter { !data.edges(of: $0).isEmpty })
         let step = max(1, (groups.count + groupLimit - 1) / groupLimit)
         let sampled = stride(from: 0, to: groups.count, by: step).map { groups[$0] }
