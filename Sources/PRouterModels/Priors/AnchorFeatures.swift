@@ -119,7 +119,10 @@ package struct AnchorFeatures {
 
     /// These features with the text regression's held-out predictions cross-fitted over
     /// `folds` folds of the observed queries
-    /// (``TextOutcomeRegression/crossFitted(data:folds:fits:)``).
+    /// (``TextOutcomeRegression/crossFitted(data:folds:fits:)``). Each fold's refit is
+    /// fitted against these features' task means and user weights, which saw the fold's
+    /// queries: refitting the whole features without the fold removes that, and routed
+    /// the test queries worse (BENCHMARKS.md, "Thirty-first session").
     func crossFitted(data: RoutingData, folds: Int) -> AnchorFeatures {
         var copy = self
         copy.textOutcomes = textOutcomes?.crossFitted(data: data, folds: folds) { _, without in regression(without) }

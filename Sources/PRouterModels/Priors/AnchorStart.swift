@@ -178,7 +178,7 @@ extension AnchorMix {
     /// (``AnchorFeatures/crossFitted(data:folds:)``), with every candidate's
     /// figure (in ``candidates`` order) and the chosen start's evidence. The utility start
     /// (the ridge baseline) is the reference: it is kept unless the best candidate beats it
-    /// by `significance` standard errors (clustered by query); then the start is the mean
+    /// by ``significance`` standard errors (clustered by query); then the start is the mean
     /// of the best candidate and every candidate it does not beat by one standard error,
     /// so that one lucky figure does not choose alone. Blends
     /// of two starts route better than either where each knows what the other misses (a
@@ -186,8 +186,8 @@ extension AnchorMix {
     /// instead, or the best figure without a margin, left the default below the ridge on
     /// more suite worlds: most differences between starts are noise, and the utility start
     /// is rarely worse than another by much.
-    static func crossValidated(nodes: [Int], data: RoutingData, anchors: AnchorFeatures, level: TableLevel,
-                               significance: Double = AnchorMix.significance) -> (start: AnchorMix, figures: [Double], evidence: StartEvidence) {
+    static func crossValidated(nodes: [Int], data: RoutingData, anchors: AnchorFeatures,
+                               level: TableLevel) -> (start: AnchorMix, figures: [Double], evidence: StartEvidence) {
         let anchors = anchors.crossFitted(data: data, folds: crossFitFolds)
         let groups = data.queryGroups(nodes.filter { !data.edges(of: $0).isEmpty })
         let step = max(1, (groups.count + groupLimit - 1) / groupLimit)
