@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The robustness suite: routing quality on worlds nobody tuned for.
-# Builds varied synthetic worlds (examples/generate_varied_world.py), the bundled example
+# Builds varied synthetic worlds (examples/generate_varied_world.py, and for the latent-*
+# worlds examples/generate_latent_world.py, a generator built unlike it), the bundled example
 # as a user's own pipeline would sample it (pr-sim --queries-per-user) and one world of
 # real LLM outcomes (examples/routellm_to_responses.py), each with several world seeds;
 # then on each: pr-sim -> pr-build-graph -> pr-embed -> pr-train (each model, each
@@ -66,6 +67,12 @@ small-judge|judge|all|--text-style noisy --llms 10 --users 50 --tasks 3 --querie
 shared-binary|cost|all|--text-style noisy --llms 12 --users 40 --tasks 4 --queries 75 --binary-tasks 1 --noise 0.0
 one-task-small|cost|all|--text-style noisy --llms 6 --users 30 --tasks 1 --queries 150 --topic-skill 0.3
 partial-shared|cost|30|--text-style noisy --llms 12 --users 100 --tasks 4 --queries 40 --topic-skill 0.3
+latent-shared|cost|all|generate_latent_world.py --llms 10 --users 30 --tasks 3 --queries 150
+latent-typos|cost|all|generate_latent_world.py --llms 12 --users 40 --tasks 3 --queries 100 --background 0.6 --typos 0.3
+latent-binary|cost|all|generate_latent_world.py --llms 12 --users 40 --tasks 4 --queries 75 --binary-tasks 1 --noise 0
+latent-few|cost|all|generate_latent_world.py --llms 8 --users 50 --tasks 3 --queries 40 --topic-skill 1.2
+latent-own|cost|60|generate_latent_world.py --llms 10 --users 60 --tasks 4 --queries 250 --background 0.4
+latent-judge|judge|all|generate_latent_world.py --llms 10 --users 30 --tasks 3 --queries 100 --judge-noise 0.2
 example|cost|120|
 real|cost|80|"
 selected=${WORLDS:-$(cut -d'|' -f1 <<<"$worlds" | tr '\n' ' ')}
@@ -86,8 +93,15 @@ for i in range(30):
         elif [ "$name" = example ]; then
             cp "$here/data/"{responses,users,tasks,llms}.jsonl "$dir/"
         else
+            # Options may start with the generator's name (generate_varied_world.py by default).
+            generator=generate_varied_world.py
+            world_options=$options
+            if [[ $options == generate_*.py* ]]; then
+                generator=${options%% *}
+                world_options=${options#"$generator"}
+            fi
             # shellcheck disable=SC2086
-            python3 "$here/generate_varied_world.py" --out "$dir" --seed "$world_seed" $options
+            python3 "$here/$generator" --out "$dir" --seed "$world_seed" $world_options
             sample=(--seed 3)
         fi
         per_user_options=()
