@@ -268,10 +268,11 @@ import PRouterTestSupport
 extension RidgeTests {
     /// A weights file written before the utility priors (four prior weights, tables
     /// cached as ANRL and ANCN, as AN2R and AN2C before the per-task scale of the text
-    /// deviations, or as AN3R and AN3C before judge mode's preference logit) still loads:
+    /// deviations, as AN3R and AN3C before judge mode's preference logit, or as AN4R and
+    /// AN4C before the task means' empirical-Bayes shares) still loads:
     /// its prior weights are padded with zeros and its old tables are ignored, so they
     /// are computed again.
-    @Test(arguments: [("ANRL", "ANCN"), ("AN2R", "AN2C"), ("AN3R", "AN3C")])
+    @Test(arguments: [("ANRL", "ANCN"), ("AN2R", "AN2C"), ("AN3R", "AN3C"), ("AN4R", "AN4C")])
     func weightsFromBeforeTheUtilityPriorsStillLoad(tags: (reals: String, counts: String)) throws {
         let graph = try ModelTests.oppositeUsers(queries: 30)
         var config = ModelConfig()
@@ -287,8 +288,8 @@ extension RidgeTests {
         let old = file.sections.map { section -> SectionFile.Section in
             switch section.tag {
             case parameterTag(prior): .array(section.tag, .f32, Array(weights.prefix(TableLevel.allCases.count)))
-            case "AN4R": .array(tags.reals, .f64, [1, 2, 3])
-            case "AN4C": .array(tags.counts, .u32, [UInt32]([7]))
+            case "AN5R": .array(tags.reals, .f64, [1, 2, 3])
+            case "AN5C": .array(tags.counts, .u32, [UInt32]([7]))
             default: section
             }
         }

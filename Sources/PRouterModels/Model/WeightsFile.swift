@@ -7,9 +7,10 @@ import PRouterIO
 /// the LLM and task ids the model was trained on, parameter names, one f32 section per
 /// parameter (`P000`, `P001`...), and for graph models the context states on the
 /// training graph file (`CT00`, `CM00`, `CU00`... per level: task, LLM and user rows),
-/// and for the models that use tables, those tables on it (``StateArchive``: `AN4R`
-/// reals, `AN4C` counts; files written before judge mode's preference logit have `AN3R`
-/// and `AN3C` instead, before the text regression scaled its deviations per task `AN2R`
+/// and for the models that use tables, those tables on it (``StateArchive``: `AN5R`
+/// reals, `AN5C` counts; files written before the task means' empirical-Bayes shares
+/// (``TaskShrinkage``) have `AN4R` and `AN4C` instead, before judge mode's preference
+/// logit `AN3R` and `AN3C`, before the text regression scaled its deviations per task `AN2R`
 /// and `AN2C`, and before it could read words `ANRL` and `ANCN`, which are ignored: the
 /// tables are computed again).
 extension TrainedModel {
@@ -54,7 +55,7 @@ extension TrainedModel {
             }
         }
         if let tables {
-            sections += [.array("AN4R", .f64, tables.reals), .array("AN4C", .u32, tables.counts)]
+            sections += [.array("AN5R", .f64, tables.reals), .array("AN5C", .u32, tables.counts)]
         }
         try FileIO.writeAtomically(SectionFile(.weights, sections: sections).encoded(), to: path)
     }
@@ -148,8 +149,8 @@ extension TrainedModel {
             })
         }
         var anchorTables: StateArchive?
-        if fingerprint != nil, let reals = file.section("AN4R") {
-            anchorTables = StateArchive(reals: try reals.values(.f64, name: path), counts: try section("AN4C").values(.u32, name: path))
+        if fingerprint != nil, let reals = file.section("AN5R") {
+            anchorTables = StateArchive(reals: try reals.values(.f64, name: path), counts: try section("AN5C").values(.u32, name: path))
         }
         return TrainedModel(model: try RouterModel(config: config, parameters: parameters), llms: llms,
                             tasks: try section("TASK").stringValues(name: path),

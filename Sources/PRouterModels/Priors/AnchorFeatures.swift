@@ -4,10 +4,10 @@ import PRouterIO
 /// What the anchored model starts from, computed from the observed query nodes only:
 ///
 /// - per candidate edge, the table priors: the LLM's shrunk mean outcome (reward in cost
-///   mode, preference rate in judge mode) for the user and task, the user, the task, and
-///   overall (``OutcomeTables``), and the utility priors: the LLM's mean normalized
-///   performance and cost on the task weighted by the user's utility weights
-///   (``utilityColumn``), at user and at (user, task) level;
+///   overall (``OutcomeTables``), and the utility priors: the LLM's expected normalized
+///   performance and cost on the task (its task means, pulled towards its means over
+///   every task as far as their noise asks, ``TaskShrinkage``) weighted by the user's
+///   utility weights (``utilityColumn``), at user and at (user, task) level;
 /// - per query node, the user's utility statistics, at user level and at (user, task)
 ///   level shrunk towards the user's: how much better than the candidates' mean the
 ///   preferred LLM's normalized performance and cost were, and the weights of
@@ -89,18 +89,23 @@ package struct AnchorFeatures {
     private var tables: OutcomeTables
     /// Per (task, LLM): summed normalized performance, cost, and the count.
     private var outcomeSums: [SIMD4<Double>]
+    /// Per (task, LLM): how much of the task mean's departure from the LLM's mean over
+    /// all tasks its outcome means keep, for performance and cost
+    /// (``TaskShrinkage``).
+    private var taskShares: [SIMD2<Float>]
     private var user: [Sums]
     private var userTask: [Int64: Sums] = [:]
     /// Judge mode: each user's preference logit over their observed nodes, the point
     /// their nodes' ``Sums/logit`` are taken at (``PreferenceLogit``); empty in cost mode.
     private var anchors: [SIMD2<Float>] = []
-    /// The predicted deviations of each LLM's outcomes from its task means.
+    /// The predicted deviations of each LLM's outcomes from its expected ones on the task.
     private(set) var textOutcomes: TextOutcomeRegression?
 
     init(data: RoutingData) {
         tables = OutcomeTables(llmCount: data.llmIDs.count, taskCount: data.taskIDs.count)
         user = Array(repeating: Sums(), count: data.userIDs.count)
         outcomeSums = Array(repeating: SIMD4(), count: data.taskIDs.count * data.llmIDs.count)
+        taskShares = TaskShrinkage.shares(data: data, llmCount: data.llmIDs.count, taskCount: data.taskIDs.count)
         if data.mode == .judge { anchors = PreferenceLogit.anchors(data: data) }
         for node in 0..<data.nodeCount where data.isPool[node] {
             apply(node, data: data, sign: 1)
@@ -112,8 +117,9 @@ package struct AnchorFeatures {
     /// means and user weights.
     private func regression(_ data: RoutingData) -> TextOutcomeRegression {
         let observed = self
+        let overall = overallMeans()
         return TextOutcomeRegression(data: data, llmCount: tables.llmCount,
-                                     means: { observed.outcomeMean(task: $0, llm: $1) },
+                                     means: { observed.outcomeMean(task: $0, llm: $1, overall: overall) },
                                      userWeights: { observed.utilityWeights(user: Int(data.nodeUser[$0])) })
     }
 
@@ -129,12 +135,27 @@ package struct AnchorFeatures {
         return copy
     }
 
-    /// The mean observed normalized performance and cost of `llm` on `task`; zero for an
-    /// LLM added at routing time or never observed there.
-    private func outcomeMean(task: Int, llm: Int) -> (Float, Float) {
+    /// Per LLM, its mean observed normalized performance and cost over every task (zero
+    /// where never observed).
+    private func overallMeans() -> [SIMD2<Double>] {
+        (0..<tables.llmCount).map { llm in
+            var sum = SIMD4<Double>()
+            for task in 0..<tables.taskCount { sum += outcomeSums[task * tables.llmCount + llm] }
+            return SIMD2(sum[0], sum[1]) / max(sum[2], 1)
+        }
+    }
+
+    /// The expected normalized performance and cost of `llm` on `task`: its mean over
+    /// every task (`overall`, from ``overallMeans()``) plus the ``taskShares`` of its
+    /// task mean's departure from it; zero for an LLM added at routing time.
+    private func outcomeMean(task: Int, llm: Int, overall: [SIMD2<Double>]) -> (Float, Float) {
         guard llm < tables.llmCount else { return (0, 0) }
+        guard task < tables.taskCount, outcomeSums[task * tables.llmCount + llm][2] > 0 else {
+            return (Float(overall[llm][0]), Float(overall[llm][1]))
+        }
         let cell = outcomeSums[task * tables.llmCount + llm]
-        return (Float(cell[0] / max(cell[2], 1)), Float(cell[1] / max(cell[2], 1)))
+        let mean = overall[llm] + SIMD2<Double>(taskShares[task * tables.llmCount + llm]) * (SIMD2(cell[0], cell[1]) / cell[2] - overall[llm])
+        return (Float(mean[0]), Float(mean[1]))
     }
 
     /// `user`'s statistics at user level and at (user, `task`) level, pulled towards the
@@ -237,8 +258,8 @@ package struct AnchorFeatures {
         var priors: Matrix
         /// Per target, the user's statistics.
         var users: Matrix
-        /// Per candidate edge, the mean observed normalized performance and cost of its
-        /// LLM on the target's task.
+        /// Per candidate edge, the expected normalized performance and cost of its LLM on
+        /// the target's task (``outcomeMean(task:llm:overall:)``).
         var outcomeMeans: Matrix
         /// Per candidate edge, the text regression's predicted deviation from those means.
         var textDeviations: Matrix
@@ -255,12 +276,13 @@ package struct AnchorFeatures {
         deviations.reserveCapacity(edgeCount * 2)
         var users = Matrix(rows: targets.count, cols: Self.userWidth)
         let utility = Self.utilityColumn
+        let llmMeans = overallMeans()
         for (row, node) in targets.enumerated() {
             let (u, t) = (Int(data.nodeUser[node]), Int(data.nodeTask[node]))
             let (overall, pair) = userStatistics(u, task: t)
             for edge in data.edges(of: node) {
                 let llm = Int(data.edgeLLM[edge])
-                let mean = outcomeMean(task: t, llm: llm)
+                let mean = outcomeMean(task: t, llm: llm, overall: llmMeans)
                 means.append(mean.0)
                 means.append(mean.1)
                 let deviation = textOutcomes?.prediction(node: node, llm: llm, data: data) ?? (0, 0)
@@ -301,6 +323,7 @@ extension AnchorFeatures {
     func archive(into archive: inout StateArchive) {
         tables.archive(into: &archive)
         for cell in outcomeSums { archive.append(reals: (0..<3).map { cell[$0] }) }
+        for share in taskShares { archive.append(reals: [Double(share[0]), Double(share[1])]) }
         let pairs = userTask.keys.sorted()
         archive.append(count: user.count)
         archive.append(count: pairs.count)
@@ -329,6 +352,11 @@ extension AnchorFeatures {
         outcomeSums = try (0..<cells).map { _ in
             let values = try reader.reals(3)
             return SIMD4(values[values.startIndex], values[values.startIndex + 1], values[values.startIndex + 2], 0)
+        }
+        taskShares = try (0..<cells).map { _ in
+            let values = try reader.floats(2)
+            guard values.allSatisfy({ $0 >= 0 && $0 <= 1 }) else { throw reader.corrupted() }
+            return SIMD2(values[values.startIndex], values[values.startIndex + 1])
         }
         let users = try reader.count(), pairs = try reader.count()
         func sums() throws -> Sums {
