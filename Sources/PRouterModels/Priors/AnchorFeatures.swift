@@ -4,6 +4,7 @@ import PRouterIO
 /// What the anchored model starts from, computed from the observed query nodes only:
 ///
 /// - per candidate edge, the table priors: the LLM's shrunk mean outcome (reward in cost
+///   mode, preference rate in judge mode) for the user and task, the user, the task, and
 ///   overall (``OutcomeTables``), and the utility priors: the LLM's expected normalized
 ///   performance and cost on the task (its task means, pulled towards its means over
 ///   every task as far as their noise asks, ``TaskShrinkage``) weighted by the user's
