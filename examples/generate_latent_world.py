@@ -30,12 +30,12 @@ random.Random; the same arguments give the same bytes.
 """
 
 import argparse
-import json
+import functools
 import math
 import os
 import random
 
-from generate_world import judge_signals
+from generate_world import judge_labels, write_jsonl
 
 CONSONANTS = "bcdfghjklmnprstvz"
 VOWELS = "aeiou"
@@ -141,10 +141,7 @@ def main():
 
     os.makedirs(a.out, exist_ok=True)
 
-    def write(name, rows):
-        with open(os.path.join(a.out, name), "w", encoding="utf-8", newline="\n") as f:
-            for row in rows:
-                f.write(json.dumps(row, separators=(",", ":")) + "\n")
+    write = functools.partial(write_jsonl, a.out)
 
     write("tasks.jsonl", [{"task": t, "description": f"Synthetic task {t}" + (", scored 0 or 1." if t in binary else ", scored 0..1.")}
                           for t in tasks])
@@ -153,15 +150,8 @@ def main():
     write("responses.jsonl", responses)
     write("users.jsonl", users)
 
-    by_query, norm = judge_signals(responses, {m["llm"]: (m["price_in"], m["price_out"]) for m in llms})
-    labels = []
-    for u in users:
-        for query_id, rows in by_query.items():
-            task = rows[0][4]
-            best = max(rows, key=lambda r: u["alpha"] * norm(r[1], task, 0) - u["beta"] * norm(r[2], task, 1)
-                       + rng.gauss(0, a.judge_noise))
-            labels.append({"user": u["user"], "query_id": query_id, "best_llm": best[0], "judge": "simulated-judge",
-                           "prompt_style": 1})
+    labels = judge_labels(responses, {m["llm"]: (m["price_in"], m["price_out"]) for m in llms}, users,
+                          lambda: rng.gauss(0, a.judge_noise), lambda u, task: u["alpha"], length_weight=0)
     write("labels.jsonl", labels)
 
 

@@ -33,12 +33,12 @@ one seeded random.Random; the same arguments give the same bytes.
 """
 
 import argparse
-import json
+import functools
 import math
 import os
 import random
 
-from generate_world import judge_signals
+from generate_world import judge_labels, write_jsonl
 
 TOPIC_WORDS = [
     ["matrix", "vector", "eigenvalue", "linear"], ["protein", "enzyme", "cell", "membrane"],
@@ -140,10 +140,7 @@ def main():
     out = a.out
     os.makedirs(out, exist_ok=True)
 
-    def write(name, rows):
-        with open(os.path.join(out, name), "w", encoding="utf-8", newline="\n") as f:
-            for row in rows:
-                f.write(json.dumps(row, separators=(",", ":")) + "\n")
+    write = functools.partial(write_jsonl, out)
 
     write("tasks.jsonl", [{"task": t, "description": f"Synthetic task {t}" + (", scored 0 or 1." if t in binary else ", scored 0..1.")}
                           for t in tasks])
@@ -153,17 +150,8 @@ def main():
     plain = [{k: v for k, v in u.items() if k != "taste"} for u in users]
     write("users.jsonl", plain)
 
-    by_query, norm = judge_signals(responses, {m["llm"]: (m["price_in"], m["price_out"]) for m in llms})
-
-    labels = []
-    for u in users:
-        for query_id, rows in by_query.items():
-            task = rows[0][4]
-            alpha = u["taste"][task] if u["taste"] else u["alpha"]
-            best = max(rows, key=lambda r: alpha * norm(r[1], task, 0) - (1 - alpha) * norm(r[2], task, 1)
-                       - 0.1 * norm(r[3], task, 2) + gauss(a.judge_noise))
-            labels.append({"user": u["user"], "query_id": query_id, "best_llm": best[0], "judge": "simulated-judge",
-                           "prompt_style": 1})
+    labels = judge_labels(responses, {m["llm"]: (m["price_in"], m["price_out"]) for m in llms}, users,
+                          lambda: gauss(a.judge_noise), lambda u, task: u["taste"][task] if u["taste"] else u["alpha"])
     write("labels.jsonl", labels)
 
 

@@ -25,6 +25,7 @@ byte-identical on every run. Uses only random.random() and helpers built on it.
 """
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -184,6 +185,30 @@ def judge_signals(responses, price):
     return by_query, norm
 
 
+def write_jsonl(directory, name, rows):
+    """Writes `rows` to directory/name as JSON Lines (compact, UTF-8, "\\n" line ends)."""
+    with open(os.path.join(directory, name), "w", encoding="utf-8", newline="\n") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def judge_labels(responses, price, users, gauss, alpha_of, length_weight=0.1):
+    """A simulated judge's choice for every user and query: the response of highest
+    alpha * performance - (1 - alpha) * cost - length_weight * length (each min-max
+    normalized per task, judge_signals) plus gauss() noise, alpha = alpha_of(user, task)."""
+    by_query, norm = judge_signals(responses, price)
+    labels = []
+    for user in users:
+        for query_id, rows in by_query.items():
+            task = rows[0][4]
+            alpha = alpha_of(user, task)
+            best = max(rows, key=lambda r: alpha * norm(r[1], task, 0) - (1 - alpha) * norm(r[2], task, 1)
+                       - length_weight * norm(r[3], task, 2) + gauss())
+            labels.append({"user": user["user"], "query_id": query_id, "best_llm": best[0], "judge": "simulated-judge",
+                           "prompt_style": 1})
+    return labels
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "data"))
@@ -192,10 +217,7 @@ def main():
     world = World(args.seed)
     os.makedirs(args.out, exist_ok=True)
 
-    def write(name, rows):
-        with open(os.path.join(args.out, name), "w", encoding="utf-8", newline="\n") as out:
-            for row in rows:
-                out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+    write = functools.partial(write_jsonl, args.out)
 
     write("tasks.jsonl", [{"task": t, "description": d} for t, d in TASKS])
     write("llms.jsonl", [{"llm": m[0], "description": m[1], "price_in": m[2], "price_out": m[3], "params_b": m[4]}
