@@ -7,14 +7,16 @@ import Testing
 @Suite struct ScriptTests {
     static let examples = examplesDirectory
 
-    /// A trained model (the table by default) on the example world and its interactions log, in `scratch`.
-    static func trainedWorld(_ scratch: Scratch, model: String = "table") throws -> (graph: String, weights: String, log: String) {
+    /// A trained model (the table by default) on a world (the example's by default, each
+    /// user asking `sample`'s queries) and its interactions log, in `scratch`.
+    static func trainedWorld(_ scratch: Scratch, model: String = "table", world: String = "\(examples)/data",
+                             sample: [String] = ["--queries-per-user", "40"]) throws -> (graph: String, weights: String, log: String) {
         let log = scratch.path("a=b.jsonl")  // a name awk would read as an assignment
-        let simulated = try runTool("pr-sim", ["--users", "\(examples)/data/users.jsonl", "--llms", "\(examples)/data/llms.jsonl",
-                                               "--queries-per-user", "40", "-o", log, "\(examples)/data/responses.jsonl"])
+        let simulated = try runTool("pr-sim", ["--users", "\(world)/users.jsonl", "--llms", "\(world)/llms.jsonl"] + sample
+                                        + ["-o", log, "\(world)/responses.jsonl"])
         #expect(simulated.status == 0, "\(simulated.err)")
         #expect(try runTool("pr-build-graph", ["-q", "-o", scratch.path("g.prg"), log]).status == 0)
-        #expect(try runTool("pr-embed", ["--llms", "\(examples)/data/llms.jsonl", "--tasks", "\(examples)/data/tasks.jsonl",
+        #expect(try runTool("pr-embed", ["--llms", "\(world)/llms.jsonl", "--tasks", "\(world)/tasks.jsonl",
                                          "--in-place", scratch.path("g.prg")]).status == 0)
         let trained = try runTool("pr-train", ["--model", model, "-q", "-o", scratch.path("m.prw"), scratch.path("g.prg")])
         // The table model routes by the level it chose: never "below the table policy".
@@ -177,14 +179,10 @@ import Testing
         for file in ["tasks", "llms", "responses", "users", "labels"] {
             #expect(try scratch.read("a/\(file).jsonl") == scratch.read("b/\(file).jsonl"), "\(file).jsonl")
         }
-        let world = scratch.path("a")
-        #expect(try runTool("pr-sim", ["--users", "\(world)/users.jsonl", "--llms", "\(world)/llms.jsonl", "-o", "\(world)/i.jsonl",
-                                       "\(world)/responses.jsonl"]).status == 0)
-        #expect(try runTool("pr-build-graph", ["-q", "--seed", "7", "-o", "\(world)/g.prg", "\(world)/i.jsonl"]).status == 0)
-        #expect(try runTool("pr-embed", ["--tasks", "\(world)/tasks.jsonl", "--llms", "\(world)/llms.jsonl", "--in-place", "\(world)/g.prg"]).status == 0)
-        #expect(try runTool("pr-train", ["-q", "-o", "\(world)/m.prw", "\(world)/g.prg"]).status == 0)
-        #expect(try runTool("pr-route", ["--graph", "\(world)/g.prg", "--weights", "\(world)/m.prw", "--split", "test", "-o", "\(world)/r.jsonl"]).status == 0)
-        let evaluated = try runTool("pr-eval", ["--truth", "\(world)/i.jsonl", "\(world)/r.jsonl"])
+        let trained = try Self.trainedWorld(scratch, model: "anchored", world: scratch.path("a"), sample: [])
+        let routes = scratch.path("r.jsonl")
+        #expect(try runTool("pr-route", ["--graph", trained.graph, "--weights", trained.weights, "--split", "test", "-o", routes]).status == 0)
+        let evaluated = try runTool("pr-eval", ["--truth", trained.log, routes])
         #expect(evaluated.status == 0, "\(evaluated.err)")
         let report = try JSONSerialization.jsonObject(with: Data(evaluated.out.utf8)) as! [String: Any]
         var figures: [String: Double] = [:]
@@ -192,7 +190,7 @@ import Testing
             figures[entry["name"] as! String] = entry["ratio_to_oracle"] as? Double
         }
         let bestTable = figures.filter { $0.key.hasPrefix("table-") || $0.key == "single-best" }.values.max()!
-        let model = figures["\(world)/r.jsonl"]!
+        let model = figures[routes]!
         #expect(figures["ridge"]! > bestTable + 0.02 && model > bestTable + 0.02, "\(figures)")
     }
 }

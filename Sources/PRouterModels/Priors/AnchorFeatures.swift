@@ -151,11 +151,12 @@ package struct AnchorFeatures {
     /// task mean's departure from it; zero for an LLM added at routing time.
     private func outcomeMean(task: Int, llm: Int, overall: [SIMD2<Double>]) -> (Float, Float) {
         guard llm < tables.llmCount else { return (0, 0) }
-        guard task < tables.taskCount, outcomeSums[task * tables.llmCount + llm][2] > 0 else {
+        let index = task * tables.llmCount + llm
+        guard task < tables.taskCount, outcomeSums[index][2] > 0 else {
             return (Float(overall[llm][0]), Float(overall[llm][1]))
         }
-        let cell = outcomeSums[task * tables.llmCount + llm]
-        let mean = overall[llm] + SIMD2<Double>(taskShares[task * tables.llmCount + llm]) * (SIMD2(cell[0], cell[1]) / cell[2] - overall[llm])
+        let cell = outcomeSums[index]
+        let mean = overall[llm] + SIMD2<Double>(taskShares[index]) * (SIMD2(cell[0], cell[1]) / cell[2] - overall[llm])
         return (Float(mean[0]), Float(mean[1]))
     }
 
