@@ -105,6 +105,28 @@ import PRouterCLI
         _ = first
     }
 
+    /// A child process started while a labels file is open (by `posix_spawn`, which
+    /// passes on every descriptor not marked close-on-exec) does not inherit it, so the
+    /// lock goes when the file is closed, not when the child exits.
+    @Test func childProcessesDoNotInheritTheLock() throws {
+        let scratch = try Scratch()
+        let path = scratch.path("labels.jsonl")
+        var first: AppendLog? = try AppendLog(path: path)
+        var child: pid_t = 0
+        let words: [String] = ["/bin/sleep", "5"]
+        let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        defer { arguments.forEach { free($0) } }
+        #expect(posix_spawn(&child, "/bin/sleep", nil, nil, arguments, environ) == 0)
+        defer {
+            kill(child, SIGKILL)
+            var status: Int32 = 0
+            waitpid(child, &status, 0)
+        }
+        #expect(first?.isFile == true)
+        first = nil
+        #expect(try AppendLog(path: path).isFile)
+    }
+
     /// A bad label anywhere in the file is reported before any interaction is written.
     @Test func badLabelsWriteNothing() throws {
         let scratch = try Scratch()

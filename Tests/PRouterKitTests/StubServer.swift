@@ -62,7 +62,7 @@ final class StubServer: Sendable {
 
     /// Starts listening; `handler` gets each request and its 0-based arrival number.
     init(handler: @escaping @Sendable (Request, Int) -> Reply) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw StubError("socket: \(String(cString: strerror(errno)))") }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
@@ -106,6 +106,9 @@ final class StubServer: Sendable {
                 if errno == EINTR { continue }
                 return
             }
+            // Not inherited by the tools other tests start meanwhile, which would hold the
+            // connection open after it is closed here.
+            _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
             Thread.detachNewThread { [self] in serve(connection) }
         }
     }

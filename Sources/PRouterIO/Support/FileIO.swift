@@ -79,7 +79,7 @@ public enum FileIO {
     /// A descriptor of the regular file (or pipe) at `path`, opened for reading: a missing
     /// file or a directory is exit status 66.
     public static func openInput(_ path: String) throws -> Int32 {
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw FileError(path: path, message: "cannot open: \(errnoText())", status: .noInput)
         }
@@ -138,7 +138,7 @@ public enum FileIO {
             return (nil, try destination.openStream(), path)
         }
         let temp = target + temporarySuffix + String(getpid())
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, keep?.mode ?? 0o644)
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, keep?.mode ?? 0o644)
         guard fd >= 0 else {
             throw FileError(path: path, message: "cannot create: \(errnoText())", status: .cannotCreate)
         }

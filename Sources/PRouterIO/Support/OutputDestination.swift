@@ -81,7 +81,7 @@ enum OutputDestination: Equatable {
     /// Opens a stream destination for writing (a duplicate of an inherited descriptor).
     func openStream() throws -> Int32 {
         guard case .stream(let path) = self else { preconditionFailure("not a stream destination") }
-        let fd = Self.inheritedDescriptor(path).map { dup($0) } ?? open(path, O_WRONLY | O_NOCTTY)
+        let fd = Self.inheritedDescriptor(path).map { fcntl($0, F_DUPFD_CLOEXEC, 0) } ?? open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC)
         guard fd >= 0 else { throw FileError(path: path, message: "cannot open for writing: \(FileIO.errnoText())", status: .cannotCreate) }
         return fd
     }

@@ -31,7 +31,7 @@ final class AppendLog {
             writer = JSONLWriter(fd: 1, name: name, lineBuffered: true)
             return
         }
-        let fd = open(path, O_RDWR | O_APPEND | O_CREAT, 0o644)
+        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw FileError(path: path, message: "cannot open for appending: \(FileIO.errnoText())", status: .cannotCreate)
         }
