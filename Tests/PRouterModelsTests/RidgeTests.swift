@@ -63,7 +63,7 @@ import PRouterTestSupport
     /// noise: the counts are kept.
     @Test func wordsViewWinsWhereOnlyTheWordsInform() throws {
         let data = try RoutingData(graph: try Self.wordsGraph(), routing: false)
-        let regression = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count) { _, _, _ in (0.5, 0.5) }
+        let regression = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count) { _, _ in (0.5, 0.5) }
         guard case .words(let vocabulary, let weighting) = regression.view else {
             Issue.record("the embedding view was chosen over informative words")
             return
@@ -101,7 +101,7 @@ import PRouterTestSupport
                 return sum + abs(regression.prediction(node: node, llm: cheap, data: data).0 - observed)
             } / Float(unseen.count)
         }
-        let chosen = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count) { _, _, _ in (0.5, 0.5) }
+        let chosen = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count) { _, _ in (0.5, 0.5) }
         guard case .words(_, .squared) = chosen.view else {
             Issue.record("chose \(chosen.view), not the squared counts")
             return
@@ -109,7 +109,7 @@ import PRouterTestSupport
         var errors: [TermWeighting: Float] = [:]
         for weighting in TermWeighting.allCases {
             let regression = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count,
-                                                   views: [.words(vocabulary, weighting)]) { _, _, _ in (0.5, 0.5) }
+                                                   views: [.words(vocabulary, weighting)]) { _, _ in (0.5, 0.5) }
             errors[weighting] = unseenError(regression)
             #expect(unseenError(try Self.roundTripped(regression, data: data)) == errors[weighting])
         }
@@ -122,7 +122,7 @@ import PRouterTestSupport
     /// informative word are.
     @Test func newQueriesArePredictedFromTheirWords() throws {
         var data = try RoutingData(graph: try Self.wordsGraph(), routing: false)
-        let regression = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count) { _, _, _ in (0.5, 0.5) }
+        let regression = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count) { _, _ in (0.5, 0.5) }
         let cheap = data.llmIndex("cheap")!
         let unseen = (0..<data.nodeCount).filter { data.nodeSplit[$0] != .train && Int(data.nodeQueryID[$0].dropFirst())! % 5 == 4 }
             .filter { data.nodeTask[$0] == 0 }
@@ -474,7 +474,7 @@ extension RidgeTests {
     /// predictions route the observed queries: never below the squared-error choice.
     @Test func anchoredTextPenaltyIsChosenByRouting() throws {
         let data = try RoutingData(graph: try Self.wordsGraph(), routing: false)
-        let means: TextOutcomeRegression.TaskMeans = { _, _, _ in (0.5, 0.5) }
+        let means: (Int, Int) -> (Float, Float) = { _, _ in (0.5, 0.5) }
         let plain = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count, means: means)
         let routed = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count, means: means) { _ in (1, -0.2) }
         let (a, b) = (try #require(plain.penalty), try #require(routed.penalty))

@@ -54,31 +54,4 @@ import PRouterTestSupport
         let single = try Self.data(tasks: ["math"]) { _, q in q % 2 == 0 ? 1 : 0 }
         #expect(TaskShrinkage.shares(data: single, llmCount: single.llmIDs.count, taskCount: 1).allSatisfy { $0 == SIMD2(1, 1) })
     }
-
-    /// A task mean without one query's outcomes: the LLM's mean over every task and its
-    /// task mean both lose the query's sums, and the task keeps the share it had with them.
-    @Test func taskMeansLeaveOutAQuerysOutcomes() throws {
-        let data = try Self.data { task, q in (task == "math" ? 0.7 : 0.3) + Double(q % 4) / 20 }
-        let features = AnchorFeatures(data: data)
-        let (a, math) = (data.llmIndex("a")!, data.taskIndex("math")!)
-        var task = SIMD3<Double>(), all = SIMD3<Double>(), query = SIMD3<Double>()
-        for node in 0..<data.nodeCount {
-            for edge in data.edges(of: node) where Int(data.edgeLLM[edge]) == a {
-                let input = edge * RoutingData.edgeInputWidth
-                let outcome = SIMD3(Double(data.edgeInput[input]), Double(data.edgeInput[input + 1]), 1)
-                all += outcome
-                if Int(data.nodeTask[node]) == math { task += outcome }
-                if data.nodeQueryID[node] == "math3" { query += outcome }
-            }
-        }
-        #expect(query[2] == 1)
-        let share = Double(TaskShrinkage.shares(data: data, llmCount: data.llmIDs.count, taskCount: data.taskIDs.count)[math * data.llmIDs.count + a][0])
-        let overall = (all[0] - query[0]) / (all[2] - 1)
-        let expected = overall + share * ((task[0] - query[0]) / (task[2] - 1) - overall)
-        let mean = features.outcomeMean(task: math, llm: a, overall: features.overallSums(), leavingOut: query)
-        #expect(abs(Double(mean.0) - expected) < 1e-6)
-        let kept = features.outcomeMean(task: math, llm: a, overall: features.overallSums())
-        #expect(abs(Double(kept.0) - (all[0] / all[2] + share * (task[0] / task[2] - all[0] / all[2]))) < 1e-6)
-        #expect(mean.0 < kept.0, "math3's performance (0.85) is above the task's mean")
-    }
 }

@@ -22,7 +22,7 @@ import PRouterTestSupport
     @Test func predictsUnseenQueriesFromInformativeFeatures() throws {
         var generator = SplitMix64(seed: 2)
         let data = try Self.data(features: 4) { q in [Float(q % 5), Float(q % 3), Float(generator.unit()), 1] }
-        let regression = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count) { _, _, _ in (0.5, 0.5) }
+        let regression = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count) { _, _ in (0.5, 0.5) }
         #expect(regression.penalty != nil)
         Self.expectUnseenCheapPredicted(regression, data: data)
     }
@@ -164,7 +164,7 @@ import PRouterTestSupport
     @Test func observedQueriesGetTheirLeaveOneQueryOutPrediction() throws {
         var generator = SplitMix64(seed: 8)
         let data = try Self.data(features: 3) { q in [Float(q % 5) + Float(generator.unit()), Float(q % 3), 1] }
-        let means: TextOutcomeRegression.TaskMeans = { task, llm, _ in (Float(task) * 0.1, Float(llm) * 0.1) }
+        let means: (Int, Int) -> (Float, Float) = { task, llm in (Float(task) * 0.1, Float(llm) * 0.1) }
         let full = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count, means: means)
         let penalty = try #require(full.penalty)
         let pool = (0..<data.nodeCount).filter { data.isPool[$0] }
@@ -179,46 +179,13 @@ import PRouterTestSupport
         }
     }
 
-    /// Choosing stronger penalties by routing reads task means without the routed query:
-    /// the means are asked once per observed query and LLM with exactly that query's
-    /// outcomes (every user's copy: `[perf sum, cost sum, count]`) to leave out, and with
-    /// nothing left out only for the regression's targets.
-    @Test func routingReadsTaskMeansWithoutTheRoutedQuery() throws {
-        var generator = SplitMix64(seed: 10)
-        let data = try Self.data(features: 3) { q in [Float(q % 5) + Float(generator.unit()), Float(q % 3), 1] }
-        var expected: [SIMD3<Double>: Int] = [:]
-        var queries: Set<Int32> = []
-        for node in 0..<data.nodeCount where data.isPool[node] {
-            queries.insert(data.nodeQueryRow[node])
-        }
-        for query in queries {
-            for llm in 0..<data.llmIDs.count {
-                var sum = SIMD3<Double>()
-                for node in 0..<data.nodeCount where data.isPool[node] && data.nodeQueryRow[node] == query {
-                    for edge in data.edges(of: node) where Int(data.edgeLLM[edge]) == llm {
-                        let input = edge * RoutingData.edgeInputWidth
-                        sum += SIMD3(Double(data.edgeInput[input]), Double(data.edgeInput[input + 1]), 1)
-                    }
-                }
-                expected[sum, default: 0] += 1
-            }
-        }
-        #expect(expected.values.reduce(0, +) == queries.count * data.llmIDs.count)
-        var leftOut: [SIMD3<Double>: Int] = [:]
-        _ = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count, means: { task, llm, out in
-            if out != .zero { leftOut[out, default: 0] += 1 }
-            return (Float(task) * 0.1, Float(llm) * 0.1)
-        }, userWeights: { _ in (0.5, -0.5) })
-        #expect(leftOut == expected)
-    }
-
     /// Cross-fitted, every observed query is left out (all its copies) by exactly one of
     /// the folds' fits, and its prediction is that fit's, not the full regression's own
     /// held-out one; an unseen query's prediction does not change.
     @Test func crossFittedPredictionsComeFromTheFitWithoutTheQuerysFold() throws {
         var generator = SplitMix64(seed: 9)
         let data = try Self.data(features: 3) { q in [Float(q % 5) + Float(generator.unit()), Float(q % 3), 1] }
-        let means: TextOutcomeRegression.TaskMeans = { task, llm, _ in (Float(task) * 0.1, Float(llm) * 0.1) }
+        let means: (Int, Int) -> (Float, Float) = { task, llm in (Float(task) * 0.1, Float(llm) * 0.1) }
         let full = TextOutcomeRegression(data: data, llmCount: data.llmIDs.count, means: means)
         var fits: [Int: (without: RoutingData, fit: TextOutcomeRegression)] = [:]
         let crossed = full.crossFitted(data: data, folds: 4) { fold, without in

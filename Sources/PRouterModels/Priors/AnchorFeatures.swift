@@ -118,9 +118,9 @@ package struct AnchorFeatures {
     /// means and user weights.
     private func regression(_ data: RoutingData) -> TextOutcomeRegression {
         let observed = self
-        let overall = overallSums()
+        let overall = overallMeans()
         return TextOutcomeRegression(data: data, llmCount: tables.llmCount,
-                                     means: { observed.outcomeMean(task: $0, llm: $1, overall: overall, leavingOut: $2) },
+                                     means: { observed.outcomeMean(task: $0, llm: $1, overall: overall) },
                                      userWeights: { observed.utilityWeights(user: Int(data.nodeUser[$0])) })
     }
 
@@ -136,29 +136,27 @@ package struct AnchorFeatures {
         return copy
     }
 
-    /// Per LLM, the sums of its observed normalized performance and cost over every task
-    /// and their count (`[perf, cost, count]`, as ``outcomeSums``).
-    func overallSums() -> [SIMD4<Double>] {
+    /// Per LLM, its mean observed normalized performance and cost over every task (zero
+    /// where never observed).
+    private func overallMeans() -> [SIMD2<Double>] {
         (0..<tables.llmCount).map { llm in
-            (0..<tables.taskCount).reduce(SIMD4<Double>()) { $0 + outcomeSums[$1 * tables.llmCount + llm] }
+            var sum = SIMD4<Double>()
+            for task in 0..<tables.taskCount { sum += outcomeSums[task * tables.llmCount + llm] }
+            return SIMD2(sum[0], sum[1]) / max(sum[2], 1)
         }
     }
 
     /// The expected normalized performance and cost of `llm` on `task`: its mean over
-    /// every task (from `overall`, ``overallSums()``) plus the ``taskShares`` of its
-    /// task mean's departure from it, both with the outcomes `leftOut`
-    /// (`[perf sum, cost sum, count]`, of `task`) taken out of their sums (the shares
-    /// stay); zero for an LLM added at routing time, and the mean over every task where
-    /// nothing else of the task is left.
-    func outcomeMean(task: Int, llm: Int, overall: [SIMD4<Double>], leavingOut leftOut: SIMD3<Double> = .zero) -> (Float, Float) {
+    /// every task (`overall`, from ``overallMeans()``) plus the ``taskShares`` of its
+    /// task mean's departure from it; zero for an LLM added at routing time.
+    private func outcomeMean(task: Int, llm: Int, overall: [SIMD2<Double>]) -> (Float, Float) {
         guard llm < tables.llmCount else { return (0, 0) }
-        let removed = SIMD4(leftOut, 0)
-        let total = overall[llm] - removed
-        let llmMean = SIMD2(total[0], total[1]) / max(total[2], 1)
         let index = task * tables.llmCount + llm
-        guard task < tables.taskCount, outcomeSums[index][2] - leftOut[2] > 0 else { return (Float(llmMean[0]), Float(llmMean[1])) }
-        let cell = outcomeSums[index] - removed
-        let mean = llmMean + SIMD2<Double>(taskShares[index]) * (SIMD2(cell[0], cell[1]) / cell[2] - llmMean)
+        guard task < tables.taskCount, outcomeSums[index][2] > 0 else {
+            return (Float(overall[llm][0]), Float(overall[llm][1]))
+        }
+        let cell = outcomeSums[index]
+        let mean = overall[llm] + SIMD2<Double>(taskShares[index]) * (SIMD2(cell[0], cell[1]) / cell[2] - overall[llm])
         return (Float(mean[0]), Float(mean[1]))
     }
 
@@ -280,13 +278,13 @@ package struct AnchorFeatures {
         deviations.reserveCapacity(edgeCount * 2)
         var users = Matrix(rows: targets.count, cols: Self.userWidth)
         let utility = Self.utilityColumn
-        let llmSums = overallSums()
+        let llmMeans = overallMeans()
         for (row, node) in targets.enumerated() {
             let (u, t) = (Int(data.nodeUser[node]), Int(data.nodeTask[node]))
             let (overall, pair) = userStatistics(u, task: t)
             for edge in data.edges(of: node) {
                 let llm = Int(data.edgeLLM[edge])
-                let mean = outcomeMean(task: t, llm: llm, overall: llmSums)
+                let mean = outcomeMean(task: t, llm: llm, overall: llmMeans)
                 means.append(mean.0)
                 means.append(mean.1)
                 let deviation = textOutcomes?.prediction(node: node, llm: llm, data: data) ?? (0, 0)

@@ -51,11 +51,6 @@ struct TextOutcomeRegression {
         }
     }
 
-    /// Each LLM's expected normalized performance and cost on a task, with `leftOut`
-    /// (`[performance sum, cost sum, count]` of one query's outcomes from that LLM) taken
-    /// out of the sums they are computed from; zero leaves every observed outcome in.
-    typealias TaskMeans = (_ task: Int, _ llm: Int, _ leftOut: SIMD3<Double>) -> (Float, Float)
-
     let llmCount: Int
     private let taskCount: Int
     /// The inputs the map reads.
@@ -89,7 +84,7 @@ struct TextOutcomeRegression {
     static let viewSignificance = 1.0
 
     /// Fitted on the observed (pool) nodes of `data`, against the per-(task, LLM) means
-    /// `means(task, llm, 0)` of normalized performance and cost, with the best of `penalties`
+    /// `means(task, llm)` of normalized performance and cost, with the best of `penalties`
     /// and of `views` (nil: the words of the observed queries' texts under each
     /// ``TermWeighting``, counts first, then the embedding).
     ///
@@ -98,10 +93,9 @@ struct TextOutcomeRegression {
     /// ``strongerPenalties`` added) to each stronger one under which the
     /// leave-one-query-out predictions route the observed nodes better than under the
     /// one kept, by ``routingSignificance`` standard errors
-    /// (``routing(_:rowOf:data:llmCount:means:userWeights:)``, on task means without
-    /// the routed query's outcomes).
+    /// (``routing(_:rowOf:data:llmCount:means:userWeights:)``).
     package init(data: RoutingData, llmCount: Int, penalties: [Double] = LeaveOneOutRidge.penalties, views: [View]? = nil,
-                 means: TaskMeans, userWeights: ((Int) -> (Float, Float))? = nil) {
+                 means: (Int, Int) -> (Float, Float), userWeights: ((Int) -> (Float, Float))? = nil) {
         self.llmCount = llmCount
         taskCount = data.taskIDs.count
         let width = 2 * llmCount
@@ -110,8 +104,6 @@ struct TextOutcomeRegression {
         var queries: [Int32] = []
         var tasks: [Int] = []
         var sums: [[Float]] = []
-        // Per distinct query and LLM, its outcomes' `[perf sum, cost sum, count]`.
-        var outcomes: [[SIMD3<Double>]] = []
         for node in 0..<data.nodeCount where data.isPool[node] {
             let query = data.nodeQueryRow[node]
             let task = Int(data.nodeTask[node])
@@ -120,14 +112,12 @@ struct TextOutcomeRegression {
                 queries.append(query)
                 tasks.append(task)
                 sums.append([Float](repeating: 0, count: width * 2))
-                outcomes.append([SIMD3<Double>](repeating: .zero, count: llmCount))
                 return queries.count - 1
             }()
             for edge in data.edges(of: node) where Int(data.edgeLLM[edge]) < llmCount {
                 let llm = Int(data.edgeLLM[edge])
-                let mean = means(task, llm, .zero)
+                let mean = means(task, llm)
                 let input = edge * RoutingData.edgeInputWidth
-                outcomes[row][llm] += SIMD3(Double(data.edgeInput[input]), Double(data.edgeInput[input + 1]), 1)
                 sums[row][2 * llm] += data.edgeInput[input] - mean.0
                 sums[row][2 * llm + 1] += data.edgeInput[input + 1] - mean.1
                 sums[row][width + 2 * llm] += 1
@@ -165,23 +155,17 @@ struct TextOutcomeRegression {
             best = (view, fit)
         }
         if let kept = best {
-            // A query's own outcomes would lean its task means towards its right answer,
-            // the more so the more a penalty shrinks the deviations predicted for it.
-            let heldOutMeans = userWeights == nil ? nil : Matrix(rows: queries.count, cols: width, data: queries.indices.flatMap { row in
-                (0..<llmCount).flatMap { llm in
-                    let mean = means(tasks[row], llm, outcomes[row][llm])
-                    return [mean.0, mean.1]
-                }
-            })
-            let prefers = userWeights.map { userWeights in
-                { (candidate: Matrix, kept: Matrix) -> Bool in
-                    let routed = [candidate, kept].map {
-                        Self.routing($0, rowOf: rowOf, data: data, llmCount: llmCount, means: heldOutMeans!, userWeights: userWeights)
+            withoutActuallyEscaping(means) { means in
+                let prefers = userWeights.map { userWeights in
+                    { (candidate: Matrix, kept: Matrix) -> Bool in
+                        let routed = [candidate, kept].map {
+                            Self.routing($0, rowOf: rowOf, data: data, llmCount: llmCount, means: means, userWeights: userWeights)
+                        }
+                        return routed[0].pairedGain(over: routed[1]).isSignificant(Self.routingSignificance)
                     }
-                    return routed[0].pairedGain(over: routed[1]).isSignificant(Self.routingSignificance)
                 }
+                best?.fit = kept.fit.refined(stronger: Self.strongerPenalties, stacked: true, prefers: prefers)
             }
-            best?.fit = kept.fit.refined(stronger: Self.strongerPenalties, stacked: true, prefers: prefers)
         }
         guard let best else { return }
         (view, penalty) = (best.view, best.fit.penalty)
@@ -251,19 +235,20 @@ struct TextOutcomeRegression {
 
     /// How every observed node of `data` fares when routed to the candidate with the
     /// highest predicted utility: its user's weights (`userWeights`) of the LLM's task
-    /// means without the node's query (`means` row `rowOf[query]`, columns as
-    /// `heldOut`'s) plus the held-out deviations of the query (`heldOut` row
+    /// means plus the held-out deviations of the node's query (`heldOut` row
     /// `rowOf[query]`).
     private static func routing(_ heldOut: Matrix, rowOf: [Int32: Int], data: RoutingData, llmCount: Int,
-                                means: Matrix, userWeights: (Int) -> (Float, Float)) -> PredictionContext.Outcome {
+                                means: (Int, Int) -> (Float, Float), userWeights: (Int) -> (Float, Float)) -> PredictionContext.Outcome {
         var outcome = PredictionContext.Outcome()
         for node in 0..<data.nodeCount where data.isPool[node] {
             guard let row = rowOf[data.nodeQueryRow[node]] else { continue }
             let (a, b) = userWeights(node)
+            let task = Int(data.nodeTask[node])
             var best: (edge: Int, score: Float)?
             for edge in data.edges(of: node) where Int(data.edgeLLM[edge]) < llmCount {
                 let llm = Int(data.edgeLLM[edge])
-                let score = a * (means[row, 2 * llm] + heldOut[row, 2 * llm]) + b * (means[row, 2 * llm + 1] + heldOut[row, 2 * llm + 1])
+                let mean = means(task, llm)
+                let score = a * (mean.0 + heldOut[row, 2 * llm]) + b * (mean.1 + heldOut[row, 2 * llm + 1])
                 if score > best?.score ?? -.infinity { best = (edge, score) }
             }
             if let best { outcome.record(node: node, chosen: best.edge, data: data) }
