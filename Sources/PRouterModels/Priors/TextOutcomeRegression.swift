@@ -236,7 +236,9 @@ struct TextOutcomeRegression {
     /// How every observed node of `data` fares when routed to the candidate with the
     /// highest predicted utility: its user's weights (`userWeights`) of the LLM's task
     /// means plus the held-out deviations of the node's query (`heldOut` row
-    /// `rowOf[query]`).
+    /// `rowOf[query]`). The means include the query; the held-out task column, fitted
+    /// without it, takes it out again (taking it out of the means too routed worse,
+    /// BENCHMARKS.md "Thirty-third session").
     private static func routing(_ heldOut: Matrix, rowOf: [Int32: Int], data: RoutingData, llmCount: Int,
                                 means: (Int, Int) -> (Float, Float), userWeights: (Int) -> (Float, Float)) -> PredictionContext.Outcome {
         var outcome = PredictionContext.Outcome()
