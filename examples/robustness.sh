@@ -67,12 +67,17 @@ small-judge|judge|all|--text-style noisy --llms 10 --users 50 --tasks 3 --querie
 shared-binary|cost|all|--text-style noisy --llms 12 --users 40 --tasks 4 --queries 75 --binary-tasks 1 --noise 0.0
 one-task-small|cost|all|--text-style noisy --llms 6 --users 30 --tasks 1 --queries 150 --topic-skill 0.3
 partial-shared|cost|30|--text-style noisy --llms 12 --users 100 --tasks 4 --queries 40 --topic-skill 0.3
+many-tasks|cost|all|--text-style noisy --llms 8 --users 30 --tasks 12 --queries 20 --topic-skill 0.3
+two-llms|cost|all|--text-style noisy --llms 2 --users 40 --tasks 3 --queries 100 --cost-spread 20
 latent-shared|cost|all|generate_latent_world.py --llms 10 --users 30 --tasks 3 --queries 150
 latent-typos|cost|all|generate_latent_world.py --llms 12 --users 40 --tasks 3 --queries 100 --background 0.6 --typos 0.3
 latent-binary|cost|all|generate_latent_world.py --llms 12 --users 40 --tasks 4 --queries 75 --binary-tasks 1 --noise 0
 latent-few|cost|all|generate_latent_world.py --llms 8 --users 50 --tasks 3 --queries 40 --topic-skill 1.2
 latent-own|cost|60|generate_latent_world.py --llms 10 --users 60 --tasks 4 --queries 250 --background 0.4
 latent-judge|judge|all|generate_latent_world.py --llms 10 --users 30 --tasks 3 --queries 100 --judge-noise 0.2
+latent-tasks|cost|all|generate_latent_world.py --llms 10 --users 30 --tasks 10 --queries 30
+latent-two|cost|all|generate_latent_world.py --llms 2 --users 40 --tasks 3 --queries 100 --cost-spread 20
+latent-binary-few|cost|all|generate_latent_world.py --llms 6 --users 40 --tasks 3 --queries 40 --binary-tasks 1 --noise 0
 example|cost|120|
 real|cost|80|"
 selected=${WORLDS:-$(cut -d'|' -f1 <<<"$worlds" | tr '\n' ' ')}
